@@ -1,0 +1,5 @@
+"""`python -m postbot` entry point."""
+
+from postbot.cli import main
+
+raise SystemExit(main())
