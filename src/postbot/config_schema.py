@@ -1,0 +1,140 @@
+"""Typed configuration values (SPEC §3) and the checks on single values: intervals and feed URLs.
+
+Nothing here knows about YAML; `config_rules.py` walks the YAML tree and calls these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+MIN_INTERVAL = timedelta(seconds=10)
+DEFAULT_INTERVAL = timedelta(minutes=5)
+
+_INTERVAL_RE = re.compile(r"(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?")
+
+
+@dataclass(frozen=True)
+class LocalizedName:
+    """A display name in Arabic and English."""
+
+    ar: str
+    en: str
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """One feed; `url` is an http(s) URL or, for a local file, its absolute path."""
+
+    id: str
+    name: str
+    url: str
+    interval: timedelta
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    """A built-in topic: a query, a troop-count test, or both."""
+
+    id: str
+    name: LocalizedName
+    query: str | None
+    troop_counts: bool
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated configuration file."""
+
+    path: Path
+    admins: tuple[int, ...]
+    default_interval: timedelta
+    feeds: tuple[FeedConfig, ...]
+    topics: tuple[TopicConfig, ...]
+
+
+def parse_interval(value: str | int) -> timedelta:
+    """Parse "30s", "5m", "1h", "1h30m" or a number of seconds; at least 10 seconds."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"interval must be like 30s, 5m or 1h, not {value!r}")
+    if isinstance(value, int):
+        seconds, shown = int(value), f"{value}s"
+    else:
+        shown = value.strip().lower()
+        match = _INTERVAL_RE.fullmatch(shown)
+        if shown.isdigit():
+            seconds = int(shown)
+        elif shown and match is not None and any(match.groups()):
+            h, m, s = (int(g) if g else 0 for g in match.groups())
+            seconds = h * 3600 + m * 60 + s
+        else:
+            raise ValueError(
+                f"bad interval {value!r}: write a number with s, m or h (30s, 5m, 1h30m)"
+            )
+    if timedelta(seconds=seconds) < MIN_INTERVAL:
+        raise ValueError(f"interval {shown} is too short: the minimum is 10s")
+    return timedelta(seconds=seconds)
+
+
+def feed_location(url: str, base_dir: Path) -> str:
+    """An http(s) URL as written, or a local feed's absolute path; ValueError when it is neither."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        if not parts.hostname:
+            raise ValueError(f"url {url!r} has no host")
+        if any(ch.isspace() for ch in url):
+            raise ValueError(f"url {url!r} contains spaces (write them as %20)")
+        try:
+            parts.port  # noqa: B018 -- urlsplit checks the port lazily, when it is read
+        except ValueError:
+            raise ValueError(f"url {url!r} has an invalid port") from None
+        return url
+    # A local file is not required to exist yet: the fetcher reports a missing one at poll time.
+    if scheme == "file":
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"url {url!r} names a host: write file:///absolute/path")
+        return str((base_dir / unquote(parts.path)).resolve())
+    if url.startswith(("/", "./", "../")):
+        return str((base_dir / url).resolve())
+    if scheme:
+        raise ValueError(
+            f"url {url!r}: the {scheme} scheme is not supported; use http(s)://, file:// or a path"
+        )
+    if "." in url.split("/")[0] and not any(ch.isspace() for ch in url):
+        raise ValueError(f"url {url!r} has no scheme: did you mean https://{url}?")
+    raise ValueError(
+        f"url {url!r} is neither an http(s) URL nor a local path (start paths with /, ./ or ../)"
+    )
+
+
+def url_key(url: str) -> str:
+    """What makes two feed URLs the same feed: http and https, host case and a final / aside."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return url
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}{query}"
+
+
+def describe(value: object) -> str:
+    """How a wrong value reads in a message: its YAML type and, for scalars, the value."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({'true' if value else 'false'})"
+    if isinstance(value, int):
+        return f"an integer ({int(value)})"
+    if isinstance(value, float):
+        return f"a number ({float(value)})"
+    if isinstance(value, str):
+        return f"the text {str(value)!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
