@@ -1,0 +1,111 @@
+"""The store's query functions in one namespace: `from postbot.store import repo`.
+
+Every function is keyword-only, receives the Session, flushes and never commits: the caller owns
+the transaction, so a poll can save a story and enqueue its deliveries atomically. The code lives
+in repo_feeds (feeds, stories), repo_chats (chats), repo_watches (watches, topics) and
+repo_outbox (deliveries).
+"""
+
+from __future__ import annotations
+
+from postbot.store.repo_chats import (
+    get_chat,
+    get_or_create_chat,
+    migrate_chat_id,
+    set_chat_active,
+    set_chat_digest,
+    set_chat_lang,
+    set_chat_quiet,
+    set_chat_tz,
+)
+from postbot.store.repo_feeds import (
+    FeedSpec,
+    FeedSpecLike,
+    add_also_in,
+    claim_due_feeds,
+    due_feeds,
+    find_story_by_fingerprint,
+    find_story_by_link,
+    get_feed,
+    get_story,
+    list_feeds,
+    mark_failing_notified,
+    record_poll_failure,
+    record_poll_success,
+    save_story,
+    upsert_feeds,
+)
+from postbot.store.repo_outbox import (
+    StoreStats,
+    cancel_pending,
+    claim_deliveries,
+    enqueue_delivery,
+    held_deliveries,
+    mark_failed,
+    mark_sent,
+    pending_deliveries,
+    sent_deliveries_for_story,
+    store_stats,
+)
+from postbot.store.repo_watches import (
+    MAX_QUERY_CHARS,
+    MAX_WATCHES,
+    WatchLimitError,
+    active_topic_subscriptions,
+    add_watch,
+    all_active_watches,
+    chat_topics,
+    list_watches,
+    remove_watch,
+    remove_watch_by_id,
+    subscribe_topic,
+    unsubscribe_topic,
+)
+
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_WATCHES",
+    "FeedSpec",
+    "FeedSpecLike",
+    "StoreStats",
+    "WatchLimitError",
+    "active_topic_subscriptions",
+    "add_also_in",
+    "add_watch",
+    "all_active_watches",
+    "cancel_pending",
+    "chat_topics",
+    "claim_deliveries",
+    "claim_due_feeds",
+    "due_feeds",
+    "enqueue_delivery",
+    "find_story_by_fingerprint",
+    "find_story_by_link",
+    "get_chat",
+    "get_feed",
+    "get_or_create_chat",
+    "get_story",
+    "held_deliveries",
+    "list_feeds",
+    "list_watches",
+    "mark_failed",
+    "mark_failing_notified",
+    "mark_sent",
+    "migrate_chat_id",
+    "pending_deliveries",
+    "record_poll_failure",
+    "record_poll_success",
+    "remove_watch",
+    "remove_watch_by_id",
+    "save_story",
+    "sent_deliveries_for_story",
+    "set_chat_active",
+    "set_chat_digest",
+    "set_chat_lang",
+    "set_chat_quiet",
+    "set_chat_tz",
+    "store_stats",
+    "subscribe_topic",
+    "unsubscribe_topic",
+    "upsert_feeds",
+]

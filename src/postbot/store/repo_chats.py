@@ -1,0 +1,180 @@
+"""Chats: creation, settings, pause/resume, and the group → supergroup id migration.
+
+Keyword-only functions that receive the Session; they flush but never commit.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, select
+
+from postbot.store.db import insert_ignore, table_of
+from postbot.store.models import (
+    DEFAULT_TZ,
+    LANGS,
+    Chat,
+    ChatKind,
+    Delivery,
+    Digest,
+    TopicSubscription,
+    Watch,
+)
+
+# What a chat's members chose, carried over when Telegram moves a group to a new id.
+_SETTINGS = ("title", "lang", "active", "digest", "digest_at", "tz", "quiet_start", "quiet_end")
+
+
+def now_or_utcnow(now: datetime | None) -> datetime:
+    """`now`, or the current UTC time when None."""
+    return now if now is not None else datetime.now(UTC)
+
+
+def get_chat(*, session: Session, chat_id: int) -> Chat | None:
+    """The chat row with this id, if any."""
+    return session.get(Chat, chat_id)
+
+
+def get_or_create_chat(
+    *,
+    session: Session,
+    chat_id: int,
+    kind: str,
+    title: str | None,
+    lang: str,
+    now: datetime | None = None,
+) -> Chat:
+    """Return the chat, creating it (active) if new; an existing chat keeps its language."""
+    now = now_or_utcnow(now)
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}")
+    kind = ChatKind(kind).value
+    values = {
+        "id": chat_id,
+        "kind": kind,
+        "title": title,
+        "lang": lang,
+        "active": True,
+        "digest": Digest.OFF.value,
+        "tz": DEFAULT_TZ,
+        "created_at": now,
+        "updated_at": now,
+    }
+    # Two webhook processes may see a new chat's first updates at the same moment.
+    insert_ignore(session, Chat, values, ("id",))
+    chat = session.exec(select(Chat).where(col(Chat.id) == chat_id)).one()
+    if chat.title != title or chat.kind != kind:
+        chat.title, chat.kind, chat.updated_at = title, kind, now
+        session.add(chat)
+        session.flush()
+    return chat
+
+
+def _require_chat(session: Session, chat_id: int) -> Chat:
+    chat = session.get(Chat, chat_id)
+    if chat is None:
+        raise KeyError(f"no chat {chat_id}")
+    return chat
+
+
+def _touch(session: Session, chat: Chat, now: datetime | None) -> Chat:
+    chat.updated_at = now_or_utcnow(now)
+    session.add(chat)
+    session.flush()
+    return chat
+
+
+def set_chat_active(
+    *, session: Session, chat_id: int, active: bool, now: datetime | None = None
+) -> bool:
+    """Pause or resume a chat; False if the chat is unknown. Its watches are kept either way."""
+    chat = session.get(Chat, chat_id)
+    if chat is None:
+        return False
+    chat.active = active
+    _touch(session, chat, now)
+    return True
+
+
+def set_chat_lang(
+    *, session: Session, chat_id: int, lang: str, now: datetime | None = None
+) -> Chat:
+    """Set the chat's reply language ("ar" or "en")."""
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}")
+    chat = _require_chat(session, chat_id)
+    chat.lang = lang
+    return _touch(session, chat, now)
+
+
+def set_chat_digest(
+    *, session: Session, chat_id: int, digest: str, at: str | None, now: datetime | None = None
+) -> Chat:
+    """Set instant alerts ("off") or an hourly/daily digest, optionally at "HH:MM"."""
+    chat = _require_chat(session, chat_id)
+    chat.digest, chat.digest_at = Digest(digest).value, at
+    return _touch(session, chat, now)
+
+
+def set_chat_tz(*, session: Session, chat_id: int, tz: str, now: datetime | None = None) -> Chat:
+    """Set the chat's IANA time zone (validated by the caller)."""
+    chat = _require_chat(session, chat_id)
+    chat.tz = tz
+    return _touch(session, chat, now)
+
+
+def set_chat_quiet(
+    *,
+    session: Session,
+    chat_id: int,
+    start: str | None,
+    end: str | None,
+    now: datetime | None = None,
+) -> Chat:
+    """Set quiet hours "HH:MM"-"HH:MM", or clear them with None, None."""
+    if (start is None) != (end is None):
+        raise ValueError("quiet hours need both a start and an end")
+    chat = _require_chat(session, chat_id)
+    chat.quiet_start, chat.quiet_end = start, end
+    return _touch(session, chat, now)
+
+
+def migrate_chat_id(
+    *, session: Session, old_id: int, new_id: int, now: datetime | None = None
+) -> bool:
+    """Move a group that became a supergroup: settings, watches, topics and deliveries follow."""
+    now = now_or_utcnow(now)
+    old = session.get(Chat, old_id)
+    if old is None or old_id == new_id:
+        return False
+    new = session.get(Chat, new_id)
+    if new is None:
+        new = Chat(id=new_id, created_at=old.created_at)
+    # The old chat's settings win: a row created for the new id only has defaults.
+    for name in _SETTINGS:
+        setattr(new, name, getattr(old, name))
+    new.kind, new.updated_at = ChatKind.SUPERGROUP.value, now
+    session.add(new)
+    session.flush()
+    _rechat(session, Watch, old_id, new_id, key=None)
+    _rechat(session, TopicSubscription, old_id, new_id, key="topic_id")
+    _rechat(session, Delivery, old_id, new_id, key="story_id")
+    session.delete(old)
+    session.flush()
+    return True
+
+
+def _rechat(
+    session: Session, model: type[SQLModel], old_id: int, new_id: int, key: str | None
+) -> None:
+    """Point the old chat's rows at the new chat id, at the Core level."""
+    table = table_of(model)
+    chat = table.c.chat_id
+    if key is not None:
+        # Rows the new chat already has would collide on `key`: the new chat's copy wins.
+        taken = sa.select(table.c[key]).where(chat == new_id)
+        session.exec(sa.delete(table).where(chat == old_id, table.c[key].in_(taken)))
+    session.exec(sa.update(table).where(chat == old_id).values(chat_id=new_id))
+    # Loaded rows still carry the old id; make the session reload them.
+    session.expire_all()

@@ -1,0 +1,228 @@
+"""Feed rows (config sync, scheduling, poll outcome) and the stories they carry.
+
+Like every repo module: keyword-only functions that receive the Session; they flush but never
+commit, so the caller decides what one transaction holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import NamedTuple, Protocol
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from postbot.feeds.story import Story
+from postbot.store.db import insert_ignore
+from postbot.store.models import Feed, StoryRow
+
+MAX_ERROR_CHARS = 2000
+
+
+class FeedSpecLike(Protocol):
+    """What `upsert_feeds` needs of a configured feed (the config's feed model fits)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def enabled(self) -> bool: ...
+
+
+class FeedSpec(NamedTuple):
+    """A configured feed as plain values."""
+
+    id: str
+    url: str
+    name: str
+    enabled: bool = True
+
+
+def upsert_feeds(
+    *, session: Session, feeds: Sequence[FeedSpecLike], now: datetime | None = None
+) -> None:
+    """Make the feed rows match the config: add new ones, update existing, disable removed ones."""
+    now = now if now is not None else datetime.now(UTC)
+    existing = {f.id: f for f in session.exec(select(Feed)).all()}
+    for spec in feeds:
+        row = existing.pop(spec.id, None)
+        if row is None:
+            session.add(
+                Feed(
+                    id=spec.id, url=spec.url, name=spec.name, enabled=spec.enabled, next_poll_at=now
+                )
+            )
+            continue
+        if row.url != spec.url:
+            # Validators belong to the old URL; a new URL starts fresh and is polled now.
+            row.url, row.etag, row.last_modified = spec.url, None, None
+            row.next_poll_at = now
+        if spec.enabled and not row.enabled:
+            row.next_poll_at = min(row.next_poll_at, now)
+        row.name, row.enabled = spec.name, spec.enabled
+        session.add(row)
+    for row in existing.values():
+        row.enabled = False
+        session.add(row)
+    session.flush()
+
+
+def get_feed(*, session: Session, feed_id: str) -> Feed | None:
+    """The feed row with this id, if any."""
+    return session.get(Feed, feed_id)
+
+
+def list_feeds(*, session: Session, enabled_only: bool = False) -> list[Feed]:
+    """Feeds ordered by id."""
+    stmt = select(Feed).order_by(col(Feed.id))
+    if enabled_only:
+        stmt = stmt.where(col(Feed.enabled).is_(True))
+    return list(session.exec(stmt).all())
+
+
+def _due(now: datetime, limit: int) -> SelectOfScalar[Feed]:
+    free = sa.or_(col(Feed.lease_until).is_(None), col(Feed.lease_until) <= now)
+    return (
+        select(Feed)
+        .where(col(Feed.enabled).is_(True), col(Feed.next_poll_at) <= now, free)
+        .order_by(col(Feed.next_poll_at), col(Feed.id))
+        .limit(limit)
+    )
+
+
+def due_feeds(*, session: Session, now: datetime, limit: int) -> list[Feed]:
+    """Enabled, unleased feeds whose next poll is due, most overdue first (read only)."""
+    return list(session.exec(_due(now, limit)).all())
+
+
+def claim_due_feeds(
+    *, session: Session, owner: str, now: datetime, lease_until: datetime, limit: int
+) -> list[Feed]:
+    """Lease due feeds to `owner` (FOR UPDATE SKIP LOCKED on PostgreSQL); commit soon after."""
+    stmt = _due(now, limit).with_for_update(skip_locked=True)
+    rows = list(session.exec(stmt).all())
+    for row in rows:
+        row.lease_owner, row.lease_until = owner, lease_until
+        session.add(row)
+    session.flush()
+    return rows
+
+
+def _require_feed(session: Session, feed_id: str) -> Feed:
+    row = session.get(Feed, feed_id)
+    if row is None:
+        raise KeyError(f"no feed {feed_id!r}")
+    return row
+
+
+def record_poll_success(
+    *,
+    session: Session,
+    feed_id: str,
+    etag: str | None,
+    last_modified: str | None,
+    now: datetime,
+    next_poll_at: datetime,
+) -> bool:
+    """Store a good poll and release the lease; True if admins had been told it was failing."""
+    row = _require_feed(session, feed_id)
+    was_notified = row.failing_notified
+    # None means "the server sent none this time": keep the validators we have.
+    row.etag = etag if etag is not None else row.etag
+    row.last_modified = last_modified if last_modified is not None else row.last_modified
+    row.consecutive_errors, row.last_error, row.failing_notified = 0, None, False
+    row.last_success_at = row.last_polled_at = now
+    row.next_poll_at, row.first_polled = next_poll_at, True
+    row.lease_owner, row.lease_until = None, None
+    session.add(row)
+    session.flush()
+    return was_notified
+
+
+def record_poll_failure(
+    *, session: Session, feed_id: str, error: str, now: datetime, next_poll_at: datetime
+) -> int:
+    """Store a failed poll and release the lease; returns the consecutive error count."""
+    row = _require_feed(session, feed_id)
+    row.consecutive_errors += 1
+    row.last_error = error[:MAX_ERROR_CHARS]
+    row.last_polled_at, row.next_poll_at = now, next_poll_at
+    row.lease_owner, row.lease_until = None, None
+    session.add(row)
+    session.flush()
+    return row.consecutive_errors
+
+
+def mark_failing_notified(*, session: Session, feed_id: str) -> None:
+    """Remember that admins were told this feed is failing (so they are told once)."""
+    row = _require_feed(session, feed_id)
+    row.failing_notified = True
+    session.add(row)
+    session.flush()
+
+
+def save_story(
+    *, session: Session, story: Story, now: datetime, fingerprint: str | None = None
+) -> tuple[StoryRow, bool]:
+    """Store a story once per (feed_id, key); returns the row and whether it is new."""
+    values: dict[str, object] = {
+        "feed_id": story.feed_id,
+        "key": story.key,
+        "title": story.title,
+        "link": story.link,
+        "summary": story.summary,
+        "published": story.published,
+        "first_seen_at": now,
+        "fingerprint": fingerprint,
+        "also_in": [],
+    }
+    # INSERT .. ON CONFLICT DO NOTHING keeps this safe when two processes see the story at once.
+    created = insert_ignore(session, StoryRow, values, ("feed_id", "key"))
+    stmt = select(StoryRow).where(
+        col(StoryRow.feed_id) == story.feed_id, col(StoryRow.key) == story.key
+    )
+    return session.exec(stmt).one(), created
+
+
+def get_story(*, session: Session, story_id: int) -> StoryRow | None:
+    """The story row with this id, if any."""
+    return session.get(StoryRow, story_id)
+
+
+def find_story_by_link(
+    *, session: Session, link: str, exclude_id: int | None = None
+) -> StoryRow | None:
+    """The first-seen story with this link (optionally other than `exclude_id`)."""
+    stmt = select(StoryRow).where(col(StoryRow.link) == link)
+    if exclude_id is not None:
+        stmt = stmt.where(col(StoryRow.id) != exclude_id)
+    stmt = stmt.order_by(col(StoryRow.first_seen_at), col(StoryRow.id)).limit(1)
+    return session.exec(stmt).first()
+
+
+def find_story_by_fingerprint(
+    *, session: Session, fingerprint: str, exclude_id: int | None = None
+) -> StoryRow | None:
+    """The first-seen story with this fingerprint (optionally other than `exclude_id`)."""
+    stmt = select(StoryRow).where(col(StoryRow.fingerprint) == fingerprint)
+    if exclude_id is not None:
+        stmt = stmt.where(col(StoryRow.id) != exclude_id)
+    stmt = stmt.order_by(col(StoryRow.first_seen_at), col(StoryRow.id)).limit(1)
+    return session.exec(stmt).first()
+
+
+def add_also_in(*, session: Session, story_id: int, feed_id: str) -> bool:
+    """Note that `feed_id` also carried this story; False if already noted or it is the source."""
+    stmt = select(StoryRow).where(col(StoryRow.id) == story_id).with_for_update()
+    row = session.exec(stmt).one()
+    if feed_id == row.feed_id or feed_id in row.also_in:
+        return False
+    row.also_in = [*row.also_in, feed_id]  # a new list: in-place JSON edits go unnoticed
+    session.add(row)
+    session.flush()
+    return True

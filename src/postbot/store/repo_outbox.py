@@ -1,0 +1,185 @@
+"""The delivery outbox: what is due to a chat is stored here before it is sent.
+
+Keyword-only functions that receive the Session; they flush but never commit. A delivery is
+pending until sent or given up; a lease (owner + expiry) marks one being sent, and an expired
+lease makes it claimable again, so a killed process loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from postbot.store.db import insert_ignore
+from postbot.store.models import Chat, Delivery, DeliveryStatus, Feed, Watch
+
+MAX_ERROR_CHARS = 2000
+
+
+def enqueue_delivery(
+    *,
+    session: Session,
+    chat_id: int,
+    story_id: int,
+    reasons: Sequence[str],
+    now: datetime,
+    held: bool = False,
+) -> bool:
+    """Queue a story for a chat once; False (and nothing changes) if it was already queued."""
+    values = {
+        "chat_id": chat_id,
+        "story_id": story_id,
+        "reasons": list(reasons),
+        "status": (DeliveryStatus.HELD if held else DeliveryStatus.PENDING).value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    return insert_ignore(session, Delivery, values, ("chat_id", "story_id"))
+
+
+def _pending(now: datetime, limit: int) -> SelectOfScalar[Delivery]:
+    free = sa.or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) <= now)
+    return (
+        select(Delivery)
+        .join(Chat, col(Chat.id) == col(Delivery.chat_id))
+        .where(
+            col(Delivery.status) == DeliveryStatus.PENDING.value,
+            col(Delivery.next_attempt_at) <= now,
+            free,
+            col(Chat.active).is_(True),
+        )
+        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
+        .limit(limit)
+    )
+
+
+def pending_deliveries(*, session: Session, now: datetime, limit: int) -> list[Delivery]:
+    """Unleased pending deliveries to active chats that are due, oldest first (read only)."""
+    return list(session.exec(_pending(now, limit)).all())
+
+
+def claim_deliveries(
+    *, session: Session, owner: str, now: datetime, lease_until: datetime, limit: int
+) -> list[Delivery]:
+    """Lease due deliveries to `owner` (FOR UPDATE SKIP LOCKED on PostgreSQL); commit soon after."""
+    stmt = _pending(now, limit).with_for_update(skip_locked=True, of=Delivery)
+    rows = list(session.exec(stmt).all())
+    for row in rows:
+        row.lease_owner, row.lease_until = owner, lease_until
+        session.add(row)
+    session.flush()
+    return rows
+
+
+def _require(session: Session, delivery_id: int) -> Delivery:
+    row = session.get(Delivery, delivery_id)
+    if row is None:
+        raise KeyError(f"no delivery {delivery_id}")
+    return row
+
+
+def mark_sent(*, session: Session, delivery_id: int, message_id: int | None, now: datetime) -> None:
+    """Record that Telegram accepted the message."""
+    row = _require(session, delivery_id)
+    row.status, row.sent_at, row.telegram_message_id = DeliveryStatus.SENT.value, now, message_id
+    row.attempts += 1
+    row.last_error, row.lease_owner, row.lease_until = None, None, None
+    session.add(row)
+    session.flush()
+
+
+def mark_failed(
+    *,
+    session: Session,
+    delivery_id: int,
+    error: str,
+    now: datetime,
+    retry_at: datetime | None = None,
+) -> int:
+    """Record a failed send: retried at `retry_at`, or given up if None; returns attempts."""
+    row = _require(session, delivery_id)
+    row.attempts += 1
+    row.last_error = error[:MAX_ERROR_CHARS]
+    row.lease_owner, row.lease_until = None, None
+    if retry_at is None:
+        row.status = DeliveryStatus.FAILED.value
+    else:
+        row.status, row.next_attempt_at = DeliveryStatus.PENDING.value, retry_at
+    session.add(row)
+    session.flush()
+    return row.attempts
+
+
+def held_deliveries(*, session: Session, chat_id: int) -> list[Delivery]:
+    """The chat's held deliveries (digest or quiet hours), oldest first."""
+    stmt = (
+        select(Delivery)
+        .where(col(Delivery.chat_id) == chat_id, col(Delivery.status) == DeliveryStatus.HELD.value)
+        .order_by(col(Delivery.created_at), col(Delivery.id))
+    )
+    return list(session.exec(stmt).all())
+
+
+def sent_deliveries_for_story(*, session: Session, story_id: int) -> list[Delivery]:
+    """Deliveries of this story that reached Telegram (to edit them with "also in")."""
+    stmt = (
+        select(Delivery)
+        .where(
+            col(Delivery.story_id) == story_id, col(Delivery.status) == DeliveryStatus.SENT.value
+        )
+        .order_by(col(Delivery.id))
+    )
+    return list(session.exec(stmt).all())
+
+
+def cancel_pending(*, session: Session, chat_id: int, reason: str) -> int:
+    """Give up the chat's pending and held deliveries (e.g. it blocked the bot); returns count."""
+    stmt = (
+        sa.update(Delivery)
+        .where(
+            col(Delivery.chat_id) == chat_id,
+            col(Delivery.status).in_([DeliveryStatus.PENDING.value, DeliveryStatus.HELD.value]),
+        )
+        .values(status=DeliveryStatus.FAILED.value, last_error=reason[:MAX_ERROR_CHARS])
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(session.exec(stmt).rowcount)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """Counts for the admin /stats command."""
+
+    active_chats: int
+    watches: int
+    sent_since: int
+    failing_feeds: int
+
+
+def store_stats(*, session: Session, since: datetime) -> StoreStats:
+    """Active chats, their watches, alerts sent since `since`, enabled feeds now failing."""
+    active = col(Chat.active).is_(True)
+    chats = session.exec(select(func.count()).select_from(Chat).where(active)).one()
+    watches = session.exec(
+        select(func.count())
+        .select_from(Watch)
+        .join(Chat, col(Chat.id) == col(Watch.chat_id))
+        .where(active)
+    ).one()
+    sent = session.exec(
+        select(func.count())
+        .select_from(Delivery)
+        .where(col(Delivery.status) == DeliveryStatus.SENT.value, col(Delivery.sent_at) >= since)
+    ).one()
+    failing = session.exec(
+        select(func.count())
+        .select_from(Feed)
+        .where(col(Feed.enabled).is_(True), col(Feed.consecutive_errors) > 0)
+    ).one()
+    return StoreStats(active_chats=chats, watches=watches, sent_since=sent, failing_feeds=failing)

@@ -1,0 +1,131 @@
+"""Keyword watches and topic subscriptions of chats.
+
+Keyword-only functions that receive the Session; they flush but never commit. A watch's display
+number is its rank by creation among the chat's watches, computed here and never stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from postbot.errors import StoreError
+from postbot.store.db import insert_ignore
+from postbot.store.models import Chat, TopicSubscription, Watch
+from postbot.store.repo_chats import now_or_utcnow
+
+MAX_WATCHES = 50
+MAX_QUERY_CHARS = 200
+
+
+class WatchLimitError(StoreError):
+    """The chat already has the maximum number of watches."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"a chat may have at most {limit} watches")
+
+
+def list_watches(*, session: Session, chat_id: int) -> list[Watch]:
+    """The chat's watches in creation order (display number = index + 1)."""
+    stmt = (
+        select(Watch)
+        .where(col(Watch.chat_id) == chat_id)
+        .order_by(col(Watch.created_at), col(Watch.id))
+    )
+    return list(session.exec(stmt).all())
+
+
+def add_watch(
+    *,
+    session: Session,
+    chat_id: int,
+    query: str,
+    max_watches: int = MAX_WATCHES,
+    now: datetime | None = None,
+) -> Watch:
+    """Add a watch (an identical query returns the existing one); WatchLimitError past the limit."""
+    query = query.strip()
+    if not query or len(query) > MAX_QUERY_CHARS:
+        raise ValueError(f"a query must have 1 to {MAX_QUERY_CHARS} characters")
+    watches = list_watches(session=session, chat_id=chat_id)
+    for watch in watches:
+        if watch.query == query:
+            return watch
+    if len(watches) >= max_watches:
+        raise WatchLimitError(max_watches)
+    watch = Watch(chat_id=chat_id, query=query, created_at=now_or_utcnow(now))
+    session.add(watch)
+    session.flush()
+    return watch
+
+
+def remove_watch(*, session: Session, chat_id: int, number: int) -> bool:
+    """Remove the chat's watch with this display number; False if there is none."""
+    watches = list_watches(session=session, chat_id=chat_id)
+    if not 1 <= number <= len(watches):
+        return False
+    session.delete(watches[number - 1])
+    session.flush()
+    return True
+
+
+def remove_watch_by_id(*, session: Session, chat_id: int, watch_id: int) -> bool:
+    """Remove a watch by id (stable for buttons, unlike numbers); False if not this chat's."""
+    watch = session.get(Watch, watch_id)
+    if watch is None or watch.chat_id != chat_id:
+        return False
+    session.delete(watch)
+    session.flush()
+    return True
+
+
+def all_active_watches(*, session: Session) -> list[Watch]:
+    """Every watch of every active chat, by chat then creation."""
+    stmt = (
+        select(Watch)
+        .join(Chat, col(Chat.id) == col(Watch.chat_id))
+        .where(col(Chat.active).is_(True))
+        .order_by(col(Watch.chat_id), col(Watch.created_at), col(Watch.id))
+    )
+    return list(session.exec(stmt).all())
+
+
+def subscribe_topic(
+    *, session: Session, chat_id: int, topic_id: str, now: datetime | None = None
+) -> bool:
+    """Subscribe the chat to a topic; False if it already was."""
+    values = {"chat_id": chat_id, "topic_id": topic_id, "created_at": now_or_utcnow(now)}
+    return insert_ignore(session, TopicSubscription, values, ("chat_id", "topic_id"))
+
+
+def unsubscribe_topic(*, session: Session, chat_id: int, topic_id: str) -> bool:
+    """Unsubscribe the chat from a topic; False if it was not subscribed."""
+    sub = session.get(TopicSubscription, (chat_id, topic_id))
+    if sub is None:
+        return False
+    session.delete(sub)
+    session.flush()
+    return True
+
+
+def chat_topics(*, session: Session, chat_id: int) -> list[str]:
+    """The chat's topic ids in subscription order."""
+    stmt = (
+        select(TopicSubscription.topic_id)
+        .where(col(TopicSubscription.chat_id) == chat_id)
+        .order_by(col(TopicSubscription.created_at), col(TopicSubscription.topic_id))
+    )
+    return list(session.exec(stmt).all())
+
+
+def active_topic_subscriptions(*, session: Session) -> list[TopicSubscription]:
+    """Every topic subscription of every active chat."""
+    stmt = (
+        select(TopicSubscription)
+        .join(Chat, col(Chat.id) == col(TopicSubscription.chat_id))
+        .where(col(Chat.active).is_(True))
+        .order_by(col(TopicSubscription.chat_id), col(TopicSubscription.topic_id))
+    )
+    return list(session.exec(stmt).all())

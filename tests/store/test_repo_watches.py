@@ -1,0 +1,117 @@
+"""Keyword watches (limit, numbering) and topic subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session
+
+from postbot.store import repo
+
+NOW = datetime(2026, 11, 28, 14, 5, tzinfo=UTC)
+
+
+def _at(minutes: int) -> datetime:
+    return NOW + timedelta(minutes=minutes)
+
+
+def test_watch_limit(session: Session, make_chat: Callable[..., int]) -> None:
+    chat_id = make_chat()
+    for i in range(repo.MAX_WATCHES):
+        repo.add_watch(session=session, chat_id=chat_id, query=f"كلمة{i}", now=_at(i))
+    with pytest.raises(repo.WatchLimitError, match="at most 50"):
+        repo.add_watch(session=session, chat_id=chat_id, query="one too many")
+    assert len(repo.list_watches(session=session, chat_id=chat_id)) == 50
+
+
+def test_watch_limit_is_per_chat_and_configurable(
+    session: Session, make_chat: Callable[..., int]
+) -> None:
+    a, b = make_chat(1), make_chat(2)
+    repo.add_watch(session=session, chat_id=a, query="داعش", max_watches=1)
+    with pytest.raises(repo.WatchLimitError) as info:
+        repo.add_watch(session=session, chat_id=a, query="ISIS", max_watches=1)
+    assert info.value.limit == 1
+    assert repo.add_watch(session=session, chat_id=b, query="ISIS", max_watches=1).chat_id == b
+
+
+@pytest.mark.parametrize("query", ["", "   ", "x" * 201], ids=["empty", "blank", "too-long"])
+def test_add_watch_rejects_bad_queries(
+    session: Session, make_chat: Callable[..., int], query: str
+) -> None:
+    chat_id = make_chat()
+    with pytest.raises(ValueError, match="1 to 200"):
+        repo.add_watch(session=session, chat_id=chat_id, query=query)
+
+
+def test_add_watch_same_query_returns_existing(
+    session: Session, make_chat: Callable[..., int]
+) -> None:
+    chat_id = make_chat()
+    first = repo.add_watch(session=session, chat_id=chat_id, query="عين الأسد")
+    again = repo.add_watch(session=session, chat_id=chat_id, query="  عين الأسد ")
+    assert again.id == first.id
+    assert len(repo.list_watches(session=session, chat_id=chat_id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("number", "removed", "left"),
+    [
+        (1, True, ["b", "c", "d"]),
+        (2, True, ["a", "c", "d"]),
+        (4, True, ["a", "b", "c"]),
+        (0, False, ["a", "b", "c", "d"]),
+        (5, False, ["a", "b", "c", "d"]),
+    ],
+    ids=["first", "middle", "last", "zero", "past-end"],
+)
+def test_remove_watch_by_number_renumbers(
+    session: Session, make_chat: Callable[..., int], number: int, removed: bool, left: list[str]
+) -> None:
+    chat_id = make_chat()
+    other = make_chat(2)
+    # Created out of id order: numbering follows creation time, not insertion order.
+    for query, minute in [("a", 0), ("c", 2), ("b", 1), ("d", 3)]:
+        repo.add_watch(session=session, chat_id=chat_id, query=query, now=_at(minute))
+    repo.add_watch(session=session, chat_id=other, query="z", now=NOW)
+    assert repo.remove_watch(session=session, chat_id=chat_id, number=number) is removed
+    session.commit()
+    assert [w.query for w in repo.list_watches(session=session, chat_id=chat_id)] == left
+    assert len(repo.list_watches(session=session, chat_id=other)) == 1
+
+
+def test_remove_watch_by_id_only_for_its_chat(
+    session: Session, make_chat: Callable[..., int]
+) -> None:
+    a, b = make_chat(1), make_chat(2)
+    watch = repo.add_watch(session=session, chat_id=a, query="داعش")
+    assert watch.id is not None
+    assert not repo.remove_watch_by_id(session=session, chat_id=b, watch_id=watch.id)
+    assert repo.remove_watch_by_id(session=session, chat_id=a, watch_id=watch.id)
+    assert repo.list_watches(session=session, chat_id=a) == []
+
+
+def test_active_watches_and_subscriptions_skip_paused_chats(
+    session: Session, make_chat: Callable[..., int]
+) -> None:
+    on, off = make_chat(1), make_chat(2, active=False)
+    for chat_id in (on, off):
+        repo.add_watch(session=session, chat_id=chat_id, query="داعش")
+        repo.subscribe_topic(session=session, chat_id=chat_id, topic_id="isis")
+    assert [w.chat_id for w in repo.all_active_watches(session=session)] == [on]
+    assert [s.chat_id for s in repo.active_topic_subscriptions(session=session)] == [on]
+
+
+def test_topic_subscriptions(session: Session, make_chat: Callable[..., int]) -> None:
+    chat_id = make_chat()
+    assert repo.subscribe_topic(session=session, chat_id=chat_id, topic_id="isis", now=_at(1))
+    assert not repo.subscribe_topic(session=session, chat_id=chat_id, topic_id="isis", now=_at(2))
+    assert repo.subscribe_topic(
+        session=session, chat_id=chat_id, topic_id="ain_al_asad", now=_at(3)
+    )
+    assert repo.chat_topics(session=session, chat_id=chat_id) == ["isis", "ain_al_asad"]
+    assert repo.unsubscribe_topic(session=session, chat_id=chat_id, topic_id="isis")
+    assert not repo.unsubscribe_topic(session=session, chat_id=chat_id, topic_id="isis")
+    assert repo.chat_topics(session=session, chat_id=chat_id) == ["ain_al_asad"]
