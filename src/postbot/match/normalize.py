@@ -1,0 +1,115 @@
+"""Arabic-aware text normalization and tokenization (pure).
+
+Normalization is applied to feed text and to queries alike, so that spelling variants meet:
+tashkeel (harakat, shadda, sukun, tanwin, dagger alef), Quranic marks and tatweel are removed;
+hamza-carrying alefs and alef wasla become bare alef; alef maqsura becomes ya; ta marbuta becomes
+ha; hamza on waw/ya becomes the bare letter; Arabic-Indic and Persian digits become ASCII digits;
+presentation forms are undone with NFKC; Latin is case-folded. Invisible direction and joiner
+marks are dropped. Tokens are maximal runs of letters, digits and combining marks; everything
+else (spaces, punctuation, hyphens) separates tokens, which is why "al-Asad" equals "al Asad".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+_DELETE = (
+    "\u0610\u0611\u0612\u0613\u0614\u0615\u0616\u0617\u0618\u0619\u061a"  # Quranic signs
+    + "".join(chr(c) for c in range(0x064B, 0x0660))  # tanwin, harakat, shadda, sukun, ...
+    + "\u0670"  # dagger alef
+    + "\u0640"  # tatweel
+    + "".join(chr(c) for c in range(0x06D6, 0x06EE))  # Quranic annotation marks
+    + "\u200b\u200c\u200d\u200e\u200f\u061c\u00ad"  # zero-width, joiners, direction marks
+    + "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # bidi embeddings/isolates
+)
+
+_MAP = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ى": "ي",
+    "ة": "ه",
+    "ؤ": "و",
+    "ئ": "ي",
+    "ی": "ي",  # Persian ya
+    "ک": "ك",  # Persian kaf
+}
+_MAP.update({chr(0x0660 + i): str(i) for i in range(10)})
+_MAP.update({chr(0x06F0 + i): str(i) for i in range(10)})
+
+_TABLE: dict[int, int | str | None] = {ord(c): None for c in _DELETE}
+_TABLE.update({ord(k): v for k, v in _MAP.items()})
+
+# Characters that need NFKC first: Arabic presentation forms and compatibility forms.
+_NEEDS_NFKC = re.compile("[\ufb50-\ufdff\ufe70-\ufeff\uff00-\uffef]")
+
+_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c\u00ad"
+TOKEN_RE = re.compile(f"(?:[^\\W_]|[{_MARKS}])+")
+ARABIC_LETTER_RE = re.compile("[\u0620-\u064a\u0671-\u06d3\ufb50-\ufdff\ufe70-\ufefc]")
+
+
+def normalize(text: str) -> str:
+    """Return `text` normalized for matching (see module docstring); separators are kept."""
+    if _NEEDS_NFKC.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_TABLE).casefold()
+
+
+class Token(NamedTuple):
+    """A normalized word with its [start, end) span in the original text and its segment."""
+
+    norm: str
+    start: int
+    end: int
+    segment: int
+
+
+# Same mapping as _TABLE, but deleted characters become tatweel (itself deleted later), so that
+# offsets in the translated text are offsets in the original text.
+_FILL = "\u0640"
+_SAME_LENGTH = {k: (_FILL if v is None else v) for k, v in _TABLE.items()}
+# A phrase may not span a sentence end, a clause separator or a line break.
+# A dot only ends a sentence before a space, an Arabic letter or the end ("U.S." and "3.5" go on).
+_SCAN_RE = re.compile(f"({TOKEN_RE.pattern})|([.!?؟…]+(?=[\\s\u0621-\u064a]|$)|[;؛:\n|•·])")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split `text` into normalized tokens; a new segment starts after each hard break."""
+    tokens: list[Token] = []
+    append = tokens.append
+    segment = 0
+    if _NEEDS_NFKC.search(text):
+        return _tokenize_slow(text)
+    for m in _SCAN_RE.finditer(text.translate(_SAME_LENGTH)):
+        word = m.group(1)
+        if word is None:
+            segment += 1
+            continue
+        if _FILL in word:
+            word = word.replace(_FILL, "")
+            if not word:
+                continue
+        append(Token(word.casefold(), m.start(), m.end(), segment))
+    return tokens
+
+
+def _tokenize_slow(text: str) -> list[Token]:
+    """Tokenize text with presentation forms, which NFKC may lengthen or shorten."""
+    tokens: list[Token] = []
+    segment = 0
+    for m in _SCAN_RE.finditer(text):
+        if m.group(1) is None:
+            segment += 1
+            continue
+        word = normalize(m.group(1))
+        if word:
+            tokens.append(Token(word, m.start(), m.end(), segment))
+    return tokens
+
+
+def has_arabic(text: str) -> bool:
+    """True when `text` contains at least one Arabic letter."""
+    return ARABIC_LETTER_RE.search(text) is not None

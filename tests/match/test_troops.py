@@ -1,0 +1,338 @@
+"""Troop-count extraction, SPEC §4 "Troop counts": what counts, what does not, and where it is."""
+
+from __future__ import annotations
+
+import time
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from postbot.match.troops import TroopCount, extract_troop_counts
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+Row = tuple[int | None, int | None, str, str]
+
+# (id, input, expected [(low, high, unit, text)])
+CASES: list[tuple[str, str, list[Row]]] = [
+    # --- the SPEC examples and feed samples
+    ("spec-range-en-dash", "نحو 250–300 مستشار", [(250, 300, "مستشار", "نحو 250–300 مستشار")]),
+    ("spec-less-than", "أقل من 2000 عنصر", [(2000, 2000, "عنصر", "أقل من 2000 عنصر")]),
+    ("spec-vague-thousands", "آلاف المستشارين", [(None, None, "مستشارين", "آلاف المستشارين")]),
+    ("spec-arabic-indic", "٥٠٠ جندي", [(500, 500, "جندي", "٥٠٠ جندي")]),
+    ("spec-english", "2,500 US troops", [(2500, 2500, "troops", "2,500 US troops")]),
+    (
+        "feed-title-comma-thousands",
+        "مسؤول أمريكي: نحو 2,500 جندي ما زالوا في العراق",
+        [(2500, 2500, "جندي", "نحو 2,500 جندي")],
+    ),
+    ("feed-title-money", "البنك المركزي يطرح 500 مليون دولار في مزاد العملة", []),
+    # --- digits in every script and separator
+    ("persian-digits", "انتشار ۳۰۰ عسكري", [(300, 300, "عسكري", "۳۰۰ عسكري")]),
+    ("arabic-thousands-sep", "نشر ٢٬٥٠٠ جندي", [(2500, 2500, "جندي", "٢٬٥٠٠ جندي")]),
+    ("arabic-indic-comma", "٢,٥٠٠ جندي", [(2500, 2500, "جندي", "٢,٥٠٠ جندي")]),
+    ("dot-thousands", "2.500 جندي", [(2500, 2500, "جندي", "2.500 جندي")]),
+    ("plain-digits", "وصل 1200 مقاتل", [(1200, 1200, "مقاتل", "1200 مقاتل")]),
+    ("million-grouping", "1,200,000 جندي", [(1200000, 1200000, "جندي", "1,200,000 جندي")]),
+    ("comma-space-is-a-list", "بلغ 2, 500 جندي", [(500, 500, "جندي", "500 جندي")]),
+    # --- ranges
+    ("range-hyphen", "250-300 مستشار", [(250, 300, "مستشار", "250-300 مستشار")]),
+    ("range-em-dash-spaced", "250 — 300 مستشار", [(250, 300, "مستشار", "250 — 300 مستشار")]),
+    ("range-ila", "200 إلى 300 مدرب", [(200, 300, "مدرب", "200 إلى 300 مدرب")]),
+    ("range-min-ila", "من 200 إلى 300 مدرب", [(200, 300, "مدرب", "من 200 إلى 300 مدرب")]),
+    ("range-bayn-wa", "بين 200 و300 جندي", [(200, 300, "جندي", "بين 200 و300 جندي")]),
+    (
+        "range-ma-bayn-wa-spaced",
+        "ما بين 200 و 300 مقاتل",
+        [(200, 300, "مقاتل", "ما بين 200 و 300 مقاتل")],
+    ),
+    (
+        "range-shared-multiplier",
+        "من 5 إلى 6 آلاف عنصر",
+        [(5000, 6000, "عنصر", "من 5 إلى 6 آلاف عنصر")],
+    ),
+    (
+        "range-bayn-thousands",
+        "بين 5 آلاف و6 آلاف جندي",
+        [(5000, 6000, "جندي", "بين 5 آلاف و6 آلاف جندي")],
+    ),
+    ("range-words", "ما بين خمسين وستين جنديًا", [(50, 60, "جنديًا", "ما بين خمسين وستين جنديًا")]),
+    ("range-arabic-indic", "٢٥٠–٣٠٠ مستشار", [(250, 300, "مستشار", "٢٥٠–٣٠٠ مستشار")]),
+    ("bayn-without-range", "من بين 500 جندي", [(500, 500, "جندي", "500 جندي")]),
+    ("min-without-range", "تتألف القوة من 500 جندي", [(500, 500, "جندي", "500 جندي")]),
+    # --- Arabic number words
+    ("words-three", "أرسلت ثلاثة جنود", [(3, 3, "جنود", "ثلاثة جنود")]),
+    ("words-five", "خمسة مستشارين", [(5, 5, "مستشارين", "خمسة مستشارين")]),
+    ("words-seven-officers", "سبعة ضباط", [(7, 7, "ضباط", "سبعة ضباط")]),
+    ("words-ten", "عشرة مستشارين", [(10, 10, "مستشارين", "عشرة مستشارين")]),
+    ("words-fifteen-tanwin", "خمسة عشر جندياً", [(15, 15, "جندياً", "خمسة عشر جندياً")]),
+    ("words-hundred", "مئة جندي", [(100, 100, "جندي", "مئة جندي")]),
+    ("words-two-hundred", "مائتي عنصر", [(200, 200, "عنصر", "مائتي عنصر")]),
+    ("words-three-hundred", "نحو ثلاثمائة مستشار", [(300, 300, "مستشار", "نحو ثلاثمائة مستشار")]),
+    ("words-three-hundred-split", "ثلاث مئة مستشار", [(300, 300, "مستشار", "ثلاث مئة مستشار")]),
+    ("words-thousand", "ألف جندي", [(1000, 1000, "جندي", "ألف جندي")]),
+    ("words-two-thousand", "قرابة ألفي عنصر", [(2000, 2000, "عنصر", "قرابة ألفي عنصر")]),
+    ("words-five-thousand", "خمسة آلاف جندي", [(5000, 5000, "جندي", "خمسة آلاف جندي")]),
+    ("words-ten-thousand", "عشرة آلاف مقاتل", [(10000, 10000, "مقاتل", "عشرة آلاف مقاتل")]),
+    ("words-sum", "ألفين وخمسمائة عنصر", [(2500, 2500, "عنصر", "ألفين وخمسمائة عنصر")]),
+    (
+        "words-sum-thousands",
+        "خمسة آلاف وخمسمائة جندي",
+        [(5500, 5500, "جندي", "خمسة آلاف وخمسمائة جندي")],
+    ),
+    ("digits-thousands-word", "5 آلاف جندي", [(5000, 5000, "جندي", "5 آلاف جندي")]),
+    ("digits-three-thousands", "3 آلاف مستشار", [(3000, 3000, "مستشار", "3 آلاف مستشار")]),
+    ("digits-alf-colloquial", "2 ألف عنصر", [(2000, 2000, "عنصر", "2 ألف عنصر")]),
+    ("digits-twenty-alf", "20 ألف مقاتل", [(20000, 20000, "مقاتل", "20 ألف مقاتل")]),
+    ("decimal-alf", "1.5 ألف مقاتل", [(1500, 1500, "مقاتل", "1.5 ألف مقاتل")]),
+    ("digits-plus-words", "5 آلاف و500 جندي", [(5500, 5500, "جندي", "5 آلاف و500 جندي")]),
+    # --- vague counts
+    ("vague-tens", "عشرات المستشارين", [(None, None, "مستشارين", "عشرات المستشارين")]),
+    ("vague-hundreds", "مئات الجنود", [(None, None, "جنود", "مئات الجنود")]),
+    ("vague-few-thousand", "بضعة آلاف جندي", [(None, None, "جندي", "بضعة آلاف جندي")]),
+    ("vague-several-hundred", "عدة مئات من الجنود", [(None, None, "جنود", "عدة مئات من الجنود")]),
+    (
+        "vague-tens-of-thousands",
+        "عشرات الآلاف من الجنود",
+        [(None, None, "جنود", "عشرات الآلاف من الجنود")],
+    ),
+    (
+        "vague-coordinated-nouns",
+        "آلاف المستشارين والمدربين",
+        [(None, None, "مستشارين", "آلاف المستشارين")],
+    ),
+    ("vague-with-clitic", "وآلاف المستشارين", [(None, None, "مستشارين", "آلاف المستشارين")]),
+    # --- links, clitics, nouns
+    ("link-min", "أرسلت واشنطن 2500 من الجنود", [(2500, 2500, "جنود", "2500 من الجنود")]),
+    ("link-min-forces", "500 من القوات الأمريكية", [(500, 500, "قوات", "500 من القوات")]),
+    ("link-min-possessive", "سحبت 3 آلاف من جنودها", [(3000, 3000, "جنودها", "3 آلاف من جنودها")]),
+    ("link-min-construct", "50 من عناصر الحشد", [(50, 50, "عناصر", "50 من عناصر")]),
+    ("link-min-bayn", "300 من بين المقاتلين", [(300, 300, "مقاتلين", "300 من بين المقاتلين")]),
+    ("adjective-after-noun", "نحو 900 جندي أمريكي", [(900, 900, "جندي", "نحو 900 جندي")]),
+    ("clitic-on-qualifier", "بنحو 900 جندي", [(900, 900, "جندي", "نحو 900 جندي")]),
+    ("clitic-waw-qualifier", "وحوالي 400 عنصر", [(400, 400, "عنصر", "حوالي 400 عنصر")]),
+    ("tashkeel-noun", "أرسلت 400 جنديًا", [(400, 400, "جنديًا", "400 جنديًا")]),
+    ("individuals", "120 فرداً", [(120, 120, "فرداً", "120 فرداً")]),
+    ("marines", "2200 من المارينز", [(2200, 2200, "مارينز", "2200 من المارينز")]),
+    ("paratroopers", "800 مظلي", [(800, 800, "مظلي", "800 مظلي")]),
+    ("trainers-plural", "150 مدربين", [(150, 150, "مدربين", "150 مدربين")]),
+    ("egyptian-final-ya", "600 جندى", [(600, 600, "جندى", "600 جندى")]),
+    # --- qualifiers
+    ("q-zuhaa", "زهاء 700 مقاتل", [(700, 700, "مقاتل", "زهاء 700 مقاتل")]),
+    ("q-ma-yuqarib", "ما يقارب 1200 جندي", [(1200, 1200, "جندي", "ما يقارب 1200 جندي")]),
+    ("q-akthar-min", "أكثر من 3000 عسكري", [(3000, 3000, "عسكري", "أكثر من 3000 عسكري")]),
+    (
+        "q-ma-la-yaqill",
+        "ما لا يقل عن 150 ضابطاً",
+        [(150, 150, "ضابطاً", "ما لا يقل عن 150 ضابطاً")],
+    ),
+    ("q-ma-yazid", "ما يزيد على 600 عنصر", [(600, 600, "عنصر", "ما يزيد على 600 عنصر")]),
+    ("q-azyad", "أزيد من 800 مقاتل", [(800, 800, "مقاتل", "أزيد من 800 مقاتل")]),
+    ("q-hatta-up-to", "حتى 4000 جندي", [(4000, 4000, "جندي", "حتى 4000 جندي")]),
+    # --- casualties and captives are not troop numbers
+    ("trap-killed", "مقتل 5 جنود", []),
+    ("trap-injured", "إصابة 3 عناصر", []),
+    ("trap-captured", "أسر 12 جندياً", []),
+    ("trap-arrested", "اعتقال 7 عناصر من داعش", []),
+    ("trap-killed-and-injured", "أسفر الهجوم عن مقتل وإصابة 9 جنود", []),
+    ("trap-killed-after", "5 جنود قتلوا في الهجوم", []),
+    ("trap-perished", "لقي 4 جنود مصرعهم", []),
+    ("trap-wounded", "جرح 6 مقاتلين", []),
+    ("trap-kidnapped", "خطف 3 جنود", []),
+    ("trap-killed-words", "مقتل ثلاثة جنود", []),
+    ("trap-killed-grouped", "مقتل 2,500 جندي", []),
+    ("trap-en-killed-before", "killed 4 soldiers", []),
+    ("trap-en-killed-after", "3 soldiers were killed", []),
+    ("trap-en-wounded", "2 US soldiers wounded in blast", []),
+    # --- years, money, people, mere proximity
+    ("trap-year-aam", "منذ عام 2014 جنود التحالف", []),
+    ("trap-year-fi", "في 2014 عناصر التنظيم سيطروا", []),
+    ("trap-year-range", "خطة 2024-2026 لسحب القوات", []),
+    ("trap-year-hatta", "دعم العمليات حتى 2026، قبل", []),
+    ("trap-money-dinar", "منحة 2000 دينار لكل جندي", []),
+    ("trap-people", "نزوح 2000 شخص", []),
+    ("trap-citizens", "500 مواطن", []),
+    ("trap-families", "300 أسرة من عائلات الجنود", []),
+    ("trap-coach", "مدرب منتخب مصر حتى 2030", []),
+    ("trap-noun-then-year", "الجندي 2020", []),
+    ("trap-forces-year", "قوات عام 2003", []),
+    ("trap-forces-bare-year", "قوات 2003", []),
+    ("trap-element-number", "العنصر رقم 5", []),
+    ("trap-one-of", "أحد الجنود", []),
+    ("trap-percent", "50% من الجنود", []),
+    ("trap-forces-direct", "500 قوات", []),
+    ("trap-digits-with-article", "2500 الجنود", []),
+    # --- English
+    (
+        "en-american-soldiers",
+        "900 American soldiers",
+        [(900, 900, "soldiers", "900 American soldiers")],
+    ),
+    (
+        "en-about-coalition",
+        "about 3,000 coalition personnel",
+        [(3000, 3000, "personnel", "about 3,000 coalition personnel")],
+    ),
+    (
+        "en-abbreviation",
+        "some 2,500 U.S.-led coalition troops",
+        [(2500, 2500, "troops", "some 2,500 U.S.-led coalition troops")],
+    ),
+    (
+        "en-more-than",
+        "more than 1,000 advisers",
+        [(1000, 1000, "advisers", "more than 1,000 advisers")],
+    ),
+    (
+        "en-fewer-than",
+        "fewer than 500 advisors",
+        [(500, 500, "advisors", "fewer than 500 advisors")],
+    ),
+    ("en-up-to", "up to 5,000 troops", [(5000, 5000, "troops", "up to 5,000 troops")]),
+    (
+        "en-service-members",
+        "nearly 4,000 service members",
+        [(4000, 4000, "service members", "nearly 4,000 service members")],
+    ),
+    (
+        "en-between",
+        "between 2,000 and 3,000 troops",
+        [(2000, 3000, "troops", "between 2,000 and 3,000 troops")],
+    ),
+    ("en-range-hyphen", "2,000-3,000 troops", [(2000, 3000, "troops", "2,000-3,000 troops")]),
+    (
+        "en-range-to",
+        "2,000 to 3,000 soldiers",
+        [(2000, 3000, "soldiers", "2,000 to 3,000 soldiers")],
+    ),
+    ("en-thousand-word", "5 thousand troops", [(5000, 5000, "troops", "5 thousand troops")]),
+    (
+        "en-vague-thousands",
+        "thousands of US troops",
+        [(None, None, "troops", "thousands of US troops")],
+    ),
+    (
+        "en-vague-several",
+        "several hundred soldiers",
+        [(None, None, "soldiers", "several hundred soldiers")],
+    ),
+    ("en-vague-a-few", "a few thousand troops", [(None, None, "troops", "a few thousand troops")]),
+    (
+        "en-vague-tens-of-thousands",
+        "tens of thousands of troops",
+        [(None, None, "troops", "tens of thousands of troops")],
+    ),
+    ("en-capitals", "2,500 TROOPS", [(2500, 2500, "TROOPS", "2,500 TROOPS")]),
+    ("trap-en-year", "In 2003 US forces invaded Iraq", []),
+    ("trap-en-money", "500 million dollars to pay troops", []),
+    ("trap-en-people", "2,000 people fled as troops advanced", []),
+    ("trap-en-vague-without-of", "thousands troops", []),
+    # --- several counts, order, no overlap
+    (
+        "two-counts-with-clitic",
+        "نشرت 500 جندي و300 مستشار",
+        [(500, 500, "جندي", "500 جندي"), (300, 300, "مستشار", "300 مستشار")],
+    ),
+]
+
+
+def _rows(found: list[TroopCount]) -> list[Row]:
+    return [(c.low, c.high, c.unit, c.text) for c in found]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_extract(text: str, expected: list[Row]) -> None:
+    found = extract_troop_counts(text)
+    assert _rows(found) == expected
+    for count in found:
+        assert text[count.start : count.end] == count.text
+
+
+PARAGRAPHS: list[tuple[str, str, list[Row]]] = [
+    (
+        "ar-withdrawal-news",
+        "قالت وزارة الدفاع إن نحو 2,500 جندي أمريكي ما زالوا في العراق. وأضافت أن الخطة تقضي "
+        "بخفض العدد إلى أقل من ألفي عنصر بحلول 2026، مع بقاء عشرات المستشارين في أربيل. "
+        "وكان هجوم سابق قد أسفر عن مقتل 3 جنود وإصابة 8 آخرين.",
+        [
+            (2500, 2500, "جندي", "نحو 2,500 جندي"),
+            (2000, 2000, "عنصر", "أقل من ألفي عنصر"),
+            (None, None, "مستشارين", "عشرات المستشارين"),
+        ],
+    ),
+    (
+        "ar-isis-operation",
+        "أعلنت خلية الإعلام الأمني اعتقال 7 عناصر من داعش في الأنبار، فيما شارك أكثر من 1500 "
+        "مقاتل من الحشد في عملية التمشيط التي انطلقت منذ 2017. وبلغت كلفة العملية 500 مليون دينار.",
+        [(1500, 1500, "مقاتل", "أكثر من 1500 مقاتل")],
+    ),
+    (
+        "ar-deployment-words",
+        "وصل خمسة آلاف جندي تركي إلى الحدود، ومعهم ما بين 200 و300 مدرب. "
+        "وأكد مصدر أن ٥٠٠ من القوات الخاصة ستنضم إليهم خلال أيام.",
+        [
+            (5000, 5000, "جندي", "خمسة آلاف جندي"),
+            (200, 300, "مدرب", "ما بين 200 و300 مدرب"),
+            (500, 500, "قوات", "٥٠٠ من القوات"),
+        ],
+    ),
+    (
+        "en-pentagon",
+        "The Pentagon said about 2,500 US troops remain in Iraq and some 900 in Syria. "
+        "Three soldiers were killed and 4 soldiers were wounded in a drone attack in 2024. "
+        "Officials expect fewer than 2,000 service members to stay.",
+        [
+            (2500, 2500, "troops", "about 2,500 US troops"),
+            (2000, 2000, "service members", "fewer than 2,000 service members"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [p[1:] for p in PARAGRAPHS], ids=[p[0] for p in PARAGRAPHS]
+)
+def test_news_paragraphs(text: str, expected: list[Row]) -> None:
+    found = extract_troop_counts(text)
+    assert _rows(found) == expected
+    assert all(text[c.start : c.end] == c.text for c in found)
+
+
+def test_seed_article_gives_exactly_three_counts() -> None:
+    text = (FIXTURES / "seed-article-ar.txt").read_text(encoding="utf-8")
+    found = extract_troop_counts(text)
+    assert _rows(found) == [
+        (250, 300, "مستشار", "نحو 250–300 مستشار"),
+        (None, None, "مستشارين", "آلاف المستشارين"),
+        (2000, 2000, "عنصر", "أقل من 2000 عنصر"),
+    ]
+    assert all(text[c.start : c.end] == c.text for c in found)
+
+
+def test_offsets_skip_a_leading_clitic() -> None:
+    text = "وقال إن بنحو 900 جندي وصلوا"
+    (count,) = extract_troop_counts(text)
+    assert (count.start, count.end) == (text.index("نحو"), text.index(" وصلوا"))
+
+
+def test_results_are_ordered_and_disjoint() -> None:
+    text = ("نشرت 500 جندي ثم 300 مستشار و2,000 من القوات. " * 20).strip()
+    found = extract_troop_counts(text)
+    assert len(found) == 60
+    assert all(a.end <= b.start for a, b in pairwise(found))
+
+
+def test_empty_and_unrelated_text() -> None:
+    assert extract_troop_counts("") == []
+    assert extract_troop_counts("الأنواء الجوية تتوقع انخفاض درجات الحرارة في بغداد") == []
+
+
+def test_fast_on_a_story() -> None:
+    text = (FIXTURES / "seed-article-ar.txt").read_text(encoding="utf-8")
+    runs = 50
+    began = time.perf_counter()
+    for _ in range(runs):
+        extract_troop_counts(text)
+    # The budget is under 1 ms per 3 KB story; allow slack for slow CI machines.
+    assert (time.perf_counter() - began) / runs < 0.005
