@@ -52,12 +52,14 @@ def test_shipped_topics_keep_the_leads_queries() -> None:
     asad = topics["ain_al_asad"]
     assert asad.name == LocalizedName("قاعدة عين الأسد", "Ain al-Asad air base")
     assert asad.query is not None
-    assert asad.query.startswith('("عين الأسد" (قاعدة OR قاعده OR')
-    assert 'الفصائل)) OR "Ain al-Asad" OR' in asad.query  # the folded lines joined by one space
-    assert asad.query.endswith('"Al Asad base"')
+    assert asad.query.startswith('"عين الأسد" OR "قاعدة الأسد الجوية" OR "Ain al-Asad"')
+    assert '"Ain Assad" OR "Al Asad Air Base"' in asad.query  # folded lines joined by a space
+    assert asad.context is not None
+    assert asad.context.startswith("قاعدة OR الجوية OR")
+    assert 'OR "U.S." OR American' in asad.context
     assert topics["troop_numbers"].query is None and topics["troop_numbers"].troop_counts
     assert topics["isis"].query is not None
-    assert '"تنظيم الدولة" -"تنظيم الدولة ل*" OR' in topics["isis"].query
+    assert '("تنظيم الدولة" -"تنظيم الدولة لل*")' in topics["isis"].query
     assert topics["isis"].name == LocalizedName("داعش", "ISIS")
 
 
@@ -318,7 +320,7 @@ def test_each_problem_is_reported_with_its_line(text: str, expected: str) -> Non
         pytest.param(
             ">-\n      داعش OR\n      ISIS OR\n      OR ISIL",
             "t.yaml:7: topic 't': query error at character 17: "
-            "expected a word or phrase before 'OR'",
+            "OR needs a word or phrase before it",
             id="folded-block-points-at-its-line",
         ),
     ],
@@ -395,7 +397,7 @@ def test_unknown_key_does_not_hide_the_missing_query() -> None:
     assert problems(text) == [
         "t.yaml:2: topic 't' needs a query, troop_counts: true, or both",
         "t.yaml:4: unknown key 'querry' in topic 't' (did you mean 'query'?); "
-        "allowed keys: id, name, query, troop_counts",
+        "allowed keys: id, name, query, context, troop_counts",
     ]
 
 

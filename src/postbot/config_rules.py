@@ -33,7 +33,7 @@ from postbot.match.query import parse_query
 TOP_KEYS = ("admins", "defaults", "feeds", "topics")
 DEFAULTS_KEYS = ("interval",)
 FEED_KEYS = ("id", "name", "url", "interval", "enabled")
-TOPIC_KEYS = ("id", "name", "query", "troop_counts")
+TOPIC_KEYS = ("id", "name", "query", "context", "troop_counts")
 NAME_KEYS = ("ar", "en")
 
 _ID_RULES = {
@@ -162,6 +162,7 @@ class _Builder:
         tid = self.ident(item, where, "topic", line)
         name = self.name(item, where, line)
         query = self.query(item, where, line) if item.get("query") is not None else None
+        context = self.query(item, where, line, "context") if "context" in item else None
         troops = self.flag(item, "troop_counts", where, default=False)
         # an invalid troop_counts was reported already; "needs a query" would only add noise
         flag_ok = isinstance(item.get("troop_counts"), bool | None)
@@ -169,7 +170,7 @@ class _Builder:
             self.add(line, f"{where} needs a query, troop_counts: true, or both")
         if len(self.problems) > before or tid is None or name is None:
             return None
-        return TopicConfig(tid, name, query, troops)
+        return TopicConfig(tid, name, query, troops, context)
 
     def text(self, node: CommentedMap, key: str, where: str, line: int) -> str | None:
         if key not in node:
@@ -252,17 +253,17 @@ class _Builder:
         ar, en = self.text(value, "ar", inner, name_line), self.text(value, "en", inner, name_line)
         return LocalizedName(ar, en) if ar is not None and en is not None else None
 
-    def query(self, item: CommentedMap, where: str, line: int) -> str | None:
-        query = self.text(item, "query", where, line)
+    def query(self, item: CommentedMap, where: str, line: int, key: str = "query") -> str | None:
+        query = self.text(item, key, where, line)
         if query is None:
             return None
-        raw = item["query"]
+        raw = item[key]
         try:
             # topics are written by the operator, so the 200-character limit of /watch is lifted
             parse_query(str(raw), max_length=None)
         except QuerySyntaxError as err:
-            error_line = offset_line(self.lines, item, "query", err.position)
-            message = f"query error at character {err.position + 1}: {err.message}"
+            error_line = offset_line(self.lines, item, key, err.position)
+            message = f"{key} error at character {err.position + 1}: {err.message}"
             self.add(error_line, f"{where}: {message}")
             return None
         return query

@@ -38,12 +38,13 @@ class FeedConfig:
 
 @dataclass(frozen=True)
 class TopicConfig:
-    """A built-in topic: a query, a troop-count test, or both."""
+    """A built-in topic: a query, a troop-count test, or both; `context` must hold too."""
 
     id: str
     name: LocalizedName
     query: str | None
     troop_counts: bool
+    context: str | None = None  # a query whose words confirm the sense; never highlighted
 
 
 @dataclass(frozen=True)

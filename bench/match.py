@@ -1,0 +1,143 @@
+"""Matching throughput: realistic Arabic stories against W watches plus the built-in topics.
+
+    python bench/match.py --stories 5000 --watches 100 --watches 1000 --watches 10000
+
+Prints one line per run: `watches=W stories=N stories_per_s=X p99_ms=Y` (median of --repeat
+runs for the rate; p99 of per-story latency over all runs). Each story goes through what
+`postbot scan` does per story: tokenizing, all watches and topics, troop-count extraction.
+
+Stories are built from the sentences of the captured Arabic feeds in tests/fixtures (the seed
+article and the sample feed), shuffled and mixed with generated names of people and places, so
+vocabulary and length (60-200 words) look like real wire copy. Watches mix those names (most
+watches follow a person or a place), words and phrases of the corpus, prefixes, OR, and
+exclusions, the way subscribers write them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from postbot.match.query import parse_query
+from postbot.match.topics import StoryMatcher, Topic
+from postbot.pipeline import build_topics
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+CONFIG = ROOT / "config" / "postbot.yaml"
+
+_LETTERS = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+_PATTERNS = ("ال{}{}{}ي", "{}{}ا{}", "{}ا{}{}ي", "م{}{}{}", "{}{}و{}", "ال{}{}ا{}ي", "{}{}{}ه")
+
+
+def corpus_sentences() -> list[str]:
+    """Sentences from the captured Arabic fixtures."""
+    text = (FIXTURES / "seed-article-ar.txt").read_text(encoding="utf-8")
+    feed = (FIXTURES / "feeds" / "sample-ar.xml").read_text(encoding="utf-8")
+    text += "\n" + "\n".join(re.findall(r"<(?:title|description)>([^<]+)<", feed))
+    parts = re.split(r"(?<=[.!؟?…])\s+|\n", text)
+    return [p.strip() for p in parts if len(p.split()) >= 4]
+
+
+def make_names(rng: random.Random, n: int) -> list[str]:
+    """Distinct pseudo-Arabic names of people and places."""
+    names: set[str] = set()
+    while len(names) < n:
+        pattern = rng.choice(_PATTERNS)
+        names.add(pattern.format(*(rng.choice(_LETTERS) for _ in range(4))))
+    return sorted(names)
+
+
+def make_stories(rng: random.Random, n: int, names: list[str]) -> list[tuple[str, str]]:
+    """(title, body) pairs of 60-200 words."""
+    sentences = corpus_sentences()
+    stories = []
+    for _ in range(n):
+        body_parts = []
+        for _ in range(rng.randint(3, 8)):
+            words = rng.choice(sentences).split()
+            for _ in range(rng.randint(0, 3)):
+                words.insert(rng.randrange(len(words) + 1), rng.choice(names))
+            body_parts.append(" ".join(words))
+        title = " ".join(rng.choice(sentences).split()[:12])
+        stories.append((title, "، ".join(body_parts[:2]) + ". " + ". ".join(body_parts[2:])))
+    return stories
+
+
+def make_watches(rng: random.Random, n: int, names: list[str]) -> list[str]:
+    """Watch queries in the shapes subscribers write."""
+    vocab = sorted({w for s in corpus_sentences() for w in re.findall(r"[\u0621-\u064a]{3,}", s)})
+    shapes = [
+        lambda: rng.choice(names),
+        lambda: f"{rng.choice(names)} {rng.choice(vocab)}",
+        lambda: f"{rng.choice(names)} OR {rng.choice(names)}",
+        lambda: f'"{rng.choice(names)} {rng.choice(names)}"',
+        lambda: f"{rng.choice(names)[:4]}*",
+        lambda: f"{rng.choice(names)} -{rng.choice(vocab)}",
+        lambda: f"({rng.choice(names)} OR {rng.choice(vocab)}) {rng.choice(names)}",
+        lambda: rng.choice(vocab),
+    ]
+    weights = [40, 15, 10, 10, 5, 5, 10, 5]
+    out: list[str] = []
+    while len(out) < n:
+        out.append(rng.choices(shapes, weights)[0]())
+    return out
+
+
+def builtin_topics() -> list[Topic]:
+    """The three topics of the shipped config."""
+    from postbot.config import load_config
+
+    config = load_config(CONFIG)
+    names = {t.id: (t.name.ar, t.name.en) for t in config.topics}
+    return build_topics(config.topics, names)
+
+
+def run(stories: list[tuple[str, str]], matcher: StoryMatcher[int]) -> tuple[float, list[float]]:
+    """Match every story once; return the rate and per-story latencies in ms."""
+    latencies = []
+    start = time.perf_counter()
+    for title, body in stories:
+        t0 = time.perf_counter()
+        matcher.match(title, body)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    return len(stories) / (time.perf_counter() - start), latencies
+
+
+def main() -> int:
+    """Run the benchmark for each requested watch count."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stories", type=int, default=5000)
+    parser.add_argument("--watches", type=int, action="append")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    names = make_names(rng, 30_000)
+    stories = make_stories(rng, args.stories, names)
+    topics = builtin_topics()
+    for w in args.watches or [100, 1000, 10_000]:
+        queries = make_watches(random.Random(args.seed + w), w, names)
+        matcher = StoryMatcher(topics, {i: parse_query(q) for i, q in enumerate(queries)})
+        run(stories[: min(200, len(stories))], matcher)  # warm the token cache like a live worker
+        rates, latencies = [], []
+        for _ in range(args.repeat):
+            rate, lat = run(stories, matcher)
+            rates.append(rate)
+            latencies.extend(lat)
+        p99 = statistics.quantiles(latencies, n=100)[98]
+        print(
+            f"watches={w} stories={args.stories} "
+            f"stories_per_s={statistics.median(rates):.0f} p99_ms={p99:.3f}"
+        )
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

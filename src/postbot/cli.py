@@ -1,0 +1,176 @@
+"""Command line: parse arguments, build settings and config once, run the command (SPEC §2)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from postbot import __version__
+from postbot.config import Config, check_config, load_config
+from postbot.errors import ConfigError, QuerySyntaxError
+from postbot.feeds.fetch import make_client
+from postbot.logs import setup_logging
+from postbot.pipeline import FeedSource, build_matcher, build_topics, scan
+from postbot.report import story_jsonl, story_text
+from postbot.settings import Settings, load_settings, require_token
+
+
+@dataclass(frozen=True, slots=True)
+class _AdHocFeed:
+    id: str
+    name: str
+    url: str
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `postbot` argument parser with its subcommands."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", help="YAML config (overrides POSTBOT_CONFIG)")
+    parser = argparse.ArgumentParser(
+        prog="postbot", description="Telegram alerts for Arabic news feeds."
+    )
+    parser.add_argument("--version", action="version", version=f"postbot {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", parents=[common], help="the bot and the feed scheduler")
+    run.add_argument("--webhook-url", metavar="URL", help="webhook mode instead of polling")
+    run.add_argument("--listen", default="0.0.0.0", help="webhook listen address")
+    run.add_argument("--port", type=int, default=8443, help="webhook port")
+    run.add_argument("--secret", help="webhook secret token")
+    sub.add_parser("worker", parents=[common], help="poll feeds and deliver alerts only")
+
+    sc = sub.add_parser("scan", parents=[common], help="poll feeds once and print matches")
+    sc.add_argument(
+        "--feed",
+        action="append",
+        default=[],
+        metavar="URL_OR_PATH",
+        help="scan this feed instead of the configured ones (repeatable)",
+    )
+    sc.add_argument(
+        "--watch",
+        action="append",
+        default=[],
+        metavar="QUERY",
+        help="also match this query (repeatable)",
+    )
+    sc.add_argument("--format", choices=("text", "jsonl"), default="text")
+    sc.add_argument("--all", action="store_true", help="print non-matching stories too")
+
+    cc = sub.add_parser("check-config", parents=[common], help="validate the YAML config")
+    cc.add_argument("path", nargs="?", help="config file (default: --config / POSTBOT_CONFIG)")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", parents=[common], help="apply schema migrations")
+    return parser
+
+
+def _config_path(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(getattr(args, "path", None) or args.config or settings.postbot_config)
+
+
+def _feed_id(source: str, index: int) -> str:
+    stem = Path(source.split("?")[0].rstrip("/")).name or f"feed{index}"
+    stem = re.sub(r"\.(xml|rss|atom)$", "", stem.lower())
+    return re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-") or f"feed{index}"
+
+
+def cmd_scan(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    """Poll feeds once, match topics and watches, print the results."""
+    names = {t.id: (t.name.ar, t.name.en) for t in config.topics}
+    topics = build_topics(config.topics, names)
+    try:
+        matcher = build_matcher(topics, args.watch)
+    except QuerySyntaxError as exc:
+        print(f"postbot: {exc}", file=sys.stderr)
+        return 2
+    feeds: Sequence[FeedSource]
+    if args.feed:
+        feeds = [_AdHocFeed(_feed_id(f, i), _feed_id(f, i), f) for i, f in enumerate(args.feed)]
+    else:
+        feeds = [f for f in config.feeds if f.enabled]
+
+    async def go() -> list:  # type: ignore[type-arg]
+        async with make_client() as client:
+            return await scan(client, feeds, matcher)
+
+    results = asyncio.run(go())
+    topic_names = {t.id: t.name_ar for t in topics}
+    failed = 0
+    for result in results:
+        if result.error:
+            failed += 1
+            print(f"postbot: feed {result.feed.id}: {result.error}", file=sys.stderr)
+        if result.warning:
+            print(f"postbot: feed {result.feed.id}: warning: {result.warning}", file=sys.stderr)
+        for scanned in result.stories:
+            if not (args.all or scanned.match.matched):
+                continue
+            if args.format == "jsonl":
+                print(story_jsonl(result.feed.id, scanned), file=out)
+            else:
+                print(story_text(result, scanned, topic_names) + "\n", file=out)
+    return 1 if failed else 0
+
+
+def cmd_check_config(path: Path) -> int:
+    """Validate the config; print every problem as file:line: message."""
+    problems = check_config(path)
+    for line in problems:
+        print(line, file=sys.stderr)
+    if not problems:
+        print(f"{path}: OK")
+    return 1 if problems else 0
+
+
+def cmd_db_upgrade(settings: Settings) -> int:
+    """Apply pending schema migrations."""
+    from postbot.store.db import upgrade  # alembic is only needed here
+
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Start the bot: refuse without a token or with a bad config, migrate, then serve."""
+    require_token(settings)
+    load_config(_config_path(args, settings))
+    cmd_db_upgrade(settings)
+    print(
+        "postbot: the Telegram bot and the feed scheduler are not built yet; "
+        "use `postbot scan` for one-shot matching",
+        file=sys.stderr,
+    )
+    return 3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `postbot` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"postbot: {exc}", file=sys.stderr)
+        return 2
+    secret = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    setup_logging(settings.log_level, (secret,))
+    try:
+        if args.command == "check-config":
+            return cmd_check_config(_config_path(args, settings))
+        if args.command == "db":
+            return cmd_db_upgrade(settings)
+        if args.command in ("run", "worker"):
+            return cmd_run(args, settings)
+        config = load_config(_config_path(args, settings))
+        return cmd_scan(args, config, sys.stdout)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 1

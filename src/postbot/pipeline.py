@@ -1,0 +1,132 @@
+"""The story of a feed item: poll → parse → match → summarize → alert.
+
+`scan` (the `postbot scan` command) runs this pipeline once over a set of feeds without
+Telegram or a database. One bad feed never stops the others: its error is reported in its
+`FeedScan` and the rest go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import httpx
+
+from postbot.alerts.compose import summary_sentences
+from postbot.alerts.summarize import Sentence
+from postbot.errors import FetchError, QuerySyntaxError
+from postbot.feeds.fetch import FetchResult, fetch_feed
+from postbot.feeds.parse import parse_feed
+from postbot.feeds.story import Story
+from postbot.match.query import parse_query
+from postbot.match.topics import StoryMatch, StoryMatcher, Topic
+
+
+class FeedSource(Protocol):
+    """What the pipeline needs to know of a feed (config's FeedConfig satisfies it)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+
+
+class TopicSource(Protocol):
+    """What the pipeline needs to know of a configured topic."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def query(self) -> str | None: ...
+    @property
+    def troop_counts(self) -> bool: ...
+    @property
+    def context(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedStory:
+    """A parsed story with what it matched and the sentences chosen for its summary."""
+
+    story: Story
+    match: StoryMatch[str]
+    summary: tuple[Sentence, ...]
+
+
+@dataclass(slots=True)
+class FeedScan:
+    """The outcome of polling one feed once."""
+
+    feed: FeedSource
+    stories: list[ScannedStory] = field(default_factory=list)
+    error: str | None = None
+    warning: str | None = None
+    fetched: FetchResult | None = None
+
+
+def build_topics(topics: Sequence[TopicSource], names: dict[str, tuple[str, str]]) -> list[Topic]:
+    """Turn configured topics into matchable ones (`names` maps id → (ar, en))."""
+    out = []
+    for t in topics:
+        ar, en = names.get(t.id, (t.id, t.id))
+        out.append(Topic.from_text(t.id, ar, en, t.query, t.troop_counts, t.context))
+    return out
+
+
+def build_matcher(topics: Sequence[Topic], watches: Sequence[str]) -> StoryMatcher[str]:
+    """Compile topics and watch queries (keyed by their text) into one matcher."""
+    parsed = {}
+    for text in watches:
+        try:
+            parsed[text] = parse_query(text)
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(f"watch {text!r}: {exc.message}", exc.position) from exc
+    return StoryMatcher(topics, parsed)
+
+
+def match_story(story: Story, matcher: StoryMatcher[str]) -> ScannedStory:
+    """Match one story and pick its summary sentences."""
+    match = matcher.match(story.title, story.summary)
+    return ScannedStory(story, match, tuple(summary_sentences(match)))
+
+
+async def scan_feed(
+    client: httpx.AsyncClient, feed: FeedSource, matcher: StoryMatcher[str]
+) -> FeedScan:
+    """Fetch, parse and match one feed; errors are captured, never raised."""
+    result = FeedScan(feed)
+    try:
+        fetched = await fetch_feed(client, feed.url)
+    except FetchError as exc:
+        result.error = str(exc) or type(exc).__name__
+        return result
+    result.fetched = fetched
+    if fetched.not_modified:
+        return result
+    parsed = parse_feed(
+        fetched.body, feed_id=feed.id, content_type=fetched.content_type, base_url=fetched.url
+    )
+    result.warning = parsed.warning
+    result.stories = [match_story(story, matcher) for story in parsed.stories]
+    return result
+
+
+async def scan(
+    client: httpx.AsyncClient,
+    feeds: Sequence[FeedSource],
+    matcher: StoryMatcher[str],
+    *,
+    concurrency: int = 8,
+) -> list[FeedScan]:
+    """Scan several feeds concurrently; results come back in the order of `feeds`."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(feed: FeedSource) -> FeedScan:
+        async with gate:
+            return await scan_feed(client, feed, matcher)
+
+    return list(await asyncio.gather(*(one(f) for f in feeds)))
