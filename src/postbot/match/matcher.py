@@ -21,16 +21,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
-from postbot.match.normalize import Token, tokenize
+from postbot.match.normalize import scan_words, word_spans
 from postbot.match.query import And, Node, Not, Or, Term
 
 K = TypeVar("K", bound=Hashable)
 
 Span = tuple[int, int]
 _CACHE_LIMIT = 200_000
+_MISSING: object = object()
 
 
 def clitic_stems(token: str) -> tuple[str, ...]:
@@ -55,19 +55,31 @@ def clitic_stems(token: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
 class Document:
-    """A story's searchable text (title, a line break, then the body) and its tokens."""
+    """A story's searchable text (title, a line break, then the body) and its normalized words.
 
-    text: str
-    title_end: int
-    tokens: tuple[Token, ...]
+    Word positions are worked out only when something matched and needs highlighting.
+    """
+
+    __slots__ = ("_spans", "norms", "segments", "text", "title_end")
+
+    def __init__(self, text: str, title_end: int) -> None:
+        self.text = text
+        self.title_end = title_end
+        self.norms, self.segments = scan_words(text)
+        self._spans: list[Span] | None = None
+
+    def span(self, first: int, last: int) -> Span:
+        """Character span covering words `first` to `last` (inclusive)."""
+        if self._spans is None:
+            self._spans = word_spans(self.text)
+        return (self._spans[first][0], self._spans[last][1])
 
 
 def make_document(title: str, body: str) -> Document:
     """Tokenize a story's title and body into one searchable document."""
     text = f"{title}\n{body}" if body else title
-    return Document(text, len(title), tuple(tokenize(text)))
+    return Document(text, len(title))
 
 
 _Compiled = tuple[str, object]  # ("t", term_id) | ("not", c) | ("and", [c...]) | ("or", [c...])
@@ -116,7 +128,7 @@ class Matcher(Generic[K]):
             for tid in anchor:
                 self._postings[tid].append(qi)
         self._prefix_lengths = sorted({len(p) for p in self._prefixes})
-        self._cache: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._cache: dict[str, tuple[tuple[int, ...], tuple[int, ...]] | None] = {}
 
     def _clauses(self, node: Node) -> list[set[int]]:
         """Sets of terms that must each have one member present for `node` to hold."""
@@ -168,11 +180,8 @@ class Matcher(Generic[K]):
         assert isinstance(node, And | Or)
         return (kind, [self._compile(c, positive, negated=negated) for c in node.children])
 
-    def _lookup(self, token: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """Single-token terms this token satisfies, and phrases it may start."""
-        hit = self._cache.get(token)
-        if hit is not None:
-            return hit
+    def _lookup(self, token: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+        """Single-word terms this token satisfies and phrases it may start (None: neither)."""
         singles: list[int] = []
         heads: list[int] = []
         for stem in clitic_stems(token):
@@ -185,49 +194,79 @@ class Matcher(Generic[K]):
         hit = (tuple(dict.fromkeys(singles)), tuple(dict.fromkeys(heads)))
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
-        self._cache[token] = hit
-        return hit
+        self._cache[token] = hit if singles or heads else None
+        return self._cache[token]
 
-    def _phrase_at(self, tokens: tuple[Token, ...], i: int, term: Term) -> Span | None:
+    def _phrase_end(self, doc: Document, i: int, term: Term) -> int | None:
+        """Index of the last word of `term` when it occurs starting at word `i`."""
         words = term.words
         last = i + len(words) - 1
-        if last >= len(tokens) or tokens[last].segment != tokens[i].segment:
+        if last >= len(doc.norms) or doc.segments[last] != doc.segments[i]:
             return None
         for j, word in enumerate(words[1:], start=1):
-            stems = clitic_stems(tokens[i + j].norm)
+            stems = clitic_stems(doc.norms[i + j])
             if term.prefix and j == len(words) - 1:
                 if not any(s.startswith(word) for s in stems):
                     return None
             elif word not in stems:
                 return None
-        return (tokens[i].start, tokens[last].end)
+        return last
 
-    def occurrences(self, doc: Document) -> dict[int, list[Span]]:
-        """Every term present in `doc`, with the spans where it occurs."""
-        found: dict[int, list[Span]] = defaultdict(list)
-        tokens = doc.tokens
-        for i, tok in enumerate(tokens):
-            singles, heads = self._lookup(tok.norm)
+    def occurrences(self, doc: Document) -> dict[int, list[tuple[int, int]]]:
+        """Every term present in `doc`, with the (first, last) word indexes of each occurrence."""
+        found: dict[int, list[tuple[int, int]]] = {}
+        add = found.setdefault
+        cached = self._cache.get
+        missing = _MISSING
+        for i, norm in enumerate(doc.norms):
+            hit = cached(norm, missing)
+            if hit is None:
+                continue
+            if hit is missing:
+                hit = self._lookup(norm)
+                if hit is None:
+                    continue
+            singles, heads = cast(tuple[tuple[int, ...], tuple[int, ...]], hit)
             for tid in singles:
-                found[tid].append((tok.start, tok.end))
+                add(tid, []).append((i, i))
             for tid in heads:
-                span = self._phrase_at(tokens, i, self._terms[tid])
-                if span is not None:
-                    found[tid].append(span)
+                last = self._phrase_end(doc, i, self._terms[tid])
+                if last is not None:
+                    add(tid, []).append((i, last))
         return found
+
+    def matching_groups(self, found: Mapping[int, object]) -> list[int]:
+        """Indexes of the distinct queries that hold, given the terms `occurrences` found."""
+        candidates: set[int] = set()
+        for tid in found:
+            postings = self._postings.get(tid)
+            if postings:
+                candidates.update(postings)
+        exact, compiled = self._exact, self._compiled
+        return [qi for qi in sorted(candidates) if exact[qi] or _holds(compiled[qi], found)]
+
+    def keys_of(self, group: int) -> list[K]:
+        """The keys that share the query of `group`."""
+        return self._groups[group]
+
+    def highlight(
+        self, doc: Document, found: Mapping[int, list[tuple[int, int]]], groups: Iterable[int]
+    ) -> list[Span]:
+        """Character spans of the positive terms of `groups` found in `doc`, sorted."""
+        tids: set[int] = set()
+        for qi in groups:
+            tids.update(self._positive[qi])
+        words = {w for tid in tids for w in found.get(tid, ())}
+        return sorted(doc.span(a, b) for a, b in words)
 
     def match(self, doc: Document) -> dict[K, list[Span]]:
         """The queries `doc` satisfies, each with the spans of its positive terms found."""
         found = self.occurrences(doc)
-        candidates: set[int] = set()
-        for tid in found:
-            candidates.update(self._postings.get(tid, ()))
         result: dict[K, list[Span]] = {}
-        for qi in sorted(candidates):
-            if self._exact[qi] or _holds(self._compiled[qi], found):
-                spans = sorted({s for tid in self._positive[qi] for s in found.get(tid, ())})
-                for key in self._groups[qi]:
-                    result[key] = spans
+        for qi in self.matching_groups(found):
+            spans = self.highlight(doc, found, (qi,))
+            for key in self._groups[qi]:
+                result[key] = spans
         return result
 
 

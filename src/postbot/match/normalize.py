@@ -46,8 +46,13 @@ _TABLE.update({ord(k): v for k, v in _MAP.items()})
 # Characters that need NFKC first: Arabic presentation forms and compatibility forms.
 _NEEDS_NFKC = re.compile("[\ufb50-\ufdff\ufe70-\ufeff\uff00-\uffef]")
 
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c\u00ad"
-TOKEN_RE = re.compile(f"(?:[^\\W_]|[{_MARKS}])+")
+_MARKS = (
+    "\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c\u00ad"
+    "\u202a-\u202e\u2066-\u2069"
+)
+# Letters, digits and marks, with at least one character that normalization keeps (a run of
+# tatweel or harakat alone is not a word); "_" comes with \w.
+TOKEN_RE = re.compile(f"[{_MARKS}]*[^\\W\u0640][\\w{_MARKS}]*")
 ARABIC_LETTER_RE = re.compile("[\u0620-\u064a\u0671-\u06d3\ufb50-\ufdff\ufe70-\ufefc]")
 
 
@@ -67,47 +72,49 @@ class Token(NamedTuple):
     segment: int
 
 
-# Same mapping as _TABLE, but deleted characters become tatweel (itself deleted later), so that
-# offsets in the translated text are offsets in the original text.
-_FILL = "\u0640"
-_SAME_LENGTH = {k: (_FILL if v is None else v) for k, v in _TABLE.items()}
 # A phrase may not span a sentence end, a clause separator or a line break.
 # A dot only ends a sentence before a space, an Arabic letter or the end ("U.S." and "3.5" go on).
 _SCAN_RE = re.compile(f"({TOKEN_RE.pattern})|([.!?؟…]+(?=[\\s\u0621-\u064a]|$)|[;؛:\n|•·])")
+_WORD_CACHE: dict[str, str] = {}  # raw word → normalized; news vocabulary repeats a lot
+_WORD_CACHE_LIMIT = 100_000
+
+
+def _normalize_word(word: str) -> str:
+    norm = _WORD_CACHE.get(word)
+    if norm is None:
+        norm = normalize(word)
+        if len(_WORD_CACHE) >= _WORD_CACHE_LIMIT:
+            _WORD_CACHE.clear()
+        _WORD_CACHE[word] = norm
+    return norm
+
+
+def scan_words(text: str) -> tuple[list[str], list[int]]:
+    """Normalized words of `text` and the segment of each (positions: `word_spans`)."""
+    norms: list[str] = []
+    segments: list[int] = []
+    add_norm, add_segment, cached = norms.append, segments.append, _WORD_CACHE.get
+    segment = 0
+    for word, _ in _SCAN_RE.findall(text):
+        if not word:
+            segment += 1
+            continue
+        # TOKEN_RE guarantees a kept character, so a word never normalizes to nothing
+        add_norm(cached(word) or _normalize_word(word))
+        add_segment(segment)
+    return norms, segments
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each word `scan_words` returns, in the same order."""
+    return [m.span() for m in TOKEN_RE.finditer(text)]
 
 
 def tokenize(text: str) -> list[Token]:
     """Split `text` into normalized tokens; a new segment starts after each hard break."""
-    tokens: list[Token] = []
-    append = tokens.append
-    segment = 0
-    if _NEEDS_NFKC.search(text):
-        return _tokenize_slow(text)
-    for m in _SCAN_RE.finditer(text.translate(_SAME_LENGTH)):
-        word = m.group(1)
-        if word is None:
-            segment += 1
-            continue
-        if _FILL in word:
-            word = word.replace(_FILL, "")
-            if not word:
-                continue
-        append(Token(word.casefold(), m.start(), m.end(), segment))
-    return tokens
-
-
-def _tokenize_slow(text: str) -> list[Token]:
-    """Tokenize text with presentation forms, which NFKC may lengthen or shorten."""
-    tokens: list[Token] = []
-    segment = 0
-    for m in _SCAN_RE.finditer(text):
-        if m.group(1) is None:
-            segment += 1
-            continue
-        word = normalize(m.group(1))
-        if word:
-            tokens.append(Token(word, m.start(), m.end(), segment))
-    return tokens
+    norms, segments = scan_words(text)
+    spans = word_spans(text)
+    return [Token(n, a, b, g) for n, (a, b), g in zip(norms, spans, segments, strict=True)]
 
 
 def has_arabic(text: str) -> bool:

@@ -153,9 +153,7 @@ class _Parser:
                 raise QuerySyntaxError("OR must be followed by a word or phrase", after.pos)
             if lx is None:
                 raise QuerySyntaxError("expected a word or phrase, found the end", len(self.text))
-            raise QuerySyntaxError(
-                "closing parenthesis without a word or phrase before it", lx.pos
-            )
+            raise QuerySyntaxError("closing parenthesis without a word or phrase before it", lx.pos)
         node = parts[0] if len(parts) == 1 else And(tuple(parts))
         if not _anchored(node):
             raise QuerySyntaxError(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from postbot.match.matcher import Document, Matcher, Span, make_document
 from postbot.match.query import Node, parse_query
@@ -49,20 +49,67 @@ class Topic:
         return self.name_ar if lang == "ar" else self.name_en
 
 
-@dataclass(frozen=True, slots=True)
 class StoryMatch(Generic[W]):
-    """What a story matched: topic ids, watch keys, highlighted spans and troop figures."""
+    """What a story matched: topic ids, watch keys and troop figures.
 
-    document: Document
-    topics: tuple[str, ...]
-    watches: tuple[W, ...]
-    spans: tuple[Span, ...]
-    troop_counts: tuple[TroopCount, ...]
+    Highlighting is worked out on demand (`highlights`), for the topics and watches of the
+    reader at hand: an alert bolds the words of that chat's own topics and watches.
+    """
+
+    __slots__ = (
+        "_found",
+        "_groups",
+        "_matcher",
+        "_spans",
+        "_troop_topics",
+        "document",
+        "topics",
+        "troop_counts",
+        "watches",
+    )
+
+    def __init__(
+        self,
+        document: Document,
+        topics: tuple[str, ...],
+        watches: tuple[W, ...],
+        troop_counts: tuple[TroopCount, ...],
+        *,
+        matcher: Matcher[Any],
+        found: dict[int, list[tuple[int, int]]],
+        groups: dict[Any, int],
+        troop_topics: frozenset[str],
+    ) -> None:
+        self.document = document
+        self.topics = topics
+        self.watches = watches
+        self.troop_counts = troop_counts
+        self._matcher = matcher
+        self._found = found
+        self._groups = groups
+        self._troop_topics = troop_topics
+        self._spans: tuple[Span, ...] | None = None
 
     @property
     def matched(self) -> bool:
         """True when any topic or watch matched."""
         return bool(self.topics or self.watches)
+
+    def highlights(self, topics: Iterable[str], watches: Iterable[W]) -> tuple[Span, ...]:
+        """Merged spans of the words that made these topics and watches match."""
+        groups = {self._groups[k] for k in map(_TopicKey, topics) if k in self._groups}
+        groups.update(self._groups[w] for w in watches if w in self._groups)
+        spans = set(self._matcher.highlight(self.document, self._found, groups))
+        if self._troop_topics.intersection(topics):
+            spans.update((c.start, c.end) for c in self.troop_counts)
+        return _merge(spans)
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        """Highlights for every topic and watch that matched."""
+        if self._spans is None:
+            self._spans = self.highlights(self.topics, self.watches)
+        return self._spans
 
     @property
     def terms(self) -> list[str]:
@@ -90,35 +137,41 @@ class StoryMatcher(Generic[W]):
         for wkey, node in watches.items():
             queries[wkey] = node
         self._matcher: Matcher[_TopicKey | W] = Matcher(queries)
+        self._troop_topics = frozenset(t.id for t in self.topics if t.troop_counts)
 
     def match(self, title: str, body: str) -> StoryMatch[W]:
         """Match one story's title and body."""
         doc = make_document(title, body)
-        hits = self._matcher.match(doc)
+        matcher = self._matcher
+        found = matcher.occurrences(doc)
+        hit: dict[_TopicKey | W, int] = {}
+        for group in matcher.matching_groups(found):
+            for key in matcher.keys_of(group):
+                hit[key] = group
         counts = tuple(extract_troop_counts(doc.text))
         topic_ids: list[str] = []
-        spans: set[Span] = set()
         for topic in self.topics:
-            key = _TopicKey(topic.id)
-            if topic.query is not None and key not in hits:
+            if topic.query is not None and _TopicKey(topic.id) not in hit:
                 continue
-            if topic.context is not None and _TopicKey(topic.id, context=True) not in hits:
+            if topic.context is not None and _TopicKey(topic.id, context=True) not in hit:
                 continue
             if topic.troop_counts and not counts:
                 continue
             topic_ids.append(topic.id)
-            spans.update(hits.get(key, ()))
-            if topic.troop_counts:
-                spans.update((c.start, c.end) for c in counts)
-        watches: list[W] = []
-        for hit_key, found in hits.items():
-            if not isinstance(hit_key, _TopicKey):
-                watches.append(hit_key)
-                spans.update(found)
-        return StoryMatch(doc, tuple(topic_ids), tuple(watches), _merge(spans), counts)
+        watches = tuple(k for k in hit if not isinstance(k, _TopicKey))
+        return StoryMatch(
+            doc,
+            tuple(topic_ids),
+            watches,
+            counts,
+            matcher=matcher,
+            found=found,
+            groups=hit,
+            troop_topics=self._troop_topics,
+        )
 
 
-def _merge(spans: set[Span]) -> tuple[Span, ...]:
+def _merge(spans: Iterable[Span]) -> tuple[Span, ...]:
     """Sorted spans with overlaps merged, so bolding never nests."""
     out: list[Span] = []
     for start, end in sorted(spans):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from postbot.match.normalize import TOKEN_RE, Token, normalize
-from postbot.match.numbers import START_WORDS, Quantity, clitic_splits, read_quantity, spaces_only
+from postbot.match.numbers import CLITICS, START_WORDS, Quantity, read_quantity, spaces_only
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +84,10 @@ _EN_STOP = _CASUALTY | _norms(
     " percent times each other these those its their his her our into"
 )
 
+# With every clitic attached beforehand, so that checking a word is one set lookup.
+_CASUALTY_CLITIC = frozenset(p + w for w in _CASUALTY for p in CLITICS)
+_DATE_CLITIC = frozenset(p + w for w in _DATE_WORDS for p in CLITICS)
+
 _PLAIN, _BETWEEN, _FROM = range(3)
 _QUALIFIERS: dict[tuple[str, ...], int] = {
     tuple(normalize(phrase).split()): kind
@@ -109,9 +113,10 @@ _MARK = "[\u064b-\u065f\u0670\u0640]*"
 _AR_STEMS = "جند جنود عنصر عناصر مستشار مدرب عسكر مقاتل قوات فراد فرد ضابط ضباط مارينز مظل منتسب"
 _EN_STEMS = "troop soldier advis personnel member servicem marine force fighter trainer commando"
 _NOUN_HINT = re.compile("|".join([_MARK.join(s) for s in _AR_STEMS.split()] + _EN_STEMS.split()))
+_AR_NUMBER_STEMS = "لف لاف مئ مائ مية عشر ثلاث ربع خمس ست سبع ثمان تسع ثن احد بضع عدة مليون"
 _NUMBER_HINT = re.compile(
-    r"[0-9٠-٩۰-۹]|لف|لاف|مئ|مائ|مية|عشر|ثلاث|ربع|خمس|ست|سبع|ثمان|تسع|ثن|احد|بضع|عدة|مليون"
-    r"|hundred|thousand|dozen|several|million|tens"
+    "|".join(["[0-9٠-٩۰-۹]"] + [_MARK.join(s) for s in _AR_NUMBER_STEMS.split()])
+    + "|hundred|thousand|dozen|several|million|tens"
 )
 _BREAK = re.compile(r"[.!?؟…;؛:\n|•·،,()\[\]]")
 _BEFORE, _NEAR, _AFTER, _CONTEXT = 120, 60, 60, 3
@@ -277,7 +282,7 @@ def _after_date_word(text: str, tokens: list[Token], first: int) -> bool:
     """True when the word right before tokens[first] introduces a date («عام»، «منذ»، "in")."""
     if first == 0 or not spaces_only(text, tokens[first - 1], tokens[first]):
         return False
-    return any(core in _DATE_WORDS for _, core in clitic_splits(tokens[first - 1].norm))
+    return tokens[first - 1].norm in _DATE_CLITIC
 
 
 def _casualty_near(text: str, tokens: list[Token], first: int, last: int) -> bool:
@@ -287,14 +292,14 @@ def _casualty_near(text: str, tokens: list[Token], first: int, last: int) -> boo
         if k == 0 or _BREAK.search(text, tokens[k - 1].end, tokens[k].start):
             break
         k -= 1
-        if any(core in _CASUALTY for _, core in clitic_splits(tokens[k].norm)):
+        if tokens[k].norm in _CASUALTY_CLITIC:
             return True
     k = last
     for _ in range(_CONTEXT):
         if k + 1 >= len(tokens) or _BREAK.search(text, tokens[k].end, tokens[k + 1].start):
             break
         k += 1
-        if any(core in _CASUALTY for _, core in clitic_splits(tokens[k].norm)):
+        if tokens[k].norm in _CASUALTY_CLITIC:
             return True
     return False
 
