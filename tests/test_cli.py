@@ -182,3 +182,26 @@ def test_db_upgrade_on_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_run_refuses_without_token(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--config", str(CONFIG)]) == 1
     assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_run_with_token_migrates_then_says_the_bot_is_not_built(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'run.db'}")
+    assert main(["run", "--config", str(CONFIG)]) == 3
+    captured = capsys.readouterr()
+    assert "not built yet" in captured.err
+    assert token not in captured.out + captured.err
+    assert (tmp_path / "run.db").exists()
+
+
+def test_run_refuses_an_invalid_config(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("feeds: 3\n", encoding="utf-8")
+    assert main(["run", "--config", str(bad)]) == 1
+    assert f"{bad}:1:" in capsys.readouterr().err

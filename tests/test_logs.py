@@ -1,0 +1,49 @@
+"""The bot token never reaches a log line."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from postbot.logs import RedactingFilter, setup_logging
+
+TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
+
+
+@pytest.mark.parametrize(
+    ("message", "args"),
+    [
+        pytest.param("HTTP Request: POST https://api.telegram.org/bot%s/getMe", (TOKEN,), id="url"),
+        pytest.param("token is %s", (TOKEN,), id="bare-given-secret"),
+        pytest.param(f"failed: bot{TOKEN}/sendMessage", (), id="in-message"),
+    ],
+)
+def test_token_is_redacted(message: str, args: tuple[object, ...]) -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, message, args, None)
+    assert RedactingFilter((TOKEN,)).filter(record)
+    assert TOKEN not in record.getMessage()
+    assert "redacted" in record.getMessage()
+
+
+def test_other_messages_untouched() -> None:
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "feed %s: %d items", ("bbc", 3), None
+    )
+    RedactingFilter((TOKEN,)).filter(record)
+    assert record.getMessage() == "feed bbc: 3 items"
+
+
+def test_setup_logging_quiets_httpx(capfd: pytest.CaptureFixture[str]) -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        setup_logging("DEBUG", (TOKEN,))
+        assert logging.getLogger("httpx").level == logging.WARNING
+        logging.getLogger("postbot.test").warning("calling bot%s/getMe", TOKEN)
+        err = capfd.readouterr().err
+        assert "getMe" in err and TOKEN not in err
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+        logging.getLogger("httpx").setLevel(logging.NOTSET)
