@@ -100,9 +100,7 @@ def builtin_topics() -> list[Topic]:
     """The three topics of the shipped config."""
     from postbot.config import load_config
 
-    config = load_config(CONFIG)
-    names = {t.id: (t.name.ar, t.name.en) for t in config.topics}
-    return build_topics(config.topics, names)
+    return build_topics(load_config(CONFIG).topics)
 
 
 def run(stories: list[tuple[str, str]], matcher: StoryMatcher[int]) -> tuple[float, list[float]]:

@@ -16,7 +16,7 @@ from postbot.config import Config, check_config, load_config
 from postbot.errors import ConfigError, QuerySyntaxError
 from postbot.feeds.fetch import make_client
 from postbot.logs import setup_logging
-from postbot.pipeline import FeedSource, build_matcher, build_topics, scan
+from postbot.pipeline import FeedScan, FeedSource, build_matcher, build_topics, scan
 from postbot.report import story_jsonl, story_text
 from postbot.settings import Settings, load_settings, require_token
 
@@ -84,8 +84,7 @@ def _feed_id(source: str, index: int) -> str:
 
 def cmd_scan(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     """Poll feeds once, match topics and watches, print the results."""
-    names = {t.id: (t.name.ar, t.name.en) for t in config.topics}
-    topics = build_topics(config.topics, names)
+    topics = build_topics(config.topics)
     try:
         matcher = build_matcher(topics, args.watch)
     except QuerySyntaxError as exc:
@@ -97,7 +96,7 @@ def cmd_scan(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     else:
         feeds = [f for f in config.feeds if f.enabled]
 
-    async def go() -> list:  # type: ignore[type-arg]
+    async def go() -> list[FeedScan]:
         async with make_client() as client:
             return await scan(client, feeds, matcher)
 

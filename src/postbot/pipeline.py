@@ -35,11 +35,22 @@ class FeedSource(Protocol):
     def url(self) -> str: ...
 
 
+class Names(Protocol):
+    """A name in Arabic and English."""
+
+    @property
+    def ar(self) -> str: ...
+    @property
+    def en(self) -> str: ...
+
+
 class TopicSource(Protocol):
-    """What the pipeline needs to know of a configured topic."""
+    """What the pipeline needs to know of a configured topic (config's TopicConfig)."""
 
     @property
     def id(self) -> str: ...
+    @property
+    def name(self) -> Names: ...
     @property
     def query(self) -> str | None: ...
     @property
@@ -68,13 +79,12 @@ class FeedScan:
     fetched: FetchResult | None = None
 
 
-def build_topics(topics: Sequence[TopicSource], names: dict[str, tuple[str, str]]) -> list[Topic]:
-    """Turn configured topics into matchable ones (`names` maps id → (ar, en))."""
-    out = []
-    for t in topics:
-        ar, en = names.get(t.id, (t.id, t.id))
-        out.append(Topic.from_text(t.id, ar, en, t.query, t.troop_counts, t.context))
-    return out
+def build_topics(topics: Sequence[TopicSource]) -> list[Topic]:
+    """Turn configured topics into matchable ones (raises QuerySyntaxError)."""
+    return [
+        Topic.from_text(t.id, t.name.ar, t.name.en, t.query, t.troop_counts, t.context)
+        for t in topics
+    ]
 
 
 def build_matcher(topics: Sequence[Topic], watches: Sequence[str]) -> StoryMatcher[str]:

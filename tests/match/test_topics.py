@@ -9,10 +9,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from ruamel.yaml import YAML
 
+from postbot.config import load_config
 from postbot.match.query import parse_query
 from postbot.match.topics import StoryMatcher, Topic
+from postbot.pipeline import build_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config" / "postbot.yaml"
@@ -22,18 +23,7 @@ BBC = ROOT / "tests" / "fixtures" / "feeds" / "real-bbc-world-en.xml"
 
 def load_topics() -> list[Topic]:
     """The built-in topics exactly as the shipped config defines them."""
-    data = YAML(typ="safe").load(CONFIG.read_text(encoding="utf-8"))
-    return [
-        Topic.from_text(
-            t["id"],
-            t["name"]["ar"],
-            t["name"]["en"],
-            t.get("query"),
-            bool(t.get("troop_counts")),
-            t.get("context"),
-        )
-        for t in data["topics"]
-    ]
+    return build_topics(load_config(CONFIG).topics)
 
 
 @pytest.fixture(scope="module")
