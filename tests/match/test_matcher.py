@@ -289,3 +289,10 @@ def test_ten_thousand_watches_return_exactly_the_matching_keys() -> None:
     wrong = sorted(found.keys() ^ expected)[:10]
     assert found.keys() == expected, [(k, watches[k]) for k in wrong]
     assert all(found[k] for k in found)  # every hit comes with something to highlight
+
+
+def test_words_under_a_double_exclusion_are_not_highlighted() -> None:
+    matcher = Matcher({"q": parse_query("داعش -(ريف -العراق)")})
+    doc = make_document("هجوم لداعش في ريف العراق", "")
+    spans = matcher.match(doc)["q"]
+    assert [doc.text[a:b] for a, b in spans] == ["لداعش"]

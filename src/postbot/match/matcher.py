@@ -175,7 +175,8 @@ class Matcher(Generic[K]):
                 positive.append(tid)
             return ("t", tid)
         if isinstance(node, Not):
-            return ("not", self._compile(node.child, positive, negated=not negated))
+            # words under an exclusion, even a double one, are never why a story matched
+            return ("not", self._compile(node.child, positive, negated=True))
         kind = "and" if isinstance(node, And) else "or"
         assert isinstance(node, And | Or)
         return (kind, [self._compile(c, positive, negated=negated) for c in node.children])
