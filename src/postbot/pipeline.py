@@ -1,4 +1,4 @@
-"""The story of a feed item: poll → parse → match → summarize → alert.
+"""The story of a feed item: poll → parse → match (summaries and alerts follow in `alerts`).
 
 `scan` (the `postbot scan` command) runs this pipeline once over a set of feeds without
 Telegram or a database. One bad feed never stops the others: its error is reported in its
@@ -14,10 +14,8 @@ from typing import Protocol
 
 import httpx
 
-from postbot.alerts.compose import summary_sentences
-from postbot.alerts.summarize import Sentence
 from postbot.errors import FetchError, QuerySyntaxError
-from postbot.feeds.fetch import FetchResult, fetch_feed
+from postbot.feeds.fetch import fetch_feed
 from postbot.feeds.parse import parse_feed
 from postbot.feeds.story import Story
 from postbot.match.query import parse_query
@@ -61,11 +59,10 @@ class TopicSource(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ScannedStory:
-    """A parsed story with what it matched and the sentences chosen for its summary."""
+    """A parsed story with what it matched."""
 
     story: Story
     match: StoryMatch[str]
-    summary: tuple[Sentence, ...]
 
 
 @dataclass(slots=True)
@@ -76,7 +73,6 @@ class FeedScan:
     stories: list[ScannedStory] = field(default_factory=list)
     error: str | None = None
     warning: str | None = None
-    fetched: FetchResult | None = None
 
 
 def build_topics(topics: Sequence[TopicSource]) -> list[Topic]:
@@ -99,9 +95,8 @@ def build_matcher(topics: Sequence[Topic], watches: Sequence[str]) -> StoryMatch
 
 
 def match_story(story: Story, matcher: StoryMatcher[str]) -> ScannedStory:
-    """Match one story and pick its summary sentences."""
-    match = matcher.match(story.title, story.summary)
-    return ScannedStory(story, match, tuple(summary_sentences(match)))
+    """Match one story against every topic and watch."""
+    return ScannedStory(story, matcher.match(story.title, story.summary))
 
 
 async def scan_feed(
@@ -114,7 +109,6 @@ async def scan_feed(
     except FetchError as exc:
         result.error = str(exc) or type(exc).__name__
         return result
-    result.fetched = fetched
     if fetched.not_modified:
         return result
     parsed = parse_feed(

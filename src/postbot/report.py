@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from postbot.alerts.compose import compose_alert, summary_text
+from postbot.alerts.compose import compose_alert, summary_sentences, summary_text
 from postbot.alerts.render import render_alert, visible_text
 from postbot.pipeline import FeedScan, ScannedStory
 
@@ -26,7 +26,7 @@ def story_record(feed_id: str, scanned: ScannedStory) -> dict[str, Any]:
             {"low": c.low, "high": c.high, "unit": c.unit, "text": c.text}
             for c in match.troop_counts
         ],
-        "summary": summary_text(match, scanned.summary),
+        "summary": summary_text(match, summary_sentences(match)),
     }
 
 
