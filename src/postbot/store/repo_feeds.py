@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from postbot.feeds.story import Story
 from postbot.store.db import insert_ignore
+from postbot.store.leases import take_leases, unleased
 from postbot.store.models import Feed, StoryRow
 
 MAX_ERROR_CHARS = 2000
@@ -86,10 +86,9 @@ def list_feeds(*, session: Session, enabled_only: bool = False) -> list[Feed]:
 
 
 def _due(now: datetime, limit: int) -> SelectOfScalar[Feed]:
-    free = sa.or_(col(Feed.lease_until).is_(None), col(Feed.lease_until) <= now)
     return (
         select(Feed)
-        .where(col(Feed.enabled).is_(True), col(Feed.next_poll_at) <= now, free)
+        .where(col(Feed.enabled).is_(True), col(Feed.next_poll_at) <= now, unleased(Feed, now))
         .order_by(col(Feed.next_poll_at), col(Feed.id))
         .limit(limit)
     )
@@ -104,13 +103,7 @@ def claim_due_feeds(
     *, session: Session, owner: str, now: datetime, lease_until: datetime, limit: int
 ) -> list[Feed]:
     """Lease due feeds to `owner` (FOR UPDATE SKIP LOCKED on PostgreSQL); commit soon after."""
-    stmt = _due(now, limit).with_for_update(skip_locked=True)
-    rows = list(session.exec(stmt).all())
-    for row in rows:
-        row.lease_owner, row.lease_until = owner, lease_until
-        session.add(row)
-    session.flush()
-    return rows
+    return take_leases(session, _due(now, limit), owner=owner, lease_until=lease_until)
 
 
 def _require_feed(session: Session, feed_id: str) -> Feed:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from postbot.store.db import insert_ignore
+from postbot.store.leases import take_leases, unleased
 from postbot.store.models import Chat, Delivery, DeliveryStatus, Feed, Watch
 
 MAX_ERROR_CHARS = 2000
@@ -44,14 +45,13 @@ def enqueue_delivery(
 
 
 def _pending(now: datetime, limit: int) -> SelectOfScalar[Delivery]:
-    free = sa.or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) <= now)
     return (
         select(Delivery)
         .join(Chat, col(Chat.id) == col(Delivery.chat_id))
         .where(
             col(Delivery.status) == DeliveryStatus.PENDING.value,
             col(Delivery.next_attempt_at) <= now,
-            free,
+            unleased(Delivery, now),
             col(Chat.active).is_(True),
         )
         .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
@@ -68,13 +68,9 @@ def claim_deliveries(
     *, session: Session, owner: str, now: datetime, lease_until: datetime, limit: int
 ) -> list[Delivery]:
     """Lease due deliveries to `owner` (FOR UPDATE SKIP LOCKED on PostgreSQL); commit soon after."""
-    stmt = _pending(now, limit).with_for_update(skip_locked=True, of=Delivery)
-    rows = list(session.exec(stmt).all())
-    for row in rows:
-        row.lease_owner, row.lease_until = owner, lease_until
-        session.add(row)
-    session.flush()
-    return rows
+    # lock only the deliveries: the joined chat rows stay free for other writers
+    stmt = _pending(now, limit)
+    return take_leases(session, stmt, owner=owner, lease_until=lease_until, of=Delivery)
 
 
 def _require(session: Session, delivery_id: int) -> Delivery:
