@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Generic, TypeVar, cast
 
-from postbot.match.normalize import scan_words, word_spans
+from postbot.match.normalize import clitic_stems, scan_words, word_spans
 from postbot.match.query import And, Node, Not, Or, Term
 
 K = TypeVar("K", bound=Hashable)
@@ -31,28 +31,6 @@ K = TypeVar("K", bound=Hashable)
 Span = tuple[int, int]
 _CACHE_LIMIT = 200_000
 _MISSING: object = object()
-
-
-def clitic_stems(token: str) -> tuple[str, ...]:
-    """`token` and the forms left after removing Arabic clitic prefixes, longest first."""
-    if not token or not ("\u0621" <= token[0] <= "\u064a"):
-        return (token,)
-    out = [token]
-    after_conj = [token]
-    if token[0] in "وف" and len(token) > 2:
-        after_conj.append(token[1:])
-    for form in after_conj:
-        after_prep = [form]
-        if form[0] in "بكل" and len(form) > 2:
-            after_prep.append(form[1:])
-        if form.startswith("لل") and len(form) > 3:
-            after_prep.append("ال" + form[2:])
-        for stem in after_prep:
-            if stem not in out:
-                out.append(stem)
-            if stem.startswith("ال") and len(stem) > 3 and stem[2:] not in out:
-                out.append(stem[2:])
-    return tuple(out)
 
 
 class Document:

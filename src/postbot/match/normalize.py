@@ -117,6 +117,41 @@ def tokenize(text: str) -> list[Token]:
     return [Token(n, a, b, g) for n, (a, b), g in zip(norms, spans, segments, strict=True)]
 
 
+def _clitic_prefixes() -> tuple[str, ...]:
+    """Every attached-clitic prefix: optional و/ف, optional ب/ك/ل, optional ال (ل + ال = لل)."""
+    found = {
+        conj + prep + art
+        for conj in ("", "و", "ف")
+        for prep in ("", "ب", "ك", "ل")
+        for art in ("", "ال")
+    }
+    # ل before the article is written «لل»; the unassimilated «لال» is kept as a reading too
+    found |= {conj + "لل" for conj in ("", "و", "ف")}
+    return tuple(sorted(found, key=lambda p: (len(p), p)))
+
+
+# The bare word ("") first, then shorter prefixes before longer ones.
+CLITIC_PREFIXES = _clitic_prefixes()
+_MIN_STEM = 2  # a prefix is only taken off when at least two letters remain
+
+
+def clitic_stems(word: str) -> tuple[str, ...]:
+    """`word` (normalized) and every form left once an Arabic clitic prefix is taken off.
+
+    «لل» stands for ل + ال, so «للاسد» also gives «الاسد». Latin words have no clitics.
+    """
+    if not word or not ("\u0621" <= word[0] <= "\u064a"):
+        return (word,)
+    out = [word]
+    for prefix in CLITIC_PREFIXES[1:]:
+        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
+            rest = word[len(prefix) :]
+            out.append(rest)
+            if prefix.endswith("لل"):
+                out.append("ال" + rest)
+    return tuple(dict.fromkeys(out))
+
+
 def has_arabic(text: str) -> bool:
     """True when `text` contains at least one Arabic letter."""
     return ARABIC_LETTER_RE.search(text) is not None
