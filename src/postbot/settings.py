@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from postbot.config_schema import Config
 from postbot.errors import ConfigError, ConfigProblem
+from postbot.store.urls import database_url
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -56,11 +57,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _psycopg_driver(cls, value: str) -> str:
-        # Heroku-style URLs name no driver; SQLAlchemy would pick psycopg2, which is not installed
-        for prefix in ("postgres://", "postgresql://"):
-            if value.startswith(prefix):
-                return "postgresql+psycopg://" + value.removeprefix(prefix)
-        return value
+        return database_url(value)
 
     @field_validator("telegram_api_url")
     @classmethod

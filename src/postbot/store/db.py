@@ -14,18 +14,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
+from postbot.store.urls import database_url as database_url  # re-exported: part of the seam
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-_PG_PREFIXES = ("postgres://", "postgresql://")
-
-
-def database_url(raw: str) -> str:
-    """Map driverless postgres URLs to psycopg 3; leave SQLite and explicit drivers alone."""
-    url = raw.strip()
-    for prefix in _PG_PREFIXES:
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def is_sqlite_memory(url: sa.URL) -> bool:

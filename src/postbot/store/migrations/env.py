@@ -12,7 +12,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from postbot.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from postbot.store.db import database_url, make_engine
+from postbot.store.db import make_engine
+from postbot.store.urls import database_url
 
 config = context.config
 target_metadata = SQLModel.metadata
