@@ -11,6 +11,7 @@ else (spaces, punctuation, hyphens) separates tokens, which is why "al-Asad" equ
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -135,6 +136,7 @@ CLITIC_PREFIXES = _clitic_prefixes()
 _MIN_STEM = 2  # a prefix is only taken off when at least two letters remain
 
 
+@functools.lru_cache(maxsize=65_536)  # phrase checks ask again and again for the same words
 def clitic_stems(word: str) -> tuple[str, ...]:
     """`word` (normalized) and every form left once an Arabic clitic prefix is taken off.
 
