@@ -184,17 +184,18 @@ def test_run_refuses_without_token(capsys: pytest.CaptureFixture[str]) -> None:
     assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
 
 
-def test_run_with_token_migrates_then_says_the_bot_is_not_built(
+def test_run_with_an_unreachable_bot_api_says_so_in_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     token = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'run.db'}")
-    assert main(["run", "--config", str(CONFIG)]) == 3
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:9")  # discard port: refused
+    assert main(["run", "--config", str(CONFIG)]) == 1
     captured = capsys.readouterr()
-    assert "not built yet" in captured.err
+    assert "cannot reach the Bot API at http://127.0.0.1:9" in captured.err
     assert token not in captured.out + captured.err
-    assert (tmp_path / "run.db").exists()
+    assert (tmp_path / "run.db").exists()  # migrations ran before the bot started
 
 
 def test_run_refuses_an_invalid_config(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -13,12 +14,12 @@ from typing import TextIO
 
 from postbot import __version__
 from postbot.config import Config, check_config, load_config
-from postbot.errors import ConfigError, QuerySyntaxError
+from postbot.errors import ConfigError, QuerySyntaxError, StartupError
 from postbot.feeds.fetch import make_client
 from postbot.logs import setup_logging
 from postbot.pipeline import FeedScan, FeedSource, build_matcher, build_topics, scan
 from postbot.report import story_jsonl, story_text
-from postbot.settings import Settings, load_settings, require_token
+from postbot.settings import Settings, load_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,21 +140,25 @@ def cmd_db_upgrade(settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Start the bot: refuse without a token or with a bad config, migrate, then serve."""
-    require_token(settings)
-    load_config(_config_path(args, settings))
-    cmd_db_upgrade(settings)
-    print(
-        "postbot: the Telegram bot and the feed scheduler are not built yet; "
-        "use `postbot scan` for one-shot matching",
-        file=sys.stderr,
-    )
-    return 3
+    """Start the bot (or a worker): refuse without a token or with a bad config, then serve."""
+    from postbot.runner import Webhook, run_bot, run_worker  # telegram is only needed here
+
+    config_path = _config_path(args, settings)
+    if args.command == "worker":
+        run_worker(settings, config_path)
+        return 0
+    webhook = None
+    if args.webhook_url:
+        webhook = Webhook(args.webhook_url, args.listen, args.port, args.secret)
+    run_bot(settings, config_path, webhook)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `postbot` console script."""
     args = build_parser().parse_args(argv)
+    # PTB 22 warns on every 429 unless durations come as timedelta; we read them either way
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -172,4 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_scan(args, config, sys.stdout)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except StartupError as exc:
+        print(f"postbot: {exc}", file=sys.stderr)
         return 1

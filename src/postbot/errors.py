@@ -8,7 +8,8 @@ PostbotError
 │   ├── FeedTooLarge         body exceeded the size cap
 │   ├── TooManyRedirects     more redirects than allowed
 │   └── FeedHTTPError        non-success HTTP status (carries status and retry_after)
-└── StoreError               database problem
+├── StoreError               database problem
+└── StartupError             the bot cannot start (token refused, Bot API unreachable)
 """
 
 from __future__ import annotations
@@ -83,3 +84,7 @@ class FeedHTTPError(FetchError):
 
 class StoreError(PostbotError):
     """A database operation failed."""
+
+
+class StartupError(PostbotError):
+    """`postbot run` cannot start (the Bot API refused the token or cannot be reached)."""

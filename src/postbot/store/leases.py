@@ -34,3 +34,17 @@ def take_leases(
         session.add(row)
     session.flush()
     return rows
+
+
+def release_all(session: Session) -> int:
+    """Drop every lease (SQLite runs one process: a lease found at start is a dead process's)."""
+    count = 0
+    for model in (Feed, Delivery):
+        stmt = (
+            sa.update(model)
+            .where(col(model.lease_owner).is_not(None))
+            .values(lease_owner=None, lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        count += int(session.exec(stmt).rowcount)
+    return count

@@ -44,6 +44,7 @@ from postbot.store.repo_outbox import (
     mark_failed,
     mark_sent,
     pending_deliveries,
+    release_deliveries,
     sent_deliveries_for_story,
     store_stats,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "pending_deliveries",
     "record_poll_failure",
     "record_poll_success",
+    "release_deliveries",
     "remove_watch",
     "remove_watch_by_id",
     "save_story",

@@ -1,0 +1,138 @@
+"""Wiring: the python-telegram-bot Application with our handlers, rate limiter and scheduler.
+
+Everything the bot needs is built here once and handed in; the handlers themselves are thin.
+The Bot API root is `TELEGRAM_API_URL`, so the same code runs against Telegram, a self-hosted
+Bot API server, or the test double.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from postbot.bot import admin, buttons, commands, membership
+from postbot.bot.i18n import command_list, lang_of, text
+from postbot.bot.services import KEY, Services
+from postbot.delivery.flood import FloodGate
+from postbot.delivery.ratelimit import GateRateLimiter
+from postbot.feeds.fetch import make_client
+from postbot.scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+
+RUNTIME = "postbot.scheduler"
+
+HANDLERS = {
+    "start": commands.cmd_start,
+    "stop": commands.cmd_stop,
+    "topics": commands.cmd_topics,
+    "watch": commands.cmd_watch,
+    "watches": commands.cmd_watches,
+    "unwatch": commands.cmd_unwatch,
+    "feeds": commands.cmd_feeds,
+    "help": commands.cmd_help,
+    "lang": commands.cmd_lang,
+    "stats": admin.cmd_stats,
+    "feedstatus": admin.cmd_feedstatus,
+    "reload": admin.cmd_reload,
+}
+
+
+def build_application(
+    *, token: str, api_url: str, svc: Services, gate: FloodGate | None = None
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The Application: handlers, flood gate, and the scheduler started with it."""
+    app = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{api_url}/bot")
+        .base_file_url(f"{api_url}/file/bot")
+        .rate_limiter(GateRateLimiter(gate or FloodGate()))
+        .post_init(_post_init)
+        .post_stop(_post_stop)
+        .build()
+    )
+    app.bot_data[KEY] = svc
+    for name, callback in HANDLERS.items():
+        app.add_handler(CommandHandler(name, callback))
+    app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(ChatMemberHandler(membership.on_my_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate))
+    app.add_handler(MessageHandler(filters.COMMAND, commands.cmd_unknown))
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, commands.on_private_text
+        )
+    )
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    svc: Services = app.bot_data[KEY]
+    await register_commands(app, svc)
+
+    async def notify(key: str, values: dict[str, str]) -> None:
+        await admin.notify_admins(app.bot, svc, key, values)
+
+    scheduler = Scheduler(
+        engine=svc.engine,
+        bot=app.bot,
+        catalog=svc.catalog,
+        client=make_client(),
+        notify_admins=notify,
+    )
+    svc.on_reload = lambda: scheduler.poller.sync_feeds(poll_now=False)
+    app.bot_data[RUNTIME] = scheduler
+    await scheduler.start(app.job_queue)
+
+
+async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    scheduler: Scheduler | None = app.bot_data.get(RUNTIME)
+    if scheduler is not None:
+        await scheduler.stop()
+
+
+async def register_commands(app: Application[Any, Any, Any, Any, Any, Any], svc: Services) -> None:
+    """setMyCommands in English (default) and Arabic; admins also see the admin commands."""
+    bot = app.bot
+    for lang, code in (("en", None), ("ar", "ar")):
+        await bot.set_my_commands(
+            [BotCommand(c, d) for c, d in command_list(lang)], language_code=code
+        )
+    for admin_id in sorted(svc.catalog.current.admins):
+        try:
+            for lang, code in (("en", None), ("ar", "ar")):
+                await bot.set_my_commands(
+                    [BotCommand(c, d) for c, d in command_list(lang, admin=True)],
+                    scope=BotCommandScopeChat(admin_id),
+                    language_code=code,
+                )
+        except TelegramError as exc:  # the admin has not opened a chat with the bot yet
+            log.info("admin %s: commands not registered for their chat: %s", admin_id, exc)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log an unexpected handler error with its chat, and tell the user it did not work."""
+    chat_id = (
+        update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+    )
+    log.error("handler error in chat %s", chat_id, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        user = update.effective_user
+        lang = lang_of(user.language_code if user else None)
+        with contextlib.suppress(TelegramError):
+            await update.effective_message.reply_text(text(lang, "error"))

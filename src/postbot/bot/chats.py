@@ -1,0 +1,79 @@
+"""Who is talking: the chat row for an update, its language, and the group-admin rule."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlmodel import Session
+from telegram import Chat as TgChat
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from postbot.bot.i18n import lang_of
+from postbot.bot.services import Services
+from postbot.store import repo
+
+log = logging.getLogger(__name__)
+
+GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
+ADMIN_STATUSES = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatInfo:
+    """The chat an update came from, as stored."""
+
+    id: int
+    lang: str
+    active: bool
+    is_group: bool
+
+
+def kind_of(chat: TgChat) -> str:
+    """Our chat kind for a Telegram chat type."""
+    return chat.type if chat.type in ("private", "group", "supergroup", "channel") else "private"
+
+
+def ensure_chat(svc: Services, update: Update) -> ChatInfo:
+    """The update's chat, created (with the user's language) on first contact."""
+    chat = update.effective_chat
+    assert chat is not None
+    user = update.effective_user
+    lang = lang_of(user.language_code if user else None)
+    with Session(svc.engine) as session:
+        row = repo.get_or_create_chat(
+            session=session,
+            chat_id=chat.id,
+            kind=kind_of(chat),
+            title=chat.title or chat.username or None,
+            lang=lang,
+            now=svc.now(),
+        )
+        info = ChatInfo(row.id, row.lang, row.active, chat.type in GROUP_TYPES)
+        session.commit()
+    return info
+
+
+async def may_change_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In a group only its administrators may change settings; anyone in a private chat."""
+    chat = update.effective_chat
+    if chat is None or chat.type not in GROUP_TYPES:
+        return True
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        # an anonymous administrator posts as the group itself
+        return message.sender_chat.id == chat.id
+    user = update.effective_user
+    if user is None:
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except TelegramError as exc:
+        log.warning(
+            "chat %s: could not check whether user %s is an admin: %s", chat.id, user.id, exc
+        )
+        return False
+    return member.status in ADMIN_STATUSES

@@ -1,0 +1,43 @@
+"""What the command handlers work with, built once in `main` and kept in `bot_data`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import sqlalchemy as sa
+from telegram.ext import ContextTypes
+
+from postbot.catalog import CatalogRef
+
+KEY = "postbot"
+
+
+def utcnow() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """The store, the current config, and hooks into the scheduler."""
+
+    engine: sa.Engine
+    catalog: CatalogRef
+    config_path: Path
+    extra_admins: frozenset[int] = frozenset()
+    on_reload: Callable[[], None] = lambda: None
+    now: Callable[[], datetime] = utcnow
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        """A bot admin (config `admins` or POSTBOT_ADMINS)."""
+        return user_id is not None and user_id in self.catalog.current.admins
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The Services stored in the application's bot_data."""
+    return cast(Services, context.bot_data[KEY])

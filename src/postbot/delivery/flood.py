@@ -1,0 +1,119 @@
+"""Telegram's flood limits, kept on our side so that Telegram rarely has to say 429 (SPEC §7).
+
+At most `per_second` messages overall, evenly spaced rather than in bursts (Telegram counts
+~30 per second; we stay a little under so that network jitter cannot push a second over), and
+per chat at least `private_interval` seconds between two messages to a private chat and
+`group_interval` between two to a group (20 per minute). A 429 for one chat pauses that chat
+only; the overall pace already keeps the bot under the global limit.
+
+`acquire(chat_id)` waits until a message to that chat may go and books its slot. Callers that
+send several messages to one chat in a row are served in order (one lock per chat).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[object]]
+
+TELEGRAM_PER_SECOND = 30.0
+DEFAULT_PER_SECOND = 29.0
+PRIVATE_INTERVAL = 1.0
+# 20 per minute is one every 3 s; a little more so that jitter never makes 21 in a window
+GROUP_INTERVAL = 3.05
+SWEEP_EVERY = 1024  # forget chats whose spacing has passed, every so many messages
+
+
+@dataclass(slots=True)
+class _ChatSlot:
+    lock: asyncio.Lock
+    next_at: float = 0.0
+    waiters: int = 0
+
+
+class FloodGate:
+    """Paces messages overall and per chat; one instance per process (shared by all senders)."""
+
+    def __init__(
+        self,
+        *,
+        per_second: float = DEFAULT_PER_SECOND,
+        private_interval: float = PRIVATE_INTERVAL,
+        group_interval: float = GROUP_INTERVAL,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        if per_second <= 0:
+            raise ValueError("per_second must be positive")
+        self._spacing = 1.0 / per_second
+        self._private = private_interval
+        self._group = group_interval
+        self._clock = clock
+        self._sleep = sleep
+        self._next_global = 0.0
+        self._chats: dict[int, _ChatSlot] = {}
+        self._acquired = 0
+
+    @property
+    def per_second(self) -> float:
+        """The overall pace, messages per second."""
+        return 1.0 / self._spacing
+
+    def chat_interval(self, chat_id: int) -> float:
+        """Seconds between two messages to this chat (groups and channels have negative ids)."""
+        return self._private if chat_id > 0 else self._group
+
+    async def acquire(self, chat_id: int | None = None) -> None:
+        """Wait for a slot for one message (to `chat_id`, or chat-less like an edit)."""
+        if chat_id is None:
+            await self._wait_until(self._book_global(self._clock()))
+            return
+        slot = self._chats.get(chat_id)
+        if slot is None:
+            slot = self._chats[chat_id] = _ChatSlot(asyncio.Lock())
+        slot.waiters += 1
+        try:
+            async with slot.lock:
+                await self._wait_until(slot.next_at)
+                at = self._book_global(self._clock())
+                slot.next_at = at + self.chat_interval(chat_id)
+                await self._wait_until(at)
+        finally:
+            slot.waiters -= 1
+            self._acquired += 1
+            if self._acquired % SWEEP_EVERY == 0:
+                self._sweep()
+
+    def pause_chat(self, chat_id: int, seconds: float) -> None:
+        """Telegram said 429 for this chat: no message to it for `seconds`."""
+        slot = self._chats.get(chat_id)
+        if slot is None:
+            slot = self._chats[chat_id] = _ChatSlot(asyncio.Lock())
+        slot.next_at = max(slot.next_at, self._clock() + seconds)
+
+    def pause_all(self, seconds: float) -> None:
+        """No message at all for `seconds` (a bot-wide flood wait)."""
+        self._next_global = max(self._next_global, self._clock() + seconds)
+
+    def tracked_chats(self) -> int:
+        """How many chats the gate remembers (idle ones are forgotten once their wait passed)."""
+        return len(self._chats)
+
+    def _book_global(self, now: float) -> float:
+        at = max(now, self._next_global)
+        self._next_global = at + self._spacing
+        return at
+
+    async def _wait_until(self, at: float) -> None:
+        delay = at - self._clock()
+        if delay > 0:
+            await self._sleep(delay)
+
+    def _sweep(self) -> None:
+        now = self._clock()
+        for chat_id in [c for c, s in self._chats.items() if s.waiters == 0 and s.next_at <= now]:
+            del self._chats[chat_id]

@@ -1,0 +1,134 @@
+"""`postbot run` and `postbot worker`: build everything once, then serve until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import ExtBot
+
+from postbot.bot import admin
+from postbot.bot.app import build_application
+from postbot.bot.services import Services
+from postbot.catalog import Catalog, CatalogRef
+from postbot.config import load_config
+from postbot.delivery.flood import FloodGate
+from postbot.delivery.ratelimit import GateRateLimiter
+from postbot.errors import StartupError
+from postbot.feeds.fetch import make_client
+from postbot.scheduler import Scheduler
+from postbot.settings import Settings, require_token
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Webhook mode options (`postbot run --webhook-url ...`)."""
+
+    url: str
+    listen: str
+    port: int
+    secret: str | None
+
+
+def prepare(settings: Settings, config_path: Path) -> tuple[str, Services]:
+    """Check the token and config, migrate the database, and build the services."""
+    from postbot.store.db import make_engine, upgrade_engine  # alembic only where needed
+
+    token = require_token(settings)
+    config = load_config(config_path)
+    extra = frozenset(settings.postbot_admins)
+    catalog = Catalog.build(config, extra)
+    engine = make_engine(settings.database_url)
+    upgrade_engine(engine)
+    svc = Services(
+        engine=engine, catalog=CatalogRef(catalog), config_path=config_path, extra_admins=extra
+    )
+    return token, svc
+
+
+def run_bot(settings: Settings, config_path: Path, webhook: Webhook | None) -> None:
+    """The bot, the feed scheduler and the dispatcher in one process, until SIGINT/SIGTERM."""
+    token, svc = prepare(settings, config_path)
+    app = build_application(token=token, api_url=settings.telegram_api_url, svc=svc)
+    log.info("postbot starting (%s)", "webhook" if webhook else "long polling")
+    try:
+        with telegram_errors(settings.telegram_api_url):
+            _serve(app, webhook)
+    finally:
+        svc.engine.dispose()
+
+
+@contextmanager
+def telegram_errors(api_url: str) -> Iterator[None]:
+    """Turn a refused token or an unreachable Bot API at start-up into one clear line."""
+    try:
+        yield
+    except InvalidToken as exc:
+        raise StartupError(
+            f"the Bot API refused the token ({exc.message}): check TELEGRAM_BOT_TOKEN"
+        ) from None
+    except NetworkError as exc:
+        raise StartupError(f"cannot reach the Bot API at {api_url}: {exc.message}") from None
+
+
+def _serve(app: Any, webhook: Webhook | None) -> None:
+    """Long polling, or a webhook server; both stop on SIGINT/SIGTERM."""
+    if webhook is None:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    app.run_webhook(
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=urlsplit(webhook.url).path.lstrip("/"),
+        secret_token=webhook.secret,
+        webhook_url=webhook.url,
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+def run_worker(settings: Settings, config_path: Path) -> None:
+    """Poll feeds and send alerts without receiving updates, until SIGINT/SIGTERM."""
+    token, svc = prepare(settings, config_path)
+    with telegram_errors(settings.telegram_api_url):
+        asyncio.run(_worker(token, settings.telegram_api_url, svc))
+
+
+async def _worker(token: str, api_url: str, svc: Services) -> None:
+    bot: ExtBot[int] = ExtBot(
+        token,
+        base_url=f"{api_url}/bot",
+        base_file_url=f"{api_url}/file/bot",
+        rate_limiter=GateRateLimiter(FloodGate()),
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    async def notify(key: str, values: dict[str, str]) -> None:
+        await admin.notify_admins(bot, svc, key, values)
+
+    async with bot:
+        scheduler = Scheduler(
+            engine=svc.engine,
+            bot=bot,
+            catalog=svc.catalog,
+            client=make_client(),
+            notify_admins=notify,
+        )
+        await scheduler.start(None)
+        log.info("postbot worker started")
+        await stop.wait()
+        await scheduler.stop()
+    svc.engine.dispose()

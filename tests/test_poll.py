@@ -1,0 +1,271 @@
+"""Poller: claim due feeds, fetch over HTTP, store stories, queue alerts, back off, tell admins."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from postbot.catalog import Catalog, CatalogRef
+from postbot.config import parse_config
+from postbot.feeds.fetch import make_client
+from postbot.poll import FAILING_AFTER, MAX_BACKOFF, Poller, backoff, next_poll
+from postbot.store import repo
+from postbot.store.db import make_engine, upgrade_engine
+from postbot.store.models import Delivery, Feed, StoryRow
+from support.feedserver import FeedItem, FeedServer
+
+ROOT = Path(__file__).resolve().parent.parent
+T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+OLD = FeedItem("خبر قديم عن داعش", "https://n.example/old", "كان في الموجز من قبل.", guid="old")
+NEW = FeedItem(
+    "هجوم لداعش في الأنبار",
+    "https://n.example/new",
+    "قالت القوات إن خلايا داعش هاجمت موقعاً.",
+    guid="new",
+)
+OTHER = FeedItem(
+    "أسعار النفط ترتفع", "https://n.example/oil", "ارتفعت أسعار النفط اليوم.", guid="oil"
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[sa.Engine]:
+    eng = make_engine(f"sqlite:///{tmp_path / 'poll.db'}")
+    upgrade_engine(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as srv:
+        srv.set_feed("/a.xml", [OLD])
+        yield srv
+
+
+def _catalog(url: str) -> CatalogRef:
+    shipped = (ROOT / "config" / "postbot.yaml").read_text(encoding="utf-8")
+    topics = shipped[shipped.index("\ntopics:") :]
+    feed = f"  - id: a\n    name: Agency A\n    url: {url}\n    interval: 1m\n"
+    text = f"admins: [77]\nfeeds:\n{feed}{topics}"
+    return CatalogRef(Catalog.build(parse_config(text, filename="test.yaml")))
+
+
+class Harness:
+    def __init__(self, engine: sa.Engine, server: FeedServer) -> None:
+        self.engine = engine
+        self.server = server
+        self.clock = Clock()
+        self.notices: list[tuple[str, dict[str, str]]] = []
+        self.woken = 0
+        self.catalog = _catalog(server.url("/a.xml"))
+
+    async def notify(self, key: str, values: dict[str, str]) -> None:
+        self.notices.append((key, values))
+
+    def wake(self) -> None:
+        self.woken += 1
+
+    async def poll(self, poller: Poller) -> None:
+        tasks = await poller.tick()
+        assert tasks, "a feed was due"
+        await poller.wait_idle()
+
+    def feed(self) -> Feed:
+        with Session(self.engine) as session:
+            row = repo.get_feed(session=session, feed_id="a")
+            assert row is not None
+            return row
+
+    def due(self) -> None:
+        with Session(self.engine) as session:
+            session.exec(sa.update(Feed).values(next_poll_at=self.clock.now))  # type: ignore[call-overload]
+            session.commit()
+
+
+@pytest.fixture
+async def h(engine: sa.Engine, server: FeedServer) -> Harness:
+    return Harness(engine, server)
+
+
+@pytest.fixture
+async def poller(h: Harness) -> Iterator[Poller]:
+    async with make_client() as client:
+        p = Poller(
+            engine=h.engine,
+            client=client,
+            catalog=h.catalog,
+            owner="test",
+            notify_admins=h.notify,
+            on_queued=h.wake,
+            now=h.clock,
+            rng=random.Random(1),
+        )
+        p.sync_feeds()
+        yield p
+
+
+def _subscribe(
+    engine: sa.Engine,
+    chat_id: int,
+    *,
+    topic: str | None = None,
+    watch: str | None = None,
+    at: datetime = T0,
+) -> None:
+    with Session(engine) as session:
+        repo.get_or_create_chat(
+            session=session, chat_id=chat_id, kind="private", title=None, lang="ar", now=at
+        )
+        if topic:
+            repo.subscribe_topic(session=session, chat_id=chat_id, topic_id=topic, now=at)
+        if watch:
+            repo.add_watch(session=session, chat_id=chat_id, query=watch, now=at)
+        session.commit()
+
+
+def _deliveries(engine: sa.Engine) -> list[tuple[int, str, list[str]]]:
+    with Session(engine) as session:
+        rows = session.exec(select(Delivery, StoryRow).join(StoryRow)).all()
+        return sorted((d.chat_id, s.key, d.reasons) for d, s in rows)
+
+
+async def test_first_poll_records_the_backlog_without_alerting(h: Harness, poller: Poller) -> None:
+    _subscribe(h.engine, 1, topic="isis")
+    await h.poll(poller)
+    feed = h.feed()
+    assert feed.first_polled and feed.consecutive_errors == 0
+    assert feed.next_poll_at >= T0 + timedelta(minutes=1)
+    assert _deliveries(h.engine) == []
+    with Session(h.engine) as session:
+        assert [s.key for s in session.exec(select(StoryRow)).all()] == ["old"]
+
+
+async def test_new_story_is_queued_once_per_chat_with_all_reasons(
+    h: Harness, poller: Poller
+) -> None:
+    _subscribe(h.engine, 1, topic="isis", watch="الأنبار")
+    _subscribe(h.engine, 2, watch="داعش")
+    _subscribe(h.engine, 3, watch="النفط")
+    await h.poll(poller)
+    h.server.add_item("/a.xml", NEW)
+    h.clock.now += timedelta(minutes=2)
+    await h.poll(poller)
+    assert _deliveries(h.engine) == [
+        (1, "new", ["topic:isis", "watch:الأنبار"]),
+        (2, "new", ["watch:داعش"]),
+    ]
+    assert h.woken == 1
+    # polled again: the story is known, nothing new is queued
+    h.due()
+    await h.poll(poller)
+    assert len(_deliveries(h.engine)) == 2
+
+
+async def test_a_watch_only_sees_stories_first_seen_after_it(h: Harness, poller: Poller) -> None:
+    await h.poll(poller)
+    h.server.add_item("/a.xml", NEW)
+    h.clock.now += timedelta(minutes=2)
+    await h.poll(poller)  # NEW first seen now, before anyone watches
+    _subscribe(h.engine, 5, watch="داعش", at=h.clock.now + timedelta(seconds=1))
+    h.server.add_item("/a.xml", OTHER)
+    h.clock.now += timedelta(minutes=2)
+    await h.poll(poller)
+    assert _deliveries(h.engine) == []
+
+
+async def test_paused_chats_get_nothing(h: Harness, poller: Poller) -> None:
+    _subscribe(h.engine, 1, watch="داعش")
+    with Session(h.engine) as session:
+        repo.set_chat_active(session=session, chat_id=1, active=False)
+        session.commit()
+    await h.poll(poller)
+    h.server.add_item("/a.xml", NEW)
+    h.clock.now += timedelta(minutes=2)
+    await h.poll(poller)
+    assert _deliveries(h.engine) == []
+
+
+async def test_unchanged_feed_is_asked_with_validators(h: Harness, poller: Poller) -> None:
+    await h.poll(poller)
+    h.due()
+    await h.poll(poller)
+    assert h.server.conditional_hits("/a.xml") == 1
+    assert h.feed().etag == h.server.etag("/a.xml")
+
+
+async def test_failures_back_off_tell_admins_once_and_recovery_once(
+    h: Harness, poller: Poller
+) -> None:
+    await h.poll(poller)
+    h.server.set_status("/a.xml", 500)
+    waits = []
+    for _ in range(FAILING_AFTER + 2):
+        h.due()
+        await h.poll(poller)
+        feed = h.feed()
+        waits.append(feed.next_poll_at - h.clock.now)
+    assert h.feed().consecutive_errors == FAILING_AFTER + 2
+    assert waits == [backoff(timedelta(minutes=1), n) for n in range(1, FAILING_AFTER + 3)]
+    assert waits[1] == 2 * waits[0]
+    assert [k for k, _ in h.notices] == ["feed_failing"]
+    assert h.notices[0][1]["feed"] == "Agency A" and "500" in h.notices[0][1]["error"]
+    h.server.set_status("/a.xml", None)
+    h.due()
+    await h.poll(poller)
+    h.due()
+    await h.poll(poller)
+    assert [k for k, _ in h.notices] == ["feed_failing", "feed_recovered"]
+    assert h.feed().consecutive_errors == 0
+
+
+async def test_retry_after_is_honoured(h: Harness, poller: Poller) -> None:
+    h.server.set_status("/a.xml", 429, retry_after=3600)
+    await h.poll(poller)
+    assert h.feed().next_poll_at - h.clock.now == timedelta(hours=1)
+
+
+async def test_a_feed_being_polled_is_not_claimed_again(h: Harness, poller: Poller) -> None:
+    h.server.hang("/a.xml", 0.5)
+    first = await poller.tick()
+    h.due()  # even if its due time came round again
+    assert await poller.tick() == []
+    await poller.wait_idle()
+    assert len(first) == 1 and h.server.hits("/a.xml") == 1
+
+
+@pytest.mark.parametrize(
+    ("errors", "expected"),
+    [
+        (1, timedelta(minutes=5)),
+        (2, timedelta(minutes=10)),
+        (5, timedelta(minutes=80)),
+        (30, MAX_BACKOFF),
+    ],
+    ids=["first", "second", "fifth", "capped"],
+)
+def test_backoff_doubles_and_caps_at_a_day(errors: int, expected: timedelta) -> None:
+    assert backoff(timedelta(minutes=5), errors) == expected
+
+
+def test_next_poll_jitter_is_small() -> None:
+    rng = random.Random(3)
+    for interval in (timedelta(seconds=10), timedelta(minutes=5), timedelta(hours=2)):
+        for _ in range(50):
+            wait = next_poll(T0, interval, rng) - T0
+            assert interval <= wait <= interval + min(interval * 0.1, timedelta(seconds=30))
