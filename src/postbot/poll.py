@@ -116,13 +116,7 @@ class Poller:
         room = self.concurrency - len(self._running)
         if room <= 0:
             return []
-        now = self.now()
-        with Session(self.engine) as session:
-            feeds = repo.claim_due_feeds(
-                session=session, owner=self.owner, now=now, lease_until=now + LEASE, limit=room
-            )
-            claimed = [(f.id, f.url, f.etag, f.last_modified, f.first_polled) for f in feeds]
-            session.commit()
+        claimed = await asyncio.to_thread(self._claim, room)
         tasks = []
         for feed_id, url, etag, last_modified, first_polled in claimed:
             if feed_id in self._running:  # our own lease ran out mid-poll: let it finish
@@ -135,6 +129,16 @@ class Poller:
             task.add_done_callback(self._poll_done)
             tasks.append(task)
         return tasks
+
+    def _claim(self, room: int) -> list[tuple[str, str, str | None, str | None, bool]]:
+        now = self.now()
+        with Session(self.engine) as session:
+            feeds = repo.claim_due_feeds(
+                session=session, owner=self.owner, now=now, lease_until=now + LEASE, limit=room
+            )
+            claimed = [(f.id, f.url, f.etag, f.last_modified, f.first_polled) for f in feeds]
+            session.commit()
+        return claimed
 
     def _poll_done(self, task: asyncio.Task[PollOutcome]) -> None:
         feed_id = task.get_name().removeprefix("poll:")

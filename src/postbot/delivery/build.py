@@ -8,6 +8,7 @@ cached by story, language and reasons.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -47,18 +48,21 @@ class AlertBuilder:
         self.catalog = catalog
         self._cache: OrderedDict[tuple[object, ...], str] = OrderedDict()
         self._size = cache_size
+        self._lock = threading.Lock()  # the dispatcher renders in worker threads
 
     def html(self, story: StoryRow, lang: str, reasons: Sequence[str]) -> str:
         """The alert message for one chat."""
         key = (self.catalog.version, story.id, lang, tuple(reasons), tuple(story.also_in))
-        cached = self._cache.get(key)
-        if cached is not None:
-            self._cache.move_to_end(key)
-            return cached
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
         text = self._render(story, lang, reasons)
-        self._cache[key] = text
-        if len(self._cache) > self._size:
-            self._cache.popitem(last=False)
+        with self._lock:
+            self._cache[key] = text
+            if len(self._cache) > self._size:
+                self._cache.popitem(last=False)
         return text
 
     def _render(self, row: StoryRow, lang: str, reasons: Sequence[str]) -> str:

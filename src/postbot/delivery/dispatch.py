@@ -23,11 +23,14 @@ rate limiter paces them. A chat with a long queue gets a few per claim so others
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -43,6 +46,7 @@ from postbot.store import repo
 from postbot.store.models import Chat, Delivery, StoryRow
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LEASE = timedelta(minutes=2)
 PER_CHAT_PER_CLAIM = 5  # a group at 20/min sends 5 in 15 s, well inside the lease
@@ -70,6 +74,7 @@ class Job:
     reasons: tuple[str, ...]
     attempts: int
     lang: str
+    html: str | None  # None: the story is gone
 
 
 @dataclass
@@ -113,6 +118,17 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._chats: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dispatch-db")
+
+    async def _in_db_thread(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run database work on the dispatcher's one database thread.
+
+        Not on the event loop: a loop blocked by a commit wakes the paced senders late and
+        together, and Telegram sees a burst. One thread, not a pool: a single writer is all
+        SQLite allows anyway, and fewer threads competing for the GIL keep the loop punctual.
+        """
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db, functools.partial(fn, *args))
 
     def wake(self) -> None:
         """New deliveries were queued: look now rather than at the next idle tick."""
@@ -123,7 +139,7 @@ class Dispatcher:
         while not stop.is_set():
             started = 0
             try:
-                started = self.fill()
+                started = await self.fill()
             except Exception:  # the database went away for a moment: log, wait, go on
                 log.exception("dispatcher: claiming deliveries failed")
             if not started:
@@ -141,7 +157,7 @@ class Dispatcher:
     async def drain(self) -> int:
         """Send everything due now (and what becomes due meanwhile); returns messages handled."""
         before = self.stats.sent + self.stats.failed
-        while self.fill() or self._chats:
+        while await self.fill() or self._chats:
             await self.wait_idle()
         return self.stats.sent + self.stats.failed - before
 
@@ -150,12 +166,12 @@ class Dispatcher:
         while self._chats:
             await asyncio.gather(*self._chats.values(), return_exceptions=True)
 
-    def fill(self) -> int:
+    async def fill(self) -> int:
         """Claim due deliveries for chats not already being served; start a task per chat."""
         room = self.concurrency - len(self._chats)
         if room <= 0:
             return 0
-        jobs = self._claim()
+        jobs = await self._in_db_thread(self._claim, list(self._chats))
         by_chat: dict[int, list[Job]] = defaultdict(list)
         for job in jobs:
             by_chat[job.chat_id].append(job)
@@ -163,9 +179,7 @@ class Dispatcher:
         chats = list(by_chat.items())
         extra += [j.delivery_id for _, js in chats[room:] for j in js[:PER_CHAT_PER_CLAIM]]
         if extra:
-            with Session(self.engine) as session:
-                repo.release_deliveries(session=session, delivery_ids=extra, owner=self.owner)
-                session.commit()
+            await self._in_db_thread(self._release_ids, extra)
         for chat_id, chat_jobs in chats[:room]:
             task = asyncio.create_task(
                 self._serve_chat(chat_jobs[:PER_CHAT_PER_CLAIM]), name=f"chat:{chat_id}"
@@ -178,7 +192,8 @@ class Dispatcher:
         self._chats.pop(int(task.get_name().removeprefix("chat:")), None)
         self._wake.set()
 
-    def _claim(self) -> list[Job]:
+    def _claim(self, busy: list[int]) -> list[Job]:
+        """Lease a batch and render its alerts (one story is rendered once per language)."""
         now = self.now()
         with Session(self.engine) as session:
             rows = repo.claim_deliveries(
@@ -187,31 +202,28 @@ class Dispatcher:
                 now=now,
                 lease_until=now + LEASE,
                 limit=self.batch,
-                exclude_chats=list(self._chats),
+                exclude_chats=busy,
             )
-            langs = (
-                dict(
-                    session.exec(
-                        select(Chat.id, Chat.lang).where(
-                            col(Chat.id).in_({r.chat_id for r in rows})
-                        )
-                    ).all()
-                )
-                if rows
-                else {}
-            )
-            jobs = [
-                Job(
-                    r.id or 0,
-                    r.chat_id,
-                    r.story_id,
-                    tuple(r.reasons),
-                    r.attempts,
-                    langs.get(r.chat_id, "en"),
-                )
-                for r in rows
-            ]
             session.commit()
+            if not rows:
+                return []
+            chat_ids = {r.chat_id for r in rows}
+            langs = dict(
+                session.exec(select(Chat.id, Chat.lang).where(col(Chat.id).in_(chat_ids))).all()
+            )
+            story_ids = {r.story_id for r in rows}
+            stories = {
+                s.id: s
+                for s in session.exec(select(StoryRow).where(col(StoryRow.id).in_(story_ids)))
+            }
+            jobs = []
+            for r in rows:
+                lang = langs.get(r.chat_id, "en")
+                story = stories.get(r.story_id)
+                html = self.builder.html(story, lang, r.reasons) if story else None
+                jobs.append(
+                    Job(r.id or 0, r.chat_id, r.story_id, tuple(r.reasons), r.attempts, lang, html)
+                )
         return jobs
 
     async def _serve_chat(self, jobs: list[Job]) -> None:
@@ -230,22 +242,29 @@ class Dispatcher:
                 return
 
     def _release(self, jobs: list[Job]) -> None:
-        if not jobs:
+        self._release_ids([j.delivery_id for j in jobs])
+
+    def _release_ids(self, delivery_ids: list[int]) -> None:
+        if not delivery_ids:
             return
         with Session(self.engine) as session:
-            repo.release_deliveries(
-                session=session, delivery_ids=[j.delivery_id for j in jobs], owner=self.owner
+            repo.release_deliveries(session=session, delivery_ids=delivery_ids, owner=self.owner)
+            session.commit()
+
+    def _mark_sent(self, job: Job, message_id: int) -> None:
+        with Session(self.engine) as session:
+            repo.mark_sent(
+                session=session, delivery_id=job.delivery_id, message_id=message_id, now=self.now()
             )
             session.commit()
+        self.stats.sent += 1
 
     async def _deliver(self, job: Job) -> bool:
         """Send one delivery and record the outcome; False when the chat can take no more."""
-        with Session(self.engine) as session:
-            story = session.get(StoryRow, job.story_id)
-            delivery = session.get(Delivery, job.delivery_id)
-            if story is None or delivery is None or delivery.lease_owner != self.owner:
-                return True  # the story was pruned, or another process took it over
-            html = self.builder.html(story, job.lang, job.reasons)
+        html = job.html
+        if html is None:  # the story was pruned before it could be sent
+            self._finish(job, error="story no longer stored", retry_at=None)
+            return True
         chat_id = job.chat_id
         plain = False
         for _ in range(3):  # at most: migrated, then can't-parse, then the plain send
@@ -279,15 +298,7 @@ class Dispatcher:
                 return True
             except NetworkError as exc:  # TimedOut is a NetworkError too
                 return self._network_error(job, exc)
-            with Session(self.engine) as session:
-                repo.mark_sent(
-                    session=session,
-                    delivery_id=job.delivery_id,
-                    message_id=message,
-                    now=self.now(),
-                )
-                session.commit()
-            self.stats.sent += 1
+            await self._in_db_thread(self._mark_sent, job, message)
             log.info(
                 "sent story %s to chat %s (delivery %s)", job.story_id, chat_id, job.delivery_id
             )

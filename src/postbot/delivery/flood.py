@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ DEFAULT_PER_SECOND = 29.0
 PRIVATE_INTERVAL = 1.0
 # 20 per minute is one every 3 s; a little more so that jitter never makes 21 in a window
 GROUP_INTERVAL = 3.05
+MIN_GAP = 0.9  # of the spacing: a late sender may catch up a little, never go out in a pair
 SWEEP_EVERY = 1024  # forget chats whose spacing has passed, every so many messages
 
 
@@ -57,6 +59,7 @@ class FloodGate:
         self._next_global = 0.0
         self._chats: dict[int, _ChatSlot] = {}
         self._acquired = 0
+        self._recent: deque[float] = deque(maxlen=max(int(per_second), 1))
 
     @property
     def per_second(self) -> float:
@@ -71,6 +74,7 @@ class FloodGate:
         """Wait for a slot for one message (to `chat_id`, or chat-less like an edit)."""
         if chat_id is None:
             await self._wait_until(self._book_global(self._clock()))
+            await self._window()
             return
         slot = self._chats.get(chat_id)
         if slot is None:
@@ -82,6 +86,8 @@ class FloodGate:
                 at = self._book_global(self._clock())
                 slot.next_at = at + self.chat_interval(chat_id)
                 await self._wait_until(at)
+                await self._window()
+                slot.next_at = max(slot.next_at, self._clock() + self.chat_interval(chat_id))
         finally:
             slot.waiters -= 1
             self._acquired += 1
@@ -107,6 +113,24 @@ class FloodGate:
         at = max(now, self._next_global)
         self._next_global = at + self._spacing
         return at
+
+    async def _window(self) -> None:
+        """At most `per_second` releases in any second of real time.
+
+        The pace books evenly spaced slots, but a task can wake late (the event loop was
+        busy) and go out together with the next one; so two releases are also kept at least
+        MIN_GAP of the spacing apart, and what really went out in the last second is counted.
+        """
+        recent = self._recent
+        while True:
+            now = self._clock()
+            wait = recent[-1] + self._spacing * MIN_GAP - now if recent else 0.0
+            if len(recent) == recent.maxlen:
+                wait = max(wait, recent[0] + 1.0 - now)
+            if wait <= 0:
+                break
+            await self._sleep(wait)
+        recent.append(self._clock())
 
     async def _wait_until(self, at: float) -> None:
         delay = at - self._clock()

@@ -108,13 +108,23 @@ def _require(session: Session, delivery_id: int) -> Delivery:
 
 
 def mark_sent(*, session: Session, delivery_id: int, message_id: int | None, now: datetime) -> None:
-    """Record that Telegram accepted the message."""
-    row = _require(session, delivery_id)
-    row.status, row.sent_at, row.telegram_message_id = DeliveryStatus.SENT.value, now, message_id
-    row.attempts += 1
-    row.last_error, row.lease_owner, row.lease_until = None, None, None
-    session.add(row)
-    session.flush()
+    """Record that Telegram accepted the message (one UPDATE: it runs once per alert sent)."""
+    stmt = (
+        sa.update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(
+            status=DeliveryStatus.SENT.value,
+            sent_at=now,
+            telegram_message_id=message_id,
+            attempts=col(Delivery.attempts) + 1,
+            last_error=None,
+            lease_owner=None,
+            lease_until=None,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    if session.exec(stmt).rowcount == 0:
+        raise KeyError(f"no delivery {delivery_id}")
 
 
 def mark_failed(
