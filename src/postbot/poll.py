@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -97,6 +98,7 @@ class Poller:
         self.rng = rng or random.Random()
         self.router = Router()
         self._running: dict[str, asyncio.Task[PollOutcome]] = {}
+        self._store_lock = threading.Lock()
 
     def sync_feeds(self, *, poll_now: bool = True) -> None:
         """Make the feed rows match the config; with poll_now, every enabled feed is due now."""
@@ -165,6 +167,24 @@ class Poller:
             return await self._failed(feed_id, f"{type(exc).__name__}: {exc}", None)
 
     async def _store(self, feed_id: str, fetched: FetchResult, *, alert: bool) -> PollOutcome:
+        # parsing and the database work run in a thread, so the event loop stays punctual for
+        # the paced sends; one poll's store at a time (the router is shared, SQLite has one
+        # writer)
+        new, queued, recovered = await asyncio.to_thread(self._save, feed_id, fetched, alert)
+        log.info("feed %s: %d new stories, %d alerts queued", feed_id, new, queued)
+        if queued:
+            self.on_queued()
+        if recovered:
+            await self._notify("feed_recovered", feed_id, "")
+        return PollOutcome(feed_id, new_stories=new, queued=queued)
+
+    def _save(self, feed_id: str, fetched: FetchResult, alert: bool) -> tuple[int, int, bool]:
+        with self._store_lock:
+            return self._save_locked(feed_id, fetched, alert)
+
+    def _save_locked(
+        self, feed_id: str, fetched: FetchResult, alert: bool
+    ) -> tuple[int, int, bool]:
         catalog_ref = self.catalog
         catalog = catalog_ref.current
         interval = self._interval(feed_id)
@@ -212,14 +232,19 @@ class Poller:
                 next_poll_at=next_poll(now, interval, self.rng),
             )
             session.commit()
-        log.info("feed %s: %d new stories, %d alerts queued", feed_id, new, queued)
-        if queued:
-            self.on_queued()
-        if recovered:
-            await self._notify("feed_recovered", feed_id, "")
-        return PollOutcome(feed_id, new_stories=new, queued=queued)
+        return new, queued, recovered
 
     async def _failed(self, feed_id: str, error: str, retry_after: float | None) -> PollOutcome:
+        errors, tell = await asyncio.to_thread(self._record_failure, feed_id, error, retry_after)
+        log.warning("feed %s: poll failed (%d in a row): %s", feed_id, errors, error)
+        if tell:
+            await self._notify("feed_failing", feed_id, error)
+        return PollOutcome(feed_id, error=error)
+
+    def _record_failure(
+        self, feed_id: str, error: str, retry_after: float | None
+    ) -> tuple[int, bool]:
+        """Store the error and the backed-off next poll; True if admins must now be told."""
         now = self.now()
         interval = self._interval(feed_id)
         tell = False
@@ -237,10 +262,7 @@ class Poller:
                 repo.mark_failing_notified(session=session, feed_id=feed_id)
                 tell = True
             session.commit()
-        log.warning("feed %s: poll failed (%d in a row): %s", feed_id, errors, error)
-        if tell:
-            await self._notify("feed_failing", feed_id, error)
-        return PollOutcome(feed_id, error=error)
+        return errors, tell
 
     async def _notify(self, key: str, feed_id: str, error: str) -> None:
         name = self.catalog.current.feed_name(feed_id)

@@ -271,3 +271,20 @@ def test_content_type_charset_is_used_for_undeclared_bytes() -> None:
 )
 def test_strip_html(html: str, text: str) -> None:
     assert strip_html(html) == text
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["sample-ar.xml", "sample-ar-cp1256.xml", "sample-ar-atom.xml", "rss-utf8-declared-cp1256.xml"],
+)
+@pytest.mark.parametrize(
+    "content_type", [None, "text/html", "application/rss+xml; charset=windows-1256"]
+)
+def test_well_formed_feeds_fetched_over_http_give_no_warning(
+    name: str, content_type: str | None
+) -> None:
+    # feedparser flags documents whose HTTP type or declared encoding it did not see itself;
+    # we decode first, so those notices would make every poll look malformed
+    kwargs = {"content_type": content_type} if content_type else {}
+    parsed = parse(name, base_url="https://news.example/rss", **kwargs)
+    assert parsed.stories and parsed.warning is None

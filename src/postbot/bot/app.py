@@ -66,15 +66,18 @@ def build_application(
         .build()
     )
     app.bot_data[KEY] = svc
+    # new messages only: editing an old "/watch ..." must not add a watch again
+    new = filters.UpdateType.MESSAGE
     for name, callback in HANDLERS.items():
-        app.add_handler(CommandHandler(name, callback))
+        app.add_handler(CommandHandler(name, callback, filters=new))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
     app.add_handler(ChatMemberHandler(membership.on_my_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate))
-    app.add_handler(MessageHandler(filters.COMMAND, commands.cmd_unknown))
+    app.add_handler(MessageHandler(new & filters.COMMAND, commands.cmd_unknown))
     app.add_handler(
         MessageHandler(
-            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, commands.on_private_text
+            new & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+            commands.on_private_text,
         )
     )
     app.add_error_handler(on_error)

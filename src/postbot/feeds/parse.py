@@ -95,8 +95,11 @@ def parse_feed(
 ) -> ParsedFeed:
     """Parse a feed document into stories; malformed input gives a warning, never an exception."""
     text = decode_feed(body, content_type)
-    # No Content-Type is passed on: the text is UTF-8 now, whatever the server said.
-    headers = {"content-location": base_url} if _is_http(base_url) else {}
+    # The text is UTF-8 now, whatever the server said: say so, or feedparser flags every
+    # document fetched over HTTP as having no XML content type.
+    headers = {"content-type": "application/xml; charset=utf-8"}
+    if _is_http(base_url):
+        headers["content-location"] = base_url
     data: Any = feedparser.parse(
         io.BytesIO(text.encode("utf-8", errors="replace")),
         response_headers=headers,
@@ -183,9 +186,13 @@ def _published(entry: Any) -> datetime | None:
     return None
 
 
+# What feedparser reports about encodings is moot: the bytes were decoded before it saw them.
+_BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
 def _warning(data: Any, stories: list[Story]) -> str | None:
-    if data.get("bozo"):
-        exc = data.get("bozo_exception")
+    exc = data.get("bozo_exception")
+    if data.get("bozo") and not isinstance(exc, _BENIGN):
         return f"malformed feed: {type(exc).__name__}: {exc}" if exc else "malformed feed"
     if not stories and not data.get("version"):
         return "not a recognised RSS, Atom or RDF feed"
