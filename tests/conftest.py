@@ -3,6 +3,22 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+
+import pytest
+
+from postbot.store.db import make_engine, upgrade_engine
+from support.databases import pg_admin_url, temporary_pg_database
 
 # PTB 22 warns on every RetryAfter unless durations are timedelta (`postbot` sets the same).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_url() -> Iterator[str]:
+    """One migrated PostgreSQL database for the whole run (tests truncate it after use)."""
+    with temporary_pg_database(pg_admin_url()) as url:
+        engine = make_engine(url)
+        upgrade_engine(engine)
+        engine.dispose()
+        yield url

@@ -16,8 +16,8 @@ from postbot.config import parse_config
 from postbot.feeds.fetch import make_client
 from postbot.poll import FAILING_AFTER, MAX_BACKOFF, Poller, backoff, next_poll
 from postbot.store import repo
-from postbot.store.db import make_engine, upgrade_engine
 from postbot.store.models import Delivery, Feed, StoryRow
+from support.databases import migrated_engine
 from support.feedserver import FeedItem, FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,12 +43,12 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[sa.Engine]:
-    eng = make_engine(f"sqlite:///{tmp_path / 'poll.db'}")
-    upgrade_engine(eng)
-    yield eng
-    eng.dispose()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
+    """A migrated database: a SQLite file, and the real PostgreSQL when it is configured."""
+    pg_url = request.getfixturevalue("pg_migrated_url") if request.param == "postgresql" else None
+    with migrated_engine(request.param, tmp_path, pg_url) as eng:
+        yield eng
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import GateRateLimiter
 from postbot.feeds.story import Story
 from postbot.store import repo
-from postbot.store.db import make_engine, upgrade_engine
 from postbot.store.models import Chat, Delivery, DeliveryStatus
 from support.botapi import BotApiDouble
+from support.databases import migrated_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "4242:dispatch-test-token"
@@ -44,12 +44,12 @@ def double() -> Iterator[BotApiDouble]:
         assert api.internal_errors == []
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[sa.Engine]:
-    eng = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
-    upgrade_engine(eng)
-    yield eng
-    eng.dispose()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
+    """A migrated database: a SQLite file, and the real PostgreSQL when it is configured."""
+    pg_url = request.getfixturevalue("pg_migrated_url") if request.param == "postgresql" else None
+    with migrated_engine(request.param, tmp_path, pg_url) as eng:
+        yield eng
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ are skipped with an explicit reason.
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -17,56 +15,15 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from postbot.store import models
-from postbot.store.db import database_url, make_engine, upgrade_engine
+from postbot.store.db import make_engine, upgrade_engine
+from support.databases import pg_admin_url, temporary_pg_database, truncate_all
 
-PG_ENV = "POSTBOT_TEST_DATABASE_URL"
 NOW = datetime(2026, 11, 28, 14, 5, tzinfo=UTC)
 
 BACKENDS = ["sqlite-file", "sqlite-memory", "postgresql"]
-
-
-def pg_admin_url() -> str:
-    """The server URL from the environment, or skip the test saying why."""
-    raw = os.environ.get(PG_ENV)
-    if not raw:
-        pytest.skip(f"{PG_ENV} not set")
-    return database_url(raw)
-
-
-@contextmanager
-def temporary_pg_database(admin_url: str) -> Iterator[str]:
-    """Create `postbot_test_<hex>` on the server, yield its URL, then drop it."""
-    name = f"postbot_test_{secrets.token_hex(6)}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = sa.make_url(admin_url).set(database=name)
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.dispose()
-
-
-@pytest.fixture(scope="session")
-def pg_migrated_url() -> Iterator[str]:
-    """One migrated PostgreSQL database for the whole run (tests truncate it after use)."""
-    with temporary_pg_database(pg_admin_url()) as url:
-        engine = make_engine(url)
-        upgrade_engine(engine)
-        engine.dispose()
-        yield url
 
 
 @pytest.fixture
@@ -95,12 +52,6 @@ def fresh_database(
     return make
 
 
-def _truncate_all(engine: sa.Engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-
-
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     """The backend name of this test run."""
@@ -119,7 +70,7 @@ def engine(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
         try:
             yield engine
         finally:
-            _truncate_all(engine)
+            truncate_all(engine)
             engine.dispose()
         return
     url = "sqlite://" if backend == "sqlite-memory" else f"sqlite:///{tmp_path / 'postbot.db'}"
