@@ -47,3 +47,18 @@ def test_setup_logging_quiets_httpx(capfd: pytest.CaptureFixture[str]) -> None:
         root.handlers[:], level = saved
         root.setLevel(level)
         logging.getLogger("httpx").setLevel(logging.NOTSET)
+
+
+def test_token_in_an_exception_is_redacted_in_the_traceback() -> None:
+    # PTB's InvalidToken says "The token `<token>` was rejected by the server."
+    try:
+        raise RuntimeError(f"The token `{TOKEN}` was rejected by the server.")
+    except RuntimeError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "start failed", (), None)
+        import sys
+
+        record.exc_info = sys.exc_info()
+    assert RedactingFilter((TOKEN,)).filter(record)
+    text = logging.Formatter().format(record)
+    assert "Traceback" in text and "was rejected" in text
+    assert TOKEN not in text and TOKEN.split(":")[1] not in text

@@ -66,6 +66,16 @@ def _catalog(url: str) -> CatalogRef:
     return CatalogRef(Catalog.build(parse_config(text, filename="test.yaml")))
 
 
+def _two_feed_catalog(server: FeedServer) -> Catalog:
+    shipped = (ROOT / "config" / "postbot.yaml").read_text(encoding="utf-8")
+    topics = shipped[shipped.index("\ntopics:") :]
+    feeds = "".join(
+        f"  - id: {name}\n    name: Agency {name}\n    url: {server.url(f'/{name}.xml')}\n"
+        for name in ("a", "b")
+    )
+    return Catalog.build(parse_config(f"feeds:\n{feeds}{topics}", filename="t.yaml"))
+
+
 class Harness:
     def __init__(self, engine: sa.Engine, server: FeedServer) -> None:
         self.engine = engine
@@ -84,6 +94,11 @@ class Harness:
     async def poll(self, poller: Poller) -> None:
         tasks = await poller.tick()
         assert tasks, "a feed was due"
+        await poller.wait_idle()
+
+    async def poll_all(self, poller: Poller) -> None:
+        self.due()
+        await poller.tick()
         await poller.wait_idle()
 
     def feed(self) -> Feed:
@@ -269,3 +284,42 @@ def test_next_poll_jitter_is_small() -> None:
         for _ in range(50):
             wait = next_poll(T0, interval, rng) - T0
             assert interval <= wait <= interval + min(interval * 0.1, timedelta(seconds=30))
+
+
+async def test_the_same_link_from_a_second_feed_is_not_alerted_again(
+    h: Harness, poller: Poller
+) -> None:
+    h.catalog.replace(_two_feed_catalog(h.server))
+    poller.sync_feeds()
+    h.server.set_feed("/b.xml", [OTHER])
+    _subscribe(h.engine, 1, watch="داعش")
+    await h.poll_all(poller)
+    h.server.add_item("/a.xml", NEW)
+    h.clock.now += timedelta(minutes=2)
+    await h.poll_all(poller)
+    copy = FeedItem("داعش يهاجم موقعاً في الأنبار", NEW.link, "نسخة أخرى من الخبر.", guid="b-1")
+    h.server.add_item("/b.xml", copy)
+    h.clock.now += timedelta(minutes=2)
+    await h.poll_all(poller)
+    assert _deliveries(h.engine) == [(1, "new", ["watch:داعش"])]
+    with Session(h.engine) as session:
+        first = session.exec(select(StoryRow).where(StoryRow.key == "new")).one()
+        assert first.also_in == ["b"]
+
+
+async def test_a_replaced_watch_is_seen_even_when_its_id_is_reused(
+    h: Harness, poller: Poller
+) -> None:
+    _subscribe(h.engine, 1, watch="النفط")
+    await h.poll(poller)
+    h.server.add_item("/a.xml", OTHER)
+    h.clock.now += timedelta(minutes=2)
+    await h.poll_all(poller)  # the router is built with the oil watch
+    with Session(h.engine) as session:
+        assert repo.remove_watch(session=session, chat_id=1, number=1)
+        repo.add_watch(session=session, chat_id=1, query="داعش", now=h.clock.now)
+        session.commit()
+    h.server.add_item("/a.xml", NEW)
+    h.clock.now += timedelta(minutes=2)
+    await h.poll_all(poller)
+    assert (1, "new", ["watch:داعش"]) in _deliveries(h.engine)

@@ -9,6 +9,9 @@ import re
 _TOKEN_IN_URL = re.compile(r"bot\d+:[A-Za-z0-9_-]{20,}")
 
 
+_FORMATTER = logging.Formatter()
+
+
 class RedactingFilter(logging.Filter):
     """Replaces the bot token (given, or any that looks like one) in every record."""
 
@@ -16,14 +19,27 @@ class RedactingFilter(logging.Filter):
         super().__init__()
         self._secrets = tuple(s for s in secrets if s)
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message with secrets masked; never drops a record."""
-        message = record.getMessage()
-        clean = _TOKEN_IN_URL.sub("bot<redacted>", message)
+    def redact(self, text: str) -> str:
+        """`text` with every secret and token-shaped string masked."""
+        clean = _TOKEN_IN_URL.sub("bot<redacted>", text)
         for secret in self._secrets:
             clean = clean.replace(secret, "<redacted>")
+        return clean
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message and traceback with secrets masked; never drops one."""
+        message = record.getMessage()
+        clean = self.redact(message)
         if clean != message:
             record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            # the formatter would print the exception's text unfiltered (PTB's InvalidToken
+            # quotes the token): format it here, masked, and the formatter reuses exc_text
+            record.exc_text = self.redact(_FORMATTER.formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
 
 

@@ -30,13 +30,14 @@ from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.feeds.parse import parse_feed
 from postbot.routing import Router
 from postbot.store import repo
-from postbot.store.models import Feed
+from postbot.store.models import Feed, StoryRow
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(days=1)
 FAILING_AFTER = 3  # consecutive errors before admins are told a feed is failing
 LEASE = timedelta(minutes=5)
+SAME_STORY_WINDOW = timedelta(hours=48)
 
 Notify = Callable[[str, dict[str, str]], Awaitable[None]]
 Now = Callable[[], datetime]
@@ -209,6 +210,8 @@ class Poller:
                     new += 1
                     if not alert:
                         continue  # first poll: the backlog is recorded, not alerted
+                    if self._seen_elsewhere(session, row, now):
+                        continue  # the same link came from another feed: alerted already
                     match = self.router.match(story.title, story.summary)
                     if not match.matched:
                         continue
@@ -233,6 +236,20 @@ class Poller:
             )
             session.commit()
         return new, queued, recovered
+
+    def _seen_elsewhere(self, session: Session, row: StoryRow, now: datetime) -> bool:
+        """A story with this link was seen in the last 48 h (in another feed, or this one
+        under another guid): note this feed on it and do not alert twice. Near-identical
+        stories with different links are the clustering issue's work."""
+        if not row.link:
+            return False
+        first = repo.find_story_by_link(session=session, link=row.link, exclude_id=row.id)
+        if first is None or first.first_seen_at < now - SAME_STORY_WINDOW:
+            return False
+        assert first.id is not None
+        repo.add_also_in(session=session, story_id=first.id, feed_id=row.feed_id)
+        log.info("feed %s: %s was already seen in feed %s", row.feed_id, row.key, first.feed_id)
+        return True
 
     async def _failed(self, feed_id: str, error: str, retry_after: float | None) -> PollOutcome:
         errors, tell = await asyncio.to_thread(self._record_failure, feed_id, error, retry_after)

@@ -60,8 +60,17 @@ class Router:
 
     def refresh(self, session: Session, catalog: Catalog, catalog_version: int) -> None:
         """Rebuild the matcher if watches or the config changed since the last build."""
-        count, newest = session.exec(select(func.count(), func.max(col(Watch.id)))).one()
-        signature = (catalog_version, id(catalog), count, newest)
+        # what changes when a watch is added, removed, re-added under a reused id (SQLite reuses
+        # the newest id) or moved to another chat (a group that became a supergroup)
+        shape = session.exec(
+            select(
+                func.count(),
+                func.max(col(Watch.id)),
+                func.max(col(Watch.created_at)),
+                func.coalesce(func.sum(col(Watch.chat_id)), 0),
+            )
+        ).one()
+        signature = (catalog_version, id(catalog), *shape)
         if signature == self._signature and self._matcher is not None:
             return
         owners: dict[str, list[_WatchOwner]] = defaultdict(list)

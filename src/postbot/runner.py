@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ExtBot
 
@@ -64,6 +64,7 @@ def run_bot(settings: Settings, config_path: Path, webhook: Webhook | None) -> N
     log.info("postbot starting (%s)", "webhook" if webhook else "long polling")
     try:
         with telegram_errors(settings.telegram_api_url):
+            asyncio.run(verify_bot_api(token, settings.telegram_api_url))
             _serve(app, webhook)
     finally:
         svc.engine.dispose()
@@ -74,12 +75,20 @@ def telegram_errors(api_url: str) -> Iterator[None]:
     """Turn a refused token or an unreachable Bot API at start-up into one clear line."""
     try:
         yield
-    except InvalidToken as exc:
+    except InvalidToken:
+        # not the exception's text: PTB's message quotes the token
         raise StartupError(
-            f"the Bot API refused the token ({exc.message}): check TELEGRAM_BOT_TOKEN"
+            "the Bot API refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN"
         ) from None
     except NetworkError as exc:
         raise StartupError(f"cannot reach the Bot API at {api_url}: {exc.message}") from None
+
+
+async def verify_bot_api(token: str, api_url: str) -> None:
+    """Ask the Bot API who we are, once, so that a refused token or an unreachable server is
+    one clear line (PTB's own start-up would log a traceback and retry first)."""
+    async with Bot(token, base_url=f"{api_url}/bot", base_file_url=f"{api_url}/file/bot") as bot:
+        log.info("Bot API at %s: this is @%s", api_url, bot.username)
 
 
 def _serve(app: Any, webhook: Webhook | None) -> None:
@@ -101,6 +110,7 @@ def run_worker(settings: Settings, config_path: Path) -> None:
     """Poll feeds and send alerts without receiving updates, until SIGINT/SIGTERM."""
     token, svc = prepare(settings, config_path)
     with telegram_errors(settings.telegram_api_url):
+        asyncio.run(verify_bot_api(token, settings.telegram_api_url))
         asyncio.run(_worker(token, settings.telegram_api_url, svc))
 
 

@@ -26,6 +26,7 @@ from telegram.ext import (
 from postbot.bot import admin, buttons, commands, membership
 from postbot.bot.i18n import command_list, lang_of, text
 from postbot.bot.services import KEY, Services
+from postbot.bot.updates import PerChatUpdateProcessor
 from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import GateRateLimiter
 from postbot.feeds.fetch import make_client
@@ -61,6 +62,7 @@ def build_application(
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
         .rate_limiter(GateRateLimiter(gate or FloodGate()))
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .build()

@@ -98,7 +98,7 @@ def parse_feed(
     # The text is UTF-8 now, whatever the server said: say so, or feedparser flags every
     # document fetched over HTTP as having no XML content type.
     headers = {"content-type": "application/xml; charset=utf-8"}
-    if _is_http(base_url):
+    if base_url is not None and _is_http(base_url):
         headers["content-location"] = base_url
     data: Any = feedparser.parse(
         io.BytesIO(text.encode("utf-8", errors="replace")),
