@@ -28,11 +28,14 @@ import sqlalchemy as sa
 from ruamel.yaml import YAML
 from sqlmodel import Session
 
+from postbot.alerts.render import visible_text
+from postbot.bot.i18n import text
 from postbot.store import repo
 from postbot.store.db import make_engine
 from postbot.store.models import Feed
 
-from .botapi import BotApiDouble, SentRecord
+from .botapi import BotApiDouble, CallbackAnswer, SentRecord
+from .feedserver import FeedItem, FeedServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_CONFIG = ROOT / "config" / "postbot.yaml"
@@ -272,13 +275,17 @@ def send_attempts(double: BotApiDouble, chat_id: int) -> int:
 
 @dataclass(frozen=True)
 class Say:
-    """One message a user sends: chat, text, and the sender (for groups) and language."""
+    """One message to the bot: chat, text, the sender (for groups) and their language.
+
+    `anonymous` sends it as an anonymous group administrator (on behalf of the group).
+    """
 
     chat_id: int
     text: str
     lang: str | None = "en"
     user_id: int | None = None
     chat_type: Literal["private", "group", "supergroup"] = "private"
+    anonymous: bool = False
 
 
 def converse(
@@ -292,6 +299,9 @@ def converse(
     expected = Counter(line.chat_id for line in lines)
     before = {chat: len(double.messages(chat)) for chat in expected}
     for line in lines:
+        if line.anonymous:
+            double.sender_chat_message(line.chat_id, line.text)
+            continue
         double.user_message(
             line.chat_id,
             line.text,
@@ -313,3 +323,31 @@ def interleave(*scripts: Sequence[Say]) -> list[Say]:
     for index in range(max((len(s) for s in scripts), default=0)):
         merged += [s[index] for s in scripts if index < len(s)]
     return merged
+
+
+def says(lang: str, key: str, **values: Any) -> str:
+    """What a user sees for one of the bot's texts (postbot.bot.i18n), tags removed."""
+    return visible_text(text(lang, key, **values))
+
+
+def publish(bot: BotProcess, feeds: FeedServer, item: FeedItem, path: str = "/news.xml") -> None:
+    """Put a new item at the top of a feed and make every feed due now."""
+    feeds.add_item(path, item)
+    bot.poll_now()
+
+
+def press(
+    double: BotApiDouble,
+    chat_id: int,
+    message_id: int,
+    data: str,
+    *,
+    user_id: int | None = None,
+    lang: str | None = "en",
+) -> CallbackAnswer:
+    """Press an inline button and wait for the bot's answerCallbackQuery."""
+    query_id = double.press_button(chat_id, message_id, data, user_id=user_id, language_code=lang)
+    return double.wait_for(
+        lambda d: next((a for a in d.callback_answers if a.query_id == query_id), None),
+        what=f"answer to the {data!r} button",
+    )
