@@ -51,5 +51,13 @@ def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot"):
+    # httpx logs URLs (tokens); the job scheduler logs every one-second tick; alembic lists
+    # its plugins at every start
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "telegram.ext.ExtBot",
+        "apscheduler",
+        "alembic.runtime.plugins",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
