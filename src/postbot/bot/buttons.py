@@ -34,9 +34,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if data.startswith(TOPIC):
         await _toggle_topic(svc, query, chat.id, chat.lang, data.removeprefix(TOPIC))
     elif data.startswith(UNWATCH) and data.removeprefix(UNWATCH).isdigit():
-        await _unwatch(svc, query, chat.id, chat.lang, int(data.removeprefix(UNWATCH)))
+        await _remove_from_list(svc, query, chat.id, chat.lang, UNWATCH, data.removeprefix(UNWATCH))
     elif data.startswith(UNTOPIC):
-        await _untopic(svc, query, chat.id, chat.lang, data.removeprefix(UNTOPIC))
+        await _remove_from_list(svc, query, chat.id, chat.lang, UNTOPIC, data.removeprefix(UNTOPIC))
     else:
         await query.answer()  # an old or foreign button: nothing to do
 
@@ -61,21 +61,15 @@ async def _toggle_topic(
     await _edit_markup(query, topics_keyboard(catalog, subscribed, lang))
 
 
-async def _unwatch(
-    svc: Services, query: CallbackQuery, chat_id: int, lang: str, watch_id: int
+async def _remove_from_list(
+    svc: Services, query: CallbackQuery, chat_id: int, lang: str, kind: str, key: str
 ) -> None:
+    """A ❌ under /watches: remove the watch (by id) or the topic, then redraw the list."""
     with Session(svc.engine) as session:
-        removed = repo.remove_watch_by_id(session=session, chat_id=chat_id, watch_id=watch_id)
-        session.commit()
-    await query.answer(text(lang, "removed" if removed else "already_removed"))
-    await _refresh_list(svc, query, chat_id, lang)
-
-
-async def _untopic(
-    svc: Services, query: CallbackQuery, chat_id: int, lang: str, topic_id: str
-) -> None:
-    with Session(svc.engine) as session:
-        removed = repo.unsubscribe_topic(session=session, chat_id=chat_id, topic_id=topic_id)
+        if kind == UNWATCH:
+            removed = repo.remove_watch_by_id(session=session, chat_id=chat_id, watch_id=int(key))
+        else:
+            removed = repo.unsubscribe_topic(session=session, chat_id=chat_id, topic_id=key)
         session.commit()
     await query.answer(text(lang, "removed" if removed else "already_removed"))
     await _refresh_list(svc, query, chat_id, lang)
