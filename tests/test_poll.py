@@ -11,12 +11,12 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from postbot.catalog import Catalog, CatalogRef
-from postbot.config import parse_config
+from postbot.catalog import CatalogRef
 from postbot.feeds.fetch import make_client
 from postbot.poll import FAILING_AFTER, MAX_BACKOFF, Poller, backoff, next_poll
 from postbot.store import repo
 from postbot.store.models import Delivery, Feed, StoryRow
+from support.catalogs import catalog
 from support.databases import migrated_engine
 from support.feedserver import FeedItem, FeedServer
 
@@ -58,24 +58,6 @@ def server() -> Iterator[FeedServer]:
         yield srv
 
 
-def _catalog(url: str) -> CatalogRef:
-    shipped = (ROOT / "config" / "postbot.yaml").read_text(encoding="utf-8")
-    topics = shipped[shipped.index("\ntopics:") :]
-    feed = f"  - id: a\n    name: Agency A\n    url: {url}\n    interval: 1m\n"
-    text = f"admins: [77]\nfeeds:\n{feed}{topics}"
-    return CatalogRef(Catalog.build(parse_config(text, filename="test.yaml")))
-
-
-def _two_feed_catalog(server: FeedServer) -> Catalog:
-    shipped = (ROOT / "config" / "postbot.yaml").read_text(encoding="utf-8")
-    topics = shipped[shipped.index("\ntopics:") :]
-    feeds = "".join(
-        f"  - id: {name}\n    name: Agency {name}\n    url: {server.url(f'/{name}.xml')}\n"
-        for name in ("a", "b")
-    )
-    return Catalog.build(parse_config(f"feeds:\n{feeds}{topics}", filename="t.yaml"))
-
-
 class Harness:
     def __init__(self, engine: sa.Engine, server: FeedServer) -> None:
         self.engine = engine
@@ -83,7 +65,9 @@ class Harness:
         self.clock = Clock()
         self.notices: list[tuple[str, dict[str, str]]] = []
         self.woken = 0
-        self.catalog = _catalog(server.url("/a.xml"))
+        self.catalog = CatalogRef(
+            catalog([("a", "Agency A", server.url("/a.xml"))], admins=[77], interval="1m")
+        )
 
     async def notify(self, key: str, values: dict[str, str]) -> None:
         self.notices.append((key, values))
@@ -289,7 +273,7 @@ def test_next_poll_jitter_is_small() -> None:
 async def test_the_same_link_from_a_second_feed_is_not_alerted_again(
     h: Harness, poller: Poller
 ) -> None:
-    h.catalog.replace(_two_feed_catalog(h.server))
+    h.catalog.replace(catalog([(n, f"Agency {n}", h.server.url(f"/{n}.xml")) for n in ("a", "b")]))
     poller.sync_feeds()
     h.server.set_feed("/b.xml", [OTHER])
     _subscribe(h.engine, 1, watch="داعش")

@@ -8,17 +8,15 @@ from pathlib import Path
 from postbot.alerts.render import utf16_len, visible_text
 from postbot.bot.views import MAX_CALLBACK_BYTES, split_message, topics_keyboard, watches_view
 from postbot.catalog import Catalog
-from postbot.config import parse_config
 from postbot.store.models import Watch
+from support.catalogs import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 
 def _catalog(extra_topic: str = "") -> Catalog:
-    shipped = (ROOT / "config" / "postbot.yaml").read_text(encoding="utf-8")
-    topics = shipped[shipped.index("\ntopics:") :] + extra_topic
-    return Catalog.build(parse_config(f"feeds: []\n{topics}", filename="t.yaml"))
+    return catalog(extra_topics=extra_topic)
 
 
 def _data(markup: object) -> list[str]:

@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 from telegram.ext import ExtBot
 
-from postbot.catalog import Catalog, CatalogRef
-from postbot.config import parse_config
+from postbot.catalog import CatalogRef
 from postbot.delivery.dispatch import Dispatcher
 from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import GateRateLimiter
@@ -21,6 +20,7 @@ from postbot.feeds.story import Story
 from postbot.store import repo
 from postbot.store.models import Chat, Delivery, DeliveryStatus
 from support.botapi import BotApiDouble
+from support.catalogs import catalog as shipped_catalog
 from support.databases import migrated_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,12 +54,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine
 
 @pytest.fixture
 def catalog() -> CatalogRef:
-    shipped = (ROOT / "config" / "postbot.yaml").read_text(encoding="utf-8")
-    topics = shipped[shipped.index("\ntopics:") :]
-    text = (
-        f"feeds:\n  - id: wire\n    name: Wire <&> Agency\n    url: https://w.example/rss\n{topics}"
-    )
-    return CatalogRef(Catalog.build(parse_config(text, filename="t.yaml")))
+    return CatalogRef(shipped_catalog([("wire", "Wire <&> Agency", "https://w.example/rss")]))
 
 
 @pytest.fixture
