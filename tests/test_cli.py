@@ -206,3 +206,23 @@ def test_run_refuses_an_invalid_config(
     bad.write_text("feeds: 3\n", encoding="utf-8")
     assert main(["run", "--config", str(bad)]) == 1
     assert f"{bad}:1:" in capsys.readouterr().err
+
+
+def test_scan_into_a_closed_pipe_stops_without_a_traceback() -> None:
+    import subprocess
+    import sys
+
+    sample = str(ROOT / "tests" / "fixtures" / "feeds" / "sample-ar.xml")
+    feeds = [arg for _ in range(60) for arg in ("--feed", sample)]  # more than a pipe holds
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "postbot", "scan", "--config", str(CONFIG), "--all", *feeds],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10)
+    proc.stdout.close()  # like `| head -c 10`
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 1
+    assert "Traceback" not in err and "BrokenPipe" not in err

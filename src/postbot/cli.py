@@ -181,3 +181,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StartupError as exc:
         print(f"postbot: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `postbot scan | head`: the reader has gone, stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
