@@ -18,7 +18,7 @@ from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import GateRateLimiter
 from postbot.feeds.story import Story
 from postbot.store import repo
-from postbot.store.models import Chat, Delivery, DeliveryStatus
+from postbot.store.models import Chat, Delivery, DeliveryStatus, StoryRow
 from support.botapi import BotApiDouble
 from support.catalogs import catalog as shipped_catalog
 from support.databases import migrated_engine
@@ -317,3 +317,18 @@ async def test_each_chat_in_order_and_many_chats_at_once(
         assert len(ids) == 3 and ids == sorted(ids)
     assert {r.status for r in rows(engine)} == {DeliveryStatus.SENT}
     assert double.stats()["rejected_429"] == 0
+
+
+async def test_an_undated_story_shows_when_it_was_first_seen(
+    engine: sa.Engine, dispatcher: Dispatcher, double: BotApiDouble
+) -> None:
+    story_id = queue(engine, [111])
+    with Session(engine) as session:
+        row = session.get(StoryRow, story_id)
+        assert row is not None
+        row.published = None
+        session.add(row)
+        session.commit()
+        seen = row.first_seen_at.strftime("%Y-%m-%d %H:%M UTC")
+    await dispatcher.drain()
+    assert seen in double.sent[0].text

@@ -27,8 +27,13 @@ CACHE_SIZE = 512
 
 
 def story_of(row: StoryRow) -> Story:
-    """The stored story as the value type the core works on."""
-    return Story(row.feed_id, row.key, row.title, row.link, row.summary, row.published)
+    """The stored story as the value type the core works on.
+
+    A feed item without a date is shown with the time we first saw it: an alert always says
+    when.
+    """
+    published = row.published or row.first_seen_at
+    return Story(row.feed_id, row.key, row.title, row.link, row.summary, published)
 
 
 def watch_label_ar(query: str) -> str:
