@@ -126,7 +126,7 @@ ALLOWED_FEED_KEYS = "allowed keys: id, name, url, interval, enabled"
         pytest.param(
             "admins: []\nfeed: []\n",
             "t.yaml:2: unknown key 'feed' at the top level (did you mean 'feeds'?); "
-            "allowed keys: admins, defaults, feeds, topics",
+            "allowed keys: admins, defaults, telegram, feeds, topics",
             id="unknown-top-key",
         ),
         pytest.param(
@@ -429,3 +429,24 @@ def test_config_error_lists_every_problem_in_its_message() -> None:
         parse_config("feed: []\ntopic: []\n", filename="t.yaml")
     assert [p.line for p in info.value.problems] == [1, 2]
     assert str(info.value).splitlines()[1].startswith("t.yaml:2: unknown key 'topic'")
+
+
+@pytest.mark.parametrize(
+    ("section", "expected", "problem"),
+    [
+        ("", False, None),
+        ("telegram:\n  paid_broadcast: true\n", True, None),
+        ("telegram:\n  paid_broadcast: yes\n", False, "must be true or false"),
+        ("telegram:\n  paid: true\n", False, "unknown key 'paid' in telegram"),
+        ("telegram: fast\n", False, "'telegram' must be a mapping"),
+    ],
+    ids=["default", "on", "yaml11-yes", "unknown-key", "not-a-mapping"],
+)
+def test_telegram_paid_broadcast_switch(section: str, expected: bool, problem: str | None) -> None:
+    text = f"{section}feeds: []\ntopics: []\n"
+    if problem is None:
+        assert parse_config(text, filename="c.yaml").paid_broadcast is expected
+        return
+    with pytest.raises(ConfigError) as err:
+        parse_config(text, filename="c.yaml")
+    assert problem in str(err.value) and "c.yaml:" in str(err.value)

@@ -39,12 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"postbot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", parents=[common], help="the bot and the feed scheduler")
+    ops = argparse.ArgumentParser(add_help=False)
+    ops.add_argument(
+        "--metrics-port", type=int, metavar="PORT", help="serve /metrics and /healthz on PORT"
+    )
+    run = sub.add_parser("run", parents=[common, ops], help="the bot and the feed scheduler")
     run.add_argument("--webhook-url", metavar="URL", help="webhook mode instead of polling")
     run.add_argument("--listen", default="0.0.0.0", help="webhook listen address")
     run.add_argument("--port", type=int, default=8443, help="webhook port")
     run.add_argument("--secret", help="webhook secret token")
-    sub.add_parser("worker", parents=[common], help="poll feeds and deliver alerts only")
+    sub.add_parser("worker", parents=[common, ops], help="poll feeds and deliver alerts only")
 
     sc = sub.add_parser("scan", parents=[common], help="poll feeds once and print matches")
     sc.add_argument(
@@ -145,12 +149,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     config_path = _config_path(args, settings)
     if args.command == "worker":
-        run_worker(settings, config_path)
+        run_worker(settings, config_path, args.metrics_port)
         return 0
     webhook = None
     if args.webhook_url:
         webhook = Webhook(args.webhook_url, args.listen, args.port, args.secret)
-    run_bot(settings, config_path, webhook)
+    run_bot(settings, config_path, webhook, args.metrics_port)
     return 0
 
 

@@ -30,7 +30,8 @@ from postbot.config_yaml import item_line, key_line, offset_line, value_line
 from postbot.errors import ConfigError, ConfigProblem, QuerySyntaxError
 from postbot.match.query import parse_query
 
-TOP_KEYS = ("admins", "defaults", "feeds", "topics")
+TOP_KEYS = ("admins", "defaults", "telegram", "feeds", "topics")
+TELEGRAM_KEYS = ("paid_broadcast",)
 DEFAULTS_KEYS = ("interval",)
 FEED_KEYS = ("id", "name", "url", "interval", "enabled")
 TOPIC_KEYS = ("id", "name", "query", "context", "troop_counts")
@@ -81,11 +82,14 @@ class _Builder:
         self.keys(tree, TOP_KEYS, "at the top level")
         admins = self.admins(tree)
         interval = self.defaults(tree)
+        paid = self.telegram(tree)
         feeds = self.items(tree, "feeds", lambda m, i, line: self.feed(m, i, line, interval))
         topics = self.items(tree, "topics", self.topic)
         if self.problems:
             raise ConfigError(sorted(self.problems, key=lambda p: p.line or 0))
-        return Config(Path(self.filename), admins, interval, tuple(feeds), tuple(topics))
+        return Config(
+            Path(self.filename), admins, interval, tuple(feeds), tuple(topics), paid_broadcast=paid
+        )
 
     def keys(self, node: CommentedMap, allowed: tuple[str, ...], where: str) -> None:
         for key in node:
@@ -125,6 +129,20 @@ class _Builder:
             return DEFAULT_INTERVAL
         self.keys(node, DEFAULTS_KEYS, "in defaults")
         return self.interval(node, "defaults") or DEFAULT_INTERVAL
+
+    def telegram(self, root: CommentedMap) -> bool:
+        node = root.get("telegram")
+        if node is None:
+            return False
+        if not isinstance(node, CommentedMap):
+            message = (
+                "'telegram' must be a mapping such as {paid_broadcast: false}, "
+                f"not {describe(node)}"
+            )
+            self.add(value_line(root, "telegram"), message)
+            return False
+        self.keys(node, TELEGRAM_KEYS, "in telegram")
+        return self.flag(node, "paid_broadcast", "telegram", default=False)
 
     def items(
         self, root: CommentedMap, key: str, build: Callable[[CommentedMap, int, int], T | None]

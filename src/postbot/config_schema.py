@@ -56,6 +56,8 @@ class Config:
     default_interval: timedelta
     feeds: tuple[FeedConfig, ...]
     topics: tuple[TopicConfig, ...]
+    # Telegram's paid broadcasts: up to 1,000 messages/s overall, each beyond 30/s paid in Stars
+    paid_broadcast: bool = False
 
 
 def parse_interval(value: str | int) -> timedelta:

@@ -28,6 +28,7 @@ from postbot.catalog import CatalogRef
 from postbot.errors import FeedHTTPError, FetchError
 from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.feeds.parse import parse_feed
+from postbot.metrics import Metrics
 from postbot.routing import Router
 from postbot.store import repo
 from postbot.store.models import Feed, StoryRow
@@ -87,6 +88,7 @@ class Poller:
         concurrency: int = 8,
         now: Now = utcnow,
         rng: random.Random | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
         self.client = client
@@ -98,6 +100,7 @@ class Poller:
         self.now = now
         self.rng = rng or random.Random()
         self.router = Router()
+        self.metrics = metrics or Metrics()
         self._running: dict[str, asyncio.Task[PollOutcome]] = {}
         self._store_lock = threading.Lock()
 
@@ -172,6 +175,8 @@ class Poller:
         # the paced sends; one poll's store at a time (the router is shared, SQLite has one
         # writer)
         new, queued, recovered = await asyncio.to_thread(self._save, feed_id, fetched, alert)
+        self.metrics.record_poll(feed_id, "not_modified" if fetched.not_modified else "ok", new)
+        self.metrics.alerts_queued.inc(queued)
         log.info("feed %s: %d new stories, %d alerts queued", feed_id, new, queued)
         if queued:
             self.on_queued()
@@ -253,6 +258,7 @@ class Poller:
 
     async def _failed(self, feed_id: str, error: str, retry_after: float | None) -> PollOutcome:
         errors, tell = await asyncio.to_thread(self._record_failure, feed_id, error, retry_after)
+        self.metrics.record_poll(feed_id, "error")
         log.warning("feed %s: poll failed (%d in a row): %s", feed_id, errors, error)
         if tell:
             await self._notify("feed_failing", feed_id, error)

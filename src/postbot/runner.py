@@ -12,19 +12,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ExtBot
 
 from postbot.bot import admin
-from postbot.bot.app import build_application
+from postbot.bot.app import build_application, gate_for
 from postbot.bot.services import Services
 from postbot.catalog import Catalog, CatalogRef
 from postbot.config import load_config
-from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import GateRateLimiter
 from postbot.errors import StartupError
 from postbot.feeds.fetch import make_client
+from postbot.metrics import Metrics, MetricsServer
 from postbot.scheduler import Scheduler
 from postbot.settings import Settings, require_token
 
@@ -57,17 +58,37 @@ def prepare(settings: Settings, config_path: Path) -> tuple[str, Services]:
     return token, svc
 
 
-def run_bot(settings: Settings, config_path: Path, webhook: Webhook | None) -> None:
+def run_bot(
+    settings: Settings, config_path: Path, webhook: Webhook | None, metrics_port: int | None = None
+) -> None:
     """The bot, the feed scheduler and the dispatcher in one process, until SIGINT/SIGTERM."""
     token, svc = prepare(settings, config_path)
     app = build_application(token=token, api_url=settings.telegram_api_url, svc=svc)
     log.info("postbot starting (%s)", "webhook" if webhook else "long polling")
     try:
-        with telegram_errors(settings.telegram_api_url):
+        with telegram_errors(settings.telegram_api_url), serve_metrics(svc.metrics, metrics_port):
             asyncio.run(verify_bot_api(token, settings.telegram_api_url))
             _serve(app, webhook)
     finally:
         svc.engine.dispose()
+
+
+@contextmanager
+def serve_metrics(metrics: Metrics, port: int | None) -> Iterator[None]:
+    """/metrics and /healthz on `port` (all interfaces) while the block runs; nothing if None."""
+    if port is None:
+        yield
+        return
+    server = MetricsServer(metrics, port=port)
+    try:
+        server.start()
+    except OSError as exc:
+        raise StartupError(f"cannot serve metrics on port {port}: {exc.strerror}") from None
+    log.info("metrics on port %d: /metrics and /healthz", server.port)
+    try:
+        yield
+    finally:
+        server.stop()
 
 
 @contextmanager
@@ -106,10 +127,15 @@ def _serve(app: Any, webhook: Webhook | None) -> None:
     )
 
 
-def run_worker(settings: Settings, config_path: Path) -> None:
+def run_worker(settings: Settings, config_path: Path, metrics_port: int | None = None) -> None:
     """Poll feeds and send alerts without receiving updates, until SIGINT/SIGTERM."""
+    if sa.make_url(settings.database_url).get_backend_name() == "sqlite":
+        raise StartupError(
+            "postbot worker shares the work of `postbot run` through PostgreSQL; with SQLite "
+            "(DATABASE_URL is a sqlite URL) run only `postbot run`, which polls and sends too"
+        )
     token, svc = prepare(settings, config_path)
-    with telegram_errors(settings.telegram_api_url):
+    with telegram_errors(settings.telegram_api_url), serve_metrics(svc.metrics, metrics_port):
         asyncio.run(verify_bot_api(token, settings.telegram_api_url))
         asyncio.run(_worker(token, settings.telegram_api_url, svc))
 
@@ -119,7 +145,7 @@ async def _worker(token: str, api_url: str, svc: Services) -> None:
         token,
         base_url=f"{api_url}/bot",
         base_file_url=f"{api_url}/file/bot",
-        rate_limiter=GateRateLimiter(FloodGate()),
+        rate_limiter=GateRateLimiter(gate := gate_for(svc)),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -136,8 +162,11 @@ async def _worker(token: str, api_url: str, svc: Services) -> None:
             catalog=svc.catalog,
             client=make_client(),
             notify_admins=notify,
+            gate=gate,
+            metrics=svc.metrics,
+            paid_broadcast=svc.catalog.current.config.paid_broadcast,
         )
-        await scheduler.start(None)
+        await scheduler.start(None, poll_now=False)
         log.info("postbot worker started")
         await stop.wait()
         await scheduler.stop()

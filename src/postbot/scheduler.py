@@ -17,14 +17,17 @@ from contextlib import suppress
 
 import httpx
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 from telegram import Bot
 from telegram.ext import ContextTypes, JobQueue
 
 from postbot.catalog import CatalogRef
 from postbot.delivery.dispatch import Dispatcher
+from postbot.delivery.flood import FloodGate
+from postbot.metrics import Metrics
 from postbot.poll import Notify, Poller
 from postbot.store.leases import release_all
+from postbot.store.models import Delivery, DeliveryStatus, Feed
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +53,24 @@ class Scheduler:
         notify_admins: Notify,
         owner: str | None = None,
         tick: float = TICK_SECONDS,
+        gate: FloodGate | None = None,
+        metrics: Metrics | None = None,
+        paid_broadcast: bool = False,
     ) -> None:
         self.owner = owner or process_owner()
         self.engine = engine
         self.client = client
         self.tick_seconds = tick
-        self.dispatcher = Dispatcher(engine=engine, bot=bot, catalog=catalog, owner=self.owner)
+        self.metrics = metrics or Metrics()
+        self.dispatcher = Dispatcher(
+            engine=engine,
+            bot=bot,
+            catalog=catalog,
+            owner=self.owner,
+            gate=gate,
+            paid_broadcast=paid_broadcast,
+            metrics=self.metrics,
+        )
         self.poller = Poller(
             engine=engine,
             client=client,
@@ -63,13 +78,18 @@ class Scheduler:
             owner=self.owner,
             notify_admins=notify_admins,
             on_queued=self.dispatcher.wake,
+            metrics=self.metrics,
         )
+        self.metrics.set_queue_probe(self._queue_depth)
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
-    async def start(self, job_queue: JobQueue[ContextTypes.DEFAULT_TYPE] | None = None) -> None:
-        """Sync the feed rows with the config (all enabled feeds due now) and start working."""
-        self.poller.sync_feeds(poll_now=True)
+    async def start(
+        self, job_queue: JobQueue[ContextTypes.DEFAULT_TYPE] | None = None, *, poll_now: bool = True
+    ) -> None:
+        """Sync the feed rows with the config and start working; with `poll_now` (postbot run)
+        every enabled feed is due at once, while a worker joining others leaves due times be."""
+        self.poller.sync_feeds(poll_now=poll_now)
         if self.engine.dialect.name == "sqlite":
             with Session(self.engine) as session:
                 released = release_all(session)
@@ -94,6 +114,7 @@ class Scheduler:
         """Start polls for the feeds that are due; errors are logged, never raised."""
         if self._stop.is_set():
             return
+        self.metrics.heartbeat("poll")
         try:
             await self.poller.tick()
         except Exception:  # the database hiccuped: the next tick tries again
@@ -104,6 +125,21 @@ class Scheduler:
             await self.tick()
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.tick_seconds)
+
+    def _queue_depth(self) -> tuple[int, int]:
+        """(pending alerts, failing feeds) for /metrics; runs in the metrics server's thread."""
+        with Session(self.engine) as session:
+            pending = session.exec(
+                select(func.count())
+                .select_from(Delivery)
+                .where(col(Delivery.status) == DeliveryStatus.PENDING.value)
+            ).one()
+            failing = session.exec(
+                select(func.count())
+                .select_from(Feed)
+                .where(col(Feed.enabled).is_(True), col(Feed.consecutive_errors) > 0)
+            ).one()
+        return pending, failing
 
     async def stop(self) -> None:
         """Stop claiming; let polls and sends in flight finish (up to a grace period)."""

@@ -15,6 +15,7 @@ from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, alerts, seed_chats, wait_db
 
 CHATS = list(range(8001, 8041))
+BURST_CHATS = list(range(9001, 9501))  # the criterion: a burst of 500 alerts
 QUEUED = 8200
 
 BURST = FeedItem(
@@ -30,23 +31,32 @@ def per_chat(double: BotApiDouble, title: str) -> Counter[int]:
     return Counter(a.chat_id for a in alerts(double) if a.text.splitlines()[1] == title)
 
 
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+@pytest.mark.parametrize(
+    ("how", "chats"),
+    [(signal.SIGTERM, CHATS), (signal.SIGKILL, CHATS), (signal.SIGKILL, BURST_CHATS)],
+    ids=["sigterm", "sigkill", "sigkill-500"],
+)
 def test_restart_mid_burst_delivers_every_alert(
-    bot: BotProcess, double: BotApiDouble, feeds: FeedServer, how: signal.Signals
+    bot: BotProcess,
+    double: BotApiDouble,
+    feeds: FeedServer,
+    how: signal.Signals,
+    chats: list[int],
 ) -> None:
-    seed_chats(bot, CHATS, topics=["isis"])
+    seed_chats(bot, chats, topics=["isis"])
     feeds.add_item("/news.xml", BURST)
     bot.poll_now()
-    double.wait_for(lambda d: len(alerts(d)) >= 10, timeout=15, what="10 alerts sent")
+    kill_at = 10 if len(chats) < 100 else 200
+    double.wait_for(lambda d: len(alerts(d)) >= kill_at, timeout=30, what="alerts sent")
     code = bot.stop(how)
     stopped_with = len(alerts(double))
-    print(f"\n{how.name}: {stopped_with} of {len(CHATS)} alerts sent before the process ended")
+    print(f"\n{how.name}: {stopped_with} of {len(chats)} alerts sent before the process ended")
     assert code == (0 if how == signal.SIGTERM else -signal.SIGKILL)
 
     bot.start()
     double.wait_for(
-        lambda d: len(per_chat(d, BURST.title)) == len(CHATS),
-        timeout=30,
+        lambda d: len(per_chat(d, BURST.title)) == len(chats),
+        timeout=60,
         what="every chat alerted",
     )
     # once every outbox row is marked sent, nothing of the burst can be sent again
@@ -58,8 +68,8 @@ def test_restart_mid_burst_delivers_every_alert(
     )
 
     burst = per_chat(double, BURST.title)
-    assert set(burst) == set(CHATS)
-    extra = sum(burst.values()) - len(CHATS)
+    assert set(burst) == set(chats)
+    extra = sum(burst.values()) - len(chats)
     # a message in flight at the kill is sent again, less than a second after the first copy:
     # the double's per-chat limit may answer that one resend with a 429
     allowed = 0 if how == signal.SIGTERM else 1

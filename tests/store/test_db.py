@@ -25,7 +25,7 @@ from postbot.store.db import (
     upgrade_engine,
 )
 
-TABLES = {"feed", "story", "chat", "watch", "topic_subscription", "delivery"}
+TABLES = {"feed", "story", "chat", "watch", "topic_subscription", "delivery", "flood_budget"}
 
 FreshDatabase = Callable[[str], AbstractContextManager[sa.Engine]]
 
@@ -96,7 +96,7 @@ def test_upgrade_creates_schema_matching_models(
     with fresh_database(backend_name) as engine:
         assert current_revision(engine) is None
         upgrade_engine(engine)
-        assert current_revision(engine) == head_revision() == "0001"
+        assert current_revision(engine) == head_revision() == "0002"
         assert set(sa.inspect(engine).get_table_names()) >= TABLES
         assert _diff(engine) == []
 
@@ -125,7 +125,7 @@ def test_upgrade_by_url_needs_no_ini_and_ignores_cwd(
     upgrade(f"sqlite:///{db_path}")
     engine = make_engine(f"sqlite:///{db_path}")
     try:
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == "0002"
     finally:
         engine.dispose()
     assert not (workdir / "alembic.ini").exists()
@@ -134,7 +134,7 @@ def test_upgrade_by_url_needs_no_ini_and_ignores_cwd(
 def test_upgrade_by_url_on_postgres(fresh_database: FreshDatabase) -> None:
     with fresh_database("postgresql") as engine:
         upgrade(engine.url.render_as_string(hide_password=False))
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == "0002"
 
 
 def test_migrations_ship_with_the_package() -> None:
@@ -148,3 +148,27 @@ def test_env_refuses_to_run_without_a_connection_or_url() -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with pytest.raises(RuntimeError, match="connection' or 'url'"):
         command.upgrade(cfg, "head")
+
+
+@pytest.mark.parametrize("backend_name", ["sqlite-file", "postgresql"])
+def test_0002_upgrades_a_0001_database_with_its_data(
+    fresh_database: FreshDatabase, backend_name: str
+) -> None:
+    with fresh_database(backend_name) as engine:
+        upgrade_engine(engine, "0001")
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO chat (id, kind, lang, active, digest, tz, created_at, updated_at)"
+                    " VALUES (42, 'private', 'ar', true, 'off', 'Asia/Baghdad', :t, :t)"
+                ),
+                {"t": "2026-11-28 10:00:00"},
+            )
+        upgrade_engine(engine)
+        assert current_revision(engine) == "0002"
+        with engine.connect() as conn:
+            row = conn.execute(sa.text("SELECT id, send_lease_owner FROM chat")).one()
+        assert tuple(row) == (42, None)
+        assert "flood_budget" in sa.inspect(engine).get_table_names()
+        downgrade_engine(engine, "0001")
+        assert "flood_budget" not in sa.inspect(engine).get_table_names()

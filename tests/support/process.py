@@ -135,9 +135,12 @@ def bot_process(
     extra_args: Sequence[str] = (),
     env: dict[str, str] | None = None,
     token: str = TOKEN,
+    database_url: str | None = None,
+    name: str = "postbot",
 ) -> BotProcess:
-    """A BotProcess (not started) with its own database and log file."""
-    db_url = f"sqlite:///{tmp_path / 'postbot.db'}"
+    """A BotProcess (not started) with its own log file `<name>.log`, on the test's SQLite file
+    (or `database_url`, which several processes may share)."""
+    db_url = database_url or f"sqlite:///{tmp_path / 'postbot.db'}"
     full_env = {
         k: v
         for k, v in os.environ.items()
@@ -157,7 +160,7 @@ def bot_process(
         args=[*command, "--config", str(config), *extra_args],
         env=full_env,
         cwd=tmp_path,
-        log_path=tmp_path / "postbot.log",
+        log_path=tmp_path / f"{name}.log",
         db_url=db_url,
     )
 

@@ -27,7 +27,8 @@ from postbot.bot import admin, buttons, commands, membership
 from postbot.bot.i18n import command_list, lang_of, text
 from postbot.bot.services import KEY, Services
 from postbot.bot.updates import PerChatUpdateProcessor
-from postbot.delivery.flood import FloodGate
+from postbot.delivery.budget import make_gate
+from postbot.delivery.flood import DEFAULT_PER_SECOND, PAID_PER_SECOND, FloodGate
 from postbot.delivery.ratelimit import GateRateLimiter
 from postbot.feeds.fetch import make_client
 from postbot.scheduler import Scheduler
@@ -35,6 +36,15 @@ from postbot.scheduler import Scheduler
 log = logging.getLogger(__name__)
 
 RUNTIME = "postbot.scheduler"
+GATE = "postbot.gate"
+
+
+def gate_for(svc: Services) -> FloodGate:
+    """The process's flood gate: 29/s (or 1,000/s with paid broadcasts), shared through
+    PostgreSQL with the other processes."""
+    per_second = PAID_PER_SECOND if svc.catalog.current.config.paid_broadcast else None
+    return make_gate(svc.engine, per_second or DEFAULT_PER_SECOND)
+
 
 HANDLERS = {
     "start": commands.cmd_start,
@@ -56,18 +66,20 @@ def build_application(
     *, token: str, api_url: str, svc: Services, gate: FloodGate | None = None
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The Application: handlers, flood gate, and the scheduler started with it."""
+    gate = gate or gate_for(svc)
     app = (
         Application.builder()
         .token(token)
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
-        .rate_limiter(GateRateLimiter(gate or FloodGate()))
+        .rate_limiter(GateRateLimiter(gate))
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .build()
     )
     app.bot_data[KEY] = svc
+    app.bot_data[GATE] = gate
     # new messages only: editing an old "/watch ..." must not add a watch again
     new = filters.UpdateType.MESSAGE
     for name, callback in HANDLERS.items():

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from telegram.ext import ContextTypes
 
 from postbot.catalog import CatalogRef
+from postbot.metrics import Metrics
 
 KEY = "postbot"
 
@@ -31,6 +32,7 @@ class Services:
     extra_admins: frozenset[int] = frozenset()
     on_reload: Callable[[], None] = lambda: None
     now: Callable[[], datetime] = utcnow
+    metrics: Metrics = field(default_factory=Metrics)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def is_admin(self, user_id: int | None) -> bool:

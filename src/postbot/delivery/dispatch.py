@@ -16,8 +16,12 @@ Telegram answer means:
     other 400                → given up (logged; retrying cannot help)
     network error / timeout  → retried with backoff, up to `max_attempts`
 
-Chats are served concurrently, each chat's alerts in order; the FloodGate inside the bot's
-rate limiter paces them. A chat with a long queue gets a few per claim so others are not held.
+Work is claimed by chat (`repo.claim_chats`): a chat is served by one process at a time, so its
+alerts go out in order and its per-chat limit holds across processes; the claim is a short lease
+renewed while the chat is served, so a killed process's chats are taken over within `LEASE`.
+Chats are served concurrently; the FloodGate inside the bot's rate limiter paces them (its
+overall budget shared through the database when several processes send). A chat with a long
+queue gets a few alerts per claim so that others are not held back.
 """
 
 from __future__ import annotations
@@ -25,9 +29,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -41,14 +45,17 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from postbot.alerts.render import visible_text
 from postbot.catalog import CatalogRef
 from postbot.delivery.build import AlertBuilder
+from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import retry_seconds
+from postbot.metrics import Metrics
 from postbot.store import repo
 from postbot.store.models import Chat, Delivery, StoryRow
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(seconds=30)  # renewed every RENEW_EVERY while the chat is being served
+RENEW_EVERY = timedelta(seconds=10)
 PER_CHAT_PER_CLAIM = 5  # a group at 20/min sends 5 in 15 s, well inside the lease
 MAX_ATTEMPTS = 8
 MAX_RETRY_WAIT = timedelta(minutes=30)
@@ -75,6 +82,7 @@ class Job:
     attempts: int
     lang: str
     html: str | None  # None: the story is gone
+    first_seen: datetime | None = None
 
 
 @dataclass
@@ -99,17 +107,21 @@ class Dispatcher:
         bot: Bot,
         catalog: CatalogRef,
         owner: str,
-        batch: int = 200,
         concurrency: int = 100,
         max_attempts: int = MAX_ATTEMPTS,
         now: Callable[[], datetime] = utcnow,
         idle_wait: float = 1.0,
+        gate: FloodGate | None = None,
+        paid_broadcast: bool = False,
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
+        self.gate = gate
+        self.paid_broadcast = paid_broadcast
+        self.metrics = metrics or Metrics()
         self.bot = bot
         self.builder = AlertBuilder(catalog)
         self.owner = owner
-        self.batch = batch
         self.concurrency = concurrency
         self.max_attempts = max_attempts
         self.now = now
@@ -118,6 +130,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._chats: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
+        self._moved: dict[int, int] = {}  # groups that became supergroups while being served
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dispatch-db")
 
     async def _in_db_thread(self, fn: Callable[..., T], *args: Any) -> T:
@@ -136,7 +149,32 @@ class Dispatcher:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Claim and send until `stop` is set; then let in-flight chats finish their message."""
+        heartbeat = asyncio.create_task(self._renew_leases(stop), name="dispatch leases")
+        try:
+            await self._run(stop)
+        finally:
+            heartbeat.cancel()
+
+    async def _renew_leases(self, stop: asyncio.Event) -> None:
+        """Keep this process's chat leases alive while it works (a dead process stops this)."""
         while not stop.is_set():
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), RENEW_EVERY.total_seconds())
+            if not self._chats:
+                continue
+            try:
+                await self._in_db_thread(self._renew)
+            except Exception:
+                log.exception("dispatcher: renewing leases failed")
+
+    def _renew(self) -> None:
+        with Session(self.engine) as session:
+            repo.renew_leases(session=session, owner=self.owner, lease_until=self.now() + LEASE)
+            session.commit()
+
+    async def _run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.metrics.heartbeat("dispatch")
             started = 0
             try:
                 started = await self.fill()
@@ -167,95 +205,109 @@ class Dispatcher:
             await asyncio.gather(*self._chats.values(), return_exceptions=True)
 
     async def fill(self) -> int:
-        """Claim due deliveries for chats not already being served; start a task per chat."""
+        """Claim chats with due alerts (not already being served); start a task per chat."""
         room = self.concurrency - len(self._chats)
         if room <= 0:
             return 0
-        jobs = await self._in_db_thread(self._claim, list(self._chats))
-        by_chat: dict[int, list[Job]] = defaultdict(list)
-        for job in jobs:
-            by_chat[job.chat_id].append(job)
-        extra = [j.delivery_id for js in by_chat.values() for j in js[PER_CHAT_PER_CLAIM:]]
-        chats = list(by_chat.items())
-        extra += [j.delivery_id for _, js in chats[room:] for j in js[:PER_CHAT_PER_CLAIM]]
-        if extra:
-            await self._in_db_thread(self._release_ids, extra)
-        for chat_id, chat_jobs in chats[:room]:
-            task = asyncio.create_task(
-                self._serve_chat(chat_jobs[:PER_CHAT_PER_CLAIM]), name=f"chat:{chat_id}"
-            )
+        claimed = await self._in_db_thread(self._claim, room, list(self._chats))
+        for chat_id, (jobs, wait) in claimed.items():
+            if self.gate is not None and wait > 0:
+                self.gate.pause_chat(chat_id, wait)  # another process sent to it just now
+            task = asyncio.create_task(self._serve_chat(chat_id, jobs), name=f"chat:{chat_id}")
             self._chats[chat_id] = task
             task.add_done_callback(self._chat_done)
-        return min(len(chats), room)
+        return len(claimed)
 
     def _chat_done(self, task: asyncio.Task[None]) -> None:
         self._chats.pop(int(task.get_name().removeprefix("chat:")), None)
         self._wake.set()
 
-    def _claim(self, busy: list[int]) -> list[Job]:
-        """Lease a batch and render its alerts (one story is rendered once per language)."""
+    def _claim(self, room: int, busy: list[int]) -> dict[int, tuple[list[Job], float]]:
+        """Lease chats and their due alerts; render each alert (a story once per language).
+
+        Returns, per chat, its jobs and how long to wait before its first message so that the
+        per-chat spacing holds across processes.
+        """
         now = self.now()
         with Session(self.engine) as session:
-            rows = repo.claim_deliveries(
+            rows = repo.claim_chats(
                 session=session,
                 owner=self.owner,
                 now=now,
                 lease_until=now + LEASE,
-                limit=self.batch,
-                exclude_chats=busy,
+                chats=room,
+                per_chat=PER_CHAT_PER_CLAIM,
+                exclude=busy,
             )
             session.commit()
             if not rows:
-                return []
+                return {}
             chat_ids = {r.chat_id for r in rows}
-            langs = dict(
-                session.exec(select(Chat.id, Chat.lang).where(col(Chat.id).in_(chat_ids))).all()
-            )
+            chats = {c.id: c for c in session.exec(select(Chat).where(col(Chat.id).in_(chat_ids)))}
             story_ids = {r.story_id for r in rows}
             stories = {
                 s.id: s
                 for s in session.exec(select(StoryRow).where(col(StoryRow.id).in_(story_ids)))
             }
-            jobs = []
+            claimed: dict[int, tuple[list[Job], float]] = {}
             for r in rows:
-                lang = langs.get(r.chat_id, "en")
+                chat = chats.get(r.chat_id)
+                lang = chat.lang if chat else "en"
+                if r.chat_id not in claimed:
+                    claimed[r.chat_id] = ([], self._spacing_left(chat, now))
                 story = stories.get(r.story_id)
                 html = self.builder.html(story, lang, r.reasons) if story else None
-                jobs.append(
-                    Job(r.id or 0, r.chat_id, r.story_id, tuple(r.reasons), r.attempts, lang, html)
+                seen = story.first_seen_at if story else None
+                claimed[r.chat_id][0].append(
+                    Job(
+                        r.id or 0,
+                        r.chat_id,
+                        r.story_id,
+                        tuple(r.reasons),
+                        r.attempts,
+                        lang,
+                        html,
+                        seen,
+                    )
                 )
-        return jobs
+        return claimed
 
-    async def _serve_chat(self, jobs: list[Job]) -> None:
-        for index, job in enumerate(jobs):
-            if self._stopping:  # shutting down: give back what has not been sent
-                self._release(jobs[index:])
-                return
-            try:
-                go_on = await self._deliver(job)
-            except Exception:  # a bug must not kill the dispatcher; the row says what happened
-                log.exception("delivery %s to chat %s failed", job.delivery_id, job.chat_id)
-                self._finish(job, error="internal error (see log)", retry_at=None)
-                go_on = True
-            if not go_on:  # the chat is gone or must wait: give the rest back
-                self._release(jobs[index + 1 :])
-                return
+    def _spacing_left(self, chat: Chat | None, now: datetime) -> float:
+        if chat is None or chat.last_sent_at is None or self.gate is None:
+            return 0.0
+        ready = chat.last_sent_at + timedelta(seconds=self.gate.chat_interval(chat.id))
+        return max((ready - now).total_seconds(), 0.0)
 
-    def _release(self, jobs: list[Job]) -> None:
-        self._release_ids([j.delivery_id for j in jobs])
+    async def _serve_chat(self, chat_id: int, jobs: list[Job]) -> None:
+        """Send one chat's claimed alerts in order, then give the chat's lease back."""
+        try:
+            for job in jobs:
+                if self._stopping:  # shutting down: what is not sent stays in the outbox
+                    return
+                try:
+                    go_on = await self._deliver(job)
+                except Exception:  # a bug must not kill the dispatcher; the row says what
+                    log.exception("delivery %s to chat %s failed", job.delivery_id, chat_id)
+                    self._finish(job, error="internal error (see log)", retry_at=None)
+                    go_on = True
+                if not go_on:  # the chat is gone or must wait: the rest stay in the outbox
+                    return
+        finally:
+            await self._in_db_thread(self._release_chat, chat_id)
 
-    def _release_ids(self, delivery_ids: list[int]) -> None:
-        if not delivery_ids:
-            return
+    def _release_chat(self, chat_id: int) -> None:
         with Session(self.engine) as session:
-            repo.release_deliveries(session=session, delivery_ids=delivery_ids, owner=self.owner)
+            for chat in {chat_id, self._moved.pop(chat_id, chat_id)}:
+                repo.release_chat(session=session, chat_id=chat, owner=self.owner)
             session.commit()
 
-    def _mark_sent(self, job: Job, message_id: int) -> None:
+    def _mark_sent(self, job: Job, chat_id: int, message_id: int) -> None:
+        now = self.now()
         with Session(self.engine) as session:
             repo.mark_sent(
-                session=session, delivery_id=job.delivery_id, message_id=message_id, now=self.now()
+                session=session, delivery_id=job.delivery_id, message_id=message_id, now=now
             )
+            repo.note_sent(session=session, chat_id=chat_id, now=now)
             session.commit()
         self.stats.sent += 1
 
@@ -269,7 +321,8 @@ class Dispatcher:
         plain = False
         for _ in range(3):  # at most: migrated, then can't-parse, then the plain send
             try:
-                message = await self._send(chat_id, html, plain=plain)
+                with self.metrics.send_latency.time():
+                    message = await self._send(chat_id, html, plain=plain)
             except ChatMigrated as exc:
                 new_id = int(exc.new_chat_id)
                 log.info("chat %s migrated to %s", chat_id, new_id)
@@ -277,6 +330,7 @@ class Dispatcher:
                     repo.migrate_chat_id(session=session, old_id=chat_id, new_id=new_id)
                     session.commit()
                 self.stats.migrated += 1
+                self._moved[job.chat_id] = new_id
                 chat_id = new_id
                 continue
             except Forbidden as exc:
@@ -298,7 +352,11 @@ class Dispatcher:
                 return True
             except NetworkError as exc:  # TimedOut is a NetworkError too
                 return self._network_error(job, exc)
-            await self._in_db_thread(self._mark_sent, job, message)
+            await self._in_db_thread(self._mark_sent, job, chat_id, message)
+            self.metrics.alerts_sent.inc()
+            if job.first_seen is not None:
+                delay = (self.now() - job.first_seen).total_seconds()
+                self.metrics.alert_delay.observe(max(delay, 0.0))
             log.info(
                 "sent story %s to chat %s (delivery %s)", job.story_id, chat_id, job.delivery_id
             )
@@ -307,17 +365,14 @@ class Dispatcher:
         return True
 
     async def _send(self, chat_id: int, html: str, *, plain: bool) -> int:
-        if plain:
-            sent = await self.bot.send_message(
-                chat_id, visible_text(html), link_preview_options=LinkPreviewOptions(True)
-            )
-        else:
-            sent = await self.bot.send_message(
-                chat_id,
-                html,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(True),
-            )
+        sent = await self.bot.send_message(
+            chat_id,
+            visible_text(html) if plain else html,
+            parse_mode=None if plain else ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(True),
+            # Telegram's paid broadcasts: up to 1,000 messages a second, charged in Stars
+            allow_paid_broadcast=True if self.paid_broadcast else None,
+        )
         return sent.message_id
 
     def _network_error(self, job: Job, exc: NetworkError) -> bool:
@@ -348,6 +403,7 @@ class Dispatcher:
             session.commit()
         self.stats.deactivated += 1
         self.stats.failed += 1
+        self.metrics.alerts_failed.labels(reason="blocked").inc()
 
     def _finish(
         self, job: Job, *, error: str, retry_at: datetime | None, count: bool = True
@@ -366,5 +422,10 @@ class Dispatcher:
                     row.attempts = max(row.attempts - 1, 0)
                     session.add(row)
             session.commit()
+        kind = error.split(":", 1)[0]
         if retry_at is None:
             self.stats.failed += 1
+            reason = {"400": "bad_request", "network": "network"}.get(kind, "internal")
+            self.metrics.alerts_failed.labels(reason=reason).inc()
+        else:
+            self.metrics.alerts_retried.labels(reason=kind).inc()

@@ -17,12 +17,37 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[object]]
 
+
+class SlotBooker(Protocol):
+    """Where overall send slots come from: this process alone, or a budget shared with others."""
+
+    async def book(self, count: int, spacing: float, now: float) -> float:
+        """Book `count` slots `spacing` apart; returns the first, on the gate's clock."""
+        ...
+
+
+class LocalBooker:
+    """Slots for a process that sends alone (SQLite, tests): a pointer in memory."""
+
+    def __init__(self) -> None:
+        self.next_at = 0.0
+
+    async def book(self, count: int, spacing: float, now: float) -> float:
+        """The next free slot from now on."""
+        start = max(now, self.next_at)
+        self.next_at = start + spacing * count
+        return start
+
+
 TELEGRAM_PER_SECOND = 30.0
 DEFAULT_PER_SECOND = 29.0
+# paid broadcasts lift the overall limit to 1,000/s; keep the same few percent of margin
+PAID_PER_SECOND = 970.0
 PRIVATE_INTERVAL = 1.0
 # 20 per minute is one every 3 s; a little more so that jitter never makes 21 in a window
 GROUP_INTERVAL = 3.05
@@ -48,6 +73,8 @@ class FloodGate:
         group_interval: float = GROUP_INTERVAL,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        booker: SlotBooker | None = None,
+        batch: int = 1,
     ) -> None:
         if per_second <= 0:
             raise ValueError("per_second must be positive")
@@ -56,7 +83,10 @@ class FloodGate:
         self._group = group_interval
         self._clock = clock
         self._sleep = sleep
-        self._next_global = 0.0
+        self._booker: SlotBooker = booker or LocalBooker()
+        self._batch = max(batch, 1)
+        self._slots: deque[float] = deque()
+        self._paused_until = 0.0
         self._chats: dict[int, _ChatSlot] = {}
         self._acquired = 0
         self._recent: deque[float] = deque(maxlen=max(int(per_second), 1))
@@ -73,7 +103,7 @@ class FloodGate:
     async def acquire(self, chat_id: int | None = None) -> None:
         """Wait for a slot for one message (to `chat_id`, or chat-less like an edit)."""
         if chat_id is None:
-            await self._wait_until(self._book_global(self._clock()))
+            await self._wait_until(await self._take_slot())
             await self._window()
             return
         slot = self._chats.get(chat_id)
@@ -83,7 +113,7 @@ class FloodGate:
         try:
             async with slot.lock:
                 await self._wait_until(slot.next_at)
-                at = self._book_global(self._clock())
+                at = await self._take_slot()
                 slot.next_at = at + self.chat_interval(chat_id)
                 await self._wait_until(at)
                 await self._window()
@@ -103,16 +133,21 @@ class FloodGate:
 
     def pause_all(self, seconds: float) -> None:
         """No message at all for `seconds` (a bot-wide flood wait)."""
-        self._next_global = max(self._next_global, self._clock() + seconds)
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
 
     def tracked_chats(self) -> int:
         """How many chats the gate remembers (idle ones are forgotten once their wait passed)."""
         return len(self._chats)
 
-    def _book_global(self, now: float) -> float:
-        at = max(now, self._next_global)
-        self._next_global = at + self._spacing
-        return at
+    async def _take_slot(self) -> float:
+        """The next overall slot this process may use (booked `batch` at a time)."""
+        now = self._clock()
+        while self._slots and self._slots[0] < now - self._spacing:
+            self._slots.popleft()  # a slot nobody used in time is gone, not saved up
+        if not self._slots:
+            first = await self._booker.book(self._batch, self._spacing, now)
+            self._slots.extend(first + i * self._spacing for i in range(self._batch))
+        return max(self._slots.popleft(), self._paused_until)
 
     async def _window(self) -> None:
         """At most `per_second` releases in any second of real time.

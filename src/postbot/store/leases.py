@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 from sqlmodel.sql.expression import SelectOfScalar
 
-from postbot.store.models import Delivery, Feed
+from postbot.store.models import Chat, Delivery, Feed
 
 Row = TypeVar("Row", Feed, Delivery)
 
@@ -47,4 +47,10 @@ def release_all(session: Session) -> int:
             .execution_options(synchronize_session=False)
         )
         count += int(session.exec(stmt).rowcount)
-    return count
+    chats = (
+        sa.update(Chat)
+        .where(col(Chat.send_lease_owner).is_not(None))
+        .values(send_lease_owner=None, send_lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return count + int(session.exec(chats).rowcount)

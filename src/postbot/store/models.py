@@ -148,6 +148,10 @@ class Chat(SQLModel, table=True):
     quiet_end: str | None = Field(default=None, sa_type=sa.String(5))
     created_at: datetime = _ts(nullable=False)
     updated_at: datetime = _ts(nullable=False)
+    # one process sends to a chat at a time (order, per-chat limits); see delivery/dispatch.py
+    send_lease_owner: str | None = Field(default=None, sa_type=sa.String(128))
+    send_lease_until: datetime | None = _ts(default=None)
+    last_sent_at: datetime | None = _ts(default=None)
 
 
 def _chat_fk(name: str) -> list[Any]:
@@ -212,3 +216,13 @@ class Delivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = _ts(nullable=False)
     sent_at: datetime | None = _ts(default=None)
+
+
+class FloodBudget(SQLModel, table=True):
+    """The next free overall send slot, booked by every sending process (SPEC §8)."""
+
+    __tablename__ = "flood_budget"
+    __table_args__ = (sa.PrimaryKeyConstraint("name", name="pk_flood_budget"),)
+
+    name: str = Field(primary_key=True, sa_type=sa.String(32))
+    next_at: datetime = _ts(nullable=False)

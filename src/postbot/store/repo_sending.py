@@ -1,0 +1,156 @@
+"""Sending shared by several processes: chat send leases and the overall flood budget (§8).
+
+A process claims *chats* that have alerts due (FOR UPDATE SKIP LOCKED on the chat rows, then a
+send lease on each), and with them up to `per_chat` of each chat's due deliveries. While it holds
+a chat's lease no other process sends to that chat, so the chat's alerts go out in order and its
+per-chat limit holds. Leases are short and renewed while work goes on (`renew_leases`); a
+process that dies simply stops renewing, and another takes the chat over when the lease ends.
+
+The overall budget is one row: `book_send_slots` moves its `next_at` forward by `count` slots
+under a row lock and returns the first, so processes share Telegram's 30 messages a second
+instead of each using it all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from postbot.store.db import insert_ignore
+from postbot.store.leases import unleased
+from postbot.store.models import Chat, Delivery, DeliveryStatus, FloodBudget
+
+GLOBAL = "global"
+
+
+def _chat_free(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(col(Chat.send_lease_until).is_(None), col(Chat.send_lease_until) <= now)
+
+
+def _due(now: datetime) -> list[sa.ColumnElement[bool]]:
+    return [
+        col(Delivery.status) == DeliveryStatus.PENDING.value,
+        col(Delivery.next_attempt_at) <= now,
+        unleased(Delivery, now),
+    ]
+
+
+def claim_chats(
+    *,
+    session: Session,
+    owner: str,
+    now: datetime,
+    lease_until: datetime,
+    chats: int,
+    per_chat: int,
+    exclude: Collection[int] = (),
+) -> list[Delivery]:
+    """Lease up to `chats` chats with due alerts and up to `per_chat` of each one's alerts.
+
+    The chats whose alerts have waited longest come first. Returns the leased deliveries,
+    by chat then due time. The caller commits soon after.
+    """
+    oldest = (
+        select(sa.func.min(col(Delivery.next_attempt_at)))
+        .where(col(Delivery.chat_id) == col(Chat.id), *_due(now))
+        .correlate(Chat)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Chat)
+        .where(col(Chat.active).is_(True), _chat_free(now), oldest.is_not(None))
+        .order_by(oldest, col(Chat.id))
+        .limit(chats)
+        .with_for_update(skip_locked=True)
+    )
+    if exclude:
+        stmt = stmt.where(col(Chat.id).not_in(list(exclude)))
+    taken = list(session.exec(stmt).all())
+    if not taken:
+        return []
+    for chat in taken:
+        chat.send_lease_owner, chat.send_lease_until = owner, lease_until
+        session.add(chat)
+    rows = session.exec(
+        select(Delivery)
+        .where(col(Delivery.chat_id).in_([c.id for c in taken]), *_due(now))
+        .order_by(col(Delivery.chat_id), col(Delivery.next_attempt_at), col(Delivery.id))
+        .with_for_update(skip_locked=True)
+    ).all()
+    per: dict[int, int] = defaultdict(int)
+    leased = []
+    for row in rows:
+        if per[row.chat_id] >= per_chat:
+            continue
+        per[row.chat_id] += 1
+        row.lease_owner, row.lease_until = owner, lease_until
+        session.add(row)
+        leased.append(row)
+    session.flush()
+    return leased
+
+
+def release_chat(*, session: Session, chat_id: int, owner: str) -> None:
+    """Give up this process's send lease on a chat (its deliveries' leases too)."""
+    session.exec(
+        sa.update(Chat)
+        .where(col(Chat.id) == chat_id, col(Chat.send_lease_owner) == owner)
+        .values(send_lease_owner=None, send_lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.exec(
+        sa.update(Delivery)
+        .where(col(Delivery.chat_id) == chat_id, col(Delivery.lease_owner) == owner)
+        .values(lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def renew_leases(*, session: Session, owner: str, lease_until: datetime) -> int:
+    """Extend every chat and pending delivery lease this process holds; returns chats renewed."""
+    chats = session.exec(
+        sa.update(Chat)
+        .where(col(Chat.send_lease_owner) == owner)
+        .values(send_lease_until=lease_until)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.exec(
+        sa.update(Delivery)
+        .where(
+            col(Delivery.lease_owner) == owner,
+            col(Delivery.status) == DeliveryStatus.PENDING.value,
+        )
+        .values(lease_until=lease_until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(chats)
+
+
+def note_sent(*, session: Session, chat_id: int, now: datetime) -> None:
+    """Remember when the chat was last sent to (the next owner keeps the spacing)."""
+    session.exec(
+        sa.update(Chat)
+        .where(col(Chat.id) == chat_id)
+        .values(last_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def book_send_slots(
+    *, session: Session, now: datetime, spacing: timedelta, count: int, name: str = GLOBAL
+) -> datetime:
+    """Book `count` consecutive overall send slots; returns the first (the rest follow at
+    `spacing`). Commit at once: the row is locked until then."""
+    insert_ignore(session, FloodBudget, {"name": name, "next_at": now}, ("name",))
+    row = session.exec(
+        select(FloodBudget).where(col(FloodBudget.name) == name).with_for_update()
+    ).one()
+    start = max(row.next_at, now)
+    row.next_at = start + spacing * count
+    session.add(row)
+    session.flush()
+    return start
