@@ -1,6 +1,7 @@
 """Fan-out: N chats follow a topic, one matching story arrives, how fast do all N get it?
 
     python bench/fanout.py --chats 1000 [--chats 300 ...] [--repeat 3]
+    python bench/fanout.py --chats 1000 --workers 0 --workers 1 --workers 3 [--paid]
 
 A real `postbot run` process (SQLite) polls a local feed server and sends through the Bot API
 double from tests/support, which enforces Telegram's limits strictly (30 messages in any one
@@ -8,8 +9,14 @@ second overall, 1/s per private chat, 20/min per group) and answers 429 beyond t
 and their topic subscriptions are written to the database before the bot starts; then a story
 about ISIS is added to the feed and the feed is made due.
 
+With `--workers K`, K `postbot worker` processes run beside `postbot run` on a fresh PostgreSQL
+database (POSTBOT_TEST_DATABASE_URL's server, default the local one): 1 + K processes share the
+sending and the one flood budget. With `--paid`, the config says `telegram.paid_broadcast: true`
+and the double allows 1,000 messages a second overall (the per-chat limits stay).
+
 Prints one line per run:
-`chats=N delivered=D seconds=S msgs_per_s=R lost=L dup=U rejected_429=X max_in_1s=M latency_s=T`
+`chats=N processes=P db=... limit=L delivered=D seconds=S msgs_per_s=R lost=L dup=U
+rejected_429=X max_in_1s=M latency_s=T`
 where S runs from the first alert accepted to the last, R = (D - 1) / S, lost = chats that got
 nothing, dup = alerts beyond one per chat, max_in_1s = the most alerts the double accepted in
 any one-second window, latency_s = from the story being made due to the last alert accepted.
@@ -19,6 +26,7 @@ With --repeat, the median run (by msgs_per_s) is printed last, marked `median`.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import subprocess
@@ -26,6 +34,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,8 +45,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from sqlmodel import Session  # noqa: E402
 
 from postbot.store import repo  # noqa: E402
-from postbot.store.db import make_engine, upgrade_engine  # noqa: E402
+from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
 from support.botapi import BotApiDouble  # noqa: E402
+from support.databases import temporary_pg_database  # noqa: E402
 from support.feedserver import FeedItem, FeedServer  # noqa: E402
 from support.process import TOKEN, bot_process, write_config  # noqa: E402
 
@@ -49,6 +60,7 @@ STORY = FeedItem(
 )
 BACKLOG = FeedItem("خبر قديم", "https://news.example/old", "لا شيء.", guid="old")
 FIRST_CHAT = 10_000_000
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def seed(db_url: str, chats: int) -> None:
@@ -87,18 +99,52 @@ def first_polled(db_url: str) -> bool:
         engine.dispose()
 
 
-def run_once(chats: int) -> dict[str, float]:
+@contextmanager
+def database(workers: int) -> Iterator[str | None]:
+    """None (each run's own SQLite file) without workers, else a fresh PostgreSQL database."""
+    if not workers:
+        yield None
+        return
+    admin = os.environ.get("POSTBOT_TEST_DATABASE_URL", PG_DEFAULT)
+    with temporary_pg_database(database_url(admin)) as url:
+        yield url
+
+
+def run_once(chats: int, workers: int = 0, paid: bool = False) -> dict[str, float]:
     """One fan-out run in a fresh directory; returns its figures."""
-    with tempfile.TemporaryDirectory(prefix="fanout-") as tmp, FeedServer() as feeds:
+    with (
+        tempfile.TemporaryDirectory(prefix="fanout-") as tmp,
+        FeedServer() as feeds,
+        database(workers) as pg_url,
+    ):
         work = Path(tmp)
         feeds.set_feed("/news.xml", [BACKLOG])
-        config = write_config(work / "postbot.yaml", [("wire", "Wire", feeds.url("/news.xml"))])
-        with BotApiDouble(token=TOKEN, global_rate=30) as double:
-            bot = bot_process(work, double.url, config, env={"LOG_LEVEL": "WARNING"})
+        config = write_config(
+            work / "postbot.yaml", [("wire", "Wire", feeds.url("/news.xml"))], paid_broadcast=paid
+        )
+        rate = 1000 if paid else 30
+        with BotApiDouble(token=TOKEN, global_rate=rate) as double:
+            quiet = {"LOG_LEVEL": "WARNING"}
+            bot = bot_process(work, double.url, config, env=quiet, database_url=pg_url)
+            helpers = [
+                bot_process(
+                    work,
+                    double.url,
+                    config,
+                    command=("worker",),
+                    env=quiet,
+                    database_url=pg_url,
+                    name=f"worker{i}",
+                )
+                for i in range(workers)
+            ]
             seed(bot.db_url, chats)
-            bot.start()
+            processes = [bot, *helpers]
+            for process in processes:
+                process.start()
             try:
                 wait(lambda: first_polled(bot.db_url), 60, "the first poll")
+                time.sleep(1.0 if workers else 0.0)  # the workers are up
                 feeds.add_item("/news.xml", STORY)
                 made_due = time.monotonic()
                 bot.poll_now()
@@ -112,14 +158,18 @@ def run_once(chats: int) -> dict[str, float]:
                 sent = [r for r in double.sent if r.chat_id >= FIRST_CHAT]
                 stats = double.stats()
             finally:
-                code = bot.stop()
-            if code != 0:
-                print(bot.logs()[-3000:], file=sys.stderr)
+                codes = [p.stop() for p in processes]
+            for process, code in zip(processes, codes, strict=True):
+                if code != 0:
+                    print(process.logs()[-3000:], file=sys.stderr)
     times = sorted(r.time for r in sent)
     per_chat = Counter(r.chat_id for r in sent)
     seconds = times[-1] - times[0] if len(times) > 1 else 0.0
     return {
         "chats": chats,
+        "processes": 1 + workers,
+        "db": "postgresql" if workers else "sqlite",
+        "limit": rate,
         "delivered": len(per_chat),
         "seconds": seconds,
         "msgs_per_s": (len(times) - 1) / seconds if seconds else 0.0,
@@ -143,13 +193,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chats", type=int, action="append", help="followers (repeatable)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size; median printed")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        action="append",
+        help="`postbot worker` processes beside `postbot run`, on PostgreSQL (repeatable; "
+        "default 0: `postbot run` alone on SQLite)",
+    )
+    parser.add_argument(
+        "--paid", action="store_true", help="telegram.paid_broadcast: true, double at 1,000/s"
+    )
     args = parser.parse_args()
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     subprocess.run([sys.executable, "-c", "import postbot"], check=True)
-    for chats in args.chats or [1000]:
+    for chats, workers in itertools.product(args.chats or [1000], args.workers or [0]):
         runs = []
         for _ in range(args.repeat):
-            figures = run_once(chats)
+            figures = run_once(chats, workers, args.paid)
             runs.append(figures)
             print(line(figures), flush=True)
         if args.repeat > 1:

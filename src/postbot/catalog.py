@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from postbot.config import Config, FeedConfig
 from postbot.match.topics import Topic
@@ -38,8 +39,12 @@ class Catalog:
         return topic.name(lang) if topic else topic_id
 
     def feed(self, feed_id: str) -> FeedConfig | None:
-        """The configured feed with this id."""
-        return next((f for f in self.config.feeds if f.id == feed_id), None)
+        """The configured feed with this id (asked on every poll: a dict, not a scan)."""
+        return self._feeds_by_id.get(feed_id)
+
+    @cached_property
+    def _feeds_by_id(self) -> dict[str, FeedConfig]:
+        return {f.id: f for f in self.config.feeds}
 
     def feed_name(self, feed_id: str) -> str:
         """A feed's display name, or its id if the config no longer has it."""

@@ -208,7 +208,12 @@ class Poller:
                     log.warning("feed %s: %s", feed_id, parsed.warning)
                 if alert:
                     self.router.refresh(session, catalog, catalog_ref.version)
+                known = repo.known_story_keys(
+                    session=session, feed_id=feed_id, keys=[st.key for st in parsed.stories]
+                )
                 for story in parsed.stories:
+                    if story.key in known:
+                        continue  # most of a feed is stories seen before: one query for them all
                     row, created = repo.save_story(session=session, story=story, now=now)
                     if not created:
                         continue

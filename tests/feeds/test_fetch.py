@@ -339,3 +339,44 @@ NOW = datetime(2026, 11, 27, 17, 20, 0, tzinfo=UTC)
 )
 def test_parse_retry_after(value: str | None, expected: float | None) -> None:
     assert parse_retry_after(value, now=NOW) == expected
+
+
+async def test_not_modified_and_redirects_keep_the_connection_alive() -> None:
+    """An unchanged feed must not cost a new connection (a TLS handshake, for real feeds)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    ports: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            ports.append(self.client_address[1])
+            if self.path == "/old":
+                self.send_response(301)
+                self.send_header("Location", "/feed")
+                body = b"moved"
+            else:
+                self.send_response(304)
+                body = b""
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        async with make_client() as client:
+            url = f"http://127.0.0.1:{server.server_port}"
+            for _ in range(5):
+                result = await fetch_feed(client, f"{url}/old", etag='"v1"')
+                assert result.not_modified
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(ports) == 10 and len(set(ports)) == 1

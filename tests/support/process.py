@@ -44,7 +44,11 @@ ADMIN_ID = 900001
 
 
 def write_config(
-    path: Path, feeds: Sequence[tuple[str, str, str]], *, admins: Sequence[int] = (ADMIN_ID,)
+    path: Path,
+    feeds: Sequence[tuple[str, str, str]],
+    *,
+    admins: Sequence[int] = (ADMIN_ID,),
+    paid_broadcast: bool = False,
 ) -> Path:
     """The shipped config's topics with these (id, name, url) feeds and admins."""
     yaml = YAML()
@@ -52,6 +56,7 @@ def write_config(
     data["admins"] = list(admins)
     data["defaults"] = {"interval": "10s"}
     data["feeds"] = [{"id": i, "name": n, "url": u} for i, n, u in feeds]
+    data["telegram"] = {"paid_broadcast": paid_broadcast}
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     path.write_text(buffer.getvalue(), encoding="utf-8")

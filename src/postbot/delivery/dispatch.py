@@ -56,6 +56,7 @@ T = TypeVar("T")
 
 LEASE = timedelta(seconds=30)  # renewed every RENEW_EVERY while the chat is being served
 RENEW_EVERY = timedelta(seconds=10)
+DB_THREADS = 4
 PER_CHAT_PER_CLAIM = 5  # a group at 20/min sends 5 in 15 s, well inside the lease
 MAX_ATTEMPTS = 8
 MAX_RETRY_WAIT = timedelta(minutes=30)
@@ -131,14 +132,16 @@ class Dispatcher:
         self._chats: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
         self._moved: dict[int, int] = {}  # groups that became supergroups while being served
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dispatch-db")
+        # SQLite has one writer: one thread; PostgreSQL takes a few writes at once
+        threads = 1 if engine.dialect.name == "sqlite" else DB_THREADS
+        self._db = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dispatch-db")
 
     async def _in_db_thread(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run database work on the dispatcher's one database thread.
+        """Run database work on the dispatcher's database threads.
 
         Not on the event loop: a loop blocked by a commit wakes the paced senders late and
-        together, and Telegram sees a burst. One thread, not a pool: a single writer is all
-        SQLite allows anyway, and fewer threads competing for the GIL keep the loop punctual.
+        together, and Telegram sees a burst. Few threads: a single writer is all SQLite allows
+        anyway, and fewer threads competing for the GIL keep the loop punctual.
         """
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._db, functools.partial(fn, *args))

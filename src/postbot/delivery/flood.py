@@ -86,6 +86,8 @@ class FloodGate:
         self._booker: SlotBooker = booker or LocalBooker()
         self._batch = max(batch, 1)
         self._slots: deque[float] = deque()
+        self._booking = asyncio.Lock()
+        self._demand = 0
         self._paused_until = 0.0
         self._chats: dict[int, _ChatSlot] = {}
         self._acquired = 0
@@ -140,14 +142,24 @@ class FloodGate:
         return len(self._chats)
 
     async def _take_slot(self) -> float:
-        """The next overall slot this process may use (booked `batch` at a time)."""
-        now = self._clock()
-        while self._slots and self._slots[0] < now - self._spacing:
-            self._slots.popleft()  # a slot nobody used in time is gone, not saved up
-        if not self._slots:
-            first = await self._booker.book(self._batch, self._spacing, now)
-            self._slots.extend(first + i * self._spacing for i in range(self._batch))
-        return max(self._slots.popleft(), self._paused_until)
+        """The next overall slot this process may use.
+
+        Slots are booked as many as there are senders waiting (at most `batch`): a slot booked
+        and not used is time the other processes could not use either.
+        """
+        self._demand += 1
+        try:
+            async with self._booking:
+                now = self._clock()
+                while self._slots and self._slots[0] < now - self._spacing:
+                    self._slots.popleft()  # a slot nobody used in time is gone, not saved up
+                if not self._slots:
+                    count = min(self._batch, self._demand)
+                    first = await self._booker.book(count, self._spacing, now)
+                    self._slots.extend(first + i * self._spacing for i in range(count))
+                return max(self._slots.popleft(), self._paused_until)
+        finally:
+            self._demand -= 1
 
     async def _window(self) -> None:
         """At most `per_second` releases in any second of real time.

@@ -27,6 +27,7 @@ _ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml,"
     " application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 )
+_SMALL_BODY = 64 * 1024  # what a redirect or 304 may carry before we give up on it
 _DELTA_SECONDS = re.compile(r"\d+(\.\d+)?")
 
 
@@ -97,9 +98,13 @@ async def _fetch_http(
             async with client.stream("GET", url, headers=headers) as response:
                 location = response.headers.get("Location")
                 if response.status_code in _REDIRECTS and location:
+                    await _read_capped(response, url, _SMALL_BODY)  # keeps the connection
                     url = _redirect_target(url, location)
                     continue
                 if response.status_code == 304:
+                    # read the (empty) body: a response left unread closes its keep-alive
+                    # connection, and an unchanged HTTPS feed would pay a new TLS handshake
+                    await _read_capped(response, url, _SMALL_BODY)
                     return _not_modified(response, url, etag, last_modified)
                 if not response.is_success:
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))

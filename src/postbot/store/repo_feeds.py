@@ -182,6 +182,16 @@ def save_story(
     return session.exec(stmt).one(), created
 
 
+def known_story_keys(*, session: Session, feed_id: str, keys: Sequence[str]) -> set[str]:
+    """Which of these story keys the feed already has."""
+    if not keys:
+        return set()
+    stmt = select(StoryRow.key).where(
+        col(StoryRow.feed_id) == feed_id, col(StoryRow.key).in_(list(keys))
+    )
+    return set(session.exec(stmt).all())
+
+
 def get_story(*, session: Session, story_id: int) -> StoryRow | None:
     """The story row with this id, if any."""
     return session.get(StoryRow, story_id)
