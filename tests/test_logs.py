@@ -62,3 +62,26 @@ def test_token_in_an_exception_is_redacted_in_the_traceback() -> None:
     text = logging.Formatter().format(record)
     assert "Traceback" in text and "was rejected" in text
     assert TOKEN not in text and TOKEN.split(":")[1] not in text
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_context_ids_are_in_every_line(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from postbot.logs import ctx
+
+    setup_logging("INFO", (TOKEN,), fmt)
+    try:
+        logging.getLogger("postbot.test").info(
+            "sent with bot%s", TOKEN, extra=ctx(chat_id=42, story_id=7, feed_id=None)
+        )
+    finally:
+        setup_logging("INFO")
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert TOKEN not in line
+    if fmt == "json":
+        record = json.loads(line)
+        assert record["chat_id"] == 42 and record["story_id"] == 7 and "feed_id" not in record
+        assert record["level"] == "INFO" and "redacted" in record["message"]
+    else:
+        assert line.endswith("chat_id=42 story_id=7")

@@ -169,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"postbot: {exc}", file=sys.stderr)
         return 2
     secret = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    setup_logging(settings.log_level, (secret,))
+    setup_logging(settings.log_level, (secret,), settings.log_format)
     try:
         if args.command == "check-config":
             return cmd_check_config(_config_path(args, settings))

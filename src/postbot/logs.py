@@ -1,9 +1,17 @@
-"""Logging set-up: one format, quiet HTTP libraries, and the bot token never written out."""
+"""Logging set-up: text or JSON lines, quiet HTTP libraries, and the bot token never written out.
+
+Log calls about a feed, a chat or a story pass those ids as `extra` (see `ctx`); the text format
+appends them as `key=value`, the JSON format (LOG_FORMAT=json) puts them in fields of their own,
+so the logs of several processes can be searched by feed, chat or story.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
+from typing import Any
 
 # httpx logs request URLs, and Telegram's carry the token: /bot<id>:<secret>/method
 _TOKEN_IN_URL = re.compile(r"bot\d+:[A-Za-z0-9_-]{20,}")
@@ -43,10 +51,50 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> None:
+CONTEXT = ("feed_id", "chat_id", "story_id", "story_key", "delivery_id")
+
+
+def ctx(**ids: object) -> dict[str, Any]:
+    """`extra=` for a log call: the feed, chat, story or delivery it is about."""
+    return {k: v for k, v in ids.items() if v is not None}
+
+
+class TextFormatter(logging.Formatter):
+    """`time LEVEL logger: message key=value ...`."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """The line, with the record's context ids appended."""
+        line = super().formatMessage(record)
+        pairs = [f"{k}={getattr(record, k)}" for k in CONTEXT if hasattr(record, k)]
+        return f"{line} {' '.join(pairs)}" if pairs else line
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, context ids, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as a JSON line."""
+        out: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        out.update({k: getattr(record, k) for k in CONTEXT if hasattr(record, k)})
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            out["exception"] = record.exc_text
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = (), fmt: str = "text") -> None:
     """Configure the root logger once, in main."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -28,6 +28,7 @@ from postbot.catalog import CatalogRef
 from postbot.errors import FeedHTTPError, FetchError
 from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.feeds.parse import parse_feed
+from postbot.logs import ctx
 from postbot.metrics import Metrics
 from postbot.routing import Router
 from postbot.store import repo
@@ -167,7 +168,7 @@ class Poller:
         try:
             return await self._store(feed_id, fetched, alert=alert)
         except Exception as exc:  # one bad feed never stops the others
-            log.exception("feed %s: poll failed while storing", feed_id)
+            log.exception("feed %s: poll failed while storing", feed_id, extra=ctx(feed_id=feed_id))
             return await self._failed(feed_id, f"{type(exc).__name__}: {exc}", None)
 
     async def _store(self, feed_id: str, fetched: FetchResult, *, alert: bool) -> PollOutcome:
@@ -177,7 +178,13 @@ class Poller:
         new, queued, recovered = await asyncio.to_thread(self._save, feed_id, fetched, alert)
         self.metrics.record_poll(feed_id, "not_modified" if fetched.not_modified else "ok", new)
         self.metrics.alerts_queued.inc(queued)
-        log.info("feed %s: %d new stories, %d alerts queued", feed_id, new, queued)
+        log.info(
+            "feed %s: %d new stories, %d alerts queued",
+            feed_id,
+            new,
+            queued,
+            extra=ctx(feed_id=feed_id),
+        )
         if queued:
             self.on_queued()
         if recovered:
@@ -205,7 +212,7 @@ class Poller:
                     base_url=fetched.url,
                 )
                 if parsed.warning:
-                    log.warning("feed %s: %s", feed_id, parsed.warning)
+                    log.warning("feed %s: %s", feed_id, parsed.warning, extra=ctx(feed_id=feed_id))
                 if alert:
                     self.router.refresh(session, catalog, catalog_ref.version)
                 known = repo.known_story_keys(
@@ -258,13 +265,25 @@ class Poller:
             return False
         assert first.id is not None
         repo.add_also_in(session=session, story_id=first.id, feed_id=row.feed_id)
-        log.info("feed %s: %s was already seen in feed %s", row.feed_id, row.key, first.feed_id)
+        log.info(
+            "feed %s: %s was already seen in feed %s",
+            row.feed_id,
+            row.key,
+            first.feed_id,
+            extra=ctx(feed_id=row.feed_id, story_key=row.key, story_id=first.id),
+        )
         return True
 
     async def _failed(self, feed_id: str, error: str, retry_after: float | None) -> PollOutcome:
         errors, tell = await asyncio.to_thread(self._record_failure, feed_id, error, retry_after)
         self.metrics.record_poll(feed_id, "error")
-        log.warning("feed %s: poll failed (%d in a row): %s", feed_id, errors, error)
+        log.warning(
+            "feed %s: poll failed (%d in a row): %s",
+            feed_id,
+            errors,
+            error,
+            extra=ctx(feed_id=feed_id),
+        )
         if tell:
             await self._notify("feed_failing", feed_id, error)
         return PollOutcome(feed_id, error=error)
@@ -297,7 +316,7 @@ class Poller:
         try:
             await self.notify_admins(key, {"feed": name, "feed_id": feed_id, "error": error[:300]})
         except Exception:  # telling admins must never break polling
-            log.exception("feed %s: could not notify admins", feed_id)
+            log.exception("feed %s: could not notify admins", feed_id, extra=ctx(feed_id=feed_id))
 
     def _interval(self, feed_id: str) -> timedelta:
         catalog = self.catalog.current

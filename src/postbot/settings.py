@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     # NoDecode: the variable is "1, 2,3", not the JSON list pydantic-settings expects by default
     postbot_admins: Annotated[list[int], NoDecode] = []
     log_level: LogLevel = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         # the token is masked by SecretStr; the database password is masked here

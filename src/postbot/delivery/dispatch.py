@@ -47,6 +47,7 @@ from postbot.catalog import CatalogRef
 from postbot.delivery.build import AlertBuilder
 from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import retry_seconds
+from postbot.logs import ctx
 from postbot.metrics import Metrics
 from postbot.store import repo
 from postbot.store.models import Chat, Delivery, StoryRow
@@ -84,6 +85,10 @@ class Job:
     lang: str
     html: str | None  # None: the story is gone
     first_seen: datetime | None = None
+
+    def log_ctx(self, chat_id: int) -> dict[str, Any]:
+        """Log context: the chat (as now known), the story and the delivery."""
+        return ctx(chat_id=chat_id, story_id=self.story_id, delivery_id=self.delivery_id)
 
 
 @dataclass
@@ -290,7 +295,12 @@ class Dispatcher:
                 try:
                     go_on = await self._deliver(job)
                 except Exception:  # a bug must not kill the dispatcher; the row says what
-                    log.exception("delivery %s to chat %s failed", job.delivery_id, chat_id)
+                    log.exception(
+                        "delivery %s to chat %s failed",
+                        job.delivery_id,
+                        chat_id,
+                        extra=job.log_ctx(chat_id),
+                    )
                     self._finish(job, error="internal error (see log)", retry_at=None)
                     go_on = True
                 if not go_on:  # the chat is gone or must wait: the rest stay in the outbox
@@ -328,7 +338,7 @@ class Dispatcher:
                     message = await self._send(chat_id, html, plain=plain)
             except ChatMigrated as exc:
                 new_id = int(exc.new_chat_id)
-                log.info("chat %s migrated to %s", chat_id, new_id)
+                log.info("chat %s migrated to %s", chat_id, new_id, extra=job.log_ctx(chat_id))
                 with Session(self.engine) as session:
                     repo.migrate_chat_id(session=session, old_id=chat_id, new_id=new_id)
                     session.commit()
@@ -346,11 +356,22 @@ class Dispatcher:
                 return False
             except BadRequest as exc:
                 if "can't parse entities" in exc.message.lower() and not plain:
-                    log.warning("delivery %s: %s; sending as plain text", job.delivery_id, exc)
+                    log.warning(
+                        "delivery %s: %s; sending as plain text",
+                        job.delivery_id,
+                        exc,
+                        extra=job.log_ctx(chat_id),
+                    )
                     plain = True
                     self.stats.plain_text += 1
                     continue
-                log.warning("delivery %s to chat %s refused: %s", job.delivery_id, chat_id, exc)
+                log.warning(
+                    "delivery %s to chat %s refused: %s",
+                    job.delivery_id,
+                    chat_id,
+                    exc,
+                    extra=job.log_ctx(chat_id),
+                )
                 self._finish(job, error=f"400: {exc.message}", retry_at=None)
                 return True
             except NetworkError as exc:  # TimedOut is a NetworkError too
@@ -361,7 +382,11 @@ class Dispatcher:
                 delay = (self.now() - job.first_seen).total_seconds()
                 self.metrics.alert_delay.observe(max(delay, 0.0))
             log.info(
-                "sent story %s to chat %s (delivery %s)", job.story_id, chat_id, job.delivery_id
+                "sent story %s to chat %s (delivery %s)",
+                job.story_id,
+                chat_id,
+                job.delivery_id,
+                extra=job.log_ctx(chat_id),
             )
             return True
         self._finish(job, error="gave up after repeated migrations/parse errors", retry_at=None)
@@ -381,7 +406,13 @@ class Dispatcher:
     def _network_error(self, job: Job, exc: NetworkError) -> bool:
         attempts = job.attempts + 1
         if attempts >= self.max_attempts:
-            log.warning("delivery %s: giving up after %d tries: %s", job.delivery_id, attempts, exc)
+            log.warning(
+                "delivery %s: giving up after %d tries: %s",
+                job.delivery_id,
+                attempts,
+                exc,
+                extra=job.log_ctx(job.chat_id),
+            )
             self._finish(job, error=f"network: {exc}", retry_at=None)
         else:
             retry_at = self.now() + network_backoff(attempts)
@@ -390,13 +421,19 @@ class Dispatcher:
                 job.delivery_id,
                 retry_at.isoformat(timespec="seconds"),
                 exc,
+                extra=job.log_ctx(job.chat_id),
             )
             self.stats.retried += 1
             self._finish(job, error=f"network: {exc}", retry_at=retry_at)
         return False  # the rest of this chat's queue waits for the next claim
 
     def _deactivate(self, job: Job, chat_id: int, error: str) -> None:
-        log.info("chat %s refused the bot (%s): deactivated", chat_id, error)
+        log.info(
+            "chat %s refused the bot (%s): deactivated",
+            chat_id,
+            error,
+            extra=job.log_ctx(chat_id),
+        )
         with Session(self.engine) as session:
             repo.mark_failed(
                 session=session, delivery_id=job.delivery_id, error=f"403: {error}", now=self.now()
