@@ -111,6 +111,9 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         catalog=svc.catalog,
         client=make_client(),
         notify_admins=notify,
+        gate=app.bot_data[GATE],
+        metrics=svc.metrics,
+        paid_broadcast=svc.catalog.current.config.paid_broadcast,
     )
     svc.on_reload = lambda: scheduler.poller.sync_feeds(poll_now=False)
     app.bot_data[RUNTIME] = scheduler
