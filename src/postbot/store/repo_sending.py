@@ -54,21 +54,28 @@ def claim_chats(
     The chats whose alerts have waited longest come first. Returns the leased deliveries,
     by chat then due time. The caller commits soon after.
     """
-    oldest = (
-        select(sa.func.min(col(Delivery.next_attempt_at)))
-        .where(col(Delivery.chat_id) == col(Chat.id), *_due(now))
-        .correlate(Chat)
-        .scalar_subquery()
-    )
-    stmt = (
-        select(Chat)
-        .where(col(Chat.active).is_(True), _chat_free(now), oldest.is_not(None))
-        .order_by(oldest, col(Chat.id))
-        .limit(chats)
-        .with_for_update(skip_locked=True)
+    # candidates from the due deliveries (indexed by status and due time), not from all chats:
+    # the cost follows what is due, not how many chats there are
+    oldest = sa.func.min(col(Delivery.next_attempt_at))
+    candidates = (
+        select(Delivery.chat_id)
+        .join(Chat, col(Chat.id) == col(Delivery.chat_id))
+        .where(*_due(now), col(Chat.active).is_(True), _chat_free(now))
+        .group_by(col(Delivery.chat_id))
     )
     if exclude:
-        stmt = stmt.where(col(Chat.id).not_in(list(exclude)))
+        candidates = candidates.where(col(Delivery.chat_id).not_in(list(exclude)))
+    ids = list(session.exec(candidates.order_by(oldest).limit(chats * 3)).all())
+    if not ids:
+        return []
+    rank = sa.case({chat_id: i for i, chat_id in enumerate(ids)}, value=col(Chat.id))
+    stmt = (
+        select(Chat)
+        .where(col(Chat.id).in_(ids), col(Chat.active).is_(True), _chat_free(now))
+        .order_by(rank)
+        .limit(chats)  # lock only the chats taken: the others stay free for other processes
+        .with_for_update(skip_locked=True)
+    )
     taken = list(session.exec(stmt).all())
     if not taken:
         return []
