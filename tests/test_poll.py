@@ -307,3 +307,28 @@ async def test_a_replaced_watch_is_seen_even_when_its_id_is_reused(
     h.clock.now += timedelta(minutes=2)
     await h.poll_all(poller)
     assert (1, "new", ["watch:داعش"]) in _deliveries(h.engine)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [bytes(range(256)) * 40, b"<html><body><h1>502 Bad Gateway</h1></body></html>"],
+    ids=["garbage", "html-error-page"],
+)
+async def test_an_answer_that_is_not_a_feed_is_a_failed_poll(
+    h: Harness, poller: Poller, body: bytes
+) -> None:
+    await h.poll(poller)
+    h.server.set_raw("/a.xml", body, headers={"Content-Type": "text/html"})
+    for _ in range(FAILING_AFTER):
+        h.due()
+        await h.poll(poller)
+    feed = h.feed()
+    assert feed.consecutive_errors == FAILING_AFTER
+    assert feed.last_error is not None and feed.last_error.startswith("not a feed")
+    assert [k for k, _ in h.notices] == ["feed_failing"]
+
+
+async def test_an_empty_but_valid_feed_is_not_a_failure(h: Harness, poller: Poller) -> None:
+    h.server.set_feed("/a.xml", [])
+    await h.poll(poller)
+    assert h.feed().consecutive_errors == 0

@@ -7,7 +7,8 @@ PostbotError
 │   ├── FeedTimeout          connect or total timeout
 │   ├── FeedTooLarge         body exceeded the size cap
 │   ├── TooManyRedirects     more redirects than allowed
-│   └── FeedHTTPError        non-success HTTP status (carries status and retry_after)
+│   ├── FeedHTTPError        non-success HTTP status (carries status and retry_after)
+│   └── FeedUnreadable       the body is not a feed at all (no items, not RSS/Atom/RDF)
 ├── StoreError               database problem
 └── StartupError             the bot cannot start (token refused, Bot API unreachable)
 """
@@ -80,6 +81,10 @@ class FeedHTTPError(FetchError):
         if retry_after is not None:
             msg += f" (retry after {retry_after:g}s)"
         super().__init__(msg)
+
+
+class FeedUnreadable(FetchError):
+    """The answer is not a feed: nothing could be read from it (counts as a failed poll)."""
 
 
 class StoreError(PostbotError):

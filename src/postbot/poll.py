@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from postbot.catalog import CatalogRef
-from postbot.errors import FeedHTTPError, FetchError
+from postbot.errors import FeedHTTPError, FeedUnreadable, FetchError
 from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.feeds.parse import parse_feed
 from postbot.logs import ctx
@@ -167,6 +167,8 @@ class Poller:
             return await self._failed(feed_id, str(exc) or type(exc).__name__, retry_after)
         try:
             return await self._store(feed_id, fetched, alert=alert)
+        except FeedUnreadable as exc:
+            return await self._failed(feed_id, f"not a feed: {exc}", None)
         except Exception as exc:  # one bad feed never stops the others
             log.exception("feed %s: poll failed while storing", feed_id, extra=ctx(feed_id=feed_id))
             return await self._failed(feed_id, f"{type(exc).__name__}: {exc}", None)
@@ -211,6 +213,10 @@ class Poller:
                     content_type=fetched.content_type,
                     base_url=fetched.url,
                 )
+                if parsed.warning and not parsed.stories and parsed.title is None:
+                    # garbage, an HTML error page, a truncated download: a failed poll, so
+                    # that the errors count up, the admins hear of it and /feedstatus shows it
+                    raise FeedUnreadable(parsed.warning)
                 if parsed.warning:
                     log.warning("feed %s: %s", feed_id, parsed.warning, extra=ctx(feed_id=feed_id))
                 if alert:

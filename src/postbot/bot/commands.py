@@ -64,6 +64,9 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     notes: list[str] = []
     with Session(svc.engine) as session:
         if not chat.active:
+            # anything still queued from before (a story matched while the chat was being
+            # deactivated) is stale now: start afresh
+            repo.cancel_pending(session=session, chat_id=chat.id, reason="queued while inactive")
             repo.set_chat_active(session=session, chat_id=chat.id, active=True, now=svc.now())
             notes.append(text(chat.lang, "resumed"))
         if arg.startswith(DEEP_LINK_TOPIC):

@@ -301,7 +301,11 @@ class Dispatcher:
                         chat_id,
                         extra=job.log_ctx(chat_id),
                     )
-                    self._finish(job, error="internal error (see log)", retry_at=None)
+                    await self._in_db_thread(
+                        functools.partial(
+                            self._finish, job, error="internal error (see log)", retry_at=None
+                        )
+                    )
                     go_on = True
                 if not go_on:  # the chat is gone or must wait: the rest stay in the outbox
                     return
@@ -328,7 +332,9 @@ class Dispatcher:
         """Send one delivery and record the outcome; False when the chat can take no more."""
         html = job.html
         if html is None:  # the story was pruned before it could be sent
-            self._finish(job, error="story no longer stored", retry_at=None)
+            await self._in_db_thread(
+                functools.partial(self._finish, job, error="story no longer stored", retry_at=None)
+            )
             return True
         chat_id = job.chat_id
         plain = False
@@ -339,20 +345,26 @@ class Dispatcher:
             except ChatMigrated as exc:
                 new_id = int(exc.new_chat_id)
                 log.info("chat %s migrated to %s", chat_id, new_id, extra=job.log_ctx(chat_id))
-                with Session(self.engine) as session:
-                    repo.migrate_chat_id(session=session, old_id=chat_id, new_id=new_id)
-                    session.commit()
+                await self._in_db_thread(self._migrate, chat_id, new_id)
                 self.stats.migrated += 1
                 self._moved[job.chat_id] = new_id
                 chat_id = new_id
                 continue
             except Forbidden as exc:
-                self._deactivate(job, chat_id, str(exc))
+                await self._in_db_thread(self._deactivate, job, chat_id, str(exc))
                 return False
             except RetryAfter as exc:
                 wait = timedelta(seconds=retry_seconds(exc))
                 self.stats.retried += 1
-                self._finish(job, error=f"429: {exc}", retry_at=self.now() + wait, count=False)
+                await self._in_db_thread(
+                    functools.partial(
+                        self._finish,
+                        job,
+                        error=f"429: {exc}",
+                        retry_at=self.now() + wait,
+                        count=False,
+                    )
+                )
                 return False
             except BadRequest as exc:
                 if "can't parse entities" in exc.message.lower() and not plain:
@@ -372,10 +384,12 @@ class Dispatcher:
                     exc,
                     extra=job.log_ctx(chat_id),
                 )
-                self._finish(job, error=f"400: {exc.message}", retry_at=None)
+                await self._in_db_thread(
+                    functools.partial(self._finish, job, error=f"400: {exc.message}", retry_at=None)
+                )
                 return True
             except NetworkError as exc:  # TimedOut is a NetworkError too
-                return self._network_error(job, exc)
+                return await self._in_db_thread(self._network_error, job, exc)
             await self._in_db_thread(self._mark_sent, job, chat_id, message)
             self.metrics.alerts_sent.inc()
             if job.first_seen is not None:
@@ -389,7 +403,14 @@ class Dispatcher:
                 extra=job.log_ctx(chat_id),
             )
             return True
-        self._finish(job, error="gave up after repeated migrations/parse errors", retry_at=None)
+        await self._in_db_thread(
+            functools.partial(
+                self._finish,
+                job,
+                error="gave up after repeated migrations/parse errors",
+                retry_at=None,
+            )
+        )
         return True
 
     async def _send(self, chat_id: int, html: str, *, plain: bool) -> int:
@@ -402,6 +423,11 @@ class Dispatcher:
             allow_paid_broadcast=True if self.paid_broadcast else None,
         )
         return sent.message_id
+
+    def _migrate(self, old_id: int, new_id: int) -> None:
+        with Session(self.engine) as session:
+            repo.migrate_chat_id(session=session, old_id=old_id, new_id=new_id)
+            session.commit()
 
     def _network_error(self, job: Job, exc: NetworkError) -> bool:
         attempts = job.attempts + 1

@@ -1,0 +1,897 @@
+"""Soak: real postbot processes for M minutes against misbehaving feeds and a flaky Telegram.
+
+    python bench/soak.py [--minutes 2] [--workers 0] [--chats 200] [--seed S] [--story-every 20]
+
+With `--workers 0` one `postbot run` works on a SQLite file; with `--workers K` a `postbot run`
+and K `postbot worker`s share a temporary PostgreSQL database made on the server of
+POSTBOT_TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test), dropped after.
+They talk to the strict Bot API double and the feed server of tests/support.
+
+Twelve feeds, every 10 s. Nine carry news: six healthy (`wire1`..`wire6`), `hang` (now and then
+holds a request 70 s, longer than the fetch's timeouts, or a few seconds), `flap` (switches
+between 200 and 500 every 8-45 s) and `malformed` (a valid RSS made of not-well-formed XML:
+bare `&`, unclosed tags, no closing `</rss>`). Three never give anything: `garbage` (random bytes,
+changed every 15-30 s), `huge` (a 6 MB body, over the 5 MB cap) and `limited` (429 with
+Retry-After: 30). N private chats follow the topic isis, written to the database before the
+processes start. Once the start-up poll has recorded every feed's backlog, the soak runs for
+M minutes: one new, unique ISIS story about every `--story-every` seconds in a news feed picked
+at random; 5% of the chats block the bot at random times; every 25-50 s a 429 storm (the next
+10-40 sendMessage calls answered "retry after 2"); every 15-35 s one to three sendMessage
+connections dropped before they are processed. Then publishing stops, the hang and flap faults
+are lifted, and the soak waits until every published story is stored and the outbox has no
+pending row to an active chat (or a timeout), and stops the processes with SIGTERM.
+
+Every 30 s:
+`t=S rss_mb=run:R,w1:R sent=A pending=P errors=E feed_errors=F` (RSS from /proc/PID/status,
+sent = alerts the double accepted, pending = outbox rows still pending, errors = ERROR lines in
+the processes' logs, feed_errors = failed polls logged). At the end:
+
+`expected=E delivered=D lost=L duplicated=U blocked_chats=B sends_after_block=X rejected_429=R
+feed_errors=F error_log_lines=G tracebacks=T rss_start_mb=.. rss_end_mb=.. rss_growth_pct=..`
+
+expected = every published story times every chat that never blocked the bot; delivered =
+those pairs the double accepted at least once; duplicated = alerts beyond one per (chat, story),
+blocked chats included; sends_after_block = sendMessage calls that reached the double for a
+blocked chat after it blocked the bot, beyond the one refused with 403 (calls answered by an
+injected 429 or drop are not counted, the bot rightly tries again); rejected_429 = the double's
+own flood-control refusals (the injected ones are `injected_429` on the next line); rss_start
+is each process's RSS one minute into the soak (warm-up), rss_end the last sample before the
+stop, rss_growth_pct the largest growth of one process. A line `extra: ...` adds details
+(among them `rss_slope_mb_per_min`, each process's least-squares RSS trend after the warm-up,
+from samples every 10 s), and `lost_by=` / `lost_feeds=` say where lost alerts stopped (no
+story row, no delivery row, or the row's status); `stuck_pending=` counts pending rows left
+to chats that are no longer active (nothing would ever send or give them up). Feeds that give
+no stories without an HTTP error (garbage, malformed) are `feed_warnings_by_feed`, not errors.
+The last line is `result=ok`, or `result=FAIL` with the reasons; the exit code is 0 when
+lost = 0, duplicated <= 1, sends_after_block = 0, no traceback, and also no token in the logs,
+no process died or exited non-zero on SIGTERM, the outbox drained with nothing stuck, and the
+double had no internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import sqlalchemy as sa  # noqa: E402
+
+from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
+from support.botapi import BotApiDouble, CallRecord  # noqa: E402
+from support.databases import temporary_pg_database  # noqa: E402
+from support.feedserver import FeedItem, FeedServer  # noqa: E402
+from support.process import (  # noqa: E402
+    TOKEN,
+    BotProcess,
+    alerts,
+    bot_process,
+    seed_chats,
+    write_config,
+)
+
+PG_ENV = "POSTBOT_TEST_DATABASE_URL"
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+FIRST_CHAT = 20_000_000
+HEALTHY = [f"wire{i}" for i in range(1, 7)]
+NEWS_FEEDS = [*HEALTHY, "hang", "flap", "malformed"]
+DEAD_FEEDS = ["garbage", "huge", "limited"]
+ITEMS_KEPT = 20  # a feed shows its latest 20 items, like a real one
+BLOCK_SHARE = 0.05
+WARM_UP = 60.0
+REPORT_EVERY = 30.0
+SAMPLE_EVERY = 10.0
+HUGE_BYTES = 6 * 1024 * 1024
+LONG_HANG = 70.0  # longer than the fetch's read timeout (30 s) and total timeout (60 s)
+
+PLACES = [
+    "الأنبار",
+    "حديثة",
+    "الرطبة",
+    "عنه",
+    "القائم",
+    "راوة",
+    "هيت",
+    "الفلوجة",
+    "سامراء",
+    "تكريت",
+    "كركوك",
+    "ديالى",
+    "بادية الشام",
+    "دير الزور",
+    "الميادين",
+    "البوكمال",
+]
+HEADLINES = [
+    "خلايا داعش تهاجم نقطة عسكرية قرب {place}",
+    "القوات العراقية تحبط هجوماً لداعش في {place}",
+    "ضربة جوية تستهدف مخبأً لداعش شرق {place}",
+    "تنظيم الدولة يتبنى تفجيراً قرب {place}",
+    "اعتقال قيادي في داعش خلال عملية أمنية في {place}",
+    "تفكيك عبوات ناسفة زرعها داعش على طريق {place}",
+]
+SENTENCES = [
+    "قالت مصادر أمنية إن الهجوم وقع فجر اليوم.",
+    "وأضافت المصادر أن القوات صدت المهاجمين بعد اشتباك قصير.",
+    "ولم تعلن أي جهة أخرى مسؤوليتها حتى الآن.",
+    "وتشهد المنطقة منذ أشهر نشاطاً متزايداً لخلايا التنظيم.",
+    "وأكد مسؤول محلي أن الطريق أعيد فتحه أمام المدنيين.",
+]
+
+
+@dataclass(frozen=True)
+class Published:
+    """One story put in a news feed during the soak."""
+
+    feed: str
+    item: FeedItem
+    at: float  # time.monotonic() when published
+
+
+@dataclass
+class Sample:
+    """RSS of every process at one moment (seconds since the soak began)."""
+
+    t: float
+    mb: dict[str, float]
+
+
+@dataclass
+class Injection:
+    """sendMessage faults queued when the double had seen `index` calls."""
+
+    index: int
+    kind: str  # "429" or "drop"
+    count: int
+
+
+@dataclass
+class Ledger:
+    """What the soak did to the bot: stories, blocks and injected Telegram faults."""
+
+    published: list[Published] = field(default_factory=list)
+    blocked: dict[int, int] = field(default_factory=dict)  # chat -> calls seen when blocked
+    injections: list[Injection] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- feed content
+
+
+def path_of(feed: str) -> str:
+    return f"/{feed}.xml"
+
+
+def story(rng: random.Random, feed: str, number: int) -> FeedItem:
+    """A unique ISIS story (its number in the title and the link)."""
+    place = rng.choice(PLACES)
+    title = rng.choice(HEADLINES).format(place=place) + f" ({number})"
+    description = " ".join(rng.sample(SENTENCES, 2))
+    return FeedItem(
+        title=title,
+        link=f"https://news.example/soak/{feed}/{number}",
+        description=description,
+        guid=f"soak-{feed}-{number}",
+        pub_date=datetime.now(UTC),
+    )
+
+
+def backlog(feed: str) -> FeedItem:
+    return FeedItem(
+        title=f"خبر قديم في {feed}",
+        link=f"https://news.example/soak/{feed}/old",
+        description="خبر كان في الموجز قبل تشغيل البوت.",
+        guid=f"soak-{feed}-old",
+    )
+
+
+def malformed_rss(items: list[FeedItem]) -> bytes:
+    """RSS that is not well-formed XML (bare &, an unclosed <b>, no closing tags at the end),
+    yet every item can be read by a forgiving parser."""
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>\n',
+        "<title>مصدر مشوه & غير سليم</title><link>https://news.example/malformed</link>\n",
+    ]
+    for item in items:
+        parts.append(
+            f"<item><title>{item.title}</title><link>{item.link}</link>"
+            f"<description>{item.description} <b>قراءة & متابعة</description>"
+            f"<guid>{item.guid}</guid></item>\n"
+        )
+    parts.append("<item><title>بلا نهاية & بلا رابط")
+    return "".join(parts).encode("utf-8")
+
+
+def huge_body() -> bytes:
+    """A well-formed RSS document over the 5 MB cap."""
+    filler = "نص طويل جداً " * (HUGE_BYTES // 20)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>ضخم</title>'
+        f"<item><title>داعش</title><description>{filler}</description></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+def garbage(rng: random.Random) -> bytes:
+    """Random bytes, sometimes behind an XML prolog, sometimes NULs."""
+    size = rng.randint(1, 64) * 1024
+    kind = rng.randrange(3)
+    if kind == 0:
+        return rng.randbytes(size)
+    if kind == 1:
+        return b'<?xml version="1.0" encoding="utf-8"?>\n<rss><channel><item><title>' + (
+            rng.randbytes(size)
+        )
+    return b"\x00" * size
+
+
+class NewsFeeds:
+    """The nine news feeds' items, rendered into the feed server."""
+
+    def __init__(self, server: FeedServer) -> None:
+        self.server = server
+        self.items: dict[str, list[FeedItem]] = {f: [backlog(f)] for f in NEWS_FEEDS}
+        for feed in NEWS_FEEDS:
+            self._render(feed)
+
+    def add(self, feed: str, item: FeedItem) -> None:
+        self.items[feed].insert(0, item)
+        del self.items[feed][ITEMS_KEPT:]
+        self._render(feed)
+
+    def _render(self, feed: str) -> None:
+        items = self.items[feed]
+        if feed == "malformed":
+            self.server.set_raw(
+                path_of(feed), malformed_rss(items), headers={"Content-Type": "application/rss+xml"}
+            )
+        else:
+            self.server.set_feed(path_of(feed), items, title=f"وكالة {feed}")
+
+
+# ----------------------------------------------------------------------------- faults
+
+
+class HangFault:
+    """Alternates a hang longer than the fetch timeouts (one poll fails) and a short one."""
+
+    def __init__(self, server: FeedServer, rng: random.Random, now: float) -> None:
+        self.server, self.rng = server, rng
+        self.path = path_of("hang")
+        self.state = "idle"
+        self.next_at = now + rng.uniform(15, 30)
+        self.long = True
+        self.until = 0.0
+        self.hits = 0
+        self.episodes = Counter[str]()
+
+    def step(self, now: float) -> None:
+        if self.state == "idle" and now >= self.next_at:
+            if self.long:
+                self.server.hang(self.path, LONG_HANG)
+                self.hits = self.server.hits(self.path)
+                self.state = "armed"
+            else:
+                self.server.hang(self.path, self.rng.uniform(2, 8))
+                self.state, self.until = "hanging", now + 15
+            self.episodes["long" if self.long else "short"] += 1
+        elif self.state == "armed" and self.server.hits(self.path) > self.hits:
+            # a request is held: keep holding until the fetch has given up on it
+            self.state, self.until = "hanging", now + LONG_HANG - 5
+        elif self.state == "hanging" and now >= self.until:
+            self.clear()
+            self.state = "idle"
+            self.next_at = now + self.rng.uniform(30, 60)
+            self.long = not self.long
+
+    def clear(self) -> None:
+        self.server.hang(self.path, 0)
+
+
+class FlapFault:
+    """Switches the feed between 500 and 200 every 8-45 s."""
+
+    def __init__(self, server: FeedServer, rng: random.Random, now: float) -> None:
+        self.server, self.rng = server, rng
+        self.path = path_of("flap")
+        self.failing = False
+        self.next_at = now + rng.uniform(8, 45)
+        self.flips = 0
+
+    def step(self, now: float) -> None:
+        if now < self.next_at:
+            return
+        self.failing = not self.failing
+        self.server.set_status(self.path, 500 if self.failing else None)
+        self.flips += 1
+        self.next_at = now + self.rng.uniform(8, 45)
+
+    def clear(self) -> None:
+        self.server.set_status(self.path, None)
+
+
+class GarbageFeed:
+    """New random bytes every 15-30 s (so they are fetched in full, never 304)."""
+
+    def __init__(self, server: FeedServer, rng: random.Random, now: float) -> None:
+        self.server, self.rng = server, rng
+        self.next_at = now
+
+    def step(self, now: float) -> None:
+        if now < self.next_at:
+            return
+        body = garbage(self.rng)
+        self.server.set_raw(
+            path_of("garbage"), body, headers={"Content-Type": "application/rss+xml"}
+        )
+        self.next_at = now + self.rng.uniform(15, 30)
+
+
+@contextmanager
+def at_call_index(double: BotApiDouble) -> Iterator[Callable[[], int]]:
+    """Hold the double's lock (re-entrant) so that a fault or a block and the number of calls
+    seen so far are one atomic step: the replay in `classify_calls` is then exact."""
+    with double._cond:
+        yield lambda: len(double._calls)
+
+
+class TelegramFaults:
+    """429 storms, dropped connections and chats that block the bot, on their own clocks."""
+
+    def __init__(
+        self,
+        double: BotApiDouble,
+        rng: random.Random,
+        ledger: Ledger,
+        now: float,
+        blocks: list[tuple[float, int]],
+    ) -> None:
+        self.double, self.rng, self.ledger = double, rng, ledger
+        self.storm_at = now + rng.uniform(25, 50)
+        self.drop_at = now + rng.uniform(15, 35)
+        self.blocks = deque(sorted(blocks))
+
+    def step(self, now: float) -> None:
+        if now >= self.storm_at:
+            count = self.rng.randint(10, 40)
+            with at_call_index(self.double) as calls:
+                self.ledger.injections.append(Injection(calls(), "429", count))
+                self.double.fail_next(
+                    "sendMessage",
+                    count,
+                    error_code=429,
+                    description="Too Many Requests: retry after 2",
+                    retry_after=2,
+                )
+            self.storm_at = now + self.rng.uniform(25, 50)
+        if now >= self.drop_at:
+            count = self.rng.randint(1, 3)
+            with at_call_index(self.double) as calls:
+                self.ledger.injections.append(Injection(calls(), "drop", count))
+                self.double.drop_next("sendMessage", count)
+            self.drop_at = now + self.rng.uniform(15, 35)
+        while self.blocks and now >= self.blocks[0][0]:
+            _, chat_id = self.blocks.popleft()
+            with at_call_index(self.double) as calls:
+                self.ledger.blocked[chat_id] = calls()
+                self.double.block(chat_id)
+
+
+def classify_calls(calls: list[CallRecord], injections: list[Injection]) -> list[str | None]:
+    """For each call, the injected fault that answered it ("429", "drop") or None.
+
+    The double takes sendMessage faults first in, first out, in the order calls arrive, and
+    `calls` is in that order; an injection made when `index` calls had arrived applies from
+    call number `index` on.
+    """
+    queued: deque[str] = deque()
+    pending = deque(sorted(injections, key=lambda i: i.index))
+    result: list[str | None] = []
+    for index, call in enumerate(calls):
+        while pending and pending[0].index <= index:
+            injection = pending.popleft()
+            queued.extend([injection.kind] * injection.count)
+        if call.method == "sendMessage" and queued:
+            result.append(queued.popleft())
+        else:
+            result.append(None)
+    return result
+
+
+# ----------------------------------------------------------------------------- measuring
+
+
+def rss_mb(pid: int) -> float:
+    """Resident set size of a process in MiB (0 if it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+def sample(processes: dict[str, BotProcess], t: float) -> Sample:
+    return Sample(t, {n: rss_mb(p.proc.pid) for n, p in processes.items() if p.proc is not None})
+
+
+def shown(mb: dict[str, float]) -> str:
+    return ",".join(f"{name}:{value:.1f}" for name, value in mb.items())
+
+
+def slope_mb_per_min(samples: list[Sample], name: str) -> float:
+    """Least-squares slope of one process's RSS after the warm-up, MiB per minute."""
+    points = [(s.t / 60, s.mb[name]) for s in samples if s.t >= WARM_UP and name in s.mb]
+    if len(points) < 2:
+        return 0.0
+    mean_t = sum(t for t, _ in points) / len(points)
+    mean_mb = sum(mb for _, mb in points) / len(points)
+    spread = sum((t - mean_t) ** 2 for t, _ in points)
+    if not spread:
+        return 0.0
+    return sum((t - mean_t) * (mb - mean_mb) for t, mb in points) / spread
+
+
+_ERROR_LINE = re.compile(r"^\S+ \S+ ERROR ", re.MULTILINE)
+_FEED_ERROR = re.compile(r"feed (\S+): poll failed")
+_FEED_WARNING = re.compile(r"WARNING \S+: feed (\S+): (?!poll failed)")
+
+
+@dataclass
+class LogFigures:
+    errors: int
+    tracebacks: int
+    feed_errors: Counter[str]
+    feed_warnings: Counter[str]
+    token_leaks: int
+
+
+def log_figures(processes: dict[str, BotProcess]) -> LogFigures:
+    texts = [p.logs() for p in processes.values()]
+    feed_errors: Counter[str] = Counter()
+    feed_warnings: Counter[str] = Counter()
+    for text in texts:
+        feed_errors.update(_FEED_ERROR.findall(text))
+        feed_warnings.update(_FEED_WARNING.findall(text))
+    return LogFigures(
+        errors=sum(len(_ERROR_LINE.findall(t)) for t in texts),
+        tracebacks=sum(t.count("Traceback (most recent call last)") for t in texts),
+        feed_errors=feed_errors,
+        feed_warnings=feed_warnings,
+        token_leaks=sum(t.count(TOKEN) + t.count(TOKEN.split(":", 1)[1]) for t in texts if TOKEN),
+    )
+
+
+def counts(counter: Counter[str]) -> str:
+    return ",".join(f"{k}:{v}" for k, v in sorted(counter.items())) or "none"
+
+
+def scalar(engine: sa.Engine, sql: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.text(sql)).scalar() or 0)
+
+
+def pending(engine: sa.Engine) -> int:
+    return scalar(engine, "SELECT count(*) FROM delivery WHERE status = 'pending'")
+
+
+def pending_to(engine: sa.Engine, *, active: bool) -> int:
+    """Pending rows to active chats (the outbox's work), or to inactive ones (stuck: nothing
+    claims them; a chat that blocked the bot has its pending rows given up)."""
+    return scalar(
+        engine,
+        "SELECT count(*) FROM delivery JOIN chat ON chat.id = delivery.chat_id "
+        f"WHERE delivery.status = 'pending' AND {'' if active else 'NOT '}chat.active",
+    )
+
+
+def stored_links(engine: sa.Engine) -> set[str]:
+    with engine.connect() as conn:
+        return {r[0] for r in conn.execute(sa.text("SELECT link FROM story")) if r[0]}
+
+
+def news_feeds_polled(engine: sa.Engine) -> bool:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT id, first_polled FROM feed")).all()
+    polled = {r[0] for r in rows if r[1]}
+    return set(NEWS_FEEDS) <= polled
+
+
+def logged(process: BotProcess, text: str) -> bool:
+    return text in process.logs()
+
+
+def wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"soak: timed out waiting for {what}")
+
+
+_HREF = re.compile(r'href="([^"]+)"')
+
+
+def alert_link(html: str) -> str | None:
+    match = _HREF.search(html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def lost_reasons(
+    engine: sa.Engine, lost: set[tuple[int, str]], links: dict[str, Published]
+) -> tuple[Counter[str], Counter[str]]:
+    """Where the lost alerts stopped (per DB state), and from which feeds they were."""
+    with engine.connect() as conn:
+        stories = {r[1]: r[0] for r in conn.execute(sa.text("SELECT id, link FROM story"))}
+        rows = conn.execute(
+            sa.text("SELECT chat_id, story_id, status, last_error FROM delivery")
+        ).all()
+    by_pair = {(r[0], r[1]): (r[2], r[3] or "") for r in rows}
+    reasons: Counter[str] = Counter()
+    for chat_id, link in lost:
+        story_id = stories.get(link)
+        if story_id is None:
+            reasons["no_story_row"] += 1
+            continue
+        state = by_pair.get((chat_id, story_id))
+        if state is None:
+            reasons["no_delivery_row"] += 1
+            continue
+        status, error = state
+        reasons[f"{status}:{error.split(':', 1)[0]}" if error else status] += 1
+    feeds = Counter(links[link].feed for _, link in lost)
+    return reasons, feeds
+
+
+# ----------------------------------------------------------------------------- the soak
+
+
+def pg_url_from_env() -> str:
+    return database_url(os.environ.get(PG_ENV) or PG_DEFAULT)
+
+
+@contextmanager
+def database(work: Path, workers: int) -> Iterator[str]:
+    """SQLite in the work directory, or a temporary PostgreSQL database (dropped after)."""
+    if workers == 0:
+        yield f"sqlite:///{work / 'postbot.db'}"
+        return
+    with temporary_pg_database(pg_url_from_env()) as url:
+        yield url
+
+
+def prepare_db(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        upgrade_engine(engine)
+    finally:
+        engine.dispose()
+
+
+def soak(args: argparse.Namespace) -> int:
+    rng = random.Random(args.seed)
+    minutes: float = args.minutes
+    duration = minutes * 60
+    chats = list(range(FIRST_CHAT, FIRST_CHAT + args.chats))
+    blocked_count = max(1, round(len(chats) * BLOCK_SHARE))
+    to_block = rng.sample(chats, blocked_count)
+    ledger = Ledger()
+    print(
+        f"soak: minutes={minutes:g} workers={args.workers} chats={len(chats)} seed={args.seed} "
+        f"story_every_s={args.story_every:g} feeds={len(NEWS_FEEDS) + len(DEAD_FEEDS)} "
+        f"db={'postgresql' if args.workers else 'sqlite'}",
+        flush=True,
+    )
+    load = len(chats) / args.story_every
+    if load > 20:
+        print(
+            f"soak: warning: {load:.0f} alerts/s wanted, near Telegram's 30/s: the outbox "
+            "will grow whatever the bot does",
+            flush=True,
+        )
+    with (
+        tempfile.TemporaryDirectory(prefix="soak-") as tmp,
+        FeedServer() as server,
+        BotApiDouble(token=TOKEN) as double,
+    ):
+        work = Path(tmp)
+        news = NewsFeeds(server)
+        server.set_raw(path_of("huge"), huge_body(), headers={"Content-Type": "application/xml"})
+        server.set_status(path_of("limited"), 429, retry_after=30)
+        garbage_feed = GarbageFeed(server, rng, time.monotonic())
+        garbage_feed.step(time.monotonic())
+        config = write_config(
+            work / "postbot.yaml",
+            [(f, f"وكالة {f}", server.url(path_of(f))) for f in NEWS_FEEDS + DEAD_FEEDS],
+        )
+        with database(work, args.workers) as url:
+            prepare_db(url)
+            run = bot_process(work, double.url, config, database_url=url, name="run")
+            workers = [
+                bot_process(
+                    work, double.url, config, command=("worker",), database_url=url, name=f"w{i}"
+                )
+                for i in range(1, args.workers + 1)
+            ]
+            processes = {"run": run, **{f"w{i}": w for i, w in enumerate(workers, 1)}}
+            seed_chats(run, chats, topics=["isis"])
+            engine = make_engine(url)
+            codes: dict[str, int | None] = {}
+            try:
+                run.start()
+                double.wait_for(lambda d: d.active_polls > 0, timeout=60, what="run long-polls")
+                wait(lambda: news_feeds_polled(engine), 60, "the start-up poll of the news feeds")
+                for worker in workers:
+                    worker.start()
+                for worker in workers:
+                    wait(partial(logged, worker, "postbot worker started"), 60, "a worker")
+                figures = run_soak(
+                    args, rng, duration, server, news, garbage_feed, double, ledger, processes,
+                    engine, to_block,
+                )  # fmt: skip
+            finally:
+                for name, process in reversed(processes.items()):
+                    if process.proc is None:
+                        continue
+                    try:
+                        codes[name] = process.stop(signal.SIGTERM, timeout=30)
+                    except AssertionError:
+                        codes[name] = None
+            figures.codes = codes
+            try:
+                return report(figures, double, ledger, chats, processes, engine)
+            finally:
+                engine.dispose()
+
+
+@dataclass
+class Figures:
+    """What the soak loop measured."""
+
+    samples: list[Sample]
+    drained: bool
+    drain_s: float
+    died: list[str]
+    hang_episodes: Counter[str]
+    flaps: int
+    limited_hits: int
+    codes: dict[str, int | None] = field(default_factory=dict)
+
+
+def run_soak(
+    args: argparse.Namespace,
+    rng: random.Random,
+    duration: float,
+    server: FeedServer,
+    news: NewsFeeds,
+    garbage_feed: GarbageFeed,
+    double: BotApiDouble,
+    ledger: Ledger,
+    processes: dict[str, BotProcess],
+    engine: sa.Engine,
+    to_block: list[int],
+) -> Figures:
+    """Publish and inject faults for `duration` seconds, then drain the outbox."""
+    began = time.monotonic()
+    end = began + duration
+    hang = HangFault(server, rng, began)
+    flap = FlapFault(server, rng, began)
+    blocks = [(began + rng.uniform(10, duration * 0.8), chat) for chat in to_block]
+    telegram = TelegramFaults(double, rng, ledger, began, blocks)
+    limited_before = server.hits(path_of("limited"))
+    next_story = began + rng.uniform(1, 5)
+    next_sample = began
+    next_report = began + REPORT_EVERY
+    samples: list[Sample] = []
+    died: list[str] = []
+    number = 0
+
+    def periodic(now: float) -> None:
+        nonlocal next_sample, next_report
+        if now >= next_sample:
+            samples.append(sample(processes, now - began))
+            next_sample += SAMPLE_EVERY
+        if now >= next_report:
+            logs = log_figures(processes)
+            print(
+                f"t={now - began:.0f}s rss_mb={shown(samples[-1].mb)} "
+                f"sent={len(alerts(double))} pending={pending(engine)} errors={logs.errors} "
+                f"feed_errors={sum(logs.feed_errors.values())}",
+                flush=True,
+            )
+            next_report += REPORT_EVERY
+
+    while (now := time.monotonic()) < end:
+        if now >= next_story:
+            number += 1
+            feed = rng.choice(NEWS_FEEDS)
+            item = story(rng, feed, number)
+            news.add(feed, item)
+            ledger.published.append(Published(feed, item, now))
+            next_story = now + args.story_every * rng.uniform(0.5, 1.5)
+        hang.step(now)
+        flap.step(now)
+        garbage_feed.step(now)
+        telegram.step(now)
+        periodic(now)
+        died = [name for name, p in processes.items() if not p.alive()]
+        if died:
+            print(f"soak: process died: {','.join(died)}", flush=True)
+            break
+        time.sleep(0.1)
+
+    # drain: faults lifted, every published story stored, nothing pending
+    hang.clear()
+    flap.clear()
+    drain_from = time.monotonic()
+    links = {p.item.link for p in ledger.published}
+    budget = 240 + len(ledger.published) * args.chats / 25
+    drained = False
+    while not died and time.monotonic() < drain_from + budget:
+        now = time.monotonic()
+        periodic(now)
+        if links <= stored_links(engine) and pending_to(engine, active=True) == 0:
+            drained = True
+            break
+        died = [name for name, p in processes.items() if not p.alive()]
+        time.sleep(0.5)
+    drain_s = time.monotonic() - drain_from
+    time.sleep(2.0)  # a late duplicate would arrive now
+    samples.append(sample(processes, time.monotonic() - began))
+    return Figures(
+        samples=samples,
+        drained=drained,
+        drain_s=drain_s,
+        died=died,
+        hang_episodes=hang.episodes,
+        flaps=flap.flips,
+        limited_hits=server.hits(path_of("limited")) - limited_before,
+    )
+
+
+def report(
+    figures: Figures,
+    double: BotApiDouble,
+    ledger: Ledger,
+    chats: list[int],
+    processes: dict[str, BotProcess],
+    engine: sa.Engine,
+) -> int:
+    """Print the final lines; 0 if nothing was lost or wrongly sent."""
+    links = {p.item.link: p for p in ledger.published}
+    never_blocked = set(chats) - set(ledger.blocked)
+    expected = {(chat, link) for link in links for chat in never_blocked}
+    per_pair: Counter[tuple[int, str]] = Counter()
+    unmatched = 0
+    for record in alerts(double):
+        link = alert_link(record.html)
+        if link is not None and link in links:
+            per_pair[(record.chat_id, link)] += 1
+        else:
+            unmatched += 1
+    delivered = len(expected & per_pair.keys())
+    lost = expected - per_pair.keys()
+    duplicated = sum(n - 1 for n in per_pair.values())
+
+    calls = double.calls
+    faults = classify_calls(calls, ledger.injections)
+    sends_after_block = 0
+    still_active = 0
+    stuck = pending_to(engine, active=False)
+    with engine.connect() as conn:
+        active = {r[0]: bool(r[1]) for r in conn.execute(sa.text("SELECT id, active FROM chat"))}
+    for chat_id, index in ledger.blocked.items():
+        attempts = sum(
+            1
+            for call, fault in zip(calls[index:], faults[index:], strict=True)
+            if call.method == "sendMessage"
+            and fault is None
+            and str(call.params.get("chat_id")) == str(chat_id)
+        )
+        sends_after_block += max(attempts - 1, 0)
+        if attempts and active.get(chat_id, True):
+            still_active += 1
+
+    stats = double.stats()
+    logs = log_figures(processes)
+    start = next((s for s in figures.samples if s.t >= WARM_UP), figures.samples[-1])
+    last = figures.samples[-1]
+    growth = {name: (last.mb.get(name, 0.0) - mb) / mb * 100 for name, mb in start.mb.items() if mb}
+    print(
+        f"expected={len(expected)} delivered={delivered} lost={len(lost)} "
+        f"duplicated={duplicated} blocked_chats={len(ledger.blocked)} "
+        f"sends_after_block={sends_after_block} rejected_429={stats['rejected_429']} "
+        f"feed_errors={sum(logs.feed_errors.values())} error_log_lines={logs.errors} "
+        f"tracebacks={logs.tracebacks} rss_start_mb={shown(start.mb)} "
+        f"rss_end_mb={shown(last.mb)} rss_growth_pct={max(growth.values(), default=0.0):.1f}",
+        flush=True,
+    )
+    injected = Counter[str]()
+    for injection in ledger.injections:
+        injected[injection.kind] += injection.count
+    used = Counter(f for f in faults if f is not None)
+    slopes = ",".join(f"{name}:{slope_mb_per_min(figures.samples, name):.2f}" for name in last.mb)
+    healthy_errors = sum(logs.feed_errors[f] for f in HEALTHY)
+    print(
+        f"extra: stories={len(links)} alerts={sum(per_pair.values())} unmatched_alerts={unmatched} "
+        f"injected_429={used['429']}/{injected['429']} dropped={used['drop']}/{injected['drop']} "
+        f"rejected_403={stats['rejected_403']} blocked_still_active={still_active} "
+        f"stuck_pending={stuck} "
+        f"max_per_s={stats['max_per_second']} drained={int(figures.drained)} "
+        f"drain_s={figures.drain_s:.0f} healthy_feed_errors={healthy_errors} "
+        f"feed_errors_by_feed={counts(logs.feed_errors)} "
+        f"feed_warnings_by_feed={counts(logs.feed_warnings)} "
+        f"rss_slope_mb_per_min={slopes} "
+        f"hang_episodes={figures.hang_episodes['long']}long+{figures.hang_episodes['short']}short "
+        f"flaps={figures.flaps} limited_hits={figures.limited_hits} "
+        f"token_in_logs={logs.token_leaks} double_errors={stats['internal_errors']} "
+        f"exit_codes={','.join(f'{k}:{v}' for k, v in figures.codes.items())}",
+        flush=True,
+    )
+    if lost:
+        reasons, feeds = lost_reasons(engine, lost, links)
+        print(
+            f"lost_by={','.join(f'{k}:{v}' for k, v in reasons.most_common())} "
+            f"lost_feeds={','.join(f'{k}:{v}' for k, v in feeds.most_common())}",
+            flush=True,
+        )
+    failures = []
+    if lost:
+        failures.append("lost")
+    if duplicated > 1:
+        failures.append("duplicated")
+    if sends_after_block:
+        failures.append("sends_after_block")
+    if logs.tracebacks:
+        failures.append("tracebacks")
+    if logs.token_leaks:
+        failures.append("token_in_logs")
+    if stats["internal_errors"]:
+        failures.append("double_errors")
+    if figures.died:
+        failures.append(f"died:{','.join(figures.died)}")
+    bad_exits = [k for k, v in figures.codes.items() if v != 0]
+    if bad_exits and not figures.died:
+        failures.append(f"exit_codes:{','.join(bad_exits)}")
+    if stuck:
+        failures.append("stuck_pending")
+    if not figures.drained:
+        failures.append("not_drained")
+    print("result=ok" if not failures else f"result=FAIL reasons={','.join(failures)}", flush=True)
+    return 1 if failures else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=2.0, help="soak length (default 2)")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="postbot workers beside run (PostgreSQL if > 0)"
+    )
+    parser.add_argument("--chats", type=int, default=200, help="chats following isis")
+    parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
+    parser.add_argument(
+        "--story-every", type=float, default=20.0, help="seconds between stories (any feed)"
+    )
+    args = parser.parse_args()
+    if args.seed is None:
+        args.seed = random.randrange(1_000_000)
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    sys.exit(soak(args))
+
+
+if __name__ == "__main__":
+    main()
