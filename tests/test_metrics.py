@@ -229,7 +229,6 @@ def test_client_hanging_up_does_not_stop_the_server(
 
     # how many resets a thread sees as such (rather than as an empty request) depends on
     # timing; what matters is that none of them stops the server or reaches stderr
-    assert caplog.text.count("went away") <= 3
     assert client.get("/healthz").status_code == 200
     assert client.get("/metrics").status_code == 200
     assert capfd.readouterr().err == ""
