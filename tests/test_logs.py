@@ -70,13 +70,21 @@ def test_context_ids_are_in_every_line(fmt: str, capsys: pytest.CaptureFixture[s
 
     from postbot.logs import ctx
 
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    quiet = ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler", "alembic.runtime.plugins")
+    levels = {name: logging.getLogger(name).level for name in quiet}
     setup_logging("INFO", (TOKEN,), fmt)
     try:
         logging.getLogger("postbot.test").info(
             "sent with bot%s", TOKEN, extra=ctx(chat_id=42, story_id=7, feed_id=None)
         )
     finally:
-        setup_logging("INFO")
+        # the handler writes to this test's captured stderr, closed after it: put back the
+        # handlers pytest had, or later log records from other threads fail to write
+        root.handlers[:], root.level = saved
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
     line = capsys.readouterr().err.strip().splitlines()[-1]
     assert TOKEN not in line
     if fmt == "json":

@@ -45,7 +45,6 @@ from postbot.store.repo_outbox import (
     mark_failed,
     mark_sent,
     pending_deliveries,
-    release_deliveries,
     sent_deliveries_for_story,
     store_stats,
 )
@@ -109,7 +108,6 @@ __all__ = [
     "record_poll_failure",
     "record_poll_success",
     "release_chat",
-    "release_deliveries",
     "remove_watch",
     "remove_watch_by_id",
     "renew_leases",

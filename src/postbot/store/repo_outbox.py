@@ -7,7 +7,7 @@ lease makes it claimable again, so a killed process loses nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,10 +44,8 @@ def enqueue_delivery(
     return insert_ignore(session, Delivery, values, ("chat_id", "story_id"))
 
 
-def _pending(
-    now: datetime, limit: int, exclude_chats: Collection[int] = ()
-) -> SelectOfScalar[Delivery]:
-    stmt = (
+def _pending(now: datetime, limit: int) -> SelectOfScalar[Delivery]:
+    return (
         select(Delivery)
         .join(Chat, col(Chat.id) == col(Delivery.chat_id))
         .where(
@@ -59,9 +57,6 @@ def _pending(
         .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
         .limit(limit)
     )
-    if exclude_chats:
-        stmt = stmt.where(col(Delivery.chat_id).not_in(list(exclude_chats)))
-    return stmt
 
 
 def pending_deliveries(*, session: Session, now: datetime, limit: int) -> list[Delivery]:
@@ -76,28 +71,14 @@ def claim_deliveries(
     now: datetime,
     lease_until: datetime,
     limit: int,
-    exclude_chats: Collection[int] = (),
 ) -> list[Delivery]:
     """Lease due deliveries to `owner` (FOR UPDATE SKIP LOCKED on PostgreSQL); commit soon after.
 
-    `exclude_chats`: chats this process is already sending to (their order must hold).
+    The dispatcher claims by chat (`repo_sending.claim_chats`); this serves single rows.
     """
     # lock only the deliveries: the joined chat rows stay free for other writers
-    stmt = _pending(now, limit, exclude_chats)
+    stmt = _pending(now, limit)
     return take_leases(session, stmt, owner=owner, lease_until=lease_until, of=Delivery)
-
-
-def release_deliveries(*, session: Session, delivery_ids: Collection[int], owner: str) -> int:
-    """Give back claimed deliveries untouched (claimed more than could be sent in time)."""
-    if not delivery_ids:
-        return 0
-    stmt = (
-        sa.update(Delivery)
-        .where(col(Delivery.id).in_(list(delivery_ids)), col(Delivery.lease_owner) == owner)
-        .values(lease_owner=None, lease_until=None)
-        .execution_options(synchronize_session="fetch")
-    )
-    return int(session.exec(stmt).rowcount)
 
 
 def _require(session: Session, delivery_id: int) -> Delivery:
