@@ -22,3 +22,16 @@ def pg_migrated_url() -> Iterator[str]:
         upgrade_engine(engine)
         engine.dispose()
         yield url
+
+
+@pytest.fixture(autouse=True)
+def _keep_root_logging() -> Iterator[None]:
+    """`main()` and setup_logging install a handler on the test's captured stderr, which is
+    closed after the test: put the root logger back, or a later thread's record hits it."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

