@@ -18,13 +18,14 @@ import random
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from postbot.catalog import CatalogRef
+from postbot.clock import utcnow
 from postbot.errors import FeedHTTPError, FeedUnreadable, FetchError
 from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.feeds.parse import parse_feed
@@ -43,11 +44,6 @@ SAME_STORY_WINDOW = timedelta(hours=48)
 
 Notify = Callable[[str, dict[str, str]], Awaitable[None]]
 Now = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(UTC)
 
 
 def next_poll(now: datetime, interval: timedelta, rng: random.Random) -> datetime:

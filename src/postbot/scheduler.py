@@ -17,7 +17,7 @@ from contextlib import suppress
 
 import httpx
 import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 from telegram import Bot
 from telegram.ext import ContextTypes, JobQueue
 
@@ -26,8 +26,8 @@ from postbot.delivery.dispatch import Dispatcher
 from postbot.delivery.flood import FloodGate
 from postbot.metrics import Metrics
 from postbot.poll import Notify, Poller
+from postbot.store import repo
 from postbot.store.leases import release_all
-from postbot.store.models import Delivery, DeliveryStatus, Feed
 
 log = logging.getLogger(__name__)
 
@@ -129,17 +129,7 @@ class Scheduler:
     def _queue_depth(self) -> tuple[int, int]:
         """(pending alerts, failing feeds) for /metrics; runs in the metrics server's thread."""
         with Session(self.engine) as session:
-            pending = session.exec(
-                select(func.count())
-                .select_from(Delivery)
-                .where(col(Delivery.status) == DeliveryStatus.PENDING.value)
-            ).one()
-            failing = session.exec(
-                select(func.count())
-                .select_from(Feed)
-                .where(col(Feed.enabled).is_(True), col(Feed.consecutive_errors) > 0)
-            ).one()
-        return pending, failing
+            return repo.count_pending(session=session), repo.count_failing_feeds(session=session)
 
     async def stop(self) -> None:
         """Stop claiming; let polls and sends in flight finish (up to a grace period)."""

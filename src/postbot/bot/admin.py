@@ -6,7 +6,7 @@ import html
 import logging
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -21,7 +21,7 @@ from postbot.catalog import Catalog
 from postbot.config import load_config
 from postbot.errors import ConfigError, PostbotError
 from postbot.store import repo
-from postbot.store.models import Chat, Delivery, DeliveryStatus
+from postbot.store.models import Chat
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +47,7 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     now = svc.now()
     with Session(svc.engine) as session:
         stats = repo.store_stats(session=session, since=now - timedelta(hours=24))
-        pending = session.exec(
-            select(func.count())
-            .select_from(Delivery)
-            .where(col(Delivery.status) == DeliveryStatus.PENDING.value)
-        ).one()
+        pending = repo.count_pending(session=session)
         feeds = len(repo.list_feeds(session=session, enabled_only=True))
     await reply(
         update,

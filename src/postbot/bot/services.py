@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -12,14 +12,10 @@ import sqlalchemy as sa
 from telegram.ext import ContextTypes
 
 from postbot.catalog import CatalogRef
+from postbot.clock import utcnow
 from postbot.metrics import Metrics
 
 KEY = "postbot"
-
-
-def utcnow() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -44,6 +44,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from postbot.alerts.render import visible_text
 from postbot.catalog import CatalogRef
+from postbot.clock import utcnow
 from postbot.delivery.build import AlertBuilder
 from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import retry_seconds
@@ -61,11 +62,6 @@ DB_THREADS = 4
 PER_CHAT_PER_CLAIM = 5  # a group at 20/min sends 5 in 15 s, well inside the lease
 MAX_ATTEMPTS = 8
 MAX_RETRY_WAIT = timedelta(minutes=30)
-
-
-def utcnow() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(UTC)
 
 
 def network_backoff(attempts: int) -> timedelta:

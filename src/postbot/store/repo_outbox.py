@@ -191,9 +191,25 @@ def store_stats(*, session: Session, since: datetime) -> StoreStats:
         .select_from(Delivery)
         .where(col(Delivery.status) == DeliveryStatus.SENT.value, col(Delivery.sent_at) >= since)
     ).one()
-    failing = session.exec(
+    failing = count_failing_feeds(session=session)
+    return StoreStats(active_chats=chats, watches=watches, sent_since=sent, failing_feeds=failing)
+
+
+def count_pending(*, session: Session) -> int:
+    """Alerts waiting in the outbox (to be sent now or retried later)."""
+    stmt = (
+        select(func.count())
+        .select_from(Delivery)
+        .where(col(Delivery.status) == DeliveryStatus.PENDING.value)
+    )
+    return int(session.exec(stmt).one())
+
+
+def count_failing_feeds(*, session: Session) -> int:
+    """Enabled feeds whose last poll failed."""
+    stmt = (
         select(func.count())
         .select_from(Feed)
         .where(col(Feed.enabled).is_(True), col(Feed.consecutive_errors) > 0)
-    ).one()
-    return StoreStats(active_chats=chats, watches=watches, sent_since=sent, failing_feeds=failing)
+    )
+    return int(session.exec(stmt).one())
