@@ -36,20 +36,23 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from sqlmodel import Session  # noqa: E402
 
-from postbot.store import repo  # noqa: E402
-from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
+from postbot.store.db import database_url, upgrade_engine  # noqa: E402
 from support.botapi import BotApiDouble  # noqa: E402
 from support.databases import temporary_pg_database  # noqa: E402
 from support.feedserver import FeedItem, FeedServer  # noqa: E402
-from support.process import TOKEN, bot_process, write_config  # noqa: E402
+from support.process import (  # noqa: E402
+    TOKEN,
+    BotProcess,
+    bot_process,
+    seed_chats,
+    write_config,
+)
 
 STORY = FeedItem(
     title="القوات العراقية تحبط هجوماً لداعش قرب الرطبة",
@@ -63,19 +66,12 @@ FIRST_CHAT = 10_000_000
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-def seed(db_url: str, chats: int) -> None:
+def seed(bot: BotProcess, chats: int) -> None:
     """The schema, and `chats` private chats following the isis topic."""
-    engine = make_engine(db_url)
+    engine = bot.engine()
     upgrade_engine(engine)
-    now = datetime.now(UTC)
-    with Session(engine) as session:
-        for chat_id in range(FIRST_CHAT, FIRST_CHAT + chats):
-            repo.get_or_create_chat(
-                session=session, chat_id=chat_id, kind="private", title=None, lang="ar", now=now
-            )
-            repo.subscribe_topic(session=session, chat_id=chat_id, topic_id="isis", now=now)
-        session.commit()
     engine.dispose()
+    seed_chats(bot, range(FIRST_CHAT, FIRST_CHAT + chats), topics=["isis"])
 
 
 def wait(condition: object, timeout: float, what: str) -> None:
@@ -85,18 +81,6 @@ def wait(condition: object, timeout: float, what: str) -> None:
             return
         time.sleep(0.02)
     raise SystemExit(f"fanout: timed out waiting for {what}")
-
-
-def first_polled(db_url: str) -> bool:
-    import sqlalchemy as sa
-
-    engine = make_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(sa.text("SELECT first_polled FROM feed")).all()
-        return bool(rows) and all(r[0] for r in rows)
-    finally:
-        engine.dispose()
 
 
 @contextmanager
@@ -138,12 +122,12 @@ def run_once(chats: int, workers: int = 0, paid: bool = False) -> dict[str, floa
                 )
                 for i in range(workers)
             ]
-            seed(bot.db_url, chats)
+            seed(bot, chats)
             processes = [bot, *helpers]
             for process in processes:
                 process.start()
             try:
-                wait(lambda: first_polled(bot.db_url), 60, "the first poll")
+                bot.wait_first_poll(60)
                 time.sleep(1.0 if workers else 0.0)  # the workers are up
                 feeds.add_item("/news.xml", STORY)
                 made_due = time.monotonic()

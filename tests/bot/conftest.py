@@ -63,19 +63,4 @@ def bot(
 
 def wait_first_poll(process: BotProcess, timeout: float = 15.0) -> None:
     """Block until every feed row has been polled once (its backlog recorded)."""
-    import time
-
-    import sqlalchemy as sa
-
-    deadline = time.monotonic() + timeout
-    engine = process.engine()
-    try:
-        while time.monotonic() < deadline:
-            with engine.connect() as conn:
-                rows = conn.execute(sa.text("SELECT first_polled FROM feed WHERE enabled")).all()
-            if rows and all(r[0] for r in rows):
-                return
-            time.sleep(0.05)
-    finally:
-        engine.dispose()
-    raise AssertionError("the first poll did not finish:\n" + process.logs()[-3000:])
+    process.wait_first_poll(timeout)

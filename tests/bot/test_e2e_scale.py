@@ -14,14 +14,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
 
-from postbot.store import repo
 from postbot.store.db import make_engine, upgrade_engine
 from support.botapi import BotApiDouble
 from support.databases import pg_admin_url, temporary_pg_database
 from support.feedserver import FeedItem, FeedServer
-from support.process import TOKEN, BotProcess, alerts, bot_process, run_cli, write_config
+from support.process import (
+    TOKEN,
+    BotProcess,
+    alerts,
+    bot_process,
+    run_cli,
+    seed_chats,
+    write_config,
+)
 
 from .conftest import wait_first_poll
 
@@ -42,22 +48,6 @@ def pg_url() -> Iterator[str]:
         upgrade_engine(engine)
         engine.dispose()
         yield url
-
-
-def seed_followers(url: str, count: int) -> list[int]:
-    engine = make_engine(url)
-    chats = list(range(FIRST_CHAT, FIRST_CHAT + count))
-    try:
-        with Session(engine) as session:
-            for chat_id in chats:
-                repo.get_or_create_chat(
-                    session=session, chat_id=chat_id, kind="private", title=None, lang="ar"
-                )
-                repo.subscribe_topic(session=session, chat_id=chat_id, topic_id="isis")
-            session.commit()
-    finally:
-        engine.dispose()
-    return chats
 
 
 def wait_log(process: BotProcess, text: str, timeout: float = 30.0) -> None:
@@ -90,8 +80,9 @@ def test_worker_refuses_sqlite(tmp_path: Path, double: BotApiDouble, config: Pat
 def test_a_killed_worker_loses_nothing_and_the_budget_is_shared(
     tmp_path: Path, double: BotApiDouble, feeds: FeedServer, config: Path, pg_url: str
 ) -> None:
-    chats = seed_followers(pg_url, 500)
     run = bot_process(tmp_path, double.url, config, database_url=pg_url, name="run")
+    chats = list(range(FIRST_CHAT, FIRST_CHAT + 500))
+    seed_chats(run, chats, topics=["isis"])
     workers = [
         bot_process(
             tmp_path, double.url, config, command=("worker",), database_url=pg_url, name=f"w{i}"

@@ -126,6 +126,27 @@ class BotProcess:
         finally:
             engine.dispose()
 
+    def first_polled(self) -> bool:
+        """True once every enabled feed has been polled once (its backlog recorded)."""
+        engine = self.engine()
+        try:
+            with engine.connect() as conn:
+                rows = conn.execute(sa.text("SELECT first_polled FROM feed WHERE enabled")).all()
+        except sa.exc.OperationalError:  # no tables yet: the process is still migrating
+            return False
+        finally:
+            engine.dispose()
+        return bool(rows) and all(r[0] for r in rows)
+
+    def wait_first_poll(self, timeout: float = 15.0) -> None:
+        """Block until every feed has been polled once."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.first_polled():
+                return
+            time.sleep(0.05)
+        raise AssertionError("the first poll did not finish:\n" + self.logs()[-3000:])
+
     def engine(self) -> sa.Engine:
         """An engine on the bot's database (the caller disposes of it)."""
         return make_engine(self.db_url)
