@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import sqlalchemy as sa
 from telegram.ext import ContextTypes
@@ -29,7 +29,6 @@ class Services:
     on_reload: Callable[[], None] = lambda: None
     now: Callable[[], datetime] = utcnow
     metrics: Metrics = field(default_factory=Metrics)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def is_admin(self, user_id: int | None) -> bool:
         """A bot admin (config `admins` or POSTBOT_ADMINS)."""

@@ -89,14 +89,10 @@ class Job:
 
 @dataclass
 class DispatchStats:
-    """Counts since start (for logs, /stats and the benchmarks)."""
+    """Alerts settled since start, for `drain` (the metrics have the details by reason)."""
 
     sent: int = 0
     failed: int = 0
-    retried: int = 0
-    plain_text: int = 0
-    deactivated: int = 0
-    migrated: int = 0
 
 
 class Dispatcher:
@@ -342,7 +338,6 @@ class Dispatcher:
                 new_id = int(exc.new_chat_id)
                 log.info("chat %s migrated to %s", chat_id, new_id, extra=job.log_ctx(chat_id))
                 await self._in_db_thread(self._migrate, chat_id, new_id)
-                self.stats.migrated += 1
                 self._moved[job.chat_id] = new_id
                 chat_id = new_id
                 continue
@@ -351,7 +346,6 @@ class Dispatcher:
                 return False
             except RetryAfter as exc:
                 wait = timedelta(seconds=retry_seconds(exc))
-                self.stats.retried += 1
                 await self._in_db_thread(
                     functools.partial(
                         self._finish,
@@ -371,7 +365,6 @@ class Dispatcher:
                         extra=job.log_ctx(chat_id),
                     )
                     plain = True
-                    self.stats.plain_text += 1
                     continue
                 log.warning(
                     "delivery %s to chat %s refused: %s",
@@ -445,7 +438,6 @@ class Dispatcher:
                 exc,
                 extra=job.log_ctx(job.chat_id),
             )
-            self.stats.retried += 1
             self._finish(job, error=f"network: {exc}", retry_at=retry_at)
         return False  # the rest of this chat's queue waits for the next claim
 
@@ -463,7 +455,6 @@ class Dispatcher:
             repo.set_chat_active(session=session, chat_id=chat_id, active=False)
             repo.cancel_pending(session=session, chat_id=chat_id, reason=f"chat blocked: {error}")
             session.commit()
-        self.stats.deactivated += 1
         self.stats.failed += 1
         self.metrics.alerts_failed.labels(reason="blocked").inc()
 
