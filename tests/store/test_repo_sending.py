@@ -75,9 +75,18 @@ def test_release_and_renew(
     assert repo.renew_leases(session=session, owner="me", lease_until=LEASE + 60 * SEC) == 1
     session.commit()
     session.expire_all()
-    assert {d.lease_until for d in session.exec(sa.select(Delivery)).scalars()} == {
-        LEASE + 60 * SEC
-    }
+    chat = session.get(Chat, 7)
+    assert chat is not None and chat.send_lease_until == LEASE + 60 * SEC
+    # the chat's lease guards its alerts: after their own leases end, no one else takes them
+    taken = repo.claim_chats(
+        session=session,
+        owner="other",
+        now=LEASE + SEC,
+        lease_until=LEASE + 30 * SEC,
+        chats=5,
+        per_chat=5,
+    )
+    assert taken == []
     repo.release_chat(session=session, chat_id=7, owner="me")
     session.commit()
     session.expire_all()

@@ -25,6 +25,9 @@ from postbot.store.leases import unleased
 from postbot.store.models import Chat, Delivery, DeliveryStatus, FloodBudget
 
 GLOBAL = "global"
+DIGEST_MAX = 300  # held alerts sent as one digest (split into messages at story boundaries)
+# what a sender does: send an alert, send held alerts as a digest, edit a sent alert
+_WORK = (DeliveryStatus.PENDING.value, DeliveryStatus.HELD.value, DeliveryStatus.EDIT.value)
 
 
 def _chat_free(now: datetime) -> sa.ColumnElement[bool]:
@@ -33,7 +36,7 @@ def _chat_free(now: datetime) -> sa.ColumnElement[bool]:
 
 def _due(now: datetime) -> list[sa.ColumnElement[bool]]:
     return [
-        col(Delivery.status) == DeliveryStatus.PENDING.value,
+        col(Delivery.status).in_(_WORK),
         col(Delivery.next_attempt_at) <= now,
         unleased(Delivery, now),
     ]
@@ -49,7 +52,10 @@ def claim_chats(
     per_chat: int,
     exclude: Collection[int] = (),
 ) -> list[Delivery]:
-    """Lease up to `chats` chats with due alerts and up to `per_chat` of each one's alerts.
+    """Lease up to `chats` chats with due work and up to `per_chat` of each one's alerts.
+
+    Work is an alert to send, a sent alert to edit, or held alerts whose digest is due (all of
+    those, up to DIGEST_MAX, go out together).
 
     The chats whose alerts have waited longest come first. Returns the leased deliveries,
     by chat then due time. The caller commits soon after.
@@ -88,12 +94,13 @@ def claim_chats(
         .order_by(col(Delivery.chat_id), col(Delivery.next_attempt_at), col(Delivery.id))
         .with_for_update(skip_locked=True)
     ).all()
-    per: dict[int, int] = defaultdict(int)
+    per: dict[tuple[int, bool], int] = defaultdict(int)
     leased = []
     for row in rows:
-        if per[row.chat_id] >= per_chat:
+        held = row.status == DeliveryStatus.HELD.value
+        if per[row.chat_id, held] >= (DIGEST_MAX if held else per_chat):
             continue
-        per[row.chat_id] += 1
+        per[row.chat_id, held] += 1
         row.lease_owner, row.lease_until = owner, lease_until
         session.add(row)
         leased.append(row)
@@ -118,22 +125,18 @@ def release_chat(*, session: Session, chat_id: int, owner: str) -> None:
 
 
 def renew_leases(*, session: Session, owner: str, lease_until: datetime) -> int:
-    """Extend every chat and pending delivery lease this process holds; returns chats renewed."""
+    """Extend every chat send lease this process holds; returns chats renewed.
+
+    Only chats: a delivery is claimed only with its chat, so the chat's lease guards it, and a
+    second multi-row UPDATE here (deliveries) could deadlock with a send recording itself
+    (its delivery row, then its chat row) or a blocked chat's alerts being given up.
+    """
     chats = session.exec(
         sa.update(Chat)
         .where(col(Chat.send_lease_owner) == owner)
         .values(send_lease_until=lease_until)
         .execution_options(synchronize_session=False)
     ).rowcount
-    session.exec(
-        sa.update(Delivery)
-        .where(
-            col(Delivery.lease_owner) == owner,
-            col(Delivery.status) == DeliveryStatus.PENDING.value,
-        )
-        .values(lease_until=lease_until)
-        .execution_options(synchronize_session=False)
-    )
     return int(chats)
 
 
