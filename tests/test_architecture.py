@@ -15,6 +15,8 @@ PURE = [
     SRC / "alerts" / "summarize.py",
     SRC / "alerts" / "render.py",
     SRC / "alerts" / "compose.py",
+    SRC / "alerts" / "digest.py",
+    SRC / "schedule.py",
     SRC / "feeds" / "parse.py",
     SRC / "feeds" / "decode.py",
     SRC / "feeds" / "story.py",
