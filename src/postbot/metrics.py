@@ -89,6 +89,19 @@ class Metrics:
         self.alerts_retried = Counter(
             "postbot_alerts_retried", "Sends retried later, by reason.", ["reason"], registry=reg
         )
+        self.digests_sent = Counter(
+            "postbot_digest_messages_sent",
+            "Digest messages accepted by Telegram (the alerts they carry count as sent).",
+            registry=reg,
+        )
+        self.alerts_edited = Counter(
+            "postbot_alerts_edited", "Sent alerts edited to name other outlets.", registry=reg
+        )
+        self.stories_clustered = Counter(
+            "postbot_stories_clustered",
+            "New stories recognised as another outlet's copy of a recent story.",
+            registry=reg,
+        )
         self.send_latency = Histogram(
             "postbot_send_latency_seconds",
             "Duration of one sendMessage call.",

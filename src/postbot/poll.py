@@ -24,16 +24,28 @@ import httpx
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from postbot import schedule
 from postbot.catalog import CatalogRef
 from postbot.clock import utcnow
 from postbot.errors import FeedHTTPError, FeedUnreadable, FetchError
 from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.feeds.parse import parse_feed
+from postbot.feeds.story import Story
 from postbot.logs import ctx
+from postbot.match.cluster import (
+    THRESHOLD,
+    Fingerprint,
+    band_keys,
+    canonical_link,
+    content_key,
+    fingerprint,
+    similarity,
+)
 from postbot.metrics import Metrics
 from postbot.routing import Router
 from postbot.store import repo
 from postbot.store.models import Feed, StoryRow
+from postbot.store.repo_chats import ChatSchedule
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +53,7 @@ MAX_BACKOFF = timedelta(days=1)
 FAILING_AFTER = 3  # consecutive errors before admins are told a feed is failing
 LEASE = timedelta(minutes=5)
 SAME_STORY_WINDOW = timedelta(hours=48)
+PRUNE_EVERY = timedelta(minutes=10)
 
 Notify = Callable[[str, dict[str, str]], Awaitable[None]]
 Now = Callable[[], datetime]
@@ -61,6 +74,14 @@ def backoff(interval: timedelta, errors: int, retry_after: float | None = None) 
 
 
 @dataclass(frozen=True, slots=True)
+class _Saved:
+    """A story just stored, and the first story of the cluster it joined (None: it is new)."""
+
+    row: StoryRow
+    root: StoryRow | None
+
+
+@dataclass(frozen=True, slots=True)
 class PollOutcome:
     """What one poll did."""
 
@@ -68,6 +89,17 @@ class PollOutcome:
     new_stories: int = 0
     queued: int = 0
     error: str | None = None
+
+
+def _release_at(chat: ChatSchedule | None, now: datetime) -> datetime | None:
+    """When an alert matched now goes to this chat: None at once, else with its digest."""
+    if chat is None:
+        return None
+    try:
+        return schedule.release_for(chat, now)
+    except ValueError:  # settings the commands would have refused: send rather than lose
+        log.warning("chat settings unreadable, alerting at once: %r", chat)
+        return None
 
 
 class Poller:
@@ -100,6 +132,7 @@ class Poller:
         self.metrics = metrics or Metrics()
         self._running: dict[str, asyncio.Task[PollOutcome]] = {}
         self._store_lock = threading.Lock()
+        self._pruned_at: datetime | None = None
 
     def sync_feeds(self, *, poll_now: bool = True) -> None:
         """Make the feed rows match the config; with poll_now, every enabled feed is due now."""
@@ -220,31 +253,17 @@ class Poller:
                 known = repo.known_story_keys(
                     session=session, feed_id=feed_id, keys=[st.key for st in parsed.stories]
                 )
-                for story in parsed.stories:
-                    if story.key in known:
-                        continue  # most of a feed is stories seen before: one query for them all
-                    row, created = repo.save_story(session=session, story=story, now=now)
-                    if not created:
+                fresh = [st for st in parsed.stories if st.key not in known]
+                if fresh:  # one clustering save at a time, across processes
+                    repo.lock_clustering(session=session)
+                    self._prune_bands(session, now)
+                for story in fresh:
+                    saved = self._save_story(session, story, now)
+                    if saved is None:
                         continue
                     new += 1
-                    if not alert:
-                        continue  # first poll: the backlog is recorded, not alerted
-                    if self._seen_elsewhere(session, row, now):
-                        continue  # the same link came from another feed: alerted already
-                    match = self.router.match(story.title, story.summary)
-                    if not match.matched:
-                        continue
-                    assert row.id is not None
-                    for chat_id, reasons in self.router.recipients(
-                        session, match, first_seen=row.first_seen_at
-                    ).items():
-                        queued += repo.enqueue_delivery(
-                            session=session,
-                            chat_id=chat_id,
-                            story_id=row.id,
-                            reasons=reasons,
-                            now=now,
-                        )
+                    if alert:  # a first poll records the backlog and alerts no one
+                        queued += self._route(session, saved, now)
             recovered = repo.record_poll_success(
                 session=session,
                 feed_id=feed_id,
@@ -256,25 +275,107 @@ class Poller:
             session.commit()
         return new, queued, recovered
 
-    def _seen_elsewhere(self, session: Session, row: StoryRow, now: datetime) -> bool:
-        """A story with this link was seen in the last 48 h (in another feed, or this one
-        under another guid): note this feed on it and do not alert twice. Near-identical
-        stories with different links are the clustering issue's work."""
-        if not row.link:
-            return False
-        first = repo.find_story_by_link(session=session, link=row.link, exclude_id=row.id)
-        if first is None or first.first_seen_at < now - SAME_STORY_WINDOW:
-            return False
-        assert first.id is not None
-        repo.add_also_in(session=session, story_id=first.id, feed_id=row.feed_id)
-        log.info(
-            "feed %s: %s was already seen in feed %s",
-            row.feed_id,
-            row.key,
-            first.feed_id,
-            extra=ctx(feed_id=row.feed_id, story_key=row.key, story_id=first.id),
+    def _save_story(self, session: Session, story: Story, now: datetime) -> _Saved | None:
+        """Store a new story, file it for clustering and find the cluster it joins, if any."""
+        canon = canonical_link(story.link) if story.link else None
+        fp = fingerprint(story.title, story.summary)
+        row, created = repo.save_story(
+            session=session, story=story, now=now, fingerprint=content_key(fp), canon_link=canon
         )
-        return True
+        if not created:
+            return None
+        assert row.id is not None
+        keys = band_keys(fp)
+        root = self._cluster_root(session, row, fp, keys, now)
+        repo.file_bands(session=session, story_id=row.id, bands=keys, seen_at=now)
+        if root is not None:
+            repo.set_cluster(session=session, story_id=row.id, cluster_id=root.id or 0)
+        return _Saved(row, root)
+
+    def _cluster_root(
+        self,
+        session: Session,
+        row: StoryRow,
+        fp: Fingerprint,
+        keys: list[int],
+        now: datetime,
+    ) -> StoryRow | None:
+        """The first story of the cluster this one belongs to: the same canonical link, or
+        near-identical words in another feed, within the last 48 hours."""
+        since = now - SAME_STORY_WINDOW
+        first = None
+        if row.canon_link:
+            first = repo.find_story_by_canon_link(
+                session=session, canon_link=row.canon_link, since=since, exclude_id=row.id
+            )
+        if first is None and not fp.empty:
+            best = THRESHOLD
+            # by text, only other outlets' stories: a feed whose items share a boilerplate
+            # description must not fold its own stories into one
+            for candidate in repo.band_candidates(
+                session=session,
+                bands=keys,
+                since=since,
+                exclude_id=row.id or 0,
+                other_than_feed=row.feed_id,
+            ):
+                score = similarity(fp, fingerprint(candidate.title, candidate.summary))
+                if score >= best:
+                    first, best = candidate, score
+        if first is None:
+            return None
+        if first.cluster_id is not None:  # a copy itself: the cluster is its first story's
+            root = session.get(StoryRow, first.cluster_id)
+            return root if root is not None else first
+        return first
+
+    def _route(self, session: Session, saved: _Saved, now: datetime) -> int:
+        """Queue alerts for a new story; a later copy edits the first one's alerts instead."""
+        row, root = saved.row, saved.root
+        assert row.id is not None
+        skip: set[int] = set()
+        if root is not None:
+            assert root.id is not None
+            self.metrics.stories_clustered.inc()
+            if repo.add_also_in(session=session, story_id=root.id, feed_id=row.feed_id):
+                edits = repo.mark_for_edit(session=session, story_id=root.id, now=now)
+                log.info(
+                    "feed %s: %s is story %s again (from feed %s): %d alerts to edit",
+                    row.feed_id,
+                    row.key,
+                    root.id,
+                    root.feed_id,
+                    edits,
+                    extra=ctx(feed_id=row.feed_id, story_key=row.key, story_id=root.id),
+                )
+            # chats alerted to the cluster already hear of it no more; a copy whose wording
+            # matches other chats' watches still reaches those
+            skip = repo.cluster_chats(session=session, root_id=root.id)
+        match = self.router.match(row.title, row.summary)
+        if not match.matched:
+            return 0
+        queued = 0
+        recipients = self.router.recipients(session, match, first_seen=row.first_seen_at)
+        for chat in skip:
+            recipients.pop(chat, None)
+        schedules = repo.chat_schedules(session=session, chat_ids=recipients)
+        for chat_id, reasons in recipients.items():
+            queued += repo.enqueue_delivery(
+                session=session,
+                chat_id=chat_id,
+                story_id=row.id,
+                reasons=reasons,
+                now=now,
+                release_at=_release_at(schedules.get(chat_id), now),
+            )
+        return queued
+
+    def _prune_bands(self, session: Session, now: datetime) -> None:
+        """Forget band keys older than the clustering window, every few minutes."""
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        repo.prune_bands(session=session, before=now - SAME_STORY_WINDOW)
 
     async def _failed(self, feed_id: str, error: str, retry_after: float | None) -> PollOutcome:
         errors, tell = await asyncio.to_thread(self._record_failure, feed_id, error, retry_after)

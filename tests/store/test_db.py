@@ -96,7 +96,7 @@ def test_upgrade_creates_schema_matching_models(
     with fresh_database(backend_name) as engine:
         assert current_revision(engine) is None
         upgrade_engine(engine)
-        assert current_revision(engine) == head_revision() == "0002"
+        assert current_revision(engine) == head_revision() == "0003"
         assert set(sa.inspect(engine).get_table_names()) >= TABLES
         assert _diff(engine) == []
 
@@ -125,7 +125,7 @@ def test_upgrade_by_url_needs_no_ini_and_ignores_cwd(
     upgrade(f"sqlite:///{db_path}")
     engine = make_engine(f"sqlite:///{db_path}")
     try:
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
     assert not (workdir / "alembic.ini").exists()
@@ -134,7 +134,7 @@ def test_upgrade_by_url_needs_no_ini_and_ignores_cwd(
 def test_upgrade_by_url_on_postgres(fresh_database: FreshDatabase) -> None:
     with fresh_database("postgresql") as engine:
         upgrade(engine.url.render_as_string(hide_password=False))
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == head_revision()
 
 
 def test_migrations_ship_with_the_package() -> None:
@@ -165,10 +165,59 @@ def test_0002_upgrades_a_0001_database_with_its_data(
                 {"t": "2026-11-28 10:00:00"},
             )
         upgrade_engine(engine)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == head_revision()
         with engine.connect() as conn:
             row = conn.execute(sa.text("SELECT id, send_lease_owner FROM chat")).one()
         assert tuple(row) == (42, None)
         assert "flood_budget" in sa.inspect(engine).get_table_names()
         downgrade_engine(engine, "0001")
         assert "flood_budget" not in sa.inspect(engine).get_table_names()
+
+
+@pytest.mark.parametrize("backend_name", ["sqlite-file", "postgresql"])
+def test_0003_upgrades_a_0002_database_with_its_stories_and_deliveries(
+    fresh_database: FreshDatabase, backend_name: str
+) -> None:
+    with fresh_database(backend_name) as engine:
+        upgrade_engine(engine, "0002")
+        t = {"t": "2026-11-28 10:00:00"}
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO chat (id, kind, lang, active, digest, tz, created_at, updated_at)"
+                    " VALUES (42, 'private', 'ar', true, 'off', 'Asia/Baghdad', :t, :t)"
+                ),
+                t,
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO feed (id, url, name, enabled, consecutive_errors, next_poll_at,"
+                    " failing_notified, first_polled) VALUES ('f', 'u', 'n', true, 0, :t,"
+                    " false, true)"
+                ),
+                t,
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO story (id, feed_id, key, title, summary, first_seen_at, also_in)"
+                    " VALUES (7, 'f', 'k', 'title', '', :t, '[]')"
+                ),
+                t,
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO delivery (chat_id, story_id, reasons, status, attempts,"
+                    " next_attempt_at, created_at) VALUES (42, 7, '[]', 'sent', 1, :t, :t)"
+                ),
+                t,
+            )
+        upgrade_engine(engine)
+        assert current_revision(engine) == head_revision()
+        with engine.connect() as conn:
+            story = conn.execute(sa.text("SELECT id, canon_link, cluster_id FROM story")).one()
+            delivery = conn.execute(sa.text("SELECT status, in_digest FROM delivery")).one()
+        assert tuple(story) == (7, None, None)
+        assert tuple(delivery) == ("sent", False)
+        assert "story_band" in sa.inspect(engine).get_table_names()
+        downgrade_engine(engine, "0002")
+        assert "story_band" not in sa.inspect(engine).get_table_names()

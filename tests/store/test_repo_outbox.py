@@ -49,8 +49,14 @@ def test_pending_deliveries_due_active_unleased_oldest_first(
     s = [make_story(f"k{i}") for i in range(6)]
 
     def enqueue(chat_id: int, story_id: int, at: datetime, held: bool = False) -> int:
+        release = NOW + 60 * MIN if held else None
         repo.enqueue_delivery(
-            session=session, chat_id=chat_id, story_id=story_id, reasons=[], now=at, held=held
+            session=session,
+            chat_id=chat_id,
+            story_id=story_id,
+            reasons=[],
+            now=at,
+            release_at=release,
         )
         delivery_id = session.exec(select(Delivery.id).where(Delivery.story_id == story_id)).one()
         assert delivery_id is not None
@@ -128,7 +134,7 @@ def test_held_deliveries_and_cancel_pending(
     chat_id = make_chat()
     a, b, c = make_story("a"), make_story("b"), make_story("c")
     repo.enqueue_delivery(
-        session=session, chat_id=chat_id, story_id=a, reasons=[], now=NOW, held=True
+        session=session, chat_id=chat_id, story_id=a, reasons=[], now=NOW, release_at=NOW + MIN
     )
     repo.enqueue_delivery(session=session, chat_id=chat_id, story_id=b, reasons=[], now=NOW)
     repo.enqueue_delivery(session=session, chat_id=chat_id, story_id=c, reasons=[], now=NOW)

@@ -69,7 +69,8 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
-    HELD = "held"
+    HELD = "held"  # waiting for the chat's digest or the end of its quiet hours
+    EDIT = "edit"  # sent; its message must be edited (another outlet carried the story)
 
 
 LANGS = ("ar", "en")
@@ -111,6 +112,8 @@ class StoryRow(SQLModel, table=True):
         sa.UniqueConstraint("feed_id", "key", name="uq_story_feed_id_key"),
         sa.Index("ix_story_link", "link"),
         sa.Index("ix_story_fingerprint", "fingerprint"),
+        sa.Index("ix_story_canon_link", "canon_link"),
+        sa.Index("ix_story_cluster_id", "cluster_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -126,6 +129,32 @@ class StoryRow(SQLModel, table=True):
     first_seen_at: datetime = _ts(nullable=False)
     fingerprint: str | None = Field(default=None, sa_type=sa.String(128))
     also_in: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    canon_link: str | None = Field(default=None, sa_type=sa.Text)
+    # a later copy of a story points at the first story of its cluster (which was alerted)
+    cluster_id: int | None = None
+
+
+class StoryBand(SQLModel, table=True):
+    """A recent story filed under one of its MinHash band keys (match/cluster.py)."""
+
+    __tablename__ = "story_band"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("band", "story_id", name="pk_story_band"),
+        sa.Index("ix_story_band_seen_at", "seen_at"),
+        sa.Index("ix_story_band_story_id", "story_id"),
+    )
+
+    band: int = Field(
+        primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    story_id: int = Field(
+        primary_key=True,
+        sa_column_args=[
+            sa.ForeignKey("story.id", name="fk_story_band_story_id", ondelete="CASCADE")
+        ],
+        sa_column_kwargs={"autoincrement": False},
+    )
+    seen_at: datetime = _ts(nullable=False)
 
 
 class Chat(SQLModel, table=True):
@@ -216,6 +245,7 @@ class Delivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = _ts(nullable=False)
     sent_at: datetime | None = _ts(default=None)
+    in_digest: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class FloodBudget(SQLModel, table=True):

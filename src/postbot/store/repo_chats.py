@@ -5,7 +5,9 @@ Keyword-only functions that receive the Session; they flush but never commit.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
@@ -178,3 +180,23 @@ def _rechat(
     session.exec(sa.update(table).where(chat == old_id).values(chat_id=new_id))
     # Loaded rows still carry the old id; make the session reload them.
     session.expire_all()
+
+
+class ChatSchedule(NamedTuple):
+    """When a chat takes its alerts: instant or a digest, its zone, its quiet hours."""
+
+    digest: str
+    digest_at: str | None
+    tz: str
+    quiet_start: str | None
+    quiet_end: str | None
+
+
+def chat_schedules(*, session: Session, chat_ids: Collection[int]) -> dict[int, ChatSchedule]:
+    """The digest and quiet-hour settings of these chats."""
+    if not chat_ids:
+        return {}
+    chats = session.exec(select(Chat).where(col(Chat.id).in_(list(chat_ids)))).all()
+    return {
+        c.id: ChatSchedule(c.digest, c.digest_at, c.tz, c.quiet_start, c.quiet_end) for c in chats
+    }

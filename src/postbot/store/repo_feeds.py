@@ -167,7 +167,12 @@ def mark_failing_notified(*, session: Session, feed_id: str) -> None:
 
 
 def save_story(
-    *, session: Session, story: Story, now: datetime, fingerprint: str | None = None
+    *,
+    session: Session,
+    story: Story,
+    now: datetime,
+    fingerprint: str | None = None,
+    canon_link: str | None = None,
 ) -> tuple[StoryRow, bool]:
     """Store a story once per (feed_id, key); returns the row and whether it is new."""
     values: dict[str, object] = {
@@ -179,6 +184,7 @@ def save_story(
         "published": story.published,
         "first_seen_at": now,
         "fingerprint": fingerprint,
+        "canon_link": canon_link,
         "also_in": [],
     }
     # INSERT .. ON CONFLICT DO NOTHING keeps this safe when two processes see the story at once.

@@ -29,16 +29,20 @@ def enqueue_delivery(
     story_id: int,
     reasons: Sequence[str],
     now: datetime,
-    held: bool = False,
+    release_at: datetime | None = None,
 ) -> bool:
-    """Queue a story for a chat once; False (and nothing changes) if it was already queued."""
+    """Queue a story for a chat once; False (and nothing changes) if it was already queued.
+
+    With `release_at` the alert is held for the chat's digest or the end of its quiet hours,
+    and goes out (with the others held) at that time.
+    """
     values = {
         "chat_id": chat_id,
         "story_id": story_id,
         "reasons": list(reasons),
-        "status": (DeliveryStatus.HELD if held else DeliveryStatus.PENDING).value,
+        "status": (DeliveryStatus.PENDING if release_at is None else DeliveryStatus.HELD).value,
         "attempts": 0,
-        "next_attempt_at": now,
+        "next_attempt_at": now if release_at is None else release_at,
         "created_at": now,
     }
     return insert_ignore(session, Delivery, values, ("chat_id", "story_id"))
@@ -189,7 +193,10 @@ def store_stats(*, session: Session, since: datetime) -> StoreStats:
     sent = session.exec(
         select(func.count())
         .select_from(Delivery)
-        .where(col(Delivery.status) == DeliveryStatus.SENT.value, col(Delivery.sent_at) >= since)
+        .where(
+            col(Delivery.status).in_([DeliveryStatus.SENT.value, DeliveryStatus.EDIT.value]),
+            col(Delivery.sent_at) >= since,
+        )
     ).one()
     failing = count_failing_feeds(session=session)
     return StoreStats(active_chats=chats, watches=watches, sent_since=sent, failing_feeds=failing)
@@ -213,3 +220,89 @@ def count_failing_feeds(*, session: Session) -> int:
         .where(col(Feed.enabled).is_(True), col(Feed.consecutive_errors) > 0)
     )
     return int(session.exec(stmt).one())
+
+
+def reschedule_held(*, session: Session, chat_id: int, release_at: datetime) -> int:
+    """Move the release time of the chat's held alerts (its digest or quiet hours changed)."""
+    stmt = (
+        sa.update(Delivery)
+        .where(col(Delivery.chat_id) == chat_id, col(Delivery.status) == DeliveryStatus.HELD.value)
+        .values(next_attempt_at=release_at)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(session.exec(stmt).rowcount)
+
+
+def mark_digest_sent(
+    *, session: Session, delivery_ids: Sequence[int], message_id: int, now: datetime
+) -> None:
+    """Record that these held alerts went out together in one digest message."""
+    session.exec(
+        sa.update(Delivery)
+        .where(col(Delivery.id).in_(list(delivery_ids)))
+        .values(
+            status=DeliveryStatus.SENT.value,
+            sent_at=now,
+            telegram_message_id=message_id,
+            in_digest=True,
+            attempts=col(Delivery.attempts) + 1,
+            last_error=None,
+            lease_owner=None,
+            lease_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def settle_held(
+    *,
+    session: Session,
+    delivery_ids: Sequence[int],
+    error: str,
+    retry_at: datetime | None,
+    count: bool = True,
+) -> None:
+    """A digest could not be sent: held again until `retry_at`, or given up if None."""
+    values: dict[str, object] = {
+        "last_error": error[:MAX_ERROR_CHARS],
+        "lease_owner": None,
+        "lease_until": None,
+    }
+    if count:
+        values["attempts"] = col(Delivery.attempts) + 1
+    if retry_at is None:
+        values["status"] = DeliveryStatus.FAILED.value
+    else:
+        values["next_attempt_at"] = retry_at
+    session.exec(
+        sa.update(Delivery)
+        .where(col(Delivery.id).in_(list(delivery_ids)))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def settle_edit(
+    *,
+    session: Session,
+    delivery_id: int,
+    error: str | None,
+    retry_at: datetime | None = None,
+    count: bool = True,
+) -> None:
+    """An alert's edit is done (or given up: the alert stands as sent), or retried later."""
+    values: dict[str, object] = {"lease_owner": None, "lease_until": None}
+    if error is not None:
+        values["last_error"] = error[:MAX_ERROR_CHARS]
+    if retry_at is None:
+        values["status"] = DeliveryStatus.SENT.value
+    else:
+        values["next_attempt_at"] = retry_at
+        if count:
+            values["attempts"] = col(Delivery.attempts) + 1
+    session.exec(
+        sa.update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )

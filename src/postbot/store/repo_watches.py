@@ -6,6 +6,7 @@ number is its rank by creation among the chat's watches, computed here and never
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -129,3 +130,27 @@ def active_topic_subscriptions(*, session: Session) -> list[TopicSubscription]:
         .order_by(col(TopicSubscription.chat_id), col(TopicSubscription.topic_id))
     )
     return list(session.exec(stmt).all())
+
+
+def watch_ids_by_query(
+    *, session: Session, chat_ids: Collection[int]
+) -> dict[tuple[int, str], int]:
+    """(chat, query text) → the id of the chat's watch with that text (the oldest if repeated)."""
+    if not chat_ids:
+        return {}
+    stmt = (
+        select(Watch.chat_id, Watch.query, Watch.id)
+        .where(col(Watch.chat_id).in_(list(chat_ids)))
+        .order_by(col(Watch.id).desc())
+    )
+    return {(chat, query): wid for chat, query, wid in session.exec(stmt).all() if wid is not None}
+
+
+def topic_pairs(*, session: Session, chat_ids: Collection[int]) -> set[tuple[int, str]]:
+    """The (chat, topic) subscriptions of these chats."""
+    if not chat_ids:
+        return set()
+    stmt = select(TopicSubscription.chat_id, TopicSubscription.topic_id).where(
+        col(TopicSubscription.chat_id).in_(list(chat_ids))
+    )
+    return {(chat, topic) for chat, topic in session.exec(stmt).all()}

@@ -1,0 +1,137 @@
+"""One story across outlets, in the store: canonical links, MinHash bands, later copies.
+
+A story's band keys (match/cluster.py) are filed in `story_band` while the story is recent, so
+that the near-identical stories of the last 48 hours are found with an index lookup, whatever the
+number of stories and processes. A later copy points at the first story of its cluster
+(`cluster_id`); the first story lists the feeds that also carried it (`also_in`), and its sent
+alerts are marked for an edit that adds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from postbot.store.db import table_of
+from postbot.store.models import Delivery, DeliveryStatus, StoryBand, StoryRow
+
+CANDIDATE_LIMIT = 50  # stories compared exactly per new story, at most
+_CLUSTER_LOCK = 0x706F7374626F74  # "postbot": one clustering save at a time on PostgreSQL
+
+
+def lock_clustering(*, session: Session) -> None:
+    """Serialize story clustering across processes until the transaction ends (PostgreSQL).
+
+    Two processes saving two copies of one story at the same moment would each miss the other
+    and alert twice; the lock makes the second wait for the first's commit. SQLite has a single
+    writer already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(sa.select(sa.func.pg_advisory_xact_lock(_CLUSTER_LOCK)))  # type: ignore[call-overload]
+
+
+def find_story_by_canon_link(
+    *, session: Session, canon_link: str, since: datetime, exclude_id: int | None = None
+) -> StoryRow | None:
+    """The first story seen since `since` with this canonical link."""
+    stmt = select(StoryRow).where(
+        col(StoryRow.canon_link) == canon_link, col(StoryRow.first_seen_at) >= since
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(col(StoryRow.id) != exclude_id)
+    stmt = stmt.order_by(col(StoryRow.first_seen_at), col(StoryRow.id)).limit(1)
+    return session.exec(stmt).first()
+
+
+def file_bands(*, session: Session, story_id: int, bands: Sequence[int], seen_at: datetime) -> None:
+    """File a story under its band keys."""
+    unique = list(dict.fromkeys(bands))
+    if not unique:
+        return
+    # one executemany of a cached statement: a multi-row VALUES would be compiled anew each time
+    session.execute(
+        sa.insert(table_of(StoryBand)),
+        [{"band": b, "story_id": story_id, "seen_at": seen_at} for b in unique],
+    )
+
+
+def band_candidates(
+    *,
+    session: Session,
+    bands: Sequence[int],
+    since: datetime,
+    exclude_id: int,
+    other_than_feed: str | None = None,
+    limit: int = CANDIDATE_LIMIT,
+) -> list[StoryRow]:
+    """Stories seen since `since` that share a band with `bands`, most shared bands first
+    (optionally only those of other feeds)."""
+    if not bands:
+        return []
+    shared = sa.func.count()
+    ids_stmt = (
+        select(StoryBand.story_id)
+        .where(
+            col(StoryBand.band).in_(list(dict.fromkeys(bands))),
+            col(StoryBand.seen_at) >= since,
+            col(StoryBand.story_id) != exclude_id,
+        )
+        .group_by(col(StoryBand.story_id))
+        .order_by(shared.desc(), col(StoryBand.story_id))
+        .limit(limit)
+    )
+    if other_than_feed is not None:
+        ids_stmt = ids_stmt.join(StoryRow, col(StoryRow.id) == col(StoryBand.story_id)).where(
+            col(StoryRow.feed_id) != other_than_feed
+        )
+    ids = list(session.exec(ids_stmt).all())
+    if not ids:
+        return []
+    rows = {r.id: r for r in session.exec(select(StoryRow).where(col(StoryRow.id).in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def prune_bands(*, session: Session, before: datetime) -> int:
+    """Forget the bands of stories seen before `before` (they no longer cluster)."""
+    stmt = sa.delete(StoryBand).where(col(StoryBand.seen_at) < before)
+    return int(session.exec(stmt).rowcount)
+
+
+def set_cluster(*, session: Session, story_id: int, cluster_id: int) -> None:
+    """Record that a story is a later copy of the cluster that `cluster_id` started."""
+    session.exec(
+        sa.update(StoryRow)
+        .where(col(StoryRow.id) == story_id)
+        .values(cluster_id=cluster_id)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def cluster_chats(*, session: Session, root_id: int) -> set[int]:
+    """Chats that have (or had) an alert for any story of the cluster `root_id` started."""
+    members = select(StoryRow.id).where(col(StoryRow.cluster_id) == root_id)
+    stmt = select(Delivery.chat_id).where(
+        sa.or_(col(Delivery.story_id) == root_id, col(Delivery.story_id).in_(members))
+    )
+    return set(session.exec(stmt).all())
+
+
+def mark_for_edit(*, session: Session, story_id: int, now: datetime) -> int:
+    """Mark the story's sent alerts (not digests) for an edit; returns how many."""
+    stmt = (
+        sa.update(Delivery)
+        .where(
+            col(Delivery.story_id) == story_id,
+            col(Delivery.status) == DeliveryStatus.SENT.value,
+            col(Delivery.telegram_message_id).is_not(None),
+            col(Delivery.in_digest).is_(False),
+        )
+        .values(
+            status=DeliveryStatus.EDIT.value, next_attempt_at=now, attempts=0
+        )  # the edit's tries
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(session.exec(stmt).rowcount)

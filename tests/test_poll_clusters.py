@@ -1,0 +1,279 @@
+"""The poller recognises one story across outlets and holds alerts for digests and quiet hours.
+
+Four feeds on a local HTTP server carry the triple in tests/fixtures/cluster/triple.yaml: one
+ISIS attack near Akashat reported by three outlets, and another attack in Anbar the same day.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from ruamel.yaml import YAML
+from sqlmodel import Session, col, select
+
+from postbot.catalog import CatalogRef
+from postbot.feeds.fetch import make_client
+from postbot.poll import Poller
+from postbot.store import repo
+from postbot.store.models import Delivery, DeliveryStatus, Feed, StoryBand, StoryRow
+from support.catalogs import catalog
+from support.databases import migrated_engine
+from support.feedserver import FeedItem, FeedServer
+
+T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # 15:00 in Baghdad
+FEEDS = ("aljazeera", "skynewsarabia", "shafaq", "alsumaria")
+TRIPLE = YAML(typ="safe").load(
+    (Path(__file__).parent / "fixtures" / "cluster" / "triple.yaml").read_text(encoding="utf-8")
+)
+FILLER = FeedItem("نشرة الطقس", "https://w.example/weather", "أجواء صحوة.", guid="filler")
+
+
+def item(entry: dict[str, Any], guid: str) -> FeedItem:
+    return FeedItem(entry["title"], entry["link"], entry["summary"], guid=guid)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
+    pg_url = request.getfixturevalue("pg_migrated_url") if request.param == "postgresql" else None
+    with migrated_engine(request.param, tmp_path, pg_url) as eng:
+        yield eng
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as srv:
+        for feed in FEEDS:
+            srv.set_feed(f"/{feed}.xml", [FILLER])
+        yield srv
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def poller(engine: sa.Engine, server: FeedServer, clock: Clock) -> AsyncIterator[Poller]:
+    async def notify(key: str, values: dict[str, str]) -> None:
+        return None
+
+    ref = CatalogRef(
+        catalog([(f, f.title(), server.url(f"/{f}.xml")) for f in FEEDS], interval="1m")
+    )
+    async with make_client() as client:
+        p = Poller(
+            engine=engine,
+            client=client,
+            catalog=ref,
+            owner="test",
+            notify_admins=notify,
+            now=clock,
+            rng=random.Random(1),
+        )
+        p.sync_feeds()
+        await poll(p, engine, clock)  # first polls: the backlog is recorded
+        yield p
+
+
+async def poll(poller: Poller, engine: sa.Engine, clock: Clock) -> None:
+    with Session(engine) as session:
+        session.exec(sa.update(Feed).values(next_poll_at=clock.now))  # type: ignore[call-overload]
+        session.commit()
+    await poller.tick()
+    await poller.wait_idle()
+
+
+def subscribe(
+    engine: sa.Engine, chat_id: int, *, watch: str | None = None, **settings: Any
+) -> None:
+    with Session(engine) as session:
+        repo.get_or_create_chat(
+            session=session, chat_id=chat_id, kind="private", title=None, lang="ar", now=T0
+        )
+        repo.subscribe_topic(session=session, chat_id=chat_id, topic_id="isis", now=T0)
+        if watch:
+            repo.add_watch(session=session, chat_id=chat_id, query=watch, now=T0)
+        if "digest" in settings:
+            repo.set_chat_digest(
+                session=session,
+                chat_id=chat_id,
+                digest=settings["digest"],
+                at=settings.get("at"),
+                now=T0,
+            )
+        if "quiet" in settings:
+            start, end = settings["quiet"]
+            repo.set_chat_quiet(session=session, chat_id=chat_id, start=start, end=end, now=T0)
+        session.commit()
+
+
+def deliveries(engine: sa.Engine) -> list[Delivery]:
+    with Session(engine) as session:
+        return list(session.exec(select(Delivery).order_by(col(Delivery.id))).all())
+
+
+def story(engine: sa.Engine, feed_id: str) -> StoryRow:
+    with Session(engine) as session:
+        return session.exec(
+            select(StoryRow).where(col(StoryRow.feed_id) == feed_id, StoryRow.key != "filler")
+        ).one()
+
+
+def send_all(engine: sa.Engine) -> None:
+    """What the dispatcher would record: every pending alert accepted by Telegram."""
+    with Session(engine) as session:
+        due = repo.pending_deliveries(session=session, now=T0 + timedelta(days=9), limit=100)
+        for n, row in enumerate(due):
+            assert row.id is not None
+            repo.mark_sent(session=session, delivery_id=row.id, message_id=100 + n, now=T0)
+        session.commit()
+
+
+async def test_three_outlets_make_one_alert_and_the_later_ones_edit_it(
+    poller: Poller, server: FeedServer, engine: sa.Engine, clock: Clock
+) -> None:
+    subscribe(engine, 1)
+    first, second, third = TRIPLE["event"]
+    server.set_feed("/aljazeera.xml", [FILLER, item(first, "aj-1")])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    (alert,) = deliveries(engine)
+    root = story(engine, "aljazeera")
+    assert (alert.chat_id, alert.story_id, alert.status) == (1, root.id, "pending")
+    send_all(engine)
+
+    server.set_feed("/skynewsarabia.xml", [FILLER, item(second, "sky-1")])
+    server.set_feed("/shafaq.xml", [FILLER, item(third, "sh-1")])
+    clock.now = T0 + timedelta(minutes=4)
+    await poll(poller, engine, clock)
+    (alert,) = deliveries(engine)  # still one alert for the chat
+    assert alert.status == DeliveryStatus.EDIT.value  # to be edited with the other two sources
+    assert sorted(story(engine, "aljazeera").also_in) == ["shafaq", "skynewsarabia"]
+    assert story(engine, "skynewsarabia").cluster_id == root.id
+    assert story(engine, "shafaq").cluster_id == root.id
+
+
+async def test_another_attack_the_same_day_is_its_own_alert(
+    poller: Poller, server: FeedServer, engine: sa.Engine, clock: Clock
+) -> None:
+    subscribe(engine, 2)
+    server.set_feed("/aljazeera.xml", [FILLER, item(TRIPLE["event"][0], "aj-1")])
+    server.set_feed("/alsumaria.xml", [FILLER, item(TRIPLE["other"], "as-1")])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    assert len(deliveries(engine)) == 2
+    assert story(engine, "alsumaria").cluster_id is None
+    assert story(engine, "aljazeera").also_in == []
+
+
+async def test_the_same_link_with_tracking_is_one_story(
+    poller: Poller, server: FeedServer, engine: sa.Engine, clock: Clock
+) -> None:
+    subscribe(engine, 3)
+    entry = dict(TRIPLE["event"][0])
+    server.set_feed("/aljazeera.xml", [FILLER, item(entry, "aj-1")])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    tracked = dict(entry, link=entry["link"].replace("https://www.", "http://m.") + "?utm_source=x")
+    tracked["title"] = "عنوان مختلف تماماً"  # only the link says it is the same story
+    server.set_feed("/shafaq.xml", [FILLER, item(tracked, "sh-1")])
+    clock.now = T0 + timedelta(minutes=2)
+    await poll(poller, engine, clock)
+    assert len(deliveries(engine)) == 1
+    assert story(engine, "aljazeera").also_in == ["shafaq"]
+
+
+async def test_a_copy_that_matches_another_chats_watch_reaches_that_chat(
+    poller: Poller, server: FeedServer, engine: sa.Engine, clock: Clock
+) -> None:
+    subscribe(engine, 4)  # follows the ISIS topic: alerted to the first copy
+    with Session(engine) as session:
+        repo.get_or_create_chat(
+            session=session, chat_id=5, kind="private", title=None, lang="ar", now=T0
+        )
+        repo.add_watch(session=session, chat_id=5, query="شفق", now=T0)  # only the 3rd says it
+        session.commit()
+    first, _, third = TRIPLE["event"]
+    server.set_feed("/aljazeera.xml", [FILLER, item(first, "aj-1")])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    server.set_feed("/shafaq.xml", [FILLER, item(third, "sh-1")])
+    clock.now = T0 + timedelta(minutes=2)
+    await poll(poller, engine, clock)
+    rows = deliveries(engine)
+    assert sorted((r.chat_id, r.story_id) for r in rows) == [
+        (4, story(engine, "aljazeera").id),
+        (5, story(engine, "shafaq").id),
+    ]
+
+
+async def test_digest_and_quiet_chats_get_their_alerts_held_until_release(
+    poller: Poller, server: FeedServer, engine: sa.Engine, clock: Clock
+) -> None:
+    subscribe(engine, 6, digest="hourly")
+    subscribe(engine, 7, digest="daily", at="08:00")
+    subscribe(engine, 8, quiet=("14:00", "16:00"))  # 15:01 in Baghdad: inside
+    subscribe(engine, 9)
+    server.set_feed("/aljazeera.xml", [FILLER, item(TRIPLE["event"][0], "aj-1")])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    by_chat = {r.chat_id: r for r in deliveries(engine)}
+    assert by_chat[9].status == DeliveryStatus.PENDING.value
+    assert by_chat[6].status == by_chat[7].status == by_chat[8].status == "held"
+    assert by_chat[6].next_attempt_at == datetime(2026, 11, 28, 13, 0, tzinfo=UTC)  # 16:00
+    assert by_chat[7].next_attempt_at == datetime(2026, 11, 29, 5, 0, tzinfo=UTC)  # 08:00
+    assert by_chat[8].next_attempt_at == datetime(2026, 11, 28, 13, 0, tzinfo=UTC)  # 16:00
+
+
+async def test_bands_older_than_the_window_are_pruned(
+    poller: Poller, server: FeedServer, engine: sa.Engine, clock: Clock
+) -> None:
+    server.set_feed("/aljazeera.xml", [FILLER, item(TRIPLE["event"][0], "aj-1")])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    with Session(engine) as session:
+        assert session.exec(select(sa.func.count()).select_from(StoryBand)).one() > 0
+    server.set_feed("/shafaq.xml", [FILLER, item(TRIPLE["other"], "sh-9")])
+    clock.now = T0 + timedelta(hours=49)
+    await poll(poller, engine, clock)
+    with Session(engine) as session:
+        old = session.exec(
+            select(sa.func.count())
+            .select_from(StoryBand)
+            .where(col(StoryBand.seen_at) < clock.now - timedelta(hours=48))
+        ).one()
+    assert old == 0
+    # and a copy of the 49-hour-old story is a new story again
+    server.set_feed("/skynewsarabia.xml", [FILLER, item(TRIPLE["event"][1], "sky-9")])
+    clock.now += timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    assert story(engine, "skynewsarabia").cluster_id is None
+
+
+async def test_one_feed_with_a_boilerplate_description_keeps_its_stories_apart(
+    poller: Poller, server: FeedServer, engine: sa.Engine, clock: Clock
+) -> None:
+    subscribe(engine, 10)
+    text = "قالت القوات إن خلايا داعش هاجمت موقعاً. وأضافت أن التفتيش مستمر في المنطقة."
+    items = [
+        FeedItem(f"هجوم لداعش رقم {n} في الأنبار", f"https://a.example/{n}", text, guid=f"g{n}")
+        for n in range(4)
+    ]
+    server.set_feed("/aljazeera.xml", [FILLER, *items])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    assert len(deliveries(engine)) == 4
