@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlmodel import Session
+from telegram import InlineKeyboardMarkup
 
 from postbot.alerts.compose import compose_alert
+from postbot.alerts.digest import DigestItem, render_digest
 from postbot.alerts.render import render_alert
+from postbot.bot.views import alert_keyboard
 from postbot.catalog import CatalogRef
 from postbot.errors import QuerySyntaxError
 from postbot.feeds.story import Story
 from postbot.match.query import Node, parse_query
 from postbot.match.topics import StoryMatcher
 from postbot.routing import split_reasons
-from postbot.store.models import StoryRow
+from postbot.store import repo
+from postbot.store.models import DEFAULT_TZ, Chat, Delivery, Digest, StoryRow
 
 CACHE_SIZE = 512
 
@@ -44,6 +51,32 @@ def watch_label_ar(query: str) -> str:
 def watch_label_en(query: str) -> str:
     """A watch named in an English alert header."""
     return f"“{query}”"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatButtons:
+    """What the buttons under the claimed chats' alerts can offer: their watches and topics now.
+
+    A watch removed or a topic left since the alert was queued gets no button.
+    """
+
+    catalog: CatalogRef
+    watch_ids: dict[tuple[int, str], int]
+    topics: set[tuple[int, str]]
+
+    def markup(
+        self, chat_id: int, reasons: Sequence[str], lang: str
+    ) -> InlineKeyboardMarkup | None:
+        """The alert's "stop this topic" / "mute this watch" buttons."""
+        catalog = self.catalog.current
+        topic_ids, queries = split_reasons(list(reasons))
+        topics = [
+            (t, catalog.topic_name(t, lang)) for t in topic_ids if (chat_id, t) in self.topics
+        ]
+        watches = [
+            (self.watch_ids[chat_id, q], q) for q in queries if (chat_id, q) in self.watch_ids
+        ]
+        return alert_keyboard(topics=topics, watches=watches, lang=lang)
 
 
 class AlertBuilder:
@@ -92,6 +125,58 @@ class AlertBuilder:
             also_in=[catalog.feed_name(f) for f in row.also_in],
         )
         # name every stored reason, even one that no longer matches (the config changed)
-        names = [catalog.topic_name(t, lang) for t in topic_ids] + [label(q) for q in queries]
-        alert = replace(alert, reasons=tuple(dict.fromkeys(names)))
+        alert = replace(alert, reasons=self.reason_names(reasons, lang))
         return render_alert(alert, lang)
+
+    def buttons_for(self, session: Session, chat_ids: Collection[int]) -> ChatButtons:
+        """The watches and topics the buttons of these chats' alerts may name."""
+        return ChatButtons(
+            self.catalog,
+            repo.watch_ids_by_query(session=session, chat_ids=chat_ids),
+            repo.topic_pairs(session=session, chat_ids=chat_ids),
+        )
+
+    def reason_names(self, reasons: Sequence[str], lang: str) -> tuple[str, ...]:
+        """How an alert names its topics and watches."""
+        catalog = self.catalog.current
+        topic_ids, queries = split_reasons(list(reasons))
+        label = watch_label_ar if lang == "ar" else watch_label_en
+        names = [catalog.topic_name(t, lang) for t in topic_ids] + [label(q) for q in queries]
+        return tuple(dict.fromkeys(names))
+
+    def digest_messages(
+        self,
+        chat: Chat | None,
+        rows: Sequence[Delivery],
+        stories: Mapping[int | None, StoryRow],
+        now: datetime,
+    ) -> list[tuple[str, list[int]]]:
+        """Held alerts as digest messages, each with the indexes (into `rows`) it lists.
+
+        A chat on /digest gets its hourly or daily digest; otherwise these were held by quiet
+        hours. A story no longer stored is left out (its row is still settled with the rest).
+        """
+        catalog = self.catalog.current
+        lang = chat.lang if chat else "en"
+        kind = chat.digest if chat and chat.digest != Digest.OFF.value else "quiet"
+        items: list[DigestItem] = []
+        index: list[int] = []
+        for i, row in enumerate(rows):
+            story = stories.get(row.story_id)
+            if story is None:
+                continue
+            sources = [catalog.feed_name(story.feed_id)]
+            sources += [catalog.feed_name(f) for f in story.also_in]
+            items.append(
+                DigestItem(
+                    title=story.title,
+                    link=story.link,
+                    sources=tuple(dict.fromkeys(sources)),
+                    groups=self.reason_names(row.reasons, lang),
+                    published=story.published or story.first_seen_at,
+                )
+            )
+            index.append(i)
+        tz = chat.tz if chat else DEFAULT_TZ
+        messages = render_digest(items, lang=lang, kind=kind, tz=tz, period_end=now)
+        return [(html, [index[i] for i in listed]) for html, listed in messages]

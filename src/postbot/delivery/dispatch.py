@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
@@ -51,7 +51,7 @@ from postbot.delivery.ratelimit import retry_seconds
 from postbot.logs import ctx
 from postbot.metrics import Metrics
 from postbot.store import repo
-from postbot.store.models import Chat, Delivery, StoryRow
+from postbot.store.models import Chat, Delivery, DeliveryStatus, StoryRow
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -81,10 +81,35 @@ class Job:
     lang: str
     html: str | None  # None: the story is gone
     first_seen: datetime | None = None
+    markup: InlineKeyboardMarkup | None = None
+    edit_of: int | None = None  # a sent alert's message id: edit it (another outlet carried it)
 
     def log_ctx(self, chat_id: int) -> dict[str, Any]:
         """Log context: the chat (as now known), the story and the delivery."""
         return ctx(chat_id=chat_id, story_id=self.story_id, delivery_id=self.delivery_id)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestJob:
+    """Held alerts of one chat whose time has come: one digest, in one or more messages."""
+
+    chat_id: int
+    parts: tuple[tuple[str, tuple[int, ...]], ...]  # (html, delivery ids it lists)
+    attempts: int
+    first_seen: tuple[datetime, ...] = ()
+
+    @property
+    def delivery_id(self) -> int:
+        """The first delivery it carries (for logs)."""
+        return self.parts[0][1][0]
+
+    def log_ctx(self, chat_id: int) -> dict[str, Any]:
+        """Log context: the chat and the first delivery."""
+        return ctx(chat_id=chat_id, delivery_id=self.delivery_id)
+
+
+Work = Job | DigestJob
+_DIGEST_SLOT = DigestJob(0, (), 0)  # where a chat's digest goes among its claimed work
 
 
 @dataclass
@@ -222,7 +247,7 @@ class Dispatcher:
         self._chats.pop(int(task.get_name().removeprefix("chat:")), None)
         self._wake.set()
 
-    def _claim(self, room: int, busy: list[int]) -> dict[int, tuple[list[Job], float]]:
+    def _claim(self, room: int, busy: list[int]) -> dict[int, tuple[list[Work], float]]:
         """Lease chats and their due alerts; render each alert (a story once per language).
 
         Returns, per chat, its jobs and how long to wait before its first message so that the
@@ -249,12 +274,20 @@ class Dispatcher:
                 s.id: s
                 for s in session.exec(select(StoryRow).where(col(StoryRow.id).in_(story_ids)))
             }
-            claimed: dict[int, tuple[list[Job], float]] = {}
+            buttons = self.builder.buttons_for(session, chat_ids)
+            claimed: dict[int, tuple[list[Work], float]] = {}
+            held: dict[int, list[Delivery]] = {}
             for r in rows:
                 chat = chats.get(r.chat_id)
                 lang = chat.lang if chat else "en"
                 if r.chat_id not in claimed:
                     claimed[r.chat_id] = ([], self._spacing_left(chat, now))
+                if r.status == DeliveryStatus.HELD.value:
+                    if r.chat_id not in held:
+                        held[r.chat_id] = []
+                        claimed[r.chat_id][0].append(_DIGEST_SLOT)  # filled in below
+                    held[r.chat_id].append(r)
+                    continue
                 story = stories.get(r.story_id)
                 html = self.builder.html(story, lang, r.reasons) if story else None
                 seen = story.first_seen_at if story else None
@@ -268,9 +301,37 @@ class Dispatcher:
                         lang,
                         html,
                         seen,
+                        markup=buttons.markup(r.chat_id, r.reasons, lang),
+                        edit_of=r.telegram_message_id
+                        if r.status == DeliveryStatus.EDIT.value
+                        else None,
                     )
                 )
+            for chat_id, held_rows in held.items():
+                digest = self._digest_job(chat_id, chats.get(chat_id), held_rows, stories, now)
+                jobs = claimed[chat_id][0]
+                jobs[jobs.index(_DIGEST_SLOT)] = digest
         return claimed
+
+    def _digest_job(
+        self,
+        chat_id: int,
+        chat: Chat | None,
+        rows: list[Delivery],
+        stories: dict[int | None, StoryRow],
+        now: datetime,
+    ) -> DigestJob:
+        messages = self.builder.digest_messages(chat, rows, stories, now)
+        parts = [(html, tuple(rows[i].id or 0 for i in listed)) for html, listed in messages]
+        listed = {d for _, ids in parts for d in ids}
+        gone = tuple(r.id or 0 for r in rows if (r.id or 0) not in listed)
+        if gone:  # stories pruned meanwhile: settled with the first message, not lost silently
+            if parts:
+                parts[0] = (parts[0][0], parts[0][1] + gone)
+            else:
+                parts = [("", gone)]
+        seen = tuple(s.first_seen_at for r in rows if (s := stories.get(r.story_id)) is not None)
+        return DigestJob(chat_id, tuple(parts), max(r.attempts for r in rows), seen)
 
     def _spacing_left(self, chat: Chat | None, now: datetime) -> float:
         if chat is None or chat.last_sent_at is None or self.gate is None:
@@ -278,14 +339,19 @@ class Dispatcher:
         ready = chat.last_sent_at + timedelta(seconds=self.gate.chat_interval(chat.id))
         return max((ready - now).total_seconds(), 0.0)
 
-    async def _serve_chat(self, chat_id: int, jobs: list[Job]) -> None:
+    async def _serve_chat(self, chat_id: int, jobs: list[Work]) -> None:
         """Send one chat's claimed alerts in order, then give the chat's lease back."""
         try:
             for job in jobs:
                 if self._stopping:  # shutting down: what is not sent stays in the outbox
                     return
                 try:
-                    go_on = await self._deliver(job)
+                    if isinstance(job, DigestJob):
+                        go_on = await self._deliver_digest(job)
+                    elif job.edit_of is not None:
+                        go_on = await self._edit(job, job.edit_of)
+                    else:
+                        go_on = await self._deliver(job)
                 except Exception:  # a bug must not kill the dispatcher; the row says what
                     log.exception(
                         "delivery %s to chat %s failed",
@@ -293,11 +359,7 @@ class Dispatcher:
                         chat_id,
                         extra=job.log_ctx(chat_id),
                     )
-                    await self._in_db_thread(
-                        functools.partial(
-                            self._finish, job, error="internal error (see log)", retry_at=None
-                        )
-                    )
+                    await self._in_db_thread(self._internal_error, job)
                     go_on = True
                 if not go_on:  # the chat is gone or must wait: the rest stay in the outbox
                     return
@@ -333,7 +395,7 @@ class Dispatcher:
         for _ in range(3):  # at most: migrated, then can't-parse, then the plain send
             try:
                 with self.metrics.send_latency.time():
-                    message = await self._send(chat_id, html, plain=plain)
+                    message = await self._send(chat_id, html, plain=plain, markup=job.markup)
             except ChatMigrated as exc:
                 new_id = int(exc.new_chat_id)
                 log.info("chat %s migrated to %s", chat_id, new_id, extra=job.log_ctx(chat_id))
@@ -402,16 +464,221 @@ class Dispatcher:
         )
         return True
 
-    async def _send(self, chat_id: int, html: str, *, plain: bool) -> int:
+    async def _send(
+        self,
+        chat_id: int,
+        html: str,
+        *,
+        plain: bool,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> int:
         sent = await self.bot.send_message(
             chat_id,
             visible_text(html) if plain else html,
             parse_mode=None if plain else ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(True),
+            reply_markup=markup,
             # Telegram's paid broadcasts: up to 1,000 messages a second, charged in Stars
             allow_paid_broadcast=True if self.paid_broadcast else None,
         )
         return sent.message_id
+
+    async def _edit(self, job: Job, message_id: int) -> bool:
+        """Edit a sent alert to name the outlets that also carried the story (keeping its
+        buttons); False when the chat can take no more now."""
+        chat_id = job.chat_id
+        if job.html is None:
+            await self._db_settle_edit(job, "story no longer stored")
+            return True
+        try:
+            await self.bot.edit_message_text(
+                job.html,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(True),
+                reply_markup=job.markup,
+            )
+        except RetryAfter as exc:
+            retry_at = self.now() + timedelta(seconds=retry_seconds(exc))
+            await self._db_settle_edit(job, f"429: {exc}", retry_at, count=False)
+            return False
+        except Forbidden as exc:
+            await self._db_settle_edit(job, f"403: {exc}")
+            await self._in_db_thread(self._deactivate_chat, job, chat_id, str(exc))
+            return False
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                await self._db_settle_edit(job, None)
+                return True
+            # deleted by the user, too old, a chat that moved: the alert stands as it was
+            log.warning(
+                "delivery %s: edit refused: %s", job.delivery_id, exc, extra=job.log_ctx(chat_id)
+            )
+            await self._db_settle_edit(job, f"edit 400: {exc.message}")
+            return True
+        except ChatMigrated as exc:
+            await self._db_settle_edit(job, f"edit: chat moved to {exc.new_chat_id}")
+            return True
+        except NetworkError as exc:
+            attempts = job.attempts + 1
+            if attempts >= self.max_attempts:
+                await self._db_settle_edit(job, f"edit network: {exc}")
+            else:
+                retry_at = self.now() + network_backoff(attempts)
+                await self._db_settle_edit(job, f"network: {exc}", retry_at)
+            return False
+        await self._db_settle_edit(job, None)
+        self.metrics.alerts_edited.inc()
+        log.info(
+            "edited alert of story %s in chat %s (delivery %s)",
+            job.story_id,
+            chat_id,
+            job.delivery_id,
+            extra=job.log_ctx(chat_id),
+        )
+        return True
+
+    async def _db_settle_edit(
+        self, job: Job, error: str | None, retry_at: datetime | None = None, *, count: bool = True
+    ) -> None:
+        def settle() -> None:
+            with Session(self.engine) as session:
+                repo.settle_edit(
+                    session=session,
+                    delivery_id=job.delivery_id,
+                    error=error,
+                    retry_at=retry_at,
+                    count=count,
+                )
+                session.commit()
+
+        await self._in_db_thread(settle)
+
+    async def _deliver_digest(self, job: DigestJob) -> bool:
+        """Send held alerts as one digest (its messages in order); False when the chat can take
+        no more now. Each message's alerts are settled as it is accepted."""
+        chat_id = job.chat_id
+        parts = list(job.parts)
+        for n, (html, ids) in enumerate(parts):
+            later = tuple(d for _, part_ids in parts[n:] for d in part_ids)
+            if not html:
+                await self._db_settle_held(ids, "story no longer stored", None)
+                continue
+            plain = False
+            message: int | None = None
+            for _ in range(3):
+                try:
+                    with self.metrics.send_latency.time():
+                        message = await self._send(chat_id, html, plain=plain)
+                except ChatMigrated as exc:
+                    new_id = int(exc.new_chat_id)
+                    await self._in_db_thread(self._migrate, chat_id, new_id)
+                    self._moved[job.chat_id] = new_id
+                    chat_id = new_id
+                    continue
+                except Forbidden as exc:
+                    await self._db_settle_held(later, f"403: {exc}", None)
+                    await self._in_db_thread(self._deactivate_chat, job, chat_id, str(exc))
+                    return False
+                except RetryAfter as exc:
+                    retry_at = self.now() + timedelta(seconds=retry_seconds(exc))
+                    await self._db_settle_held(later, f"429: {exc}", retry_at, count=False)
+                    self.metrics.alerts_retried.labels(reason="429").inc()
+                    return False
+                except BadRequest as exc:
+                    if "can't parse entities" in exc.message.lower() and not plain:
+                        plain = True
+                        continue
+                    log.warning(
+                        "digest for chat %s refused: %s", chat_id, exc, extra=job.log_ctx(chat_id)
+                    )
+                    await self._db_settle_held(ids, f"400: {exc.message}", None)
+                    self.metrics.alerts_failed.labels(reason="bad_request").inc(len(ids))
+                    break
+                except NetworkError as exc:
+                    attempts = job.attempts + 1
+                    retry = None if attempts >= self.max_attempts else network_backoff(attempts)
+                    await self._db_settle_held(
+                        later, f"network: {exc}", None if retry is None else self.now() + retry
+                    )
+                    return False
+                break
+            if message is None:
+                continue
+            await self._in_db_thread(self._mark_digest_sent, ids, chat_id, message)
+            self.metrics.digests_sent.inc()
+            self.metrics.alerts_sent.inc(len(ids))
+            for seen in job.first_seen:
+                self.metrics.alert_delay.observe(max((self.now() - seen).total_seconds(), 0.0))
+            log.info(
+                "sent a digest of %d alerts to chat %s (part %d of %d)",
+                len(ids),
+                chat_id,
+                n + 1,
+                len(parts),
+                extra=job.log_ctx(chat_id),
+            )
+        return True
+
+    def _mark_digest_sent(self, ids: tuple[int, ...], chat_id: int, message_id: int) -> None:
+        now = self.now()
+        with Session(self.engine) as session:
+            repo.mark_digest_sent(session=session, delivery_ids=ids, message_id=message_id, now=now)
+            repo.note_sent(session=session, chat_id=chat_id, now=now)
+            session.commit()
+        self.stats.sent += len(ids)
+
+    async def _db_settle_held(
+        self,
+        ids: tuple[int, ...],
+        error: str,
+        retry_at: datetime | None,
+        *,
+        count: bool = True,
+    ) -> None:
+        def settle() -> None:
+            with Session(self.engine) as session:
+                repo.settle_held(
+                    session=session,
+                    delivery_ids=ids,
+                    error=error,
+                    retry_at=retry_at,
+                    count=count,
+                )
+                session.commit()
+
+        await self._in_db_thread(settle)
+        if retry_at is None:
+            self.stats.failed += len(ids)
+
+    def _deactivate_chat(self, job: Work, chat_id: int, error: str) -> None:
+        log.info(
+            "chat %s refused the bot (%s): deactivated",
+            chat_id,
+            error,
+            extra=job.log_ctx(chat_id),
+        )
+        with Session(self.engine) as session:
+            repo.set_chat_active(session=session, chat_id=chat_id, active=False)
+            repo.cancel_pending(session=session, chat_id=chat_id, reason=f"chat blocked: {error}")
+            session.commit()
+        self.metrics.alerts_failed.labels(reason="blocked").inc()
+
+    def _internal_error(self, job: Work) -> None:
+        """A bug met while handling `job`: settle it so that it is not retried for ever."""
+        error = "internal error (see log)"
+        if isinstance(job, DigestJob):
+            ids = tuple(d for _, part in job.parts for d in part)
+            with Session(self.engine) as session:
+                repo.settle_held(session=session, delivery_ids=ids, error=error, retry_at=None)
+                session.commit()
+        elif job.edit_of is not None:
+            with Session(self.engine) as session:
+                repo.settle_edit(session=session, delivery_id=job.delivery_id, error=error)
+                session.commit()
+        else:
+            self._finish(job, error=error, retry_at=None)
 
     def _migrate(self, old_id: int, new_id: int) -> None:
         with Session(self.engine) as session:
