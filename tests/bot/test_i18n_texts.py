@@ -54,3 +54,19 @@ def test_commands_are_valid_for_set_my_commands() -> None:
 def test_unknown_language_falls_back_to_english() -> None:
     assert text("fr", "stopped") == TEXTS["stopped"]["en"]
     assert text("ar", "watch_exists", number=3) == TEXTS["watch_exists"]["ar"].format(number=3)
+
+
+@pytest.mark.parametrize("command", ["digest", "tz", "quiet"])
+def test_settings_commands_are_registered_and_in_help(command: str) -> None:
+    for lang in ("ar", "en"):
+        assert command in dict(command_list(lang))
+        assert f"/{command}" in TEXTS["help"][lang]
+    # the Arabic help shows each with a worked example
+    assert re.search(rf"<code>/{command} [^<]+</code> — [\u0600-\u06ff]", TEXTS["help"]["ar"])
+
+
+def test_callback_answers_stay_within_telegrams_200_characters() -> None:
+    # answers are plain text; the shortened query / topic name is at most 24 characters
+    for lang in ("ar", "en"):
+        for key in ("watch_muted", "topic_stopped", "topic_already_stopped", "unknown_topic"):
+            assert len(text(lang, key, query="ع" * 24, topic="ع" * 64)) <= 200

@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from postbot.bot import admin, buttons, commands, membership
+from postbot.bot import admin, buttons, commands, membership, timing
 from postbot.bot.i18n import command_list, lang_of, text
 from postbot.bot.services import KEY, Services
 from postbot.bot.updates import PerChatUpdateProcessor
@@ -53,6 +53,9 @@ HANDLERS = {
     "watch": commands.cmd_watch,
     "watches": commands.cmd_watches,
     "unwatch": commands.cmd_unwatch,
+    "digest": timing.cmd_digest,
+    "tz": timing.cmd_tz,
+    "quiet": timing.cmd_quiet,
     "feeds": commands.cmd_feeds,
     "help": commands.cmd_help,
     "lang": commands.cmd_lang,

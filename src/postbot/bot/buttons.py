@@ -1,4 +1,5 @@
-"""Inline button presses: toggle a topic, remove a watch or a topic from the /watches list."""
+"""Inline button presses: toggle a topic, remove a watch or a topic from the /watches list,
+and the buttons under an alert: mute that watch, stop that topic."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import html
 import logging
 
 from sqlmodel import Session
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -14,7 +15,16 @@ from telegram.ext import ContextTypes
 from postbot.bot.chats import ensure_chat, may_change_settings
 from postbot.bot.i18n import text
 from postbot.bot.services import Services, services
-from postbot.bot.views import TOPIC, UNTOPIC, UNWATCH, topics_keyboard, watches_view
+from postbot.bot.views import (
+    MUTE_WATCH,
+    STOP_TOPIC,
+    TOPIC,
+    UNTOPIC,
+    UNWATCH,
+    short_label,
+    topics_keyboard,
+    watches_view,
+)
 from postbot.store import repo
 
 log = logging.getLogger(__name__)
@@ -37,6 +47,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _remove_from_list(svc, query, chat.id, chat.lang, UNWATCH, data.removeprefix(UNWATCH))
     elif data.startswith(UNTOPIC):
         await _remove_from_list(svc, query, chat.id, chat.lang, UNTOPIC, data.removeprefix(UNTOPIC))
+    elif data.startswith(MUTE_WATCH):
+        await _mute_watch(svc, query, chat.id, chat.lang, data)
+    elif data.startswith(STOP_TOPIC):
+        await _stop_topic(svc, query, chat.id, chat.lang, data)
     else:
         await query.answer()  # an old or foreign button: nothing to do
 
@@ -75,6 +89,78 @@ async def _remove_from_list(
     await _refresh_list(svc, query, chat_id, lang)
 
 
+async def _mute_watch(
+    svc: Services, query: CallbackQuery, chat_id: int, lang: str, data: str
+) -> None:
+    """🔕 under an alert: remove that watch of this chat, then drop its button."""
+    key = data.removeprefix(MUTE_WATCH)
+    if not (key.isascii() and key.isdigit()):
+        await query.answer(text(lang, "button_invalid"))
+        return
+    watch_id = int(key)
+    with Session(svc.engine) as session:
+        watches = repo.list_watches(session=session, chat_id=chat_id)
+        removed = next((w.query for w in watches if w.id == watch_id), None)
+        if removed is not None:
+            repo.remove_watch_by_id(session=session, chat_id=chat_id, watch_id=watch_id)
+        session.commit()
+    if removed is None:
+        await query.answer(text(lang, "watch_already_removed"))
+    else:
+        await query.answer(text(lang, "watch_muted", query=short_label(removed)))
+    await _drop_spent_buttons(svc, query, chat_id)
+
+
+async def _stop_topic(
+    svc: Services, query: CallbackQuery, chat_id: int, lang: str, data: str
+) -> None:
+    """⏹ under an alert: unsubscribe this chat from that topic, then drop its button."""
+    topic_id = data.removeprefix(STOP_TOPIC)
+    topic = svc.catalog.current.topic(topic_id)
+    with Session(svc.engine) as session:
+        stopped = repo.unsubscribe_topic(session=session, chat_id=chat_id, topic_id=topic_id)
+        session.commit()
+    name = short_label(topic.name(lang) if topic else topic_id)
+    if stopped:
+        await query.answer(text(lang, "topic_stopped", topic=name))
+    elif topic is None:
+        await query.answer(text(lang, "unknown_topic", topic=name))
+    else:
+        await query.answer(text(lang, "topic_already_stopped", topic=name))
+    await _drop_spent_buttons(svc, query, chat_id)
+
+
+async def _drop_spent_buttons(svc: Services, query: CallbackQuery, chat_id: int) -> None:
+    """Edit the alert's keyboard to keep only the buttons that still do something; the text
+    stays. Judged on the store, not on the pressed button alone: a quick second press carries
+    the message as it was before the first press's edit."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return  # too old for Telegram to show us: nothing to edit
+    with Session(svc.engine) as session:
+        watches = {str(w.id) for w in repo.list_watches(session=session, chat_id=chat_id)}
+        topics = set(repo.chat_topics(session=session, chat_id=chat_id))
+
+    def live(data: object) -> bool:
+        if not isinstance(data, str):
+            return True
+        key = data.removeprefix(MUTE_WATCH)
+        if data.startswith(MUTE_WATCH) and key.isascii() and key.isdigit():
+            return key in watches
+        if data.startswith(STOP_TOPIC):
+            return data.removeprefix(STOP_TOPIC) in topics
+        return True  # not an alert button (or a malformed one): leave it alone
+
+    old = message.reply_markup.inline_keyboard
+    kept = [row for row in ([b for b in row if live(b.callback_data)] for row in old) if row]
+    if sum(map(len, kept)) == sum(map(len, old)):
+        return
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+    except BadRequest as exc:
+        _ignore_not_modified(exc)
+
+
 async def _refresh_list(svc: Services, query: CallbackQuery, chat_id: int, lang: str) -> None:
     with Session(svc.engine) as session:
         watches = repo.list_watches(session=session, chat_id=chat_id)
@@ -93,8 +179,13 @@ async def _edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup) -> No
         _ignore_not_modified(exc)
 
 
+# Edits Telegram refuses for harmless reasons: two quick presses ask for the same edit twice,
+# or the user deleted the message in the meantime.
+STALE_EDITS = ("not modified", "message to edit not found", "message can't be edited")
+
+
 def _ignore_not_modified(exc: BadRequest) -> None:
-    """Two quick presses can ask for the same edit twice; Telegram refuses the second."""
-    if "not modified" not in exc.message:
+    """Swallow an edit refused for a harmless reason (STALE_EDITS); raise anything else."""
+    if not any(reason in exc.message.lower() for reason in STALE_EDITS):
         raise exc
     log.debug("edit skipped: %s", html.escape(exc.message))

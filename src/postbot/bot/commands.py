@@ -38,14 +38,14 @@ async def reply(update: Update, html_text: str, **kwargs: object) -> None:
     )
 
 
-async def _allowed(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: ChatInfo) -> bool:
+async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: ChatInfo) -> bool:
     if await may_change_settings(update, context):
         return True
     await reply(update, text(chat.lang, "group_admins_only"))
     return False
 
 
-def _args_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+def command_args(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     """Everything after the command word, as typed (spaces and quotes kept)."""
     message = update.effective_message
     raw = message.text if message and message.text else ""
@@ -57,7 +57,7 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Subscribe or resume this chat; `/start topic_<id>` also follows that topic."""
     svc = services(context)
     chat = ensure_chat(svc, update)
-    if not await _allowed(update, context, chat):
+    if not await may_change(update, context, chat):
         return
     catalog = svc.catalog.current
     arg = context.args[0] if context.args else ""
@@ -91,7 +91,7 @@ async def cmd_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pause alerts to this chat; what is waiting is dropped, watches and topics are kept."""
     svc = services(context)
     chat = ensure_chat(svc, update)
-    if not await _allowed(update, context, chat):
+    if not await may_change(update, context, chat):
         return
     with Session(svc.engine) as session:
         repo.set_chat_active(session=session, chat_id=chat.id, active=False, now=svc.now())
@@ -121,11 +121,11 @@ async def cmd_watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Add a keyword watch and answer with its number."""
     svc = services(context)
     chat = ensure_chat(svc, update)
-    query = _args_text(update, context)
+    query = command_args(update, context)
     if not query:
         await reply(update, text(chat.lang, "watch_usage"))
         return
-    if not await _allowed(update, context, chat):
+    if not await may_change(update, context, chat):
         return
     if len(query) > MAX_QUERY_CHARS:
         await reply(
@@ -189,12 +189,12 @@ async def cmd_unwatch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """Remove a watch by its number."""
     svc = services(context)
     chat = ensure_chat(svc, update)
-    arg = _args_text(update, context).lstrip("#")
+    arg = command_args(update, context).lstrip("#")
     digits = arg.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"))
     if not digits.isdigit():
         await reply(update, text(chat.lang, "unwatch_usage"))
         return
-    if not await _allowed(update, context, chat):
+    if not await may_change(update, context, chat):
         return
     number = int(digits)
     with Session(svc.engine) as session:
@@ -237,7 +237,7 @@ async def cmd_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if choice not in LANGS:
         await reply(update, text(chat.lang, "lang_usage"))
         return
-    if not await _allowed(update, context, chat):
+    if not await may_change(update, context, chat):
         return
     with Session(svc.engine) as session:
         repo.set_chat_lang(session=session, chat_id=chat.id, lang=choice, now=svc.now())

@@ -104,6 +104,130 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "removed": {"ar": "حُذف", "en": "Removed"},
     "already_removed": {"ar": "محذوف سابقاً", "en": "Already removed"},
+    "digest_off": {
+        "ar": "⚡ تنبيهات فورية: يُرسل كل خبر فور العثور عليه.",
+        "en": "⚡ Instant alerts: each story is sent as soon as it is found.",
+    },
+    "digest_hourly": {
+        "ar": "📰 ملخص كل ساعة: تُجمع الأخبار وتُرسل في رسالة واحدة على رأس كل ساعة.",
+        "en": "📰 Hourly digest: the stories found are sent together at the top of every hour.",
+    },
+    "digest_daily": {
+        "ar": "📰 ملخص يومي الساعة {at} بتوقيت {tz}: تُجمع أخبار اليوم في رسالة واحدة.",
+        "en": "📰 Daily digest at {at} ({tz}): the day's stories are sent together.",
+    },
+    "digest_next": {
+        "ar": "الملخص التالي: {when} بتوقيت {tz}.",
+        "en": "Next digest: {when} ({tz}).",
+    },
+    "digest_next_quiet": {
+        "ar": "الملخص التالي: {when} بتوقيت {tz}، عند انتهاء ساعات الهدوء.",
+        "en": "Next digest: {when} ({tz}), when your quiet hours end.",
+    },
+    "digest_usage": {
+        "ar": "للتغيير:\n<code>/digest off</code> — تنبيهات فورية\n"
+        "<code>/digest hourly</code> — ملخص كل ساعة\n"
+        "<code>/digest daily 21:30</code> — ملخص يومي (الساعة 08:00 إن لم تحدد وقتاً)",
+        "en": "To change it:\n<code>/digest off</code> — instant alerts\n"
+        "<code>/digest hourly</code> — a digest every hour\n"
+        "<code>/digest daily 21:30</code> — a daily digest (at 08:00 if you give no time)",
+    },
+    "digest_bad": {
+        "ar": "⚠️ لم أفهم «{value}». اكتب off أو hourly أو daily.",
+        "en": "⚠️ I could not read “{value}”. Write off, hourly or daily.",
+    },
+    "digest_hourly_time": {
+        "ar": "⚠️ الملخص الساعي يُرسل على رأس كل ساعة فلا يحتاج وقتاً. "
+        "لملخص في وقت تختاره: <code>/digest daily {at}</code>",
+        "en": "⚠️ The hourly digest goes out at the top of every hour, so it takes no time. "
+        "For a digest at a time you choose: <code>/digest daily {at}</code>",
+    },
+    "digest_bad_time": {
+        "ar": "⚠️ «{value}» ليس وقتاً صحيحاً. اكتبه بنظام 24 ساعة HH:MM، مثل: "
+        "<code>/digest daily 21:30</code>",
+        "en": "⚠️ “{value}” is not a time of day. Write it as HH:MM (24-hour), e.g. "
+        "<code>/digest daily 21:30</code>",
+    },
+    "held_now": {
+        "ar": "📬 التنبيهات المنتظرة ({count}) في طريقها إليك الآن.",
+        "en": "📬 The alerts that were waiting ({count}) are on their way now.",
+    },
+    "held_at": {
+        "ar": "📬 التنبيهات المنتظرة ({count}) تُرسل في {when} بتوقيت {tz}.",
+        "en": "📬 The alerts that are waiting ({count}) will be sent at {when} ({tz}).",
+    },
+    "tz_current": {
+        "ar": "🕒 المنطقة الزمنية: {tz} (الساعة هناك الآن {time}).\n"
+        "للتغيير، مثلاً: <code>/tz Europe/London</code>",
+        "en": "🕒 Time zone: {tz} (it is {time} there now).\n"
+        "To change it, e.g.: <code>/tz Europe/London</code>",
+    },
+    "tz_set": {
+        "ar": "✅ المنطقة الزمنية الآن {tz} (الساعة هناك {time}).",
+        "en": "✅ Time zone set to {tz} (it is {time} there now).",
+    },
+    "tz_unknown": {
+        "ar": "⚠️ لا أعرف المنطقة الزمنية «{value}». اكتب اسمها بالإنجليزية كما في قاعدة "
+        "IANA، مثل:\n<code>/tz Asia/Baghdad</code>\n<code>/tz Asia/Damascus</code>\n"
+        "<code>/tz Europe/London</code>",
+        "en": "⚠️ “{value}” is not a time zone I know. Use an IANA name, e.g.:\n"
+        "<code>/tz Asia/Baghdad</code>\n<code>/tz Asia/Damascus</code>\n"
+        "<code>/tz Europe/London</code>",
+    },
+    "quiet_none": {
+        "ar": "🔔 لا توجد ساعات هدوء: تصل التنبيهات في أي وقت.\n"
+        "لضبطها، مثلاً: <code>/quiet 23:00-07:00</code>",
+        "en": "🔔 No quiet hours: alerts arrive at any time.\n"
+        "To set them, e.g.: <code>/quiet 23:00-07:00</code>",
+    },
+    "quiet_on": {
+        "ar": "🌙 ساعات الهدوء: من {start} إلى {end} بتوقيت {tz}. لا يُرسل شيء خلالها، "
+        "وما يصل يُجمع ويُرسل في رسالة واحدة عند انتهائها.",
+        "en": "🌙 Quiet hours: {start} to {end} ({tz}). Nothing is sent then; what arrives is "
+        "held and sent together when they end.",
+    },
+    "quiet_now": {
+        "ar": "ساعات الهدوء سارية الآن حتى {when}.",
+        "en": "Quiet hours are on now, until {when}.",
+    },
+    "quiet_hint_off": {
+        "ar": "لإلغائها: <code>/quiet off</code>",
+        "en": "To turn them off: <code>/quiet off</code>",
+    },
+    "quiet_off": {
+        "ar": "🔔 أُلغيت ساعات الهدوء: تصل التنبيهات في أي وقت.",
+        "en": "🔔 Quiet hours are off: alerts arrive at any time.",
+    },
+    "quiet_bad": {
+        "ar": "⚠️ لم أفهم «{value}». اكتب الفترة بنظام 24 ساعة HH:MM-HH:MM "
+        "(بداية ونهاية مختلفتان)، مثل:\n<code>/quiet 23:00-07:00</code>\n"
+        "أو <code>/quiet off</code>",
+        "en": "⚠️ I could not read “{value}”. Write the window as HH:MM-HH:MM (24-hour, "
+        "start and end different), e.g.:\n<code>/quiet 23:00-07:00</code>\nor "
+        "<code>/quiet off</code>",
+    },
+    "button_mute_watch": {"ar": "🔕 كتم «{query}»", "en": "🔕 mute «{query}»"},
+    "button_stop_topic": {"ar": "⏹ إيقاف «{topic}»", "en": "⏹ stop «{topic}»"},
+    "watch_muted": {
+        "ar": "🔕 حُذفت كلمة المراقبة «{query}» — أضفها من جديد بـ /watch",
+        "en": "🔕 watch «{query}» removed — /watch to add it back",
+    },
+    "watch_already_removed": {
+        "ar": "كلمة المراقبة هذه محذوفة سابقاً",
+        "en": "This watch was already removed",
+    },
+    "topic_stopped": {
+        "ar": "⏹ أُلغيت متابعة «{topic}» — تابعه من جديد عبر /topics",
+        "en": "⏹ topic «{topic}» stopped — /topics to follow it again",
+    },
+    "topic_already_stopped": {
+        "ar": "لم تعد تتابع «{topic}»",
+        "en": "You no longer follow «{topic}»",
+    },
+    "button_invalid": {
+        "ar": "هذا الزر لم يعد صالحاً",
+        "en": "This button is no longer valid",
+    },
     "feeds_header": {"ar": "📰 المصادر المراقبة ({count}):", "en": "📰 Monitored feeds ({count}):"},
     "lang_usage": {
         "ar": "اختر اللغة: <code>/lang ar</code> أو <code>/lang en</code>",
@@ -167,6 +291,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "/watch كلمات — إضافة كلمة مراقبة\n"
         "/watches — كلمات المراقبة والمواضيع مع أزرار الحذف\n"
         "/unwatch رقم — حذف كلمة مراقبة\n"
+        "/digest off|hourly|daily — تنبيهات فورية أو ملخص كل ساعة أو يومي\n"
+        "/quiet — ساعات الهدوء · /tz — المنطقة الزمنية\n"
         "/feeds — المصادر المراقبة\n"
         "/lang ar|en — لغة الردود\n"
         "/stop — إيقاف التنبيهات مؤقتاً · /start — استئنافها\n\n"
@@ -176,12 +302,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "<code>/watch الأنبار OR الرمادي</code> — إحداهما\n"
         "<code>/watch القوات الأمريكية -سوريا</code> — دون «سوريا»\n"
         "<code>/watch مستشار*</code> — كل كلمة تبدأ بـ«مستشار»\n"
+        "<code>/digest daily 21:30</code> — ملخص يومي الساعة 21:30 بدل التنبيهات الفورية\n"
+        "<code>/quiet 23:00-07:00</code> — لا تنبيهات ليلاً، وملخص بما فاتك في الصباح\n"
+        "<code>/tz Asia/Damascus</code> — توقيت دمشق (الافتراضي توقيت بغداد)\n"
         "لا فرق بين أ/إ/آ/ا ولا بين ة/ه ولا ى/ي، والتشكيل يُتجاهل.",
         "en": "🤖 <b>postbot</b> watches Arabic news sites and alerts you to what you follow.\n\n"
         "/topics — built-in topics (Ain al-Asad, troop numbers, ISIS)\n"
         "/watch words — add a keyword watch\n"
         "/watches — your watches and topics, with remove buttons\n"
         "/unwatch number — remove a watch\n"
+        "/digest off|hourly|daily — instant alerts, or an hourly or daily digest\n"
+        "/quiet — quiet hours · /tz — your time zone\n"
         "/feeds — the monitored feeds\n"
         "/lang ar|en — reply language\n"
         "/stop — pause alerts · /start — resume\n\n"
@@ -191,6 +322,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "<code>/watch الأنبار OR الرمادي</code> — either word\n"
         "<code>/watch US troops -Syria</code> — but not Syria\n"
         "<code>/watch advis*</code> — words starting with “advis”\n"
+        "<code>/digest daily 21:30</code> — one digest a day at 21:30 instead of instant alerts\n"
+        "<code>/quiet 23:00-07:00</code> — no alerts at night, one digest of them in the morning\n"
+        "<code>/tz Asia/Damascus</code> — Damascus time (the default is Baghdad time)\n"
         "Hamza forms, ة/ه and ى/ي are treated alike; diacritics are ignored.",
     },
     "help_admin": {
@@ -205,6 +339,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "watch": ("إضافة كلمة مراقبة", "Add a keyword watch"),
     "watches": ("كلمات المراقبة والمواضيع", "Your watches and topics"),
     "unwatch": ("حذف كلمة مراقبة برقمها", "Remove a watch by number"),
+    "digest": ("ملخص: off أو hourly أو daily [HH:MM]", "Digest: off, hourly or daily [HH:MM]"),
+    "quiet": ("ساعات الهدوء: HH:MM-HH:MM أو off", "Quiet hours: HH:MM-HH:MM or off"),
+    "tz": ("المنطقة الزمنية، مثل Asia/Baghdad", "Time zone, e.g. Asia/Baghdad"),
     "feeds": ("المصادر المراقبة", "Monitored feeds"),
     "lang": ("لغة الردود: ar أو en", "Reply language: ar or en"),
     "stop": ("إيقاف التنبيهات مؤقتاً", "Pause alerts"),

@@ -1,26 +1,39 @@
-"""Messages with buttons: the topic picker and the watch list (text + inline keyboard)."""
+"""What the bot shows: the topic picker, the watch list, the buttons under an alert, and the
+lines that describe a chat's digest and quiet-hours settings."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from postbot.alerts.render import MAX_VISIBLE, utf16_len, visible_text
 from postbot.bot.i18n import text
 from postbot.catalog import Catalog
-from postbot.store.models import Watch
+from postbot.schedule import DEFAULT_DIGEST_AT, in_quiet, next_digest, release_for
+from postbot.store.models import Chat, Watch
 
 MAX_CALLBACK_BYTES = 64
 TOPIC = "topic:"
 UNWATCH = "unwatch:"
 UNTOPIC = "untopic:"
+MUTE_WATCH = "mw:"  # + watch id (decimal): the alert's "mute this watch" button
+STOP_TOPIC = "st:"  # + topic id: the alert's "stop this topic" button
 BUTTON_QUERY_CHARS = 24
+MAX_ALERT_BUTTONS = 4
 
 
 def _data(prefix: str, value: str) -> str | None:
     data = prefix + value
     return data if len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES else None
+
+
+def short_label(value: str, limit: int = BUTTON_QUERY_CHARS) -> str:
+    """`value` cut to `limit` characters with "…", for button labels and callback answers."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def topics_keyboard(catalog: Catalog, subscribed: set[str], lang: str) -> InlineKeyboardMarkup:
@@ -47,11 +60,7 @@ def watches_view(
         lines.append(text(lang, "watches_header"))
         for number, watch in enumerate(watches, 1):
             lines.append(f"{number}. <code>{html.escape(watch.query, quote=False)}</code>")
-            short = (
-                watch.query
-                if len(watch.query) <= BUTTON_QUERY_CHARS
-                else (watch.query[: BUTTON_QUERY_CHARS - 1] + "…")
-            )
+            short = short_label(watch.query)
             data = _data(UNWATCH, str(watch.id))
             if data:
                 rows.append([InlineKeyboardButton(f"❌ {number}. {short}", callback_data=data)])
@@ -67,6 +76,61 @@ def watches_view(
                 rows.append([InlineKeyboardButton(f"❌ {name}", callback_data=data)])
     lines += ["", text(lang, "watches_hint")]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def alert_keyboard(
+    *, topics: Sequence[tuple[str, str]], watches: Sequence[tuple[int, str]], lang: str
+) -> InlineKeyboardMarkup | None:
+    """The buttons under an alert: "stop «topic»" per topic, then "mute «query»" per watch.
+
+    `topics` are (topic id, display name), `watches` (watch id, query text), for the reasons
+    the story matched. One button a row, at most MAX_ALERT_BUTTONS; a button whose callback
+    data would not fit Telegram's 64 bytes is left out. None when no button is left.
+    """
+    rows: list[list[InlineKeyboardButton]] = []
+    for topic_id, name in topics:
+        data = _data(STOP_TOPIC, topic_id)
+        if data:
+            label = text(lang, "button_stop_topic", topic=short_label(name))
+            rows.append([InlineKeyboardButton(label, callback_data=data)])
+    for watch_id, query in watches:
+        data = _data(MUTE_WATCH, str(watch_id))
+        if data:
+            label = text(lang, "button_mute_watch", query=short_label(query))
+            rows.append([InlineKeyboardButton(label, callback_data=data)])
+    return InlineKeyboardMarkup(rows[:MAX_ALERT_BUTTONS]) if rows else None
+
+
+def local_time(when: datetime, tz: str) -> str:
+    """An instant as the chat's wall clock shows it."""
+    return when.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def digest_lines(lang: str, chat: Chat, now: datetime) -> list[str]:
+    """What the chat's digest setting means, and when the next digest goes out."""
+    if chat.digest == "off":
+        return [text(lang, "digest_off")]
+    if chat.digest == "hourly":
+        head = text(lang, "digest_hourly")
+    else:
+        head = text(lang, "digest_daily", at=chat.digest_at or DEFAULT_DIGEST_AT, tz=chat.tz)
+    due = next_digest(now, mode=chat.digest, at=chat.digest_at, tz=chat.tz)
+    out = release_for(chat, now) or due
+    if out is None:  # not reached: a digest mode always has a next digest
+        return [head]
+    key = "digest_next" if out == due else "digest_next_quiet"
+    return [head, text(lang, key, when=local_time(out, chat.tz), tz=chat.tz)]
+
+
+def quiet_lines(lang: str, chat: Chat, now: datetime) -> list[str]:
+    """The chat's quiet hours, and whether they are on right now."""
+    if chat.quiet_start is None or chat.quiet_end is None:
+        return [text(lang, "quiet_none")]
+    lines = [text(lang, "quiet_on", start=chat.quiet_start, end=chat.quiet_end, tz=chat.tz)]
+    until = in_quiet(now, start=chat.quiet_start, end=chat.quiet_end, tz=chat.tz)
+    if until is not None:
+        lines.append(text(lang, "quiet_now", when=local_time(until, chat.tz)))
+    return lines
 
 
 def split_message(blocks: list[str], limit: int = MAX_VISIBLE) -> list[str]:
