@@ -1,0 +1,300 @@
+"""Story clustering: precision/recall on the Arabic wire-rewrite pairs, and the cost per story.
+
+    python bench/cluster.py [--stories 10000] [--new 300] [--repeat 3] [--database URL]
+
+Quality. For tests/fixtures/cluster/tuning-*.yaml (the pairs the threshold was tuned on) and
+holdout-*.yaml (pairs written separately and never tuned on), prints precision, recall and F1
+of `same_story` at the shipped THRESHOLD, plus a sweep over thresholds for both, so that the
+choice can be checked. A line per missed or wrongly merged pair follows with `--verbose`.
+
+Cost. Builds a 48-hour window of `--stories` stories in a database (a SQLite file by default;
+`--database postgresql://…` for the real server), each filed under its MinHash bands as the
+poller files them. The stories are synthetic but Arabic: words of the fixture pairs drawn by
+their frequency there, with place names and numbers mixed in, so that common beat words
+(«داعش», «الأنبار», «هجوم») are shared by many stories of the window and rare ones by few.
+Then `--new` more stories go through the poller's own save path (`Poller._save_story`:
+canonical link, fingerprint, band lookup, exact comparison of the candidates, filing), one
+transaction each: half are rewrites of a story in the window (a sentence dropped, the rest
+reordered, a fifth of the words changed, the title reworded) and half are new. Printed per
+repeat, then as medians: `ms_per_story` (median and p95 wall time of the save path per story),
+`candidates` (median stories compared exactly), `found` (share of rewrites joined to their own
+original) and `false_joins` (new stories joined to something). The pure part alone
+(fingerprint + bands) is timed apart, as `fingerprint_us`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import sqlalchemy as sa  # noqa: E402
+from ruamel.yaml import YAML  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from postbot.catalog import CatalogRef  # noqa: E402
+from postbot.feeds.story import Story  # noqa: E402
+from postbot.match import cluster  # noqa: E402
+from postbot.match.cluster import THRESHOLD, band_keys, fingerprint, similarity  # noqa: E402
+from postbot.poll import Poller  # noqa: E402
+from postbot.store import repo  # noqa: E402
+from postbot.store.db import make_engine, upgrade_engine  # noqa: E402
+from postbot.store.models import StoryBand, StoryRow  # noqa: E402
+from support.catalogs import catalog  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "cluster"
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+_PLACE_NAMES = """
+الأنبار الرمادي الفلوجة هيت القائم الرطبة عكاشات كركوك الحويجة الطارمية سامراء تكريت
+بيجي الموصل سنجار تلعفر ديالى بعقوبة خانقين المقدادية دير الزور البوكمال الميادين الرقة
+الحسكة الشدادي تدمر السخنة البادية إدلب أربيل دهوك السليمانية البصرة كربلاء بابل
+"""
+PLACES = _PLACE_NAMES.split()
+
+
+def load(prefix: str) -> list[dict[str, Any]]:
+    yaml = YAML(typ="safe")
+    pairs: list[dict[str, Any]] = []
+    for path in sorted(FIXTURES.glob(f"{prefix}-*.yaml")):
+        pairs += yaml.load(path.read_text(encoding="utf-8"))
+    return pairs
+
+
+def _fp(item: dict[str, Any]) -> cluster.Fingerprint:
+    return fingerprint(item["title"], item.get("summary") or "")
+
+
+def quality(prefix: str, verbose: bool) -> None:
+    pairs = load(prefix)
+    scored = [(similarity(_fp(p["a"]), _fp(p["b"])), p["label"] == "same", p) for p in pairs]
+    same = sum(1 for _, truth, _ in scored if truth)
+
+    def at(threshold: float) -> tuple[float, float, float, int, int, int]:
+        tp = sum(1 for s, truth, _ in scored if s >= threshold and truth)
+        fp = sum(1 for s, truth, _ in scored if s >= threshold and not truth)
+        fn = same - tp
+        precision = tp / max(tp + fp, 1)
+        recall = tp / max(tp + fn, 1)
+        f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+        return precision, recall, f1, tp, fp, fn
+
+    p, r, f, tp, fp, fn = at(THRESHOLD)
+    print(
+        f"quality set={prefix} pairs={len(pairs)} same={same} different={len(pairs) - same} "
+        f"threshold={THRESHOLD} precision={p:.2f} recall={r:.2f} f1={f:.2f} "
+        f"tp={tp} fp={fp} fn={fn}"
+    )
+    sweep = " ".join(
+        f"{t:.2f}:{at(t)[0]:.2f}/{at(t)[1]:.2f}" for t in (0.28, 0.31, 0.34, 0.37, 0.40, 0.43, 0.46)
+    )
+    print(f"sweep set={prefix} threshold:precision/recall {sweep}")
+    if verbose:
+        for score, truth, pair in sorted(scored, key=lambda x: x[0]):
+            wrong = (score >= THRESHOLD) != truth
+            if wrong:
+                kind = "missed" if truth else "merged"
+                print(f"  {kind} {score:.3f} {pair['id']} ({pair['kind']})")
+
+
+# -- the cost with a full window --------------------------------------------------------------
+
+
+def vocabulary() -> tuple[list[str], list[int]]:
+    """The words of every fixture item and how often each occurs (Arabic, security beat)."""
+    counts: dict[str, int] = {}
+    for pair in load("tuning") + load("holdout"):
+        for side in (pair["a"], pair["b"]):
+            for word in f"{side['title']} {side.get('summary') or ''}".split():
+                word = word.strip('.,،:؛"«»()')
+                if word:
+                    counts[word] = counts.get(word, 0) + 1
+    words = sorted(counts)
+    return words, [counts[w] for w in words]
+
+
+class Writer:
+    """Synthetic Arabic stories: words drawn by their frequency in the fixtures (so common
+    words like «داعش» and «الأنبار» are shared by many stories, rare ones by few), places and
+    numbers mixed in."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.words, self.weights = vocabulary()
+
+    def _words(self, n: int) -> list[str]:
+        words = self.rng.choices(self.words, self.weights, k=n)
+        words[self.rng.randrange(n)] = self.rng.choice(PLACES)
+        if self.rng.random() < 0.5:
+            words[self.rng.randrange(n)] = str(self.rng.randint(2, 400))
+        return words
+
+    def story(self, feed: str, key: str) -> Story:
+        title = " ".join(self._words(10))
+        summary = " ".join(" ".join(self._words(14)) + "." for _ in range(3))
+        return Story(feed, key, title, f"https://{feed}.example/{key}", summary, NOW)
+
+    def rewrite(self, story: Story, key: str) -> Story:
+        """Another outlet's copy: a sentence dropped, the rest reordered, a fifth of the words
+        changed, the title reworded."""
+        sentences = [x for x in story.summary.split(".") if x.strip()]
+        if len(sentences) > 2:
+            sentences.pop(self.rng.randrange(len(sentences)))
+        self.rng.shuffle(sentences)
+        words = " ".join(s.strip() + "." for s in sentences).split()
+        for i in range(len(words)):
+            if self.rng.random() < 0.2:
+                words[i] = self.rng.choices(self.words, self.weights)[0]
+        title = story.title.split()
+        cut = max(1, len(title) // 3)
+        title = title[cut:] + title[:cut]
+        title[self.rng.randrange(len(title))] = self.rng.choices(self.words, self.weights)[0]
+        return Story(
+            "other", key, " ".join(title), f"https://other.example/{key}", " ".join(words), NOW
+        )
+
+
+def build_window(engine: sa.Engine, stories: list[Story]) -> None:
+    with Session(engine) as session:
+        repo.upsert_feeds(
+            session=session,
+            feeds=[
+                repo.FeedSpec("window", "https://w.example/rss", "Window"),
+                repo.FeedSpec("other", "https://o.example/rss", "Other"),
+            ],
+            now=NOW,
+        )
+        session.commit()
+    batch = 500
+    for start in range(0, len(stories), batch):
+        with Session(engine) as session:
+            for story in stories[start : start + batch]:
+                fp = fingerprint(story.title, story.summary)
+                row, _ = repo.save_story(session=session, story=story, now=NOW)
+                assert row.id is not None
+                repo.file_bands(session=session, story_id=row.id, bands=band_keys(fp), seen_at=NOW)
+            session.commit()
+
+
+class CountingCandidates:
+    """Wraps repo.band_candidates to count the stories compared exactly."""
+
+    def __init__(self) -> None:
+        self.counts: list[int] = []
+        self._real = repo.band_candidates
+
+    def __call__(self, **kwargs: Any) -> list[StoryRow]:
+        rows = self._real(**kwargs)
+        self.counts.append(len(rows))
+        return rows
+
+
+def cost(url: str | None, n_window: int, n_new: int, seed: int) -> dict[str, float]:
+    rng = random.Random(seed)
+    writer = Writer(rng)
+    window = [writer.story("window", f"w{i}") for i in range(n_window)]
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(url or f"sqlite:///{tmp}/cluster.db")
+        if url:
+            with engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade_engine(engine)
+        build_window(engine, window)
+        poller = Poller(
+            engine=engine,
+            client=None,  # type: ignore[arg-type]  # the save path fetches nothing
+            catalog=CatalogRef(catalog([("window", "Window", "https://w.example/rss")])),
+            owner="bench",
+            notify_admins=lambda key, values: None,  # type: ignore[arg-type,return-value]
+        )
+        counter = CountingCandidates()
+        repo.band_candidates = counter  # type: ignore[assignment]
+        times, found, false_joins = [], 0, 0
+        originals: dict[str, int] = {}
+        with Session(engine) as session:
+            rows = session.execute(sa.select(StoryRow.key, StoryRow.id)).all()  # type: ignore[call-overload]
+            ids = {key: story_id for key, story_id in rows}
+        try:
+            for i in range(n_new):
+                if i % 2 == 0:
+                    original = rng.choice(window)
+                    story = writer.rewrite(original, f"r{i}")
+                    originals[story.key] = ids[original.key]
+                else:
+                    story = writer.story("other", f"n{i}")
+                started = time.perf_counter()
+                with Session(engine) as session:
+                    repo.lock_clustering(session=session)
+                    saved = poller._save_story(session, story, NOW + timedelta(minutes=1))
+                    assert saved is not None
+                    root = saved.root.id if saved.root is not None else None
+                    session.commit()
+                times.append(time.perf_counter() - started)
+                if story.key in originals:
+                    found += root == originals[story.key]
+                elif root is not None:
+                    false_joins += 1
+        finally:
+            repo.band_candidates = counter._real  # type: ignore[assignment]
+        with Session(engine) as session:
+            bands = int(
+                session.execute(sa.select(sa.func.count()).select_from(StoryBand)).scalar_one()
+            )  # type: ignore[call-overload]
+        engine.dispose()
+    started = time.perf_counter()
+    for story in window[:2000]:
+        band_keys(fingerprint(story.title, story.summary))
+    pure_us = (time.perf_counter() - started) / 2000 * 1e6
+    times.sort()
+    return {
+        "ms_per_story": statistics.median(times) * 1000,
+        "p95_ms": times[int(len(times) * 0.95)] * 1000,
+        "candidates": statistics.median(counter.counts) if counter.counts else 0,
+        "found": found / max(len(originals), 1),
+        "false_joins": false_joins,
+        "fingerprint_us": pure_us,
+        "band_rows": float(bands),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=10_000)
+    parser.add_argument("--new", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database", default=None, help="postgresql://… (default: SQLite file)")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--quality-only", action="store_true")
+    args = parser.parse_args()
+    for prefix in ("tuning", "holdout"):
+        quality(prefix, args.verbose)
+    if args.quality_only:
+        return
+    runs = []
+    backend = "postgresql" if args.database else "sqlite"
+    for n in range(args.repeat):
+        result = cost(args.database, args.stories, args.new, seed=n)
+        runs.append(result)
+        print(
+            f"cost run={n + 1} backend={backend} window={args.stories} new={args.new} "
+            + " ".join(
+                f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
+            )
+        )
+    keys = runs[0].keys()
+    print(
+        f"summary backend={backend} window={args.stories} repeats={args.repeat} "
+        + " ".join(f"{k}={statistics.median(r[k] for r in runs):.3f}" for k in keys)
+    )
+
+
+if __name__ == "__main__":
+    main()
