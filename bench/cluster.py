@@ -8,16 +8,18 @@ of `same_story` at the shipped THRESHOLD, plus a sweep over thresholds for both,
 choice can be checked. A line per missed or wrongly merged pair follows with `--verbose`.
 
 Cost. Builds a 48-hour window of `--stories` stories in a database (a SQLite file by default;
-`--database postgresql://…` for the real server), each filed under its MinHash bands as the
-poller files them. The stories are synthetic but Arabic: words of the fixture pairs drawn by
-their frequency there, with place names and numbers mixed in, so that common beat words
+with `--database postgresql://…` a temporary database on that server, dropped after), each
+filed under its MinHash bands as the poller files them. The stories are synthetic but Arabic:
+words of the fixture pairs drawn by their frequency there, with place names and numbers mixed
+in, so that common beat words
 («داعش», «الأنبار», «هجوم») are shared by many stories of the window and rare ones by few.
 Then `--new` more stories go through the poller's own save path (`Poller._save_story`:
 canonical link, fingerprint, band lookup, exact comparison of the candidates, filing), one
 transaction each: half are rewrites of a story in the window (a sentence dropped, the rest
 reordered, a fifth of the words changed, the title reworded) and half are new. Printed per
 repeat, then as medians: `ms_per_story` (median and p95 wall time of the save path per story),
-`candidates` (median stories compared exactly), `found` (share of rewrites joined to their own
+`candidates` (median stories compared exactly), `lookup_ms` (median time of the band
+lookup alone), `found` (share of rewrites joined to their own
 original) and `false_joins` (new stories joined to something). The pure part alone
 (fingerprint + bands) is timed apart, as `fingerprint_us`.
 """
@@ -25,6 +27,7 @@ original) and `false_joins` (new stories joined to something). The pure part alo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import statistics
 import sys
@@ -47,9 +50,10 @@ from postbot.match import cluster  # noqa: E402
 from postbot.match.cluster import THRESHOLD, band_keys, fingerprint, similarity  # noqa: E402
 from postbot.poll import Poller  # noqa: E402
 from postbot.store import repo  # noqa: E402
-from postbot.store.db import make_engine, upgrade_engine  # noqa: E402
+from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
 from postbot.store.models import StoryBand, StoryRow  # noqa: E402
 from support.catalogs import catalog  # noqa: E402
+from support.databases import temporary_pg_database  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "cluster"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -189,10 +193,13 @@ class CountingCandidates:
 
     def __init__(self) -> None:
         self.counts: list[int] = []
+        self.seconds: list[float] = []
         self._real = repo.band_candidates
 
     def __call__(self, **kwargs: Any) -> list[StoryRow]:
+        started = time.perf_counter()
         rows = self._real(**kwargs)
+        self.seconds.append(time.perf_counter() - started)
         self.counts.append(len(rows))
         return rows
 
@@ -201,11 +208,11 @@ def cost(url: str | None, n_window: int, n_new: int, seed: int) -> dict[str, flo
     rng = random.Random(seed)
     writer = Writer(rng)
     window = [writer.story("window", f"w{i}") for i in range(n_window)]
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(url or f"sqlite:///{tmp}/cluster.db")
-        if url:
-            with engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        # PostgreSQL: a database of its own, created and dropped here (the server's admin URL)
+        db_url = stack.enter_context(temporary_pg_database(database_url(url))) if url else None
+        engine = make_engine(db_url or f"sqlite:///{tmp}/cluster.db")
         upgrade_engine(engine)
         build_window(engine, window)
         poller = Poller(
@@ -258,6 +265,7 @@ def cost(url: str | None, n_window: int, n_new: int, seed: int) -> dict[str, flo
         "ms_per_story": statistics.median(times) * 1000,
         "p95_ms": times[int(len(times) * 0.95)] * 1000,
         "candidates": statistics.median(counter.counts) if counter.counts else 0,
+        "lookup_ms": statistics.median(counter.seconds) * 1000 if counter.seconds else 0.0,
         "found": found / max(len(originals), 1),
         "false_joins": false_joins,
         "fingerprint_us": pure_us,
@@ -270,7 +278,11 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=10_000)
     parser.add_argument("--new", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--database", default=None, help="postgresql://… (default: SQLite file)")
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="a PostgreSQL server URL; a temporary database is made on it (default: SQLite)",
+    )
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--quality-only", action="store_true")
     args = parser.parse_args()

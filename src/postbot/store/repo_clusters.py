@@ -9,6 +9,7 @@ alerts are marked for an edit that adds them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -68,30 +69,33 @@ def band_candidates(
     limit: int = CANDIDATE_LIMIT,
 ) -> list[StoryRow]:
     """Stories seen since `since` that share a band with `bands`, most shared bands first
-    (optionally only those of other feeds)."""
+    (optionally only those of other feeds).
+
+    One plain index lookup by band, counted here: joined and grouped in SQL, PostgreSQL
+    misjudged how many rows a band has (a few common bands have hundreds) and scanned the
+    whole table (50 ms instead of 2 with 10,000 stories).
+    """
     if not bands:
         return []
-    shared = sa.func.count()
-    ids_stmt = (
-        select(StoryBand.story_id)
-        .where(
-            col(StoryBand.band).in_(list(dict.fromkeys(bands))),
-            col(StoryBand.seen_at) >= since,
-            col(StoryBand.story_id) != exclude_id,
-        )
-        .group_by(col(StoryBand.story_id))
-        .order_by(shared.desc(), col(StoryBand.story_id))
-        .limit(limit)
+    stmt = select(StoryBand.story_id).where(
+        col(StoryBand.band).in_(list(dict.fromkeys(bands))), col(StoryBand.story_id) != exclude_id
     )
-    if other_than_feed is not None:
-        ids_stmt = ids_stmt.join(StoryRow, col(StoryRow.id) == col(StoryBand.story_id)).where(
-            col(StoryRow.feed_id) != other_than_feed
-        )
-    ids = list(session.exec(ids_stmt).all())
-    if not ids:
-        return []
-    rows = {r.id: r for r in session.exec(select(StoryRow).where(col(StoryRow.id).in_(ids)))}
-    return [rows[i] for i in ids if i in rows]
+    shared = Counter(session.exec(stmt).all())
+    ranked = sorted(shared, key=lambda story_id: (-shared[story_id], story_id))
+    found: list[StoryRow] = []
+    for start in range(0, len(ranked), 2 * limit):
+        chunk = ranked[start : start + 2 * limit]
+        rows = {r.id: r for r in session.exec(select(StoryRow).where(col(StoryRow.id).in_(chunk)))}
+        for story_id in chunk:
+            row = rows.get(story_id)
+            if row is None or row.first_seen_at < since:
+                continue  # the window is checked here; older bands are pruned every few minutes
+            if other_than_feed is not None and row.feed_id == other_than_feed:
+                continue
+            found.append(row)
+            if len(found) == limit:
+                return found
+    return found
 
 
 def prune_bands(*, session: Session, before: datetime) -> int:
