@@ -240,7 +240,9 @@ def cost(url: str | None, n_window: int, n_new: int, seed: int) -> dict[str, flo
                 started = time.perf_counter()
                 with Session(engine) as session:
                     repo.lock_clustering(session=session)
-                    saved = poller._save_story(session, story, NOW + timedelta(minutes=1))
+                    at = NOW + timedelta(minutes=1)
+                    item = poller._prepare(session, story, at, find_root=True)
+                    saved = poller._save_story(session, item, at, {})
                     assert saved is not None
                     root = saved.root.id if saved.root is not None else None
                     session.commit()

@@ -277,3 +277,27 @@ async def test_one_feed_with_a_boilerplate_description_keeps_its_stories_apart(
     clock.now = T0 + timedelta(minutes=1)
     await poll(poller, engine, clock)
     assert len(deliveries(engine)) == 4
+
+
+async def test_a_first_polls_backlog_is_not_filed_for_text_clustering(
+    poller: Poller, engine: sa.Engine
+) -> None:
+    with Session(engine) as session:
+        assert session.exec(select(sa.func.count()).select_from(StoryBand)).one() == 0
+        canon = session.exec(select(StoryRow.canon_link).where(StoryRow.key == "filler")).all()
+    assert canon and all(link == "https://w.example/weather" for link in canon)
+
+
+async def test_one_link_twice_in_one_poll_is_one_story(
+    poller: Poller, server: FeedServer, engine: sa.Engine, clock: Clock
+) -> None:
+    subscribe(engine, 11)
+    first = dict(TRIPLE["event"][0])
+    again = dict(first, link=first["link"] + "?utm_medium=rss", title="تحديث: " + first["title"])
+    server.set_feed("/aljazeera.xml", [FILLER, item(first, "aj-a"), item(again, "aj-b")])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    assert len(deliveries(engine)) == 1
+    with Session(engine) as session:
+        rows = session.exec(select(StoryRow).where(StoryRow.key.in_(["aj-a", "aj-b"]))).all()  # type: ignore[attr-defined]
+    assert sorted(r.cluster_id is None for r in rows) == [False, True]

@@ -16,6 +16,7 @@ import asyncio
 import logging
 import random
 import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,6 +55,7 @@ FAILING_AFTER = 3  # consecutive errors before admins are told a feed is failing
 LEASE = timedelta(minutes=5)
 SAME_STORY_WINDOW = timedelta(hours=48)
 PRUNE_EVERY = timedelta(minutes=10)
+FINGERPRINT_CACHE = 4096  # stored stories' fingerprints kept for comparisons (a few MB)
 
 Notify = Callable[[str, dict[str, str]], Awaitable[None]]
 Now = Callable[[], datetime]
@@ -71,6 +73,17 @@ def backoff(interval: timedelta, errors: int, retry_after: float | None = None) 
     if retry_after is not None:
         wait = max(wait, min(timedelta(seconds=retry_after), MAX_BACKOFF))
     return wait
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A new story with its canonical link, fingerprint, band keys and cluster (if any)."""
+
+    story: Story
+    canon: str | None
+    fp: Fingerprint | None  # None: not filed for text clustering (a first poll's backlog)
+    keys: list[int]
+    root: StoryRow | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +146,7 @@ class Poller:
         self._running: dict[str, asyncio.Task[PollOutcome]] = {}
         self._store_lock = threading.Lock()
         self._pruned_at: datetime | None = None
+        self._prints: OrderedDict[int, Fingerprint] = OrderedDict()
 
     def sync_feeds(self, *, poll_now: bool = True) -> None:
         """Make the feed rows match the config; with poll_now, every enabled feed is due now."""
@@ -256,9 +270,15 @@ class Poller:
                 fresh = [st for st in parsed.stories if st.key not in known]
                 if fresh:  # one clustering save at a time, across processes
                     repo.lock_clustering(session=session)
+                # reads and CPU first, writes after: on SQLite the write lock is taken at the
+                # first write and held to the commit, and other threads wait for it. A first
+                # poll's backlog is filed for clustering but joins no cluster (it alerts no one)
+                prepared = [self._prepare(session, st, now, find_root=alert) for st in fresh]
+                if fresh:
                     self._prune_bands(session, now)
-                for story in fresh:
-                    saved = self._save_story(session, story, now)
+                links: dict[str, StoryRow] = {}  # this poll's stories by canonical link
+                for item in prepared:
+                    saved = self._save_story(session, item, now, links)
                     if saved is None:
                         continue
                     new += 1
@@ -275,51 +295,86 @@ class Poller:
             session.commit()
         return new, queued, recovered
 
-    def _save_story(self, session: Session, story: Story, now: datetime) -> _Saved | None:
-        """Store a new story, file it for clustering and find the cluster it joins, if any."""
+    def _prepare(
+        self, session: Session, story: Story, now: datetime, *, find_root: bool
+    ) -> _Prepared:
+        """Everything saving a story needs that reads the store or costs CPU."""
         canon = canonical_link(story.link) if story.link else None
+        if not find_root:
+            # a first poll's backlog: its canonical links are kept, but it is not filed for text
+            # clustering (20 to 50 stories a feed, none alerted); a later copy of one of them
+            # in another feed is news to every subscriber and is alerted
+            return _Prepared(story, canon, None, [], None)
         fp = fingerprint(story.title, story.summary)
+        keys = band_keys(fp)
+        root = self._cluster_root(session, story.feed_id, canon, fp, keys, now)
+        return _Prepared(story, canon, fp, keys, root)
+
+    def _save_story(
+        self, session: Session, item: _Prepared, now: datetime, links: dict[str, StoryRow]
+    ) -> _Saved | None:
+        """Store a new story and file it for clustering; None if it was stored already.
+
+        `links` holds this poll's stories by canonical link: two items of one feed with one
+        link (a story re-posted under a new guid) are one story too.
+        """
         row, created = repo.save_story(
-            session=session, story=story, now=now, fingerprint=content_key(fp), canon_link=canon
+            session=session,
+            story=item.story,
+            now=now,
+            fingerprint=content_key(item.fp) if item.fp is not None else None,
+            canon_link=item.canon,
         )
         if not created:
             return None
         assert row.id is not None
-        keys = band_keys(fp)
-        root = self._cluster_root(session, row, fp, keys, now)
-        repo.file_bands(session=session, story_id=row.id, bands=keys, seen_at=now)
+        root = item.root
+        if root is None and item.canon is not None:
+            root = links.get(item.canon)
+        if item.canon is not None:
+            links.setdefault(item.canon, root or row)
+        if item.keys:
+            repo.file_bands(session=session, story_id=row.id, bands=item.keys, seen_at=now)
         if root is not None:
             repo.set_cluster(session=session, story_id=row.id, cluster_id=root.id or 0)
         return _Saved(row, root)
 
+    def _fingerprint_of(self, row: StoryRow) -> Fingerprint:
+        """A stored story's fingerprint; recent ones are compared again and again, so cached."""
+        key = row.id or 0
+        found = self._prints.get(key)
+        if found is None:
+            found = fingerprint(row.title, row.summary)
+            if len(self._prints) >= FINGERPRINT_CACHE:
+                self._prints.popitem(last=False)
+            self._prints[key] = found
+        else:
+            self._prints.move_to_end(key)
+        return found
+
     def _cluster_root(
         self,
         session: Session,
-        row: StoryRow,
+        feed_id: str,
+        canon: str | None,
         fp: Fingerprint,
         keys: list[int],
         now: datetime,
     ) -> StoryRow | None:
-        """The first story of the cluster this one belongs to: the same canonical link, or
+        """The first story of the cluster a new story belongs to: the same canonical link, or
         near-identical words in another feed, within the last 48 hours."""
         since = now - SAME_STORY_WINDOW
         first = None
-        if row.canon_link:
-            first = repo.find_story_by_canon_link(
-                session=session, canon_link=row.canon_link, since=since, exclude_id=row.id
-            )
+        if canon:
+            first = repo.find_story_by_canon_link(session=session, canon_link=canon, since=since)
         if first is None and not fp.empty:
             best = THRESHOLD
             # by text, only other outlets' stories: a feed whose items share a boilerplate
             # description must not fold its own stories into one
             for candidate in repo.band_candidates(
-                session=session,
-                bands=keys,
-                since=since,
-                exclude_id=row.id or 0,
-                other_than_feed=row.feed_id,
+                session=session, bands=keys, since=since, exclude_id=0, other_than_feed=feed_id
             ):
-                score = similarity(fp, fingerprint(candidate.title, candidate.summary))
+                score = similarity(fp, self._fingerprint_of(candidate))
                 if score >= best:
                     first, best = candidate, score
         if first is None:

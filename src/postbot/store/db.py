@@ -31,7 +31,11 @@ def make_engine(url: str, *, echo: bool = False) -> sa.Engine:
     """Build an engine: SQLite with WAL and foreign keys, PostgreSQL with pre-ping."""
     parsed = sa.make_url(database_url(url))
     if parsed.get_backend_name() == "sqlite":
-        engine = sa.create_engine(parsed, echo=echo, connect_args={"check_same_thread": False})
+        # a writer waits up to 30 s for another's commit (sqlite3's default is 5) before
+        # "database is locked": a poll storing a feed's first 50 stories can take a while
+        engine = sa.create_engine(
+            parsed, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+        )
         _install_sqlite_pragmas(engine, wal=not is_sqlite_memory(parsed))
         return engine
     return sa.create_engine(parsed, echo=echo, pool_pre_ping=True)
