@@ -301,3 +301,35 @@ async def test_one_link_twice_in_one_poll_is_one_story(
     with Session(engine) as session:
         rows = session.exec(select(StoryRow).where(StoryRow.key.in_(["aj-a", "aj-b"]))).all()  # type: ignore[attr-defined]
     assert sorted(r.cluster_id is None for r in rows) == [False, True]
+
+
+async def test_a_copy_alerted_on_its_own_is_edited_when_a_third_outlet_comes(
+    poller: Poller, server: FeedServer, engine: sa.Engine, clock: Clock
+) -> None:
+    with Session(engine) as session:
+        repo.get_or_create_chat(
+            session=session, chat_id=12, kind="private", title=None, lang="ar", now=T0
+        )
+        repo.add_watch(session=session, chat_id=12, query="شفق", now=T0)  # only the 3rd says it
+        session.commit()
+    first, second, third = TRIPLE["event"]
+    server.set_feed("/aljazeera.xml", [FILLER, item(first, "aj-1")])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    assert deliveries(engine) == []  # the first outlet's words match no one
+    server.set_feed("/shafaq.xml", [FILLER, item(third, "sh-1")])
+    clock.now = T0 + timedelta(minutes=2)
+    await poll(poller, engine, clock)
+    (alert,) = deliveries(engine)
+    assert alert.story_id == story(engine, "shafaq").id
+    send_all(engine)
+    server.set_feed("/skynewsarabia.xml", [FILLER, item(second, "sky-1")])
+    clock.now = T0 + timedelta(minutes=3)
+    await poll(poller, engine, clock)
+    (alert,) = deliveries(engine)
+    assert alert.status == DeliveryStatus.EDIT.value
+    with Session(engine) as session:
+        copy = session.get(StoryRow, alert.story_id)
+        assert copy is not None
+        shown = repo.with_cluster_sources(session=session, stories={copy.id or 0: copy})
+    assert shown[copy.id or 0].also_in == ["aljazeera", "skynewsarabia"]

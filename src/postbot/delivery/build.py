@@ -148,7 +148,7 @@ class AlertBuilder:
         self,
         chat: Chat | None,
         rows: Sequence[Delivery],
-        stories: Mapping[int | None, StoryRow],
+        stories: Mapping[int, StoryRow],
         now: datetime,
     ) -> list[tuple[str, list[int]]]:
         """Held alerts as digest messages, each with the indexes (into `rows`) it lists.

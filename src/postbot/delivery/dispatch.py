@@ -270,10 +270,12 @@ class Dispatcher:
             chat_ids = {r.chat_id for r in rows}
             chats = {c.id: c for c in session.exec(select(Chat).where(col(Chat.id).in_(chat_ids)))}
             story_ids = {r.story_id for r in rows}
-            stories = {
-                s.id: s
+            rows_by_id = {
+                s.id or 0: s
                 for s in session.exec(select(StoryRow).where(col(StoryRow.id).in_(story_ids)))
             }
+            # a later copy's alert names its cluster's other outlets, as the first one's does
+            stories = repo.with_cluster_sources(session=session, stories=rows_by_id)
             buttons = self.builder.buttons_for(session, chat_ids)
             claimed: dict[int, tuple[list[Work], float]] = {}
             held: dict[int, list[Delivery]] = {}
@@ -318,7 +320,7 @@ class Dispatcher:
         chat_id: int,
         chat: Chat | None,
         rows: list[Delivery],
-        stories: dict[int | None, StoryRow],
+        stories: dict[int, StoryRow],
         now: datetime,
     ) -> DigestJob:
         messages = self.builder.digest_messages(chat, rows, stories, now)

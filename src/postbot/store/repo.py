@@ -29,6 +29,7 @@ from postbot.store.repo_clusters import (
     mark_for_edit,
     prune_bands,
     set_cluster,
+    with_cluster_sources,
 )
 from postbot.store.repo_feeds import (
     FeedSpec,
@@ -160,4 +161,5 @@ __all__ = [
     "unsubscribe_topic",
     "upsert_feeds",
     "watch_ids_by_query",
+    "with_cluster_sources",
 ]

@@ -10,7 +10,7 @@ alerts are marked for an edit that adds them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -124,18 +124,41 @@ def cluster_chats(*, session: Session, root_id: int) -> set[int]:
 
 
 def mark_for_edit(*, session: Session, story_id: int, now: datetime) -> int:
-    """Mark the story's sent alerts (not digests) for an edit; returns how many."""
+    """Mark the sent alerts (not digests) of a cluster's stories for an edit: the first story
+    `story_id` and its later copies (a copy is alerted to chats whose watches only its wording
+    matched). Returns how many; `attempts` counts the edit's tries from here."""
+    members = select(StoryRow.id).where(col(StoryRow.cluster_id) == story_id)
     stmt = (
         sa.update(Delivery)
         .where(
-            col(Delivery.story_id) == story_id,
+            sa.or_(col(Delivery.story_id) == story_id, col(Delivery.story_id).in_(members)),
             col(Delivery.status) == DeliveryStatus.SENT.value,
             col(Delivery.telegram_message_id).is_not(None),
             col(Delivery.in_digest).is_(False),
         )
-        .values(
-            status=DeliveryStatus.EDIT.value, next_attempt_at=now, attempts=0
-        )  # the edit's tries
-        .execution_options(synchronize_session="fetch")
+        .values(status=DeliveryStatus.EDIT.value, next_attempt_at=now, attempts=0)
+        .execution_options(synchronize_session=False)
     )
     return int(session.exec(stmt).rowcount)
+
+
+def with_cluster_sources(
+    *, session: Session, stories: Mapping[int, StoryRow]
+) -> dict[int, StoryRow]:
+    """The stories, each copy's `also_in` replaced by its cluster's other outlets (the first
+    story's feed and the feeds it lists, less the copy's own), for rendering."""
+    roots_wanted = {s.cluster_id for s in stories.values() if s.cluster_id is not None}
+    if not roots_wanted:
+        return dict(stories)
+    roots = {
+        r.id: r for r in session.exec(select(StoryRow).where(col(StoryRow.id).in_(roots_wanted)))
+    }
+    out: dict[int, StoryRow] = {}
+    for story_id, story in stories.items():
+        root = roots.get(story.cluster_id) if story.cluster_id is not None else None
+        if root is None:
+            out[story_id] = story
+            continue
+        others = [f for f in dict.fromkeys([root.feed_id, *root.also_in]) if f != story.feed_id]
+        out[story_id] = story.model_copy(update={"also_in": others})
+    return out
