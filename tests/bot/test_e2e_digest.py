@@ -123,6 +123,8 @@ def digests(double: BotApiDouble) -> list[str]:
 def test_an_hourly_digest_holds_alerts_and_sends_one_message_per_hour(
     clocked_bot: BotProcess, double: BotApiDouble, feeds: FeedServer, clock: BotClock
 ) -> None:
+    # start ten minutes into an hour, so that no hour ends while the stories come in
+    clock.jump_to(clock.now().replace(minute=10, second=0, microsecond=0) + timedelta(hours=1))
     replies = converse(
         double,
         [Say(USER, "/start topic_isis", lang="ar"), Say(USER, "/digest hourly", lang="ar")],
