@@ -55,6 +55,7 @@ FAILING_AFTER = 3  # consecutive errors before admins are told a feed is failing
 LEASE = timedelta(minutes=5)
 SAME_STORY_WINDOW = timedelta(hours=48)
 PRUNE_EVERY = timedelta(minutes=10)
+EDIT_DELAY = timedelta(seconds=10)  # "also in" edits wait this long for more outlets
 FINGERPRINT_CACHE = 4096  # stored stories' fingerprints kept for comparisons (a few MB)
 
 Notify = Callable[[str, dict[str, str]], Awaitable[None]]
@@ -393,7 +394,8 @@ class Poller:
             assert root.id is not None
             self.metrics.stories_clustered.inc()
             if repo.add_also_in(session=session, story_id=root.id, feed_id=row.feed_id):
-                edits = repo.mark_for_edit(session=session, story_id=root.id, now=now)
+                # a little later: outlets often come in a burst, and one edit names them all
+                edits = repo.mark_for_edit(session=session, story_id=root.id, now=now + EDIT_DELAY)
                 log.info(
                     "feed %s: %s is story %s again (from feed %s): %d alerts to edit",
                     row.feed_id,

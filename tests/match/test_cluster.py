@@ -69,7 +69,7 @@ def precision_recall(pairs: list[dict[str, Any]]) -> tuple[float, float]:
         ),
         ("https://www.alsumaria.tv/amp/news/531742/x", "https://alsumaria.tv/news/531742/x"),
         ("https://shafaq.com/ar/x/amp", "https://shafaq.com/ar/x"),
-        ("https://example.com/a?b=2&a=1#comments", "https://EXAMPLE.com/a?a=1&b=2"),
+        ("https://example.com/a?b=2&a=1#xtor=RSS-3", "https://EXAMPLE.com/a?a=1&b=2"),
         ("https://example.com/a?fbclid=xyz&id=7", "https://example.com/a?id=7"),
         ("https://amp.example.com/story.amp", "https://example.com/story"),
         ("https://example.com:443/a", "https://example.com/a"),
@@ -87,6 +87,8 @@ def test_canonical_links_meet(a: str, b: str) -> None:
         ("https://example.com/a/b", "https://example.com/a"),
         ("https://example.com:8080/a", "https://example.com/a"),
         ("https://m.com/a", "https://com/a"),  # a two-label host keeps its first label
+        ("https://example.com/live#post-1", "https://example.com/live#post-2"),
+        ("https://example.com/item?source=123", "https://example.com/item?source=456"),
     ],
 )
 def test_different_links_stay_apart(a: str, b: str) -> None:

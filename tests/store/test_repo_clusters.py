@@ -103,3 +103,70 @@ def test_only_sent_alerts_outside_digests_are_marked_for_an_edit(
     }
     edit = session.exec(select(Delivery).where(col(Delivery.chat_id) == 1)).one()
     assert edit.next_attempt_at == NOW + HOUR
+
+
+def test_a_message_that_missed_an_outlet_is_marked_for_another_edit(
+    session: Session, make_story: Callable[..., int], make_chat: Callable[..., int]
+) -> None:
+    root = make_story("root", "aljazeera")
+    copy = make_story("copy", "sky")
+    chat = make_chat(1)
+    repo.set_cluster(session=session, story_id=copy, cluster_id=root)
+    repo.add_also_in(session=session, story_id=root, feed_id="sky")
+    repo.add_also_in(session=session, story_id=root, feed_id="shafaq")
+    repo.enqueue_delivery(session=session, chat_id=chat, story_id=root, reasons=[], now=NOW)
+    session.commit()
+    assert repo.other_outlets(session=session, story_id=root) == 2
+    assert repo.other_outlets(session=session, story_id=copy) == 2  # aljazeera and shafaq
+    row = session.exec(select(Delivery)).one()
+    repo.mark_sent(session=session, delivery_id=row.id or 0, message_id=5, now=NOW)
+    # rendered when only one other outlet was known: one more edit
+    assert repo.edit_if_sources_grew(
+        session=session, delivery_id=row.id or 0, shown=1, sources=2, now=NOW
+    )
+    assert not repo.edit_if_sources_grew(
+        session=session, delivery_id=row.id or 0, shown=2, sources=2, now=NOW
+    )
+    session.commit()
+    session.expire_all()
+    assert session.exec(select(Delivery.status)).one() == DeliveryStatus.EDIT.value
+
+
+def test_settling_a_digest_leaves_its_parts_already_sent_alone(
+    session: Session, make_story: Callable[..., int], make_chat: Callable[..., int]
+) -> None:
+    chat = make_chat(1)
+    a, b = make_story("a"), make_story("b")
+    for story_id in (a, b):
+        repo.enqueue_delivery(
+            session=session, chat_id=chat, story_id=story_id, reasons=[], now=NOW, release_at=NOW
+        )
+    session.commit()
+    ids = {d.story_id: d.id or 0 for d in session.exec(select(Delivery))}
+    repo.mark_digest_sent(session=session, delivery_ids=[ids[a]], message_id=9, now=NOW)
+    repo.settle_held(
+        session=session, delivery_ids=[ids[a], ids[b]], error="internal", retry_at=None
+    )
+    session.commit()
+    session.expire_all()
+    statuses = dict(session.exec(select(Delivery.story_id, Delivery.status)).all())
+    assert statuses == {a: DeliveryStatus.SENT.value, b: DeliveryStatus.FAILED.value}
+
+
+def test_a_migrated_group_keeps_its_sender_and_pace(
+    session: Session, make_chat: Callable[..., int]
+) -> None:
+    from postbot.store.models import Chat
+
+    old = make_chat(-100, kind="group", send_lease_owner="p1", send_lease_until=NOW + HOUR)
+    session.get(Chat, old).last_sent_at = NOW  # type: ignore[union-attr]
+    session.commit()
+    assert repo.migrate_chat_id(session=session, old_id=-100, new_id=-1009, now=NOW)
+    session.commit()
+    moved = session.get(Chat, -1009)
+    assert moved is not None
+    assert (moved.send_lease_owner, moved.send_lease_until, moved.last_sent_at) == (
+        "p1",
+        NOW + HOUR,
+        NOW,
+    )

@@ -27,6 +27,7 @@ from postbot.feeds.story import Story
 from postbot.match.query import Node, parse_query
 from postbot.match.topics import StoryMatcher
 from postbot.routing import split_reasons
+from postbot.schedule import check_tz
 from postbot.store import repo
 from postbot.store.models import DEFAULT_TZ, Chat, Delivery, Digest, StoryRow
 
@@ -178,5 +179,9 @@ class AlertBuilder:
             )
             index.append(i)
         tz = chat.tz if chat else DEFAULT_TZ
+        try:
+            check_tz(tz)
+        except ValueError:  # a zone the commands would have refused: Baghdad, not a crash
+            tz = DEFAULT_TZ
         messages = render_digest(items, lang=lang, kind=kind, tz=tz, period_end=now)
         return [(html, [index[i] for i in listed]) for html, listed in messages]

@@ -32,7 +32,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -83,6 +83,7 @@ class Job:
     first_seen: datetime | None = None
     markup: InlineKeyboardMarkup | None = None
     edit_of: int | None = None  # a sent alert's message id: edit it (another outlet carried it)
+    shown: int = 0  # other outlets named in `html` ("also in")
 
     def log_ctx(self, chat_id: int) -> dict[str, Any]:
         """Log context: the chat (as now known), the story and the delivery."""
@@ -96,7 +97,7 @@ class DigestJob:
     chat_id: int
     parts: tuple[tuple[str, tuple[int, ...]], ...]  # (html, delivery ids it lists)
     attempts: int
-    first_seen: tuple[datetime, ...] = ()
+    first_seen: dict[int, datetime] = field(default_factory=dict)  # by delivery id
 
     @property
     def delivery_id(self) -> int:
@@ -307,6 +308,7 @@ class Dispatcher:
                         edit_of=r.telegram_message_id
                         if r.status == DeliveryStatus.EDIT.value
                         else None,
+                        shown=len(story.also_in) if story else 0,
                     )
                 )
             for chat_id, held_rows in held.items():
@@ -332,7 +334,9 @@ class Dispatcher:
                 parts[0] = (parts[0][0], parts[0][1] + gone)
             else:
                 parts = [("", gone)]
-        seen = tuple(s.first_seen_at for r in rows if (s := stories.get(r.story_id)) is not None)
+        seen = {
+            r.id or 0: s.first_seen_at for r in rows if (s := stories.get(r.story_id)) is not None
+        }
         return DigestJob(chat_id, tuple(parts), max(r.attempts for r in rows), seen)
 
     def _spacing_left(self, chat: Chat | None, now: datetime) -> float:
@@ -377,12 +381,25 @@ class Dispatcher:
     def _mark_sent(self, job: Job, chat_id: int, message_id: int) -> None:
         now = self.now()
         with Session(self.engine) as session:
+            # the chat row first, then the delivery: the order of every transaction that
+            # touches both, so that none of them can deadlock on PostgreSQL
+            repo.note_sent(session=session, chat_id=chat_id, now=now)
             repo.mark_sent(
                 session=session, delivery_id=job.delivery_id, message_id=message_id, now=now
             )
-            repo.note_sent(session=session, chat_id=chat_id, now=now)
+            self._edit_if_outdated(session, job, now)
             session.commit()
         self.stats.sent += 1
+
+    def _edit_if_outdated(self, session: Session, job: Job, now: datetime) -> None:
+        """Another outlet came in between rendering and Telegram's answer: edit once more."""
+        repo.edit_if_sources_grew(
+            session=session,
+            delivery_id=job.delivery_id,
+            shown=job.shown,
+            sources=repo.other_outlets(session=session, story_id=job.story_id),
+            now=now,
+        )
 
     async def _deliver(self, job: Job) -> bool:
         """Send one delivery and record the outcome; False when the chat can take no more."""
@@ -530,7 +547,7 @@ class Dispatcher:
                 retry_at = self.now() + network_backoff(attempts)
                 await self._db_settle_edit(job, f"network: {exc}", retry_at)
             return False
-        await self._db_settle_edit(job, None)
+        await self._in_db_thread(self._edited, job)
         self.metrics.alerts_edited.inc()
         log.info(
             "edited alert of story %s in chat %s (delivery %s)",
@@ -540,6 +557,12 @@ class Dispatcher:
             extra=job.log_ctx(chat_id),
         )
         return True
+
+    def _edited(self, job: Job) -> None:
+        with Session(self.engine) as session:
+            repo.settle_edit(session=session, delivery_id=job.delivery_id, error=None)
+            self._edit_if_outdated(session, job, self.now())
+            session.commit()
 
     async def _db_settle_edit(
         self, job: Job, error: str | None, retry_at: datetime | None = None, *, count: bool = True
@@ -569,6 +592,7 @@ class Dispatcher:
                 continue
             plain = False
             message: int | None = None
+            settled = False  # the part was given up inside the loop
             for _ in range(3):
                 try:
                     with self.metrics.send_latency.time():
@@ -597,6 +621,7 @@ class Dispatcher:
                     )
                     await self._db_settle_held(ids, f"400: {exc.message}", None)
                     self.metrics.alerts_failed.labels(reason="bad_request").inc(len(ids))
+                    settled = True
                     break
                 except NetworkError as exc:
                     attempts = job.attempts + 1
@@ -607,12 +632,17 @@ class Dispatcher:
                     return False
                 break
             if message is None:
+                if not settled:  # migrated and can't-parse again and again: give up the part
+                    await self._db_settle_held(ids, "gave up after repeated migrations", None)
                 continue
             await self._in_db_thread(self._mark_digest_sent, ids, chat_id, message)
             self.metrics.digests_sent.inc()
             self.metrics.alerts_sent.inc(len(ids))
-            for seen in job.first_seen:
-                self.metrics.alert_delay.observe(max((self.now() - seen).total_seconds(), 0.0))
+            for delivery_id in ids:
+                seen = job.first_seen.get(delivery_id)
+                if seen is not None:
+                    delay = (self.now() - seen).total_seconds()
+                    self.metrics.alert_delay.observe(max(delay, 0.0))
             log.info(
                 "sent a digest of %d alerts to chat %s (part %d of %d)",
                 len(ids),
@@ -626,8 +656,8 @@ class Dispatcher:
     def _mark_digest_sent(self, ids: tuple[int, ...], chat_id: int, message_id: int) -> None:
         now = self.now()
         with Session(self.engine) as session:
+            repo.note_sent(session=session, chat_id=chat_id, now=now)  # chat row first
             repo.mark_digest_sent(session=session, delivery_ids=ids, message_id=message_id, now=now)
-            repo.note_sent(session=session, chat_id=chat_id, now=now)
             session.commit()
         self.stats.sent += len(ids)
 
@@ -718,10 +748,10 @@ class Dispatcher:
             extra=job.log_ctx(chat_id),
         )
         with Session(self.engine) as session:
+            repo.set_chat_active(session=session, chat_id=chat_id, active=False)  # chat first
             repo.mark_failed(
                 session=session, delivery_id=job.delivery_id, error=f"403: {error}", now=self.now()
             )
-            repo.set_chat_active(session=session, chat_id=chat_id, active=False)
             repo.cancel_pending(session=session, chat_id=chat_id, reason=f"chat blocked: {error}")
             session.commit()
         self.stats.failed += 1

@@ -68,7 +68,8 @@ class GateRateLimiter(BaseRateLimiter[int]):
         rate_limit_args: int | None,
     ) -> JSONish:
         """Wait for a slot, make the request, and on 429 pause the chat and try again."""
-        chat_id = _chat_id(data) if endpoint in CHAT_MESSAGES else None
+        # an edit is paced overall only, but a 429 on it pauses its chat, not the whole bot
+        chat_id = _chat_id(data) if endpoint in CHAT_MESSAGES | OVERALL_ONLY else None
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
         for attempt in range(retries + 1):
             if endpoint in CHAT_MESSAGES:

@@ -29,11 +29,14 @@ from postbot.match.normalize import normalize, scan_words
 
 # -- canonical links ----------------------------------------------------------------------------
 
+# parameters that only say where a reader came from (ref, src, source, from … can also name the
+# item, so they are kept)
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|msclkid|yclid|mc_cid|mc_eid|igshid|ocid|cmpid|"
-    r"ref|ref_src|ref_url|src|source|share|via|from|output(type)?|amp|_ga|at_\w+|s_cid|ito)$",
+    r"ref_src|ref_url|outputtype|amp|_ga|at_\w+|s_cid|ito|xtor|__twitter_impression)$",
     re.I,
 )
+_TRACKING_FRAGMENT = re.compile(r"^(xtor=|utm_|at_|$)", re.I)
 _HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.", "ar.m.")
 _AMP_PATH = re.compile(r"(/amp)+/?$|^/amp(?=/)", re.I)
 
@@ -41,9 +44,10 @@ _AMP_PATH = re.compile(r"(/amp)+/?$|^/amp(?=/)", re.I)
 def canonical_link(url: str) -> str:
     """The link with its decorations removed, for comparing links across feeds.
 
-    Lower-cased scheme and host; "www.", "m.", "amp." and "mobile." host prefixes, the default
-    port, "/amp" path segments, ".amp" / "amp.html" endings, tracking parameters (utm_*, fbclid,
-    ref, ...), the fragment and a trailing slash are removed; the other parameters are sorted.
+    The scheme becomes https and the host is lower-cased; "www.", "m.", "amp.", "mobile." and
+    "ar.m." host prefixes, the default port, "/amp" path segments, ".amp" / "amp.html" endings,
+    tracking parameters (utm_*, fbclid, gclid, xtor, ...), tracking fragments and a trailing
+    slash are removed; the other parameters are sorted.
     """
     try:
         parts = urlsplit(url.strip())
@@ -70,7 +74,9 @@ def canonical_link(url: str) -> str:
     path = re.sub(r"/{2,}", "/", path).rstrip("/")
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     query = sorted((k, v) for k, v in query if not _TRACKING.match(k))
-    return urlunsplit(("https", host, path, urlencode(query), ""))
+    # a fragment can name one post of a live page; only tracking fragments are dropped
+    fragment = "" if _TRACKING_FRAGMENT.match(parts.fragment) else parts.fragment
+    return urlunsplit(("https", host, path, urlencode(query), fragment))
 
 
 # -- stems -----------------------------------------------------------------------------------------

@@ -156,6 +156,10 @@ def migrate_chat_id(
     # The old chat's settings win: a row created for the new id only has defaults.
     for name in _SETTINGS:
         setattr(new, name, getattr(old, name))
+    # whoever is sending to the group keeps sending to the supergroup, at the same pace: its
+    # alerts move to the new id, and only the chat's lease keeps other processes off them
+    for name in ("send_lease_owner", "send_lease_until", "last_sent_at"):
+        setattr(new, name, getattr(old, name))
     new.kind, new.updated_at = ChatKind.SUPERGROUP.value, now
     session.add(new)
     session.flush()

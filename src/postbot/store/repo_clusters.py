@@ -162,3 +162,12 @@ def with_cluster_sources(
         others = [f for f in dict.fromkeys([root.feed_id, *root.also_in]) if f != story.feed_id]
         out[story_id] = story.model_copy(update={"also_in": others})
     return out
+
+
+def other_outlets(*, session: Session, story_id: int) -> int:
+    """How many other outlets a story's alert names now (its cluster's, for a later copy)."""
+    story = session.get(StoryRow, story_id)
+    if story is None:
+        return 0
+    shown = with_cluster_sources(session=session, stories={story_id: story})[story_id]
+    return len(shown.also_in)

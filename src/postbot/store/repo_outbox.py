@@ -276,7 +276,11 @@ def settle_held(
         values["next_attempt_at"] = retry_at
     session.exec(
         sa.update(Delivery)
-        .where(col(Delivery.id).in_(list(delivery_ids)))
+        # only rows still held: a digest's parts already sent stay sent
+        .where(
+            col(Delivery.id).in_(list(delivery_ids)),
+            col(Delivery.status) == DeliveryStatus.HELD.value,
+        )
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -291,9 +295,11 @@ def settle_edit(
     count: bool = True,
 ) -> None:
     """An alert's edit is done (or given up: the alert stands as sent), or retried later."""
-    values: dict[str, object] = {"lease_owner": None, "lease_until": None}
-    if error is not None:
-        values["last_error"] = error[:MAX_ERROR_CHARS]
+    values: dict[str, object] = {
+        "lease_owner": None,
+        "lease_until": None,
+        "last_error": None if error is None else error[:MAX_ERROR_CHARS],
+    }
     if retry_at is None:
         values["status"] = DeliveryStatus.SENT.value
     else:
@@ -302,7 +308,23 @@ def settle_edit(
             values["attempts"] = col(Delivery.attempts) + 1
     session.exec(
         sa.update(Delivery)
-        .where(col(Delivery.id) == delivery_id)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.status) == DeliveryStatus.EDIT.value)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+
+
+def edit_if_sources_grew(
+    *, session: Session, delivery_id: int, shown: int, sources: int, now: datetime
+) -> bool:
+    """A message just sent or edited showed `shown` other outlets while the story now has
+    `sources`: one more came in meanwhile, so mark it for another edit. True if marked."""
+    if sources <= shown:
+        return False
+    session.exec(
+        sa.update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.status) == DeliveryStatus.SENT.value)
+        .values(status=DeliveryStatus.EDIT.value, next_attempt_at=now, attempts=0)
+        .execution_options(synchronize_session=False)
+    )
+    return True
