@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from postbot.store.db import make_engine, upgrade_engine
-from support.databases import pg_admin_url, temporary_pg_database
+from support.databases import migrated_engine, pg_admin_url, temporary_pg_database
 
 # PTB 22 warns on every RetryAfter unless durations are timedelta (`postbot` sets the same).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -35,3 +37,12 @@ def _keep_root_logging() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
+    """A migrated database: a SQLite file, and the real PostgreSQL when it is configured
+    (tests/store has its own, with in-memory SQLite too)."""
+    pg_url = request.getfixturevalue("pg_migrated_url") if request.param == "postgresql" else None
+    with migrated_engine(request.param, tmp_path, pg_url) as eng:
+        yield eng

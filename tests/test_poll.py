@@ -17,7 +17,7 @@ from postbot.poll import FAILING_AFTER, MAX_BACKOFF, Poller, backoff, next_poll
 from postbot.store import repo
 from postbot.store.models import Delivery, Feed, StoryRow
 from support.catalogs import catalog
-from support.databases import migrated_engine
+from support.clocks import Clock
 from support.feedserver import FeedItem, FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,22 +35,6 @@ OTHER = FeedItem(
 )
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
-    """A migrated database: a SQLite file, and the real PostgreSQL when it is configured."""
-    pg_url = request.getfixturevalue("pg_migrated_url") if request.param == "postgresql" else None
-    with migrated_engine(request.param, tmp_path, pg_url) as eng:
-        yield eng
-
-
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
     with FeedServer() as srv:
@@ -62,7 +46,7 @@ class Harness:
     def __init__(self, engine: sa.Engine, server: FeedServer) -> None:
         self.engine = engine
         self.server = server
-        self.clock = Clock()
+        self.clock = Clock(T0)
         self.notices: list[tuple[str, dict[str, str]]] = []
         self.woken = 0
         self.catalog = CatalogRef(

@@ -23,7 +23,7 @@ from postbot.poll import Poller
 from postbot.store import repo
 from postbot.store.models import Delivery, DeliveryStatus, Feed, StoryBand, StoryRow
 from support.catalogs import catalog
-from support.databases import migrated_engine
+from support.clocks import Clock
 from support.feedserver import FeedItem, FeedServer
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # 15:00 in Baghdad
@@ -38,21 +38,6 @@ def item(entry: dict[str, Any], guid: str) -> FeedItem:
     return FeedItem(entry["title"], entry["link"], entry["summary"], guid=guid)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
-    pg_url = request.getfixturevalue("pg_migrated_url") if request.param == "postgresql" else None
-    with migrated_engine(request.param, tmp_path, pg_url) as eng:
-        yield eng
-
-
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
     with FeedServer() as srv:
@@ -63,7 +48,7 @@ def server() -> Iterator[FeedServer]:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(T0)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +15,6 @@ from postbot.delivery.ratelimit import GateRateLimiter
 from support.botapi import BotApiDouble
 from support.catalogs import catalog as shipped_catalog
 from support.clocks import Clock
-from support.databases import migrated_engine
 
 TOKEN = "4242:dispatch-test-token"
 
@@ -26,14 +24,6 @@ def double() -> Iterator[BotApiDouble]:
     with BotApiDouble(token=TOKEN) as api:
         yield api
         assert api.internal_errors == []
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
-    """A migrated database: a SQLite file, and the real PostgreSQL when it is configured."""
-    pg_url = request.getfixturevalue("pg_migrated_url") if request.param == "postgresql" else None
-    with migrated_engine(request.param, tmp_path, pg_url) as eng:
-        yield eng
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 
 class Clock:
-    """Starts at the real time; tests set or advance `now`."""
+    """Starts at `start` (default: the real time); tests set or advance `now`."""
 
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime.now(UTC)
 
     def __call__(self) -> datetime:
         return self.now
