@@ -34,19 +34,17 @@ from postbot.feeds.parse import parse_feed
 from postbot.feeds.story import Story
 from postbot.logs import ctx
 from postbot.match.cluster import (
-    THRESHOLD,
     Fingerprint,
     band_keys,
+    best_match,
     canonical_link,
     content_key,
     fingerprint,
-    similarity,
 )
 from postbot.metrics import Metrics
 from postbot.routing import Router
 from postbot.store import repo
 from postbot.store.models import Feed, StoryRow
-from postbot.store.repo_chats import ChatSchedule
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +103,7 @@ class PollOutcome:
     error: str | None = None
 
 
-def _release_at(chat: ChatSchedule | None, now: datetime) -> datetime | None:
+def _release_at(chat: schedule.Timing | None, now: datetime) -> datetime | None:
     """When an alert matched now goes to this chat: None at once, else with its digest."""
     if chat is None:
         return None
@@ -369,15 +367,12 @@ class Poller:
         if canon:
             first = repo.find_story_by_canon_link(session=session, canon_link=canon, since=since)
         if first is None and not fp.empty:
-            best = THRESHOLD
             # by text, only other outlets' stories: a feed whose items share a boilerplate
             # description must not fold its own stories into one
-            for candidate in repo.band_candidates(
+            candidates = repo.band_candidates(
                 session=session, bands=keys, since=since, exclude_id=0, other_than_feed=feed_id
-            ):
-                score = similarity(fp, self._fingerprint_of(candidate))
-                if score >= best:
-                    first, best = candidate, score
+            )
+            first = best_match(fp, ((c, self._fingerprint_of(c)) for c in candidates))
         if first is None:
             return None
         if first.cluster_id is not None:  # a copy itself: the cluster is its first story's
@@ -415,7 +410,7 @@ class Poller:
         recipients = self.router.recipients(session, match, first_seen=row.first_seen_at)
         for chat in skip:
             recipients.pop(chat, None)
-        schedules = repo.chat_schedules(session=session, chat_ids=recipients)
+        schedules = repo.chats_by_id(session=session, chat_ids=recipients)
         for chat_id, reasons in recipients.items():
             queued += repo.enqueue_delivery(
                 session=session,

@@ -16,7 +16,6 @@ from typing import Protocol
 from zoneinfo import ZoneInfo, available_timezones
 
 DEFAULT_DIGEST_AT = "08:00"
-DIGEST_MODES = ("off", "hourly", "daily")
 
 # Arabic-Indic and Extended (Persian) Arabic-Indic digits → ASCII.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -186,7 +185,7 @@ def release_at(
 
 
 class Timing(Protocol):
-    """A chat's timing settings (the chat row, or `repo.ChatSchedule`)."""
+    """A chat's timing settings (the chat row has them)."""
 
     @property
     def digest(self) -> str: ...

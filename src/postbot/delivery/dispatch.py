@@ -423,7 +423,11 @@ class Dispatcher:
                 chat_id = new_id
                 continue
             except Forbidden as exc:
-                await self._in_db_thread(self._deactivate, job, chat_id, str(exc))
+                await self._in_db_thread(
+                    functools.partial(
+                        self._deactivate_chat, job, chat_id, str(exc), failed=job.delivery_id
+                    )
+                )
                 return False
             except RetryAfter as exc:
                 wait = timedelta(seconds=retry_seconds(exc))
@@ -684,7 +688,11 @@ class Dispatcher:
         if retry_at is None:
             self.stats.failed += len(ids)
 
-    def _deactivate_chat(self, job: Work, chat_id: int, error: str) -> None:
+    def _deactivate_chat(
+        self, job: Work, chat_id: int, error: str, *, failed: int | None = None
+    ) -> None:
+        """The chat refused the bot (403): deactivate it and give up what waits for it,
+        `failed` (the delivery Telegram refused) included."""
         log.info(
             "chat %s refused the bot (%s): deactivated",
             chat_id,
@@ -692,9 +700,15 @@ class Dispatcher:
             extra=job.log_ctx(chat_id),
         )
         with Session(self.engine) as session:
-            repo.set_chat_active(session=session, chat_id=chat_id, active=False)
+            repo.set_chat_active(session=session, chat_id=chat_id, active=False)  # chat first
+            if failed is not None:
+                repo.mark_failed(
+                    session=session, delivery_id=failed, error=f"403: {error}", now=self.now()
+                )
             repo.cancel_pending(session=session, chat_id=chat_id, reason=f"chat blocked: {error}")
             session.commit()
+        if failed is not None:
+            self.stats.failed += 1
         self.metrics.alerts_failed.labels(reason="blocked").inc()
 
     def _internal_error(self, job: Work) -> None:
@@ -739,23 +753,6 @@ class Dispatcher:
             )
             self._finish(job, error=f"network: {exc}", retry_at=retry_at)
         return False  # the rest of this chat's queue waits for the next claim
-
-    def _deactivate(self, job: Job, chat_id: int, error: str) -> None:
-        log.info(
-            "chat %s refused the bot (%s): deactivated",
-            chat_id,
-            error,
-            extra=job.log_ctx(chat_id),
-        )
-        with Session(self.engine) as session:
-            repo.set_chat_active(session=session, chat_id=chat_id, active=False)  # chat first
-            repo.mark_failed(
-                session=session, delivery_id=job.delivery_id, error=f"403: {error}", now=self.now()
-            )
-            repo.cancel_pending(session=session, chat_id=chat_id, reason=f"chat blocked: {error}")
-            session.commit()
-        self.stats.failed += 1
-        self.metrics.alerts_failed.labels(reason="blocked").inc()
 
     def _finish(
         self, job: Job, *, error: str, retry_at: datetime | None, count: bool = True

@@ -23,9 +23,12 @@ import re
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from postbot.match.normalize import normalize, scan_words
+
+T = TypeVar("T")
 
 # -- canonical links ----------------------------------------------------------------------------
 
@@ -253,6 +256,18 @@ def same_story(a: Fingerprint, b: Fingerprint, *, threshold: float = THRESHOLD) 
     return similarity(a, b) >= threshold
 
 
+def best_match(
+    fp: Fingerprint, candidates: Iterable[tuple[T, Fingerprint]], *, threshold: float = THRESHOLD
+) -> T | None:
+    """The candidate most similar to `fp` among those that are the same story, or None."""
+    best, best_score = None, threshold
+    for key, other in candidates:
+        score = similarity(fp, other)
+        if score >= best_score:
+            best, best_score = key, score
+    return best
+
+
 class ClusterIndex:
     """An in-memory LSH index of fingerprints (tests and the benchmark; the bot keeps its
     bands in the database)."""
@@ -275,12 +290,8 @@ class ClusterIndex:
     def find(self, fp: Fingerprint, keys: Sequence[int] | None = None) -> int | None:
         """The most similar stored story that is the same story as `fp`, or None."""
         keys = band_keys(fp) if keys is None else keys
-        best, best_score = None, self.threshold
-        for i in sorted(self.candidates(keys)):
-            score = similarity(fp, self._prints[i])
-            if score >= best_score:
-                best, best_score = i, score
-        return best
+        found = sorted(self.candidates(keys))
+        return best_match(fp, ((i, self._prints[i]) for i in found), threshold=self.threshold)
 
     def add(self, fp: Fingerprint, keys: Sequence[int] | None = None) -> int:
         """Store a fingerprint; returns its index."""

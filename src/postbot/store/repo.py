@@ -9,8 +9,7 @@ repo_outbox (deliveries).
 from __future__ import annotations
 
 from postbot.store.repo_chats import (
-    ChatSchedule,
-    chat_schedules,
+    chats_by_id,
     get_chat,
     get_or_create_chat,
     migrate_chat_id,
@@ -96,7 +95,6 @@ from postbot.store.repo_watches import (
 __all__ = [
     "MAX_QUERY_CHARS",
     "MAX_WATCHES",
-    "ChatSchedule",
     "FeedSpec",
     "FeedSpecLike",
     "StoreStats",
@@ -108,8 +106,8 @@ __all__ = [
     "band_candidates",
     "book_send_slots",
     "cancel_pending",
-    "chat_schedules",
     "chat_topics",
+    "chats_by_id",
     "claim_chats",
     "claim_deliveries",
     "claim_due_feeds",

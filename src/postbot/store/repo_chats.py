@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import UTC, datetime
-from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
@@ -186,21 +185,9 @@ def _rechat(
     session.expire_all()
 
 
-class ChatSchedule(NamedTuple):
-    """When a chat takes its alerts: instant or a digest, its zone, its quiet hours."""
-
-    digest: str
-    digest_at: str | None
-    tz: str
-    quiet_start: str | None
-    quiet_end: str | None
-
-
-def chat_schedules(*, session: Session, chat_ids: Collection[int]) -> dict[int, ChatSchedule]:
-    """The digest and quiet-hour settings of these chats."""
+def chats_by_id(*, session: Session, chat_ids: Collection[int]) -> dict[int, Chat]:
+    """These chats' rows (for their digest and quiet-hour settings), by id."""
     if not chat_ids:
         return {}
     chats = session.exec(select(Chat).where(col(Chat.id).in_(list(chat_ids)))).all()
-    return {
-        c.id: ChatSchedule(c.digest, c.digest_at, c.tz, c.quiet_start, c.quiet_end) for c in chats
-    }
+    return {c.id: c for c in chats}
