@@ -16,7 +16,7 @@ from postbot import __version__
 from postbot.config import Config, check_config, load_config
 from postbot.errors import ConfigError, QuerySyntaxError, StartupError
 from postbot.feeds.fetch import make_client
-from postbot.logs import setup_logging
+from postbot.logs import redact_text, setup_logging
 from postbot.pipeline import FeedScan, FeedSource, build_matcher, build_topics, scan
 from postbot.report import story_jsonl, story_text
 from postbot.settings import Settings, load_settings
@@ -182,8 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 1
-    except StartupError as exc:
-        print(f"postbot: {exc}", file=sys.stderr)
+    except StartupError as exc:  # printed, not logged: the log filter never sees it
+        print(f"postbot: {redact_text(str(exc), (secret,))}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `postbot scan | head`: the reader has gone, stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -13,15 +13,38 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-# httpx logs request URLs, and Telegram's carry the token: /bot<id>:<secret>/method
-_TOKEN_IN_URL = re.compile(r"bot\d+:[A-Za-z0-9_-]{20,}")
+# httpx logs request URLs, and Telegram's carry the token: /bot<id>:<secret>/method (the
+# colon may come percent-encoded when a URL was quoted once more)
+_TOKEN_IN_URL = re.compile(r"bot\d+(?::|%3[Aa])[A-Za-z0-9_-]{20,}")
+# user:password@ after any scheme://, up to the last @ before the path. Quotes, brackets and
+# spaces end it so that a message quoting a URL next to an address is not swallowed whole.
+_USERINFO_IN_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/<>\"'`]*@")
 
 
 _FORMATTER = logging.Formatter()
 
 
+def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """`text` with the userinfo of every URL in it, bot tokens and `secrets` masked.
+
+    For anything that may print or log a URL: start-up errors, feed errors, admin notices.
+    """
+    clean = _USERINFO_IN_URL.sub(r"\1***@", text)
+    clean = _TOKEN_IN_URL.sub("bot<redacted>", clean)
+    for secret in secrets:
+        if secret:
+            clean = clean.replace(secret, "<redacted>")
+    return clean
+
+
+def redact_url(url: str) -> str:
+    """The URL without its user:password@ part and with any bot token masked."""
+    return redact_text(url)
+
+
 class RedactingFilter(logging.Filter):
-    """Replaces the bot token (given, or any that looks like one) in every record."""
+    """Masks the bot token (given, or any that looks like one) and URL credentials in every
+    record."""
 
     def __init__(self, secrets: tuple[str, ...] = ()) -> None:
         super().__init__()
@@ -29,10 +52,7 @@ class RedactingFilter(logging.Filter):
 
     def redact(self, text: str) -> str:
         """`text` with every secret and token-shaped string masked."""
-        clean = _TOKEN_IN_URL.sub("bot<redacted>", text)
-        for secret in self._secrets:
-            clean = clean.replace(secret, "<redacted>")
-        return clean
+        return redact_text(text, self._secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's message and traceback with secrets masked; never drops one."""

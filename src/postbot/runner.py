@@ -25,6 +25,7 @@ from postbot.config import load_config
 from postbot.delivery.ratelimit import GateRateLimiter
 from postbot.errors import StartupError
 from postbot.feeds.fetch import make_client
+from postbot.logs import redact_text, redact_url
 from postbot.metrics import Metrics, MetricsServer
 from postbot.scheduler import Scheduler
 from postbot.settings import Settings, require_token
@@ -102,14 +103,17 @@ def telegram_errors(api_url: str) -> Iterator[None]:
             "the Bot API refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN"
         ) from None
     except NetworkError as exc:
-        raise StartupError(f"cannot reach the Bot API at {api_url}: {exc.message}") from None
+        # TELEGRAM_API_URL may carry user:password@ for a proxy in front of the Bot API
+        raise StartupError(
+            f"cannot reach the Bot API at {redact_url(api_url)}: {redact_text(exc.message)}"
+        ) from None
 
 
 async def verify_bot_api(token: str, api_url: str) -> None:
     """Ask the Bot API who we are, once, so that a refused token or an unreachable server is
     one clear line (PTB's own start-up would log a traceback and retry first)."""
     async with Bot(token, base_url=f"{api_url}/bot", base_file_url=f"{api_url}/file/bot") as bot:
-        log.info("Bot API at %s: this is @%s", api_url, bot.username)
+        log.info("Bot API at %s: this is @%s", redact_url(api_url), bot.username)
 
 
 def _serve(app: Any, webhook: Webhook | None) -> None:

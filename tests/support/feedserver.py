@@ -12,6 +12,8 @@ import email.utils
 import hashlib
 import threading
 import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from types import TracebackType
@@ -48,6 +50,9 @@ class _Resource:
     hang_seconds: float = 0.0
     hits: int = 0
     conditional_hits: int = 0
+    stream: Callable[[], Iterable[bytes]] | None = None  # hostile bodies made while sent
+    chunked: bool = False
+    content_length: int | None = None  # what a streamed answer claims (may lie)
 
 
 def _text(value: str) -> str:
@@ -195,6 +200,31 @@ class FeedServer:
             resource.hang_seconds = seconds
             self._cond.notify_all()
 
+    def set_stream(
+        self,
+        path: str,
+        body: Callable[[], Iterable[bytes]],
+        headers: dict[str, str],
+        *,
+        chunked: bool = False,
+        content_length: int | None = None,
+        status: int = 200,
+    ) -> None:
+        """Serve what `body()` yields, written as it is made (hostile bodies: bombs, lies).
+
+        `chunked` sends each piece as one chunk; otherwise the answer carries `content_length`
+        if given (true or not) and the connection closes after the body.
+        """
+        with self._cond:
+            old = self._resources.get(_key(path))
+            resource = _Resource(body=b"", status=status, headers=dict(headers))
+            resource.stream, resource.chunked = body, chunked
+            resource.content_length = content_length
+            if old is not None:
+                _keep_counters_and_faults(old, resource)
+            self._resources[_key(path)] = resource
+            self._cond.notify_all()
+
     # ------------------------------------------------------------------ results
 
     def hits(self, path: str) -> int:
@@ -272,11 +302,15 @@ class FeedServer:
             if self._closing:
                 handler.close_connection = True
                 return
+            stream: tuple[Callable[[], Iterable[bytes]], bool, int | None] | None = None
             if resource.fault_status is not None:
                 headers = {"Content-Type": "text/plain"}
                 if resource.retry_after is not None:
                     headers["Retry-After"] = str(resource.retry_after)
                 answer = (resource.fault_status, headers, b"fault injected")
+            elif resource.stream is not None:
+                stream = (resource.stream, resource.chunked, resource.content_length)
+                answer = (resource.status, dict(resource.headers), b"")
             elif resource.status == 200 and _not_modified(handler, resource):
                 resource.conditional_hits += 1
                 answer = (304, _validators(resource), b"")
@@ -285,6 +319,9 @@ class FeedServer:
                 if resource.status == 200:
                     headers.update(_validators(resource))
                 answer = (resource.status, headers, resource.body)
+        if stream is not None:
+            _respond_stream(handler, answer[0], answer[1], *stream, with_body)
+            return
         _respond(handler, *answer, with_body)
 
 
@@ -361,4 +398,93 @@ def _respond(
         handler.close_connection = True
 
 
-__all__ = ["FeedItem", "FeedServer", "render_rss"]
+def _respond_stream(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    headers: dict[str, str],
+    body: Callable[[], Iterable[bytes]],
+    chunked: bool,
+    content_length: int | None,
+    with_body: bool,
+) -> None:
+    try:
+        handler.send_response(status)
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        if chunked:
+            handler.send_header("Transfer-Encoding", "chunked")
+        else:
+            if content_length is not None:
+                handler.send_header("Content-Length", str(content_length))
+            handler.send_header("Connection", "close")
+            handler.close_connection = True
+        handler.end_headers()
+        if with_body:
+            for piece in body():
+                if not piece:
+                    continue
+                if chunked:
+                    handler.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                else:
+                    handler.wfile.write(piece)
+            if chunked:
+                handler.wfile.write(b"0\r\n\r\n")
+        handler.wfile.flush()
+    except OSError:  # the client hung up, as it should on a bomb
+        handler.close_connection = True
+
+
+# ---------------------------------------------------------------------- hostile bodies
+
+_MIB = 1 << 20
+
+
+def _zero_block() -> bytes:
+    """Deflate data for 1 MiB of zeros ending on a full flush: byte-aligned, no back
+    references into what came before, so it can be repeated to make any multiple."""
+    squeezer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return squeezer.compress(bytes(_MIB)) + squeezer.flush(zlib.Z_FULL_FLUSH)
+
+
+_FINAL_EMPTY_BLOCK = b"\x03\x00"  # a last, empty fixed-Huffman block
+
+
+def zeros_bomb(mib: int, wrapper: str = "gzip", *, per_write: int = 64) -> Iterator[bytes]:
+    """`mib` MiB of zeros compressed, made on the fly in about 1 KB per MiB.
+
+    `wrapper` is "gzip", "zlib" (RFC 1950) or "raw" (bare deflate). The trailer's checksum is
+    only computed if a client reads that far.
+    """
+    block = _zero_block()
+    if wrapper == "gzip":
+        yield b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    elif wrapper == "zlib":
+        yield b"\x78\xda"
+    elif wrapper != "raw":
+        raise ValueError(f"unknown wrapper {wrapper!r}")
+    for start in range(0, mib, per_write):
+        yield block * min(per_write, mib - start)
+    yield _FINAL_EMPTY_BLOCK
+    zeros = bytes(_MIB)
+    if wrapper == "gzip":
+        crc = 0
+        for _ in range(mib):
+            crc = zlib.crc32(zeros, crc)
+        size = (mib * _MIB) & 0xFFFFFFFF
+        yield crc.to_bytes(4, "little") + size.to_bytes(4, "little")
+    elif wrapper == "zlib":
+        # Adler-32 of n zeros: a stays 1, b adds 1 per byte
+        yield (((mib * _MIB) % 65521) << 16 | 1).to_bytes(4, "big")
+
+
+def gzip_stream(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """`pieces` gzip-compressed as they come (one more layer: a stacked bomb)."""
+    squeezer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    for piece in pieces:
+        out = squeezer.compress(piece)
+        if out:
+            yield out
+    yield squeezer.flush()
+
+
+__all__ = ["FeedItem", "FeedServer", "gzip_stream", "render_rss", "zeros_bomb"]
