@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,144 @@ def test_context_ids_are_in_every_line(fmt: str, capsys: pytest.CaptureFixture[s
         assert record["level"] == "INFO" and "redacted" in record["message"]
     else:
         assert line.endswith("chat_id=42 story_id=7")
+
+
+# ------------------------------------------------------------------ URL credentials
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden", "kept"),
+    [
+        pytest.param("http://user:secret@127.0.0.1:9/x", ["secret", "user"], "127.0.0.1:9/x"),
+        pytest.param("https://u:p%40ss%3Aw0rd@feeds.example/rss", ["p%40ss"], "feeds.example"),
+        pytest.param("http://:secret@host/", ["secret"], "@host/", id="password-only"),
+        pytest.param("http://secret@host/", ["secret"], "@host/", id="user-only"),
+        pytest.param("http://user:se@cr@et@host/", ["se@", "cr@", "et@h"], "@host/", id="bare-@"),
+        pytest.param("HTTPS://USER:SECRET@HOST/", ["SECRET"], "@HOST/", id="upper-case"),
+        pytest.param("postgresql://bot:secret@db:5432/x", ["secret"], "@db:5432/x", id="dsn"),
+        pytest.param("http://u:secret@[::1]:8080/feed", ["secret"], "@[::1]:8080", id="ipv6"),
+        pytest.param(
+            "feed a: http://a:secret1@x/ and b: https://b:secret2@y/",
+            ["secret1", "secret2"],
+            "and b: https://",
+            id="two-urls",
+        ),
+        pytest.param("refusing 'http://u:secret@h/' now", ["secret"], "@h/' now", id="quoted"),
+        pytest.param(
+            f"https://api.example/bot{TOKEN}/getMe", [TOKEN.split(":")[1]], "/getMe", id="token"
+        ),
+        pytest.param(
+            f"https://api.example/bot{TOKEN.replace(':', '%3A')}/getMe",
+            [TOKEN.split(":")[1]],
+            "/getMe",
+            id="token-quoted",
+        ),
+        pytest.param(
+            f"http://u:secret@api.example/bot{TOKEN}/x",
+            ["secret", TOKEN.split(":")[1]],
+            "api.example/bot<redacted>/x",
+            id="both",
+        ),
+    ],
+)
+def test_url_credentials_are_redacted(text: str, hidden: list[str], kept: str) -> None:
+    from postbot.logs import redact_text
+
+    clean = redact_text(text)
+    assert not [h for h in hidden if h in clean], clean
+    assert kept in clean
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://mastodon.social/@news.rss",
+        "https://example.com/feed?author=a@b.c",
+        "write to news@example.com",
+        "feed bbc: 3 items",
+        "http://127.0.0.1:9/feed",
+    ],
+)
+def test_urls_without_credentials_are_untouched(text: str) -> None:
+    from postbot.logs import redact_text, redact_url
+
+    assert redact_text(text) == text
+    assert redact_url(text) == text
+
+
+@pytest.mark.parametrize(
+    ("message", "args"),
+    [
+        pytest.param("feed %s failed", ("http://u:secret@feeds.example/rss",), id="arg"),
+        pytest.param("GET https://x:secret@a.example/ -> 500", (), id="in-message"),
+        pytest.param("%s", (ValueError("bad http://u:secret@h/"),), id="exception-arg"),
+    ],
+)
+def test_filter_masks_url_credentials_in_records(message: str, args: tuple[object, ...]) -> None:
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, message, args, None)
+    assert RedactingFilter(()).filter(record)
+    assert "secret" not in record.getMessage()
+
+
+def test_filter_masks_url_credentials_in_a_traceback() -> None:
+    import sys
+
+    try:
+        raise ConnectionError("cannot reach http://admin:secret@127.0.0.1:1/bot")
+    except ConnectionError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    assert RedactingFilter(()).filter(record)
+    text = logging.Formatter().format(record)
+    assert "Traceback" in text and "secret" not in text and "127.0.0.1:1" in text
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:  # free a moment ago, nobody listening
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("userinfo", "path"),
+    [
+        pytest.param("user:secret", "", id="user-password"),
+        pytest.param("user:s%40cret%2Fsecret", "", id="percent-encoded"),
+        pytest.param("secret", "", id="user-only"),
+        pytest.param(":secret", "/proxy/telegram", id="password-only-with-path"),
+    ],
+)
+def test_startup_error_about_the_bot_api_url_hides_credentials(
+    capfd: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    userinfo: str,
+    path: str,
+) -> None:
+    from postbot.cli import main
+
+    config = Path(__file__).resolve().parent.parent / "config" / "postbot.yaml"
+    port = _closed_port()
+    monkeypatch.chdir(tmp_path)
+    for var in ("POSTBOT_CONFIG", "POSTBOT_ADMINS", "LOG_FORMAT"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/run.db")
+    monkeypatch.setenv("TELEGRAM_API_URL", f"http://{userinfo}@127.0.0.1:{port}{path}")
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")  # every line that could mention the URL
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    quiet = ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler", "alembic.runtime.plugins")
+    levels = {name: logging.getLogger(name).level for name in quiet}
+    try:
+        assert main(["run", "--config", str(config)]) == 1
+    finally:
+        root.handlers[:], root.level = saved
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+    captured = capfd.readouterr()
+    everything = captured.out + captured.err
+    assert f"cannot reach the Bot API at http://***@127.0.0.1:{port}{path}" in everything
+    assert "secret" not in everything and "s%40cret" not in everything
+    assert TOKEN not in everything

@@ -184,11 +184,11 @@ async def _check_redirect(
     refusal = f"{redact_url(url)}: refusing redirect to {redact_url(target)}"
     if secure and _scheme(target) == "http":
         raise FetchError(f"{refusal}: from https down to http")
-    host = _host_of(target)
+    if _host_of(target) == origin:
+        return  # the operator chose this host, local or not; another host must be public
+    host = unquote(_host_of(target))  # a resolver may decode what httpx passes on as is
     if not host:
         raise FetchError(f"{refusal}: no host")
-    if host == origin:
-        return  # the operator chose this host, local or not; another host must be public
     if host == "localhost" or host.endswith(".localhost"):  # RFC 6761: always loopback
         raise FetchError(f"{refusal}: {host} is a loopback name")
     literal = literal_address(host)
@@ -216,12 +216,12 @@ async def _check_redirect(
 
 
 def _host_of(url: str) -> str:
-    """The URL's host as a resolver sees it: unquoted, lower case, no trailing dot."""
+    """The URL's host as httpx connects to it: lower case, no trailing dot."""
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return ""
-    return unquote(host).lower().rstrip(".")
+    return host.lower().rstrip(".")
 
 
 def literal_address(host: str) -> IPAddress | None:
