@@ -235,3 +235,20 @@ def test_startup_error_about_the_bot_api_url_hides_credentials(
     assert f"cannot reach the Bot API at http://***@127.0.0.1:{port}{path}" in everything
     assert "secret" not in everything and "s%40cret" not in everything
     assert TOKEN not in everything
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_real_postbot_run_never_prints_the_bot_api_password(tmp_path: Path, fmt: str) -> None:
+    from support.process import bot_process, run_cli
+
+    config = Path(__file__).resolve().parent.parent / "config" / "postbot.yaml"
+    api_url = f"http://proxy-user:secret%2Fpass@127.0.0.1:{_closed_port()}"
+    process = bot_process(
+        tmp_path, api_url, config, token=TOKEN, env={"LOG_LEVEL": "DEBUG", "LOG_FORMAT": fmt}
+    )
+    done = run_cli(process.args, env=process.env, cwd=tmp_path)
+    everything = done.stdout + done.stderr
+    assert done.returncode == 1, everything
+    assert "cannot reach the Bot API at http://***@127.0.0.1:" in everything
+    assert "secret" not in everything and "proxy-user" not in everything
+    assert TOKEN.split(":")[1] not in everything

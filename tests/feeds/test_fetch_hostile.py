@@ -451,3 +451,39 @@ def test_public_and_non_public_addresses(address: str, public: bool) -> None:
     import ipaddress
 
     assert (unsafe_reason(ipaddress.ip_address(address)) is None) is public
+
+
+# ------------------------------------------------------------------------ credentials
+
+
+def _with_credentials(url: str, userinfo: str = "reader:secret") -> str:
+    return url.replace("http://", f"http://{userinfo}@", 1)
+
+
+@pytest.mark.parametrize("userinfo", ["reader:secret", "secret", "r:s%40secret%3A"])
+@pytest.mark.parametrize(
+    "failure", ["refused", "404", "too-large", "redirect-out", "loop", "stacked", "truncated"]
+)
+async def test_feed_errors_never_show_url_credentials(
+    feed_server: FeedServer, client: httpx.AsyncClient, failure: str, userinfo: str
+) -> None:
+    feed_server.reply("/too-large", b"x" * 2000)
+    feed_server.redirect("/redirect-out", "http://ops:secret@10.9.8.7/feed")
+    feed_server.redirect("/loop", "/loop")
+    feed_server.reply("/stacked", b"", headers={"Content-Encoding": "gzip, gzip"})
+    feed_server.reply("/truncated", gzip.compress(FEED)[:100], headers={"Content-Encoding": "gzip"})
+    url = feed_server.url(f"/{failure}")
+    if failure == "refused":
+        url = f"http://127.0.0.1:{_free_port()}/feed"
+    with pytest.raises(FetchError) as info:
+        await fetch_feed(client, _with_credentials(url, userinfo), max_bytes=1000)
+    message = str(info.value)
+    assert "secret" not in message and "reader" not in message
+    if failure != "404":  # an HTTP status error says only the status
+        assert "127.0.0.1" in message
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
