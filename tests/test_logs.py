@@ -156,7 +156,8 @@ def test_urls_without_credentials_are_untouched(text: str) -> None:
     from postbot.logs import redact_text, redact_url
 
     assert redact_text(text) == text
-    assert redact_url(text) == text
+    if "://" in text:
+        assert redact_url(text) == text
 
 
 @pytest.mark.parametrize(
@@ -194,20 +195,27 @@ def _closed_port() -> int:
 
 
 @pytest.mark.parametrize(
-    ("userinfo", "path"),
+    ("api_url", "shown"),
     [
-        pytest.param("user:secret", "", id="user-password"),
-        pytest.param("user:s%40cret%2Fsecret", "", id="percent-encoded"),
-        pytest.param("secret", "", id="user-only"),
-        pytest.param(":secret", "/proxy/telegram", id="password-only-with-path"),
+        pytest.param("http://user:secret@127.0.0.1:{port}", "http://***@", id="user-password"),
+        pytest.param(
+            "http://user:s%40cret%2Fsecret@127.0.0.1:{port}", "http://***@", id="percent-encoded"
+        ),
+        pytest.param("http://secret@127.0.0.1:{port}", "http://***@", id="user-only"),
+        pytest.param(
+            "https://:secret@127.0.0.1:{port}/proxy/telegram", "https://***@", id="with-path"
+        ),
+        pytest.param("http://user:se/cret@127.0.0.1:{port}", "http://<redacted>@", id="bare-/"),
+        pytest.param("http://u:pa#secret@127.0.0.1:{port}", "http://***@", id="bare-#"),
+        pytest.param("user:secret@127.0.0.1:{port}", "***@", id="no-scheme"),
     ],
 )
 def test_startup_error_about_the_bot_api_url_hides_credentials(
     capfd: pytest.CaptureFixture[str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    userinfo: str,
-    path: str,
+    api_url: str,
+    shown: str,
 ) -> None:
     from postbot.cli import main
 
@@ -218,7 +226,7 @@ def test_startup_error_about_the_bot_api_url_hides_credentials(
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/run.db")
-    monkeypatch.setenv("TELEGRAM_API_URL", f"http://{userinfo}@127.0.0.1:{port}{path}")
+    monkeypatch.setenv("TELEGRAM_API_URL", api_url.format(port=port))
     monkeypatch.setenv("LOG_LEVEL", "DEBUG")  # every line that could mention the URL
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
@@ -232,8 +240,8 @@ def test_startup_error_about_the_bot_api_url_hides_credentials(
             logging.getLogger(name).setLevel(level)
     captured = capfd.readouterr()
     everything = captured.out + captured.err
-    assert f"cannot reach the Bot API at http://***@127.0.0.1:{port}{path}" in everything
-    assert "secret" not in everything and "s%40cret" not in everything
+    assert f"cannot reach the Bot API at {shown}127.0.0.1:{port}" in everything
+    assert "secret" not in everything and "cret" not in everything
     assert TOKEN not in everything
 
 
@@ -252,3 +260,23 @@ def test_a_real_postbot_run_never_prints_the_bot_api_password(tmp_path: Path, fm
     assert "cannot reach the Bot API at http://***@127.0.0.1:" in everything
     assert "secret" not in everything and "proxy-user" not in everything
     assert TOKEN.split(":")[1] not in everything
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        ("https://api.telegram.org", []),
+        ("http://user:secret@proxy:8080", ["user:secret", "secret"]),
+        ("http://user:p%40ss@proxy", ["user:p%40ss", "user:p@ss", "p%40ss", "p@ss"]),
+        ("http://user:se/cret@proxy", ["user:se/cret", "se/cret", "cret"]),
+        ("user:secret@proxy", ["user:secret", "secret"]),
+        ("http://a:b@proxy", []),  # too short to mask everywhere; the URL form is still masked
+    ],
+)
+def test_url_secrets(url: str, masked: list[str]) -> None:
+    from postbot.logs import url_secrets
+
+    secrets = url_secrets(url)
+    assert set(masked) <= set(secrets)
+    assert all(len(s) >= 3 for s in secrets)
+    assert list(secrets) == sorted(secrets, key=len, reverse=True)

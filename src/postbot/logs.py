@@ -12,6 +12,7 @@ import logging
 import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 # httpx logs request URLs, and Telegram's carry the token: /bot<id>:<secret>/method (the
 # colon may come percent-encoded when a URL was quoted once more)
@@ -39,7 +40,32 @@ def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
 
 def redact_url(url: str) -> str:
     """The URL without its user:password@ part and with any bot token masked."""
-    return redact_text(url)
+    clean = redact_text(url)
+    if "://" not in clean:  # "user:pass@host/path": the scheme was forgotten, not the password
+        head, sep, tail = clean.partition("/")
+        if "@" in head:
+            clean = "***@" + head.rsplit("@", 1)[1] + sep + tail
+    return clean
+
+
+_URL_DELIMITERS = re.compile(r"[/?#:@\[\]]")
+_SHORTEST_SECRET = 3  # shorter pieces would mask letters all over the log, and guard nothing
+
+
+def url_secrets(url: str) -> tuple[str, ...]:
+    """The credential strings inside a configured URL (user:password, the password; as written
+    and percent-decoded), to mask wherever they appear, even where the URL is too malformed
+    (a `/` in the password, no scheme) for `redact_text` to find its userinfo."""
+    rest = url.split("://", 1)[1] if "://" in url else url
+    if "@" not in rest:
+        return ()
+    userinfo = rest.rsplit("@", 1)[0]
+    password = userinfo.split(":", 1)[1] if ":" in userinfo else userinfo
+    pieces = {userinfo, unquote(userinfo), password, unquote(password)}
+    # an unencoded / ? # splits the URL inside the password, and errors quote the fragments
+    pieces.update(_URL_DELIMITERS.split(password))
+    # longest first: masking the password first would leave "user:<redacted>" unmatched
+    return tuple(sorted((p for p in pieces if len(p) >= _SHORTEST_SECRET), key=len, reverse=True))
 
 
 class RedactingFilter(logging.Filter):

@@ -103,7 +103,8 @@ def telegram_errors(api_url: str) -> Iterator[None]:
             "the Bot API refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN"
         ) from None
     except NetworkError as exc:
-        # TELEGRAM_API_URL may carry user:password@ for a proxy in front of the Bot API
+        # TELEGRAM_API_URL may carry user:password@ for a proxy in front of the Bot API (what
+        # redact_url cannot find in a malformed URL, main masks as a secret)
         raise StartupError(
             f"cannot reach the Bot API at {redact_url(api_url)}: {redact_text(exc.message)}"
         ) from None

@@ -197,6 +197,23 @@ async def test_broken_compressed_bodies_are_clear_errors(
     assert feed_server.url("/broken") in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "encodings",
+    [["gzip", "gzip"], ["gzip", "deflate"], ["identity", "gzip", "x-gzip"], ["gzip", "br"]],
+)
+async def test_stacking_across_several_headers_is_refused(encodings: list[str]) -> None:
+    headers = [("Content-Encoding", value) for value in encodings]
+    body = gzip.compress(gzip.compress(FEED))
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers=headers, stream=_Streamed(body))
+
+    async with make_client(transport=httpx.MockTransport(handle)) as client:
+        with pytest.raises(FetchError, match="refused") as info:
+            await fetch_feed(client, "https://news.example/rss")
+    assert type(info.value) is FetchError
+
+
 async def test_only_gzip_and_deflate_are_offered(
     feed_server: FeedServer, client: httpx.AsyncClient
 ) -> None:
@@ -213,6 +230,10 @@ async def test_only_gzip_and_deflate_are_offered(
 
 UNSAFE_TARGETS = [
     "http://localhost:{port}/feed",
+    "http://127.0.0.1:{other}/feed",
+    "http://127.000.000.001:{other}/feed",
+    "http://017700000001:{port}/feed",
+    "https://127.0.0.1/feed",
     "http://LOCALHOST.:{port}/feed",
     "http://feeds.localhost:{port}/feed",
     "http://[::1]:{port}/feed",
@@ -260,7 +281,8 @@ async def _no_resolving(host: str, port: int) -> list[str]:
 async def test_redirect_to_a_local_or_private_address_is_refused(
     feed_server: FeedServer, client: httpx.AsyncClient, target: str
 ) -> None:
-    feed_server.redirect("/feed", target.format(port=feed_server.port))
+    other = feed_server.port + 1 if feed_server.port < 65535 else feed_server.port - 1
+    feed_server.redirect("/feed", target.format(port=feed_server.port, other=other))
     with pytest.raises(FetchError) as info:
         await fetch_feed(client, feed_server.url("/feed"), resolver=_no_resolving)
     assert type(info.value) is FetchError

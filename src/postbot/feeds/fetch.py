@@ -4,7 +4,7 @@ Redirects are followed here rather than by httpx so that the cap, relative `Loca
 refusal of unsafe targets are ours: a redirect may not lead to another scheme than HTTP(S), from
 https down to http, or to another host that is (or resolves to) a loopback, private, link-local,
 multicast, unspecified or reserved address. The configured URL itself may be local (the operator
-chose it), and so may a redirect that stays on its host.
+chose it), and so may a redirect that stays on its host and port.
 
 The body is read raw (`aiter_raw`) and decoded here, a bounded piece at a time (`inflate`), so
 `max_bytes` caps both the bytes on the wire and the decoded bytes before more are produced: a
@@ -130,7 +130,7 @@ async def _fetch_http(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    origin = _host_of(url)
+    origin = _origin(url)
     secure = _scheme(url) == "https"
     for _ in range(max_redirects + 1):
         try:
@@ -178,14 +178,14 @@ def _redirect_target(url: str, location: str) -> str:
 
 
 async def _check_redirect(
-    url: str, target: str, origin: str, secure: bool, resolver: Resolver
+    url: str, target: str, origin: tuple[str, int], secure: bool, resolver: Resolver
 ) -> None:
     """Refuse a redirect that drops TLS or leads off the feed's host to a non-public address."""
     refusal = f"{redact_url(url)}: refusing redirect to {redact_url(target)}"
     if secure and _scheme(target) == "http":
         raise FetchError(f"{refusal}: from https down to http")
-    if _host_of(target) == origin:
-        return  # the operator chose this host, local or not; another host must be public
+    if _origin(target) == origin:
+        return  # the operator chose this host and port, local or not; others must be public
     host = unquote(_host_of(target))  # a resolver may decode what httpx passes on as is
     if not host:
         raise FetchError(f"{refusal}: no host")
@@ -213,6 +213,15 @@ async def _check_redirect(
         reason = unsafe_reason(address)
         if reason:
             raise FetchError(f"{refusal}: {host} resolves to {address}, {reason}")
+
+
+def _origin(url: str) -> tuple[str, int]:
+    """Host and port: what a redirect may keep without being checked."""
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        port = -1
+    return _host_of(url), port or (443 if _scheme(url) == "https" else 80)
 
 
 def _host_of(url: str) -> str:
