@@ -141,6 +141,36 @@ async def test_endless_stored_deflate_blocks_hit_the_cap(
         await fetch_feed(client, loopback.url("/stored"), max_bytes=200_000)
 
 
+@pytest.mark.parametrize("transfer", ["gzip, chunked", "gzip", "deflate, chunked", "compress"])
+async def test_compressed_transfer_encoding_is_refused(
+    loopback: LoopbackFeeds, client: httpx.AsyncClient, transfer: str
+) -> None:
+    def framed() -> Iterator[bytes]:  # chunked framing by hand: the header is ours to set
+        for piece in zeros_bomb(1024, "gzip"):
+            yield b"%x\r\n%s\r\n" % (len(piece), piece)
+        yield b"0\r\n\r\n"
+
+    loopback.set_stream("/te", framed, {"Transfer-Encoding": transfer})
+    with pytest.raises(FetchError, match="Transfer-Encoding") as info:
+        await fetch_feed(client, loopback.url("/te"))
+    assert type(info.value) is FetchError
+
+
+@pytest.mark.parametrize(("size", "ok"), [(CAP, True), (CAP + 1, False)], ids=["at", "over"])
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+async def test_decoded_cap_is_exact(
+    loopback: LoopbackFeeds, client: httpx.AsyncClient, encoding: str, size: int, ok: bool
+) -> None:
+    body = b"<" * size
+    encoded = gzip.compress(body) if encoding == "gzip" else zlib.compress(body)
+    loopback.set_stream("/cap", _pieces(encoded, 4096), {"Content-Encoding": encoding})
+    if ok:
+        assert (await fetch_feed(client, loopback.url("/cap"))).body == body
+    else:
+        with pytest.raises(FeedTooLarge):
+            await fetch_feed(client, loopback.url("/cap"))
+
+
 def _raw_deflate(data: bytes) -> bytes:
     squeezer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
     return squeezer.compress(data) + squeezer.flush()
