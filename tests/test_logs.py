@@ -280,3 +280,30 @@ def test_url_secrets(url: str, masked: list[str]) -> None:
     assert set(masked) <= set(secrets)
     assert all(len(s) >= 3 for s in secrets)
     assert list(secrets) == sorted(secrets, key=len, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a." * 200_000,
+        "a." * 200_000 + "http://",
+        "a://" * 100_000,
+        "http://" + "x" * 400_000,
+        "bot1:" * 100_000,
+    ],
+    ids=[
+        "dotted-words",
+        "dotted-words-and-url",
+        "many-schemes",
+        "long-authority",
+        "token-prefixes",
+    ],
+)
+def test_redaction_is_linear_on_hostile_messages(text: str) -> None:
+    import time
+
+    from postbot.logs import redact_text
+
+    started = time.perf_counter()
+    redact_text(text)
+    assert time.perf_counter() - started < 3.0  # quadratic: hours; linear: ~0.3 s

@@ -18,8 +18,9 @@ from urllib.parse import unquote
 # colon may come percent-encoded when a URL was quoted once more)
 _TOKEN_IN_URL = re.compile(r"bot\d+(?::|%3[Aa])[A-Za-z0-9_-]{20,}")
 # user:password@ after any scheme://, up to the last @ before the path. Quotes, brackets and
-# spaces end it so that a message quoting a URL next to an address is not swallowed whole.
-_USERINFO_IN_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/<>\"'`]*@")
+# spaces end it so that a message quoting a URL next to an address is not swallowed whole. The
+# scheme's length is bounded: unbounded, "a.a.a.a..." in a long message costs quadratic time.
+_USERINFO_IN_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,31}://)[^\s/<>\"'`]*@")
 
 
 _FORMATTER = logging.Formatter()
@@ -30,7 +31,7 @@ def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
 
     For anything that may print or log a URL: start-up errors, feed errors, admin notices.
     """
-    clean = _USERINFO_IN_URL.sub(r"\1***@", text)
+    clean = _USERINFO_IN_URL.sub(r"\1***@", text) if "://" in text else text
     clean = _TOKEN_IN_URL.sub("bot<redacted>", clean)
     for secret in secrets:
         if secret:
