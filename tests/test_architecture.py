@@ -19,6 +19,7 @@ PURE = [
     SRC / "schedule.py",
     SRC / "feeds" / "parse.py",
     SRC / "feeds" / "decode.py",
+    SRC / "feeds" / "inflate.py",
     SRC / "feeds" / "story.py",
 ]
 EDGE_LIBRARIES = {"httpx", "telegram", "sqlmodel", "sqlalchemy", "alembic", "psycopg", "asyncio"}
