@@ -228,6 +228,7 @@ def test_startup_error_about_the_bot_api_url_hides_credentials(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/run.db")
     monkeypatch.setenv("TELEGRAM_API_URL", api_url.format(port=port))
     monkeypatch.setenv("LOG_LEVEL", "DEBUG")  # every line that could mention the URL
+    monkeypatch.setattr("postbot.logs._MASKED", ())  # main adds the URL's; not for later tests
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
     quiet = ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler", "alembic.runtime.plugins")
@@ -307,3 +308,14 @@ def test_redaction_is_linear_on_hostile_messages(text: str) -> None:
     started = time.perf_counter()
     redact_text(text)
     assert time.perf_counter() - started < 3.0  # quadratic: hours; linear: ~0.3 s
+
+
+def test_mask_everywhere_reaches_every_filter_and_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    from postbot.logs import mask_everywhere, redact_text
+
+    monkeypatch.setattr("postbot.logs._MASKED", ())
+    mask_everywhere(["proxy:pa/ss", "", "pa/ss"])
+    assert redact_text("port 'pa/ss' of proxy:pa/ss") == "port '<redacted>' of <redacted>"
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "via %s", ("proxy:pa/ss",), None)
+    RedactingFilter(()).filter(record)  # a filter made before or after: the same
+    assert record.getMessage() == "via <redacted>"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -24,6 +25,15 @@ _USERINFO_IN_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,31}://)[^\s/<>\"'`]*@
 
 
 _FORMATTER = logging.Formatter()
+# Secrets of this process masked in every redaction, whoever calls it and however often logging
+# is set up again (see mask_everywhere)
+_MASKED: tuple[str, ...] = ()
+
+
+def mask_everywhere(secrets: Iterable[str]) -> None:
+    """Mask `secrets` in every later `redact_text` and log line of this process (once, in main)."""
+    global _MASKED
+    _MASKED = tuple({*_MASKED, *(s for s in secrets if s)})
 
 
 def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
@@ -33,7 +43,8 @@ def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
     """
     clean = _USERINFO_IN_URL.sub(r"\1***@", text) if "://" in text else text
     clean = _TOKEN_IN_URL.sub("bot<redacted>", clean)
-    for secret in secrets:
+    # longest first: a secret inside another would otherwise leave the rest of the longer one
+    for secret in sorted({*secrets, *_MASKED}, key=len, reverse=True):
         if secret:
             clean = clean.replace(secret, "<redacted>")
     return clean

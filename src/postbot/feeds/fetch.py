@@ -153,7 +153,7 @@ async def _fetch_http(
                 body = await _read_body(response, url, max_bytes)
         except httpx.TimeoutException as exc:
             raise FeedTimeout(f"{redact_url(url)}: {type(exc).__name__}") from exc
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
             detail = redact_text(f"{type(exc).__name__}: {exc}")
             raise FetchError(f"{redact_url(url)}: {detail}") from exc
         if not body:  # some servers answer an unchanged feed with an empty 200
