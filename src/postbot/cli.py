@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from postbot import __version__
+from postbot import __version__, logs
 from postbot.config import Config, check_config, load_config
 from postbot.errors import ConfigError, QuerySyntaxError, StartupError
 from postbot.feeds.fetch import make_client
-from postbot.logs import mask_everywhere, redact_text, setup_logging, url_secrets
+from postbot.logs import setup_logging
 from postbot.pipeline import FeedScan, FeedSource, build_matcher, build_topics, scan
 from postbot.report import story_jsonl, story_text
 from postbot.settings import Settings, load_settings
@@ -170,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     secret = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     setup_logging(settings.log_level, (secret,), settings.log_format)
-    mask_everywhere(url_secrets(settings.telegram_api_url))  # a Bot API proxy's user:password@
+    logs.mask_everywhere(logs.url_secrets(settings.telegram_api_url))  # a proxy's user:password@
     try:
         if args.command == "check-config":
             return cmd_check_config(_config_path(args, settings))
@@ -184,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     except StartupError as exc:  # printed, not logged: the log filter never sees it
-        print(f"postbot: {redact_text(str(exc), (secret,))}", file=sys.stderr)
+        print(f"postbot: {logs.redact_text(str(exc), (secret,))}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `postbot scan | head`: the reader has gone, stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
