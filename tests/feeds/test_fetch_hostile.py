@@ -12,6 +12,7 @@ import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from itertools import pairwise, repeat
+from typing import Any
 
 import httpx
 import pytest
@@ -539,3 +540,23 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def test_the_default_resolver_is_getaddrinfo(
+    feed_server: FeedServer, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without an injected resolver, redirect targets are looked up with getaddrinfo."""
+    real = socket.getaddrinfo
+    looked_up: list[str] = []
+
+    def fake(host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        if host == "intranet.example":
+            looked_up.append(host)
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.1", 80))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    feed_server.redirect("/feed", "http://intranet.example/feed")
+    with pytest.raises(FetchError, match=r"intranet\.example resolves to 10\.0\.0\.1"):
+        await fetch_feed(client, feed_server.url("/feed"))
+    assert looked_up == ["intranet.example"]
