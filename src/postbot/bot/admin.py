@@ -20,6 +20,7 @@ from postbot.bot.views import split_message
 from postbot.catalog import Catalog
 from postbot.config import load_config
 from postbot.errors import ConfigError, PostbotError
+from postbot.logs import redact_text
 from postbot.store import repo
 from postbot.store.models import Chat
 
@@ -79,7 +80,8 @@ async def cmd_feedstatus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     blocks = []
     for feed in sorted(feeds, key=lambda f: (not f.enabled, f.id)):
         mark = "⏸" if not feed.enabled else ("⚠️" if feed.consecutive_errors else "✅")
-        error = f"\n   {html.escape(feed.last_error[:200])}" if feed.last_error else ""
+        # masked before the cut, which could leave "http://user:pass" with no @ to find
+        error = f"\n   {html.escape(redact_text(feed.last_error)[:200])}" if feed.last_error else ""
         blocks.append(
             text(
                 lang,
@@ -132,7 +134,7 @@ async def notify_admins(bot: Bot, svc: Services, key: str, values: dict[str, str
         return
     with Session(svc.engine) as session:
         langs = dict(session.exec(select(Chat.id, Chat.lang).where(col(Chat.id).in_(admins))).all())
-    safe = {k: html.escape(v) for k, v in values.items()}
+    safe = {k: html.escape(redact_text(v)) for k, v in values.items()}  # errors quote URLs
     for admin in admins:
         try:
             await bot.send_message(
