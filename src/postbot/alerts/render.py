@@ -8,8 +8,8 @@ separators in Arabic lines are wrapped in right-to-left marks so that a Latin so
 date do not swap places with their Arabic neighbours.
 
 A story several outlets carried names them on an "also in" line, each linked to that outlet's
-own article (at most five, then "+N"), so a reader can compare versions; a breaking story opens
-with «🔴 عاجل: 4 مصادر خلال 12 دقيقة» / "🔴 Breaking: 4 outlets in 12 min".
+own article (at most five, then "+N"), so a reader can compare versions; under a breaking
+story's bell line: «🔴 عاجل: 4 مصادر خلال 12 دقيقة» / "🔴 Breaking: 4 outlets in 12 min".
 """
 
 from __future__ import annotations
@@ -175,11 +175,11 @@ def render_alert(alert: Alert, lang: str = "ar") -> str:
     if len(title) > MAX_TITLE:
         title = title[: MAX_TITLE - 1].rstrip() + "…"
     lines: list[tuple[str, str]] = []  # (visible text, html)
-    if alert.breaking is not None:
-        flag = breaking_line(alert.breaking, lang)
-        lines.append((flag, f"<b>{html.escape(flag, quote=False)}</b>"))
     header = "🔔 " + " · ".join(alert.reasons) if alert.reasons else "🔔"
     lines.append((header, html.escape(header, quote=False)))
+    if alert.breaking is not None:  # under the bell: every alert still opens with it
+        flag = breaking_line(alert.breaking, lang)
+        lines.append((flag, f"<b>{html.escape(flag, quote=False)}</b>"))
     lines.append((title, f"<b>{html.escape(title, quote=False)}</b>"))
     summary_at = len(lines)
     if alert.troop_texts:
