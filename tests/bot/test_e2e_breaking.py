@@ -8,6 +8,7 @@ attack the same day is alerted on its own (tests/fixtures/breaking/attack.yaml).
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import time
@@ -192,7 +193,7 @@ def test_breaking_command_shows_sets_refuses_and_groups_need_an_admin(
         off_ar,
         on_ar,
         on_ar,
-        says("ar", "breaking_bad", value="<b>maybe</b>"),
+        says("ar", "breaking_bad", value=html.escape("<b>maybe</b>")),  # shown, not obeyed
         off_ar,
     ]
     assert replies[GROUP] == [
