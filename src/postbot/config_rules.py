@@ -16,7 +16,10 @@ from typing import TypeVar
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from postbot.config_schema import (
+    BREAKING_MINUTES,
+    BREAKING_OUTLETS,
     DEFAULT_INTERVAL,
+    BreakingConfig,
     Config,
     FeedConfig,
     LocalizedName,
@@ -30,8 +33,9 @@ from postbot.config_yaml import item_line, key_line, offset_line, value_line
 from postbot.errors import ConfigError, ConfigProblem, QuerySyntaxError
 from postbot.match.query import parse_query
 
-TOP_KEYS = ("admins", "defaults", "telegram", "feeds", "topics")
+TOP_KEYS = ("admins", "defaults", "telegram", "feeds", "topics", "breaking")
 TELEGRAM_KEYS = ("paid_broadcast",)
+BREAKING_KEYS = ("outlets", "minutes")
 DEFAULTS_KEYS = ("interval",)
 FEED_KEYS = ("id", "name", "url", "interval", "enabled")
 TOPIC_KEYS = ("id", "name", "query", "context", "troop_counts")
@@ -83,12 +87,19 @@ class _Builder:
         admins = self.admins(tree)
         interval = self.defaults(tree)
         paid = self.telegram(tree)
+        breaking = self.breaking(tree)
         feeds = self.items(tree, "feeds", lambda m, i, line: self.feed(m, i, line, interval))
         topics = self.items(tree, "topics", self.topic)
         if self.problems:
             raise ConfigError(sorted(self.problems, key=lambda p: p.line or 0))
         return Config(
-            Path(self.filename), admins, interval, tuple(feeds), tuple(topics), paid_broadcast=paid
+            Path(self.filename),
+            admins,
+            interval,
+            tuple(feeds),
+            tuple(topics),
+            paid_broadcast=paid,
+            breaking=breaking,
         )
 
     def keys(self, node: CommentedMap, allowed: tuple[str, ...], where: str) -> None:
@@ -143,6 +154,37 @@ class _Builder:
             return False
         self.keys(node, TELEGRAM_KEYS, "in telegram")
         return self.flag(node, "paid_broadcast", "telegram", default=False)
+
+    def breaking(self, root: CommentedMap) -> BreakingConfig:
+        node = root.get("breaking")
+        default = BreakingConfig()
+        if node is None:
+            return default
+        if not isinstance(node, CommentedMap):
+            message = (
+                "'breaking' must be a mapping such as {outlets: 3, minutes: 30}, "
+                f"not {describe(node)}"
+            )
+            self.add(value_line(root, "breaking"), message)
+            return default
+        self.keys(node, BREAKING_KEYS, "in breaking")
+        outlets = self.whole(node, "outlets", "breaking", BREAKING_OUTLETS, default.outlets)
+        minutes = self.whole(node, "minutes", "breaking", BREAKING_MINUTES, default.minutes)
+        return BreakingConfig(outlets=outlets, minutes=minutes)
+
+    def whole(
+        self, node: CommentedMap, key: str, where: str, bounds: tuple[int, int], default: int
+    ) -> int:
+        """A whole number within `bounds` (inclusive); the default when absent or wrong."""
+        value = node.get(key)
+        if value is None:
+            return default
+        low, high = bounds
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            message = f"{where}: '{key}' must be a whole number from {low} to {high}, "
+            self.add(value_line(node, key), message + f"not {describe(value)}")
+            return default
+        return int(value)
 
     def items(
         self, root: CommentedMap, key: str, build: Callable[[CommentedMap, int, int], T | None]

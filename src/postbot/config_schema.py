@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 MIN_INTERVAL = timedelta(seconds=10)
+BREAKING_OUTLETS = (2, 100)  # the allowed range of `breaking.outlets`
+BREAKING_MINUTES = (1, 24 * 60)  # the allowed range of `breaking.minutes`
 DEFAULT_INTERVAL = timedelta(minutes=5)
 
 _INTERVAL_RE = re.compile(r"(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?")
@@ -48,6 +50,14 @@ class TopicConfig:
 
 
 @dataclass(frozen=True)
+class BreakingConfig:
+    """When a story is breaking: `outlets` distinct outlets within `minutes` of its first sight."""
+
+    outlets: int = 3
+    minutes: int = 30
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated configuration file."""
 
@@ -58,6 +68,7 @@ class Config:
     topics: tuple[TopicConfig, ...]
     # Telegram's paid broadcasts: up to 1,000 messages/s overall, each beyond 30/s paid in Stars
     paid_broadcast: bool = False
+    breaking: BreakingConfig = BreakingConfig()
 
 
 def parse_interval(value: str | int) -> timedelta:

@@ -33,6 +33,8 @@ from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.feeds.parse import parse_feed
 from postbot.feeds.story import Story
 from postbot.logs import ctx
+from postbot.match.breaking import REASON as BREAKING_REASON
+from postbot.match.breaking import is_breaking, velocity
 from postbot.match.cluster import (
     Fingerprint,
     band_keys,
@@ -385,6 +387,7 @@ class Poller:
         row, root = saved.row, saved.root
         assert row.id is not None
         skip: set[int] = set()
+        queued = 0
         if root is not None:
             assert root.id is not None
             self.metrics.stories_clustered.inc()
@@ -400,13 +403,13 @@ class Poller:
                     edits,
                     extra=ctx(feed_id=row.feed_id, story_key=row.key, story_id=root.id),
                 )
+                queued += self._breaking(session, root, now)
             # chats alerted to the cluster already hear of it no more; a copy whose wording
             # matches other chats' watches still reaches those
             skip = repo.cluster_chats(session=session, root_id=root.id)
         match = self.router.match(row.title, row.summary)
         if not match.matched:
-            return 0
-        queued = 0
+            return queued
         recipients = self.router.recipients(session, match, first_seen=row.first_seen_at)
         for chat in skip:
             recipients.pop(chat, None)
@@ -420,6 +423,56 @@ class Poller:
                 now=now,
                 release_at=_release_at(schedules.get(chat_id), now),
             )
+        return queued
+
+    def _breaking(self, session: Session, root: StoryRow, now: datetime) -> int:
+        """Another outlet joined the cluster `root` started: mark it breaking once enough
+        outlets came fast enough, and queue it for the chats that take every breaking story.
+
+        The velocity is read from the stories' stored first-seen times under the clustering
+        lock, so two processes agree on it. The figures shown are updated while outlets keep
+        coming within the window (their alerts are being edited anyway); the `/breaking on`
+        chats are queued once, when the story turns breaking.
+        """
+        assert root.id is not None
+        rule = self.catalog.current.config.breaking
+        speed = velocity(
+            repo.cluster_sightings(session=session, root_id=root.id),
+            start=root.first_seen_at,
+            window=timedelta(minutes=rule.minutes),
+        )
+        if not is_breaking(speed, outlets=rule.outlets):
+            return 0
+        newly, _ = repo.mark_breaking(
+            session=session,
+            root_id=root.id,
+            outlets=speed.outlets,
+            minutes=speed.minutes,
+            now=now,
+        )
+        if not newly:
+            return 0
+        alerted = repo.cluster_chats(session=session, root_id=root.id)
+        chats = [c for c in repo.breaking_chats(session=session) if c not in alerted]
+        schedules = repo.chats_by_id(session=session, chat_ids=chats)
+        queued = 0
+        for chat_id in chats:
+            queued += repo.enqueue_delivery(
+                session=session,
+                chat_id=chat_id,
+                story_id=root.id,
+                reasons=[BREAKING_REASON],
+                now=now,
+                release_at=_release_at(schedules.get(chat_id), now),
+            )
+        log.info(
+            "story %s is breaking: %d outlets in %d min; %d /breaking chats queued",
+            root.id,
+            speed.outlets,
+            speed.minutes,
+            queued,
+            extra=ctx(story_id=root.id),
+        )
         return queued
 
     def _prune_bands(self, session: Session, now: datetime) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from typing import TypeVar
 
-from postbot.alerts.render import Alert
+from postbot.alerts.render import Alert, Breaking, Outlet
 from postbot.alerts.summarize import Sentence, split_sentences, summarize
 from postbot.feeds.story import Story
 from postbot.match.topics import StoryMatch
@@ -33,7 +33,8 @@ def compose_alert(
     topic_names: Mapping[str, str],
     watch_labels: Mapping[W, str],
     source: str,
-    also_in: Sequence[str] = (),
+    also_in: Sequence[str | Outlet] = (),
+    breaking: Breaking | None = None,
 ) -> Alert:
     """Collect what one alert shows: reasons, title, summary, troop figures, source, link."""
     reasons = [topic_names.get(t, t) for t in match.topics]
@@ -50,4 +51,5 @@ def compose_alert(
         published=story.published,
         link=story.link,
         also_in=tuple(also_in),
+        breaking=breaking,
     )

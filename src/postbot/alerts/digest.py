@@ -9,6 +9,8 @@ it is in. A message also ends before its 101st entity (Telegram ignores formatti
 before its links grow long enough for Telegram's "entities too long" refusal.
 Arabic lines begin with a right-to-left mark and their separators are wrapped in such marks, so a
 Latin title or source name does not turn the line around.
+Breaking stories (several outlets within minutes) come first, under their own «🔴 عاجل» /
+"🔴 Breaking" group, whatever they matched.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ _LABELS = {
         "count_one": "الأخبار: 1",
         "other": "أخرى",
         "untitled": "(بلا عنوان)",
+        "breaking": "🔴 عاجل",
     },
     "en": {
         "hourly": "📰 Hourly digest",
@@ -46,6 +49,7 @@ _LABELS = {
         "count_one": "1 story",
         "other": "Other",
         "untitled": "(untitled)",
+        "breaking": "🔴 Breaking",
     },
 }
 
@@ -59,6 +63,7 @@ class DigestItem:
     sources: tuple[str, ...]  # display names, first the source that published first
     groups: tuple[str, ...]  # display names of the topics / watches it matched, in order
     published: datetime | None  # aware UTC (may be None)
+    breaking: bool = False  # listed first, under the breaking group
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +197,14 @@ def render_digest(
 
     group_names: dict[str, int] = {}
     order: list[tuple[int, list[int]]] = []
-    for index, item in enumerate(items):
-        name = next((g for g in item.groups if g.strip()), labels["other"])
+    # breaking stories first (in their own group), then the rest by what they matched first
+    listing = sorted(range(len(items)), key=lambda i: not items[i].breaking)
+    for index in listing:
+        item = items[index]
+        if item.breaking:
+            name = labels["breaking"]
+        else:
+            name = next((g for g in item.groups if g.strip()), labels["other"])
         if name not in group_names:
             group_names[name] = len(group_names)
             order.append((group_names[name], []))

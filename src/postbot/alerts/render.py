@@ -6,6 +6,10 @@ counts it (UTF-16 code units after entity parsing), stays within 4096. Arabic li
 with a Latin word get a right-to-left mark so the line keeps its direction, and the " · "
 separators in Arabic lines are wrapped in right-to-left marks so that a Latin source name and a
 date do not swap places with their Arabic neighbours.
+
+A story several outlets carried names them on an "also in" line, each linked to that outlet's
+own article (at most five, then "+N"), so a reader can compare versions; under a breaking
+story's bell line: «🔴 عاجل: 4 مصادر خلال 12 دقيقة» / "🔴 Breaking: 4 outlets in 12 min".
 """
 
 from __future__ import annotations
@@ -22,12 +26,41 @@ MAX_VISIBLE = 4096
 MAX_TITLE = 300
 RLM = "\u200f"
 
+MAX_ALSO_LINKS = 5  # outlets linked on the "also in" line; the rest are counted as "+N"
 _LABELS = {
-    "ar": {"source": "المصدر", "read": "اقرأ الخبر", "also": "ورد أيضاً في"},
-    "en": {"source": "Source", "read": "Read the story", "also": "also in"},
+    "ar": {
+        "source": "المصدر",
+        "read": "اقرأ الخبر",
+        "also": "ورد أيضاً في",
+        "comma": "، ",
+        "breaking": "🔴 عاجل: {outlets} مصادر خلال {minutes} دقيقة",
+    },
+    "en": {
+        "source": "Source",
+        "read": "Read the story",
+        "also": "also in",
+        "comma": ", ",
+        "breaking": "🔴 Breaking: {outlets} outlets in {minutes} min",
+    },
 }
 _STRONG = re.compile(r"[A-Za-z\u00c0-\u024f\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _ARABIC = re.compile(r"[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """Another outlet that carried the story, with the link to its own article (if any)."""
+
+    name: str
+    link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Breaking:
+    """A breaking story's figures: distinct outlets within the window, and the minutes taken."""
+
+    outlets: int
+    minutes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +76,8 @@ class Alert:
     source: str
     published: datetime | None
     link: str | None
-    also_in: tuple[str, ...] = ()
+    also_in: tuple[str | Outlet, ...] = ()  # a plain name is shown without a link
+    breaking: Breaking | None = None
 
 
 def utf16_len(text: str) -> int:
@@ -101,6 +135,39 @@ def _summary_html(alert: Alert, budget: int) -> tuple[str, int]:
     return " ".join(html_parts), used
 
 
+def _web_link(link: str | None) -> str | None:
+    """An http(s) link fit for an href, escaped; None for anything else (javascript:, relative)."""
+    link = (link or "").strip()
+    if not link.lower().startswith(("http://", "https://")):
+        return None
+    return html.escape(link, quote=True)
+
+
+def _also_line(outlets: Sequence[str | Outlet], labels: dict[str, str]) -> tuple[str, str]:
+    """The "also in" line: each outlet linked to its own article, at most five, then "+N"."""
+    visible: list[str] = []
+    markup: list[str] = []
+    for outlet in outlets[:MAX_ALSO_LINKS]:
+        name, link = (outlet, None) if isinstance(outlet, str) else (outlet.name, outlet.link)
+        visible.append(name)
+        escaped = html.escape(name, quote=False)
+        href = _web_link(link)
+        markup.append(f'<a href="{href}">{escaped}</a>' if href else escaped)
+    head = f"{labels['also']}: "
+    line = head + labels["comma"].join(visible)
+    line_html = html.escape(head, quote=False) + labels["comma"].join(markup)
+    if len(outlets) > MAX_ALSO_LINKS:
+        more = f" +{len(outlets) - MAX_ALSO_LINKS}"
+        line, line_html = line + more, line_html + more
+    return line, line_html
+
+
+def breaking_line(breaking: Breaking, lang: str) -> str:
+    """«🔴 عاجل: 4 مصادر خلال 12 دقيقة» / "🔴 Breaking: 4 outlets in 12 min" (plain text)."""
+    labels = _LABELS.get(lang, _LABELS["en"])
+    return labels["breaking"].format(outlets=breaking.outlets, minutes=breaking.minutes)
+
+
 def render_alert(alert: Alert, lang: str = "ar") -> str:
     """The alert as Telegram HTML, at most 4096 visible characters."""
     labels = _LABELS.get(lang, _LABELS["en"])
@@ -110,6 +177,9 @@ def render_alert(alert: Alert, lang: str = "ar") -> str:
     lines: list[tuple[str, str]] = []  # (visible text, html)
     header = "🔔 " + " · ".join(alert.reasons) if alert.reasons else "🔔"
     lines.append((header, html.escape(header, quote=False)))
+    if alert.breaking is not None:  # under the bell: every alert still opens with it
+        flag = breaking_line(alert.breaking, lang)
+        lines.append((flag, f"<b>{html.escape(flag, quote=False)}</b>"))
     lines.append((title, f"<b>{html.escape(title, quote=False)}</b>"))
     summary_at = len(lines)
     if alert.troop_texts:
@@ -120,8 +190,7 @@ def render_alert(alert: Alert, lang: str = "ar") -> str:
         source += " · " + alert.published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines.append((source, html.escape(source, quote=False)))
     if alert.also_in:
-        also = f"{labels['also']}: " + "، ".join(alert.also_in)
-        lines.append((also, html.escape(also, quote=False)))
+        lines.append(_also_line(alert.also_in, labels))
     if alert.link:
         href = html.escape(alert.link, quote=True)
         lines.append((labels["read"], f'<a href="{href}">{labels["read"]}</a>'))

@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from postbot.bot import admin, buttons, commands, membership, timing
+from postbot.bot import admin, breaking, buttons, commands, membership, timing
 from postbot.bot.i18n import command_list, lang_of, text
 from postbot.bot.services import KEY, Services
 from postbot.bot.updates import PerChatUpdateProcessor
@@ -56,6 +56,7 @@ HANDLERS = {
     "digest": timing.cmd_digest,
     "tz": timing.cmd_tz,
     "quiet": timing.cmd_quiet,
+    "breaking": breaking.cmd_breaking,
     "feeds": commands.cmd_feeds,
     "help": commands.cmd_help,
     "lang": commands.cmd_lang,

@@ -293,6 +293,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "/unwatch رقم — حذف كلمة مراقبة\n"
         "/digest off|hourly|daily — تنبيهات فورية أو ملخص كل ساعة أو يومي\n"
         "/quiet — ساعات الهدوء · /tz — المنطقة الزمنية\n"
+        "/breaking on|off — كل خبر عاجل تنقله عدة مصادر خلال دقائق\n"
         "/feeds — المصادر المراقبة\n"
         "/lang ar|en — لغة الردود\n"
         "/stop — إيقاف التنبيهات مؤقتاً · /start — استئنافها\n\n"
@@ -313,6 +314,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "/unwatch number — remove a watch\n"
         "/digest off|hourly|daily — instant alerts, or an hourly or daily digest\n"
         "/quiet — quiet hours · /tz — your time zone\n"
+        "/breaking on|off — every story several outlets carry within minutes\n"
         "/feeds — the monitored feeds\n"
         "/lang ar|en — reply language\n"
         "/stop — pause alerts · /start — resume\n\n"
@@ -326,6 +328,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "<code>/quiet 23:00-07:00</code> — no alerts at night, one digest of them in the morning\n"
         "<code>/tz Asia/Damascus</code> — Damascus time (the default is Baghdad time)\n"
         "Hamza forms, ة/ه and ى/ي are treated alike; diacritics are ignored.",
+    },
+    "breaking_on": {
+        "ar": "🔴 الأخبار العاجلة مفعّلة: يصلك كل خبر تنقله {outlets} مصادر أو أكثر خلال "
+        "{minutes} دقيقة من ظهوره، حتى لو لم يطابق ما تتابعه، مرة واحدة لكل خبر.\n"
+        "لإيقافها: <code>/breaking off</code>",
+        "en": "🔴 Breaking news is on: any story {outlets} or more outlets carry within "
+        "{minutes} min of its first sight reaches this chat, even if it matches nothing you "
+        "follow, once per story.\nTo turn it off: <code>/breaking off</code>",
+    },
+    "breaking_off": {
+        "ar": "⚪ الأخبار العاجلة غير مفعّلة: تصلك فقط الأخبار التي تتابعها.\n"
+        "لتصلك أيضاً كل قصة تنقلها {outlets} مصادر خلال {minutes} دقيقة: "
+        "<code>/breaking on</code>",
+        "en": "⚪ Breaking news is off: you get only the stories you follow.\n"
+        "To also get every story {outlets} outlets carry within {minutes} min: "
+        "<code>/breaking on</code>",
+    },
+    "breaking_bad": {
+        "ar": "⚠️ لم أفهم «{value}». اكتب <code>/breaking on</code> أو <code>/breaking off</code>",
+        "en": "⚠️ I did not understand “{value}”. Write <code>/breaking on</code> or "
+        "<code>/breaking off</code>",
     },
     "help_admin": {
         "ar": "\n\n<b>للمشرفين:</b> /stats · /feedstatus · /reload",
@@ -342,6 +365,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "digest": ("ملخص: off أو hourly أو daily [HH:MM]", "Digest: off, hourly or daily [HH:MM]"),
     "quiet": ("ساعات الهدوء: HH:MM-HH:MM أو off", "Quiet hours: HH:MM-HH:MM or off"),
     "tz": ("المنطقة الزمنية، مثل Asia/Baghdad", "Time zone, e.g. Asia/Baghdad"),
+    "breaking": ("كل خبر عاجل: on أو off", "Every breaking story: on or off"),
     "feeds": ("المصادر المراقبة", "Monitored feeds"),
     "lang": ("لغة الردود: ar أو en", "Reply language: ar or en"),
     "stop": ("إيقاف التنبيهات مؤقتاً", "Pause alerts"),

@@ -19,11 +19,12 @@ from telegram import InlineKeyboardMarkup
 
 from postbot.alerts.compose import compose_alert
 from postbot.alerts.digest import DigestItem, render_digest
-from postbot.alerts.render import render_alert
+from postbot.alerts.render import Breaking, Outlet, render_alert
 from postbot.bot.views import alert_keyboard
 from postbot.catalog import CatalogRef
 from postbot.errors import QuerySyntaxError
 from postbot.feeds.story import Story
+from postbot.match.breaking import REASON as BREAKING_REASON
 from postbot.match.query import Node, parse_query
 from postbot.match.topics import StoryMatcher
 from postbot.routing import split_reasons
@@ -32,6 +33,16 @@ from postbot.store import repo
 from postbot.store.models import DEFAULT_TZ, Chat, Delivery, Digest, StoryRow
 
 CACHE_SIZE = 512
+BREAKING_NAMES = {"ar": "أخبار عاجلة", "en": "Breaking news"}  # the reason of a /breaking alert
+
+Links = Sequence[tuple[str, str | None]]  # other outlets: (feed id, its own article's link)
+
+
+def breaking_of(row: StoryRow) -> Breaking | None:
+    """A story's breaking figures (its cluster's, for a later copy), if it is breaking."""
+    if row.breaking_at is None or not row.breaking_outlets or not row.breaking_minutes:
+        return None
+    return Breaking(row.breaking_outlets, row.breaking_minutes)
 
 
 def story_of(row: StoryRow) -> Story:
@@ -89,23 +100,37 @@ class AlertBuilder:
         self._size = cache_size
         self._lock = threading.Lock()  # the dispatcher renders in worker threads
 
-    def html(self, story: StoryRow, lang: str, reasons: Sequence[str]) -> str:
-        """The alert message for one chat."""
-        key = (self.catalog.version, story.id, lang, tuple(reasons), tuple(story.also_in))
+    def html(
+        self, story: StoryRow, lang: str, reasons: Sequence[str], links: Links | None = None
+    ) -> str:
+        """The alert message for one chat; `links` are the other outlets with their own
+        articles (repo.cluster_links), else the story's `also_in` is named without links."""
+        key = (
+            self.catalog.version,
+            story.id,
+            lang,
+            tuple(reasons),
+            tuple(story.also_in),
+            tuple(links) if links is not None else None,
+            breaking_of(story),
+        )
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        text = self._render(story, lang, reasons)
+        text = self._render(story, lang, reasons, links)
         with self._lock:
             self._cache[key] = text
             if len(self._cache) > self._size:
                 self._cache.popitem(last=False)
         return text
 
-    def _render(self, row: StoryRow, lang: str, reasons: Sequence[str]) -> str:
+    def _render(self, row: StoryRow, lang: str, reasons: Sequence[str], links: Links | None) -> str:
         catalog = self.catalog.current
+        also_in: list[str | Outlet] = [catalog.feed_name(f) for f in row.also_in]
+        if links is not None:
+            also_in = [Outlet(catalog.feed_name(f), link) for f, link in links]
         topic_ids, queries = split_reasons(list(reasons))
         topics = [t for t in catalog.topics if t.id in topic_ids]
         watches: dict[str, Node] = {}
@@ -123,7 +148,8 @@ class AlertBuilder:
             topic_names={t: catalog.topic_name(t, lang) for t in topic_ids},
             watch_labels={q: label(q) for q in queries},
             source=catalog.feed_name(row.feed_id),
-            also_in=[catalog.feed_name(f) for f in row.also_in],
+            also_in=also_in,
+            breaking=breaking_of(row),
         )
         # name every stored reason, even one that no longer matches (the config changed)
         alert = replace(alert, reasons=self.reason_names(reasons, lang))
@@ -143,6 +169,8 @@ class AlertBuilder:
         topic_ids, queries = split_reasons(list(reasons))
         label = watch_label_ar if lang == "ar" else watch_label_en
         names = [catalog.topic_name(t, lang) for t in topic_ids] + [label(q) for q in queries]
+        if BREAKING_REASON in reasons:  # sent because the chat takes every breaking story
+            names.append(BREAKING_NAMES.get(lang, BREAKING_NAMES["en"]))
         return tuple(dict.fromkeys(names))
 
     def digest_messages(
@@ -175,6 +203,7 @@ class AlertBuilder:
                     sources=tuple(dict.fromkeys(sources)),
                     groups=self.reason_names(row.reasons, lang),
                     published=story.published or story.first_seen_at,
+                    breaking=breaking_of(story) is not None,
                 )
             )
             index.append(i)

@@ -277,6 +277,7 @@ class Dispatcher:
             }
             # a later copy's alert names its cluster's other outlets, as the first one's does
             stories = repo.with_cluster_sources(session=session, stories=rows_by_id)
+            links = repo.cluster_links(session=session, stories=rows_by_id)  # each its own link
             buttons = self.builder.buttons_for(session, chat_ids)
             claimed: dict[int, tuple[list[Work], float]] = {}
             held: dict[int, list[Delivery]] = {}
@@ -292,7 +293,11 @@ class Dispatcher:
                     held[r.chat_id].append(r)
                     continue
                 story = stories.get(r.story_id)
-                html = self.builder.html(story, lang, r.reasons) if story else None
+                html = (
+                    self.builder.html(story, lang, r.reasons, links.get(r.story_id))
+                    if story
+                    else None
+                )
                 seen = story.first_seen_at if story else None
                 claimed[r.chat_id][0].append(
                     Job(

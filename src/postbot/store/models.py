@@ -132,6 +132,11 @@ class StoryRow(SQLModel, table=True):
     canon_link: str | None = Field(default=None, sa_type=sa.Text)
     # a later copy of a story points at the first story of its cluster (which was alerted)
     cluster_id: int | None = None
+    # on a cluster's first story: when it turned breaking (N outlets within M minutes of its
+    # first-seen time) and the figures its alerts show ("4 outlets in 12 min")
+    breaking_at: datetime | None = _ts(default=None)
+    breaking_outlets: int | None = None
+    breaking_minutes: int | None = None
 
 
 class StoryBand(SQLModel, table=True):
@@ -181,6 +186,8 @@ class Chat(SQLModel, table=True):
     send_lease_owner: str | None = Field(default=None, sa_type=sa.String(128))
     send_lease_until: datetime | None = _ts(default=None)
     last_sent_at: datetime | None = _ts(default=None)
+    # /breaking on: also alerted to any breaking story, whatever it follows
+    breaking: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 def _chat_fk(name: str) -> list[Any]:

@@ -24,7 +24,17 @@ from postbot.store.models import (
 )
 
 # What a chat's members chose, carried over when Telegram moves a group to a new id.
-_SETTINGS = ("title", "lang", "active", "digest", "digest_at", "tz", "quiet_start", "quiet_end")
+_SETTINGS = (
+    "title",
+    "lang",
+    "active",
+    "digest",
+    "digest_at",
+    "tz",
+    "quiet_start",
+    "quiet_end",
+    "breaking",
+)
 
 
 def now_or_utcnow(now: datetime | None) -> datetime:
@@ -115,6 +125,15 @@ def set_chat_digest(
     """Set instant alerts ("off") or an hourly/daily digest, optionally at "HH:MM"."""
     chat = _require_chat(session, chat_id)
     chat.digest, chat.digest_at = Digest(digest).value, at
+    return _touch(session, chat, now)
+
+
+def set_chat_breaking(
+    *, session: Session, chat_id: int, on: bool, now: datetime | None = None
+) -> Chat:
+    """Turn on or off every breaking story for this chat, whatever it follows (`/breaking`)."""
+    chat = _require_chat(session, chat_id)
+    chat.breaking = on
     return _touch(session, chat, now)
 
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from postbot.store.db import table_of
-from postbot.store.models import Delivery, DeliveryStatus, StoryBand, StoryRow
+from postbot.store.models import Chat, Delivery, DeliveryStatus, StoryBand, StoryRow
 
 CANDIDATE_LIMIT = 50  # stories compared exactly per new story, at most
 _CLUSTER_LOCK = 0x706F7374626F74  # "postbot": one clustering save at a time on PostgreSQL
@@ -160,7 +160,94 @@ def with_cluster_sources(
             out[story_id] = story
             continue
         others = [f for f in dict.fromkeys([root.feed_id, *root.also_in]) if f != story.feed_id]
-        out[story_id] = story.model_copy(update={"also_in": others})
+        # a copy's alert shows its cluster's breaking mark too (it is kept on the first story)
+        out[story_id] = story.model_copy(
+            update={
+                "also_in": others,
+                "breaking_at": root.breaking_at,
+                "breaking_outlets": root.breaking_outlets,
+                "breaking_minutes": root.breaking_minutes,
+            }
+        )
+    return out
+
+
+def cluster_sightings(*, session: Session, root_id: int) -> list[tuple[str, datetime]]:
+    """(feed, first-seen time) of every story of the cluster `root_id` started, itself included."""
+    stmt = select(StoryRow.feed_id, StoryRow.first_seen_at).where(
+        sa.or_(col(StoryRow.id) == root_id, col(StoryRow.cluster_id) == root_id)
+    )
+    return [(feed_id, seen) for feed_id, seen in session.exec(stmt).all()]
+
+
+def mark_breaking(
+    *, session: Session, root_id: int, outlets: int, minutes: int, now: datetime
+) -> tuple[bool, bool]:
+    """Record a cluster's breaking figures on its first story: (newly breaking, figures changed).
+
+    The first story's row is locked, so two processes never both see it turn breaking.
+    """
+    stmt = select(StoryRow).where(col(StoryRow.id) == root_id).with_for_update()
+    row = session.exec(stmt).one()
+    newly = row.breaking_at is None
+    changed = (row.breaking_outlets, row.breaking_minutes) != (outlets, minutes)
+    if not newly and not changed:
+        return False, False
+    if newly:
+        row.breaking_at = now
+    row.breaking_outlets, row.breaking_minutes = outlets, minutes
+    session.add(row)
+    session.flush()
+    return newly, changed
+
+
+def breaking_chats(*, session: Session) -> list[int]:
+    """Active chats that asked for every breaking story (`/breaking on`)."""
+    stmt = select(Chat.id).where(col(Chat.breaking).is_(True), col(Chat.active).is_(True))
+    return sorted(session.exec(stmt).all())
+
+
+def cluster_links(
+    *, session: Session, stories: Mapping[int, StoryRow]
+) -> dict[int, list[tuple[str, str | None]]]:
+    """Each story's other outlets as (feed, that outlet's own link): the outlets its alert
+    names (the cluster's first story's feed and `also_in`, less the story's own feed), each with
+    the link of its first story in the cluster (None if that story is gone). Stories outside
+    any cluster are left out."""
+    roots = {
+        story_id: (s.cluster_id if s.cluster_id is not None else story_id)
+        for story_id, s in stories.items()
+        if s.cluster_id is not None or s.also_in
+    }
+    if not roots:
+        return {}
+    wanted = set(roots.values())
+    # five columns, more than sqlmodel's select types: SQLAlchemy's, rows as tuples
+    stmt = (
+        sa.select(
+            col(StoryRow.id),
+            col(StoryRow.cluster_id),
+            col(StoryRow.feed_id),
+            col(StoryRow.link),
+            col(StoryRow.also_in),
+        )
+        .where(sa.or_(col(StoryRow.id).in_(wanted), col(StoryRow.cluster_id).in_(wanted)))
+        .order_by(col(StoryRow.first_seen_at), col(StoryRow.id))
+    )
+    links: dict[int, dict[str, str | None]] = {root: {} for root in wanted}
+    named: dict[int, list[str]] = {}
+    for row_id, cluster_id, feed_id, link, also_in in session.execute(stmt).all():
+        root = row_id if row_id in wanted else cluster_id
+        if root is None or root not in links:
+            continue
+        links[root].setdefault(feed_id, link)
+        if row_id == root:
+            named[root] = [feed_id, *also_in]
+    out: dict[int, list[tuple[str, str | None]]] = {}
+    for story_id, root in roots.items():
+        own = stories[story_id].feed_id
+        feeds = dict.fromkeys(named.get(root, []))
+        out[story_id] = [(feed, links[root].get(feed)) for feed in feeds if feed != own]
     return out
 
 
