@@ -1,0 +1,137 @@
+"""Word lists for troop-count extraction (pure data, normalized once at import).
+
+Each set answers one question `postbot.match.troops` asks about a word near a figure: does it
+name personnel, make the figure a casualty/arrest/loss tally or a capacity, announce a change
+of strength, or give a personnel word another sense (families, sports, schools)? Arabic sets
+hold every clitic form («وقتل»، «لاعتقال»، «بالإضافة») so that a check is one set lookup.
+"""
+
+from __future__ import annotations
+
+from postbot.match.normalize import normalize
+from postbot.match.numbers import CLITICS
+
+
+def norms(words: str) -> frozenset[str]:
+    """The normalized forms of the space-separated `words`."""
+    return frozenset(normalize(w) for w in words.split())
+
+
+def with_clitics(words: frozenset[str]) -> frozenset[str]:
+    """`words` with every attached clitic (و، ف، ب، ل، ال …) in front; Latin words as they are."""
+    return frozenset(p + w for w in words for p in (CLITICS if not w.isascii() else ("",)))
+
+
+# Nouns that count people under arms, after a figure («500 جندي») or named before it.
+NOUNS = norms(
+    "جندي جنديا جنديين جنديان جنود مجند مجندا مجندين مجندون عنصر عنصرا عنصرين عنصران عناصر"
+    " مستشار مستشارا مستشارين مستشارون مستشاري مستشاران مدرب مدربا مدربين مدربون مدربي"
+    " عسكري عسكريا عسكريين عسكريون مقاتل مقاتلا مقاتلين مقاتلون مقاتلي أفراد فرد فردا"
+    " ضابط ضابطا ضباط ضابطين ضابطان مارينز مظلي مظليا مظليين مظليون منتسب منتسبا منتسبين منتسبي"
+    " منتسبو مشاة"
+)
+FORCES = norms("قوات القوات قواتها قواته قواتهم القوة قوة")
+POSSESSABLE = norms("جنود عناصر مستشاري مدربي مقاتلي أفراد ضباط منتسبي قوات مجندي")
+POSSESSIVES = ("ها", "هم", "نا", "ه", "كم")
+EN_NOUNS = norms(
+    "troops soldiers soldier advisers adviser advisors advisor personnel marines marine forces"
+    " fighters fighter trainers trainer servicemembers servicemember servicemen paratroopers"
+    " commandos troopers officers recruits reservists peacekeepers sailors airmen instructors"
+    " guardsmen"
+)
+# "members of the armed forces", "members of the coalition"
+EN_MEMBER_OF = norms("forces military army navy coalition guard troops mission contingent")
+# "40 fighter jets" are aircraft
+EN_NOT_AFTER_FIGHTER = norms("jets jet planes aircraft bombers squadrons squadron")
+# "An 800-strong battalion"
+EN_STRONG_UNITS = norms(
+    "force forces contingent battalion brigade unit army mission garrison detachment regiment"
+    " division corps deployment task"
+)
+
+# A figure with one of these around it, in its clause, is not a deployment figure.
+_CASUALTY_AR = norms(
+    "قتل قتلت قتلوا يقتل مقتل مقتلهم قتيل قتيلا قتلى اغتيال مصرع مصرعهم مصرعه حتفهم حتفه"
+    " لقوا لقي لقيا قضوا قضى سقطوا سقط سقوط حصيلة ضحايا ضحية جثث جثة جثامين رفات"
+    " إصابة إصابات أصيب أصيبوا أصيبت مصاب مصابا مصابين مصابون جرح جرحى جريح جريحا جرحوا"
+    " استشهاد استشهد استشهدوا شهيد شهداء إعدام أعدم أعدمت"
+    " فقدان فقدت مفقود مفقودين مفقودا خسر خسرنا نخسر تخسر يخسر خسارة خسائر"
+)
+_CAPTIVE_AR = norms(
+    "أسر أسرت أسرى أسير أسيرا اعتقال اعتقل اعتقلت اعتقلوا معتقل معتقلا معتقلين اعتقالات"
+    " توقيف أوقف أوقفت موقوفين خطف خطفت اختطاف اختطف مخطوفين مختطفين رهائن رهينة احتجاز احتجز"
+    " محتجزين القبض تصفية مطلوب مطلوبين مطلوبا"
+)
+_CASUALTY_EN = norms(
+    "killed kill kills killing wounded wounding injured injuring injuries dead death deaths died"
+    " die dies dying captured capture arrested arrest detained kidnapped abducted hostage"
+    " hostages captive captives prisoners prisoner casualties hurt missing executed slain"
+    " fatalities lost lose losing losses toll bodies"
+)
+_CAPACITY = norms(
+    "تتسع يتسع تسع يسع تستوعب يستوعب استيعاب إيواء سعة طاقة طاقتها الاستيعابية"
+    " accommodate accommodates capacity"
+)
+# "hold" and "house" are capacity only after a modal: "can hold", "able to house"
+EN_CAPACITY_VERBS = norms("hold house sleep")
+EN_MODALS = norms("can could to will would")
+# Looked for on both sides of the figure.
+NOT_DEPLOYMENT = with_clitics(_CASUALTY_AR | _CAPTIVE_AR) | _CASUALTY_EN
+# Looked for before the figure only ("a camp that can hold 3,000 troops").
+NOT_DEPLOYMENT_BEFORE = NOT_DEPLOYMENT | with_clitics(_CAPACITY)
+# A new clause starts here: what follows describes something else.
+CLAUSE_STOPS = with_clitics(
+    norms("بعد إثر عقب منذ لحماية لمواجهة بينما فيما حيث عندما لكن ردا")
+) | norms("after following since while amid but because")
+
+# «أفراد» of a family, coaches of a club or school: same words, not troops.
+FAMILY = with_clitics(
+    norms("أسرة أسر عائلة عائلات عوائل ذوي أطفال نساء مدني مدنيين مدنيون سكان نازحين نازحة")
+) | norms("family families household households civilians children relatives residents")
+SPORT_SCHOOL = with_clitics(
+    norms(
+        "نادي النادي أندية فريق الفريق منتخب المنتخب كرة رياضي رياضية الرياضة الرياضي السباحة"
+        " اللياقة البدنية الدوري مدرسة مدارس المدارس المدرسة تعليم التربية جامعة الجامعة"
+    )
+) | norms("club clubs team teams school schools gym fitness football soccer sports swimming")
+MILITARY_ADJ = norms("عسكري عسكريا عسكريين عسكريون العسكريين military")
+FAMILY_SENSE = norms("أفراد فرد فردا members member")
+COACH_SENSE = norms("مدرب مدربا مدربين مدربون مدربي trainers trainer instructors")
+
+# A change of strength: «خفض عدد القوات من 3500 إلى 2500» is two figures, not a range.
+CHANGE = with_clitics(
+    norms(
+        "خفض تخفيض يخفض تخفض خفضت يخفضون تقليص تقلص يقلص قلصت ستقلص تقليل يقلل سحب يسحب تسحب"
+        " سحبت انسحاب رفع يرفع ترفع رفعت زيادة يزيد تزيد زاد زادت ارتفع ارتفاع يرتفع ترتفع"
+        " ارتفعت انخفض انخفاض ينخفض تنخفض انخفضت تراجع يتراجع تراجعت تنخفض تقلص"
+    )
+) | norms(
+    "cut cuts cutting reduce reduces reducing reduced reduction increase increases increasing"
+    " increased raise raises raising raised boost drawdown withdraw withdrawal fall falls fell"
+    " rise rises rose grow grew shrink shrinks drop drops dropped"
+)
+
+# Count nouns named before the figure: «عدد الجنود … 600», «حجم القوة … 900».
+COUNT_HEADS = with_clitics(norms("عدد تعداد قوام حجم"))
+# The same with a pronoun pointing back at a personnel noun: «التي لا يتجاوز عددها 250».
+COUNT_PRONOUNS = with_clitics(
+    norms("عددهم عددها عدده تعدادهم تعدادها قوامها قوامهم قوامه")
+) | norms("numbering numbered totaling totalling")
+EN_TROOP_MEASURES = norms("level levels presence numbers strength count")
+
+# After a figure named by an anaphor or ellipsis («و900 في سوريا», «30 آخرين»).
+OTHERS = norms("آخرين آخرون اخرين أخرى others more additional another")
+ALSO = norms("فضلا علاوة إضافة بالإضافة plus besides")
+PLACE_PREPOSITIONS = norms("في داخل ضمن قرب على عند بـ in at on inside across near to")
+# Nouns after a figure that make it something other than a head count of the named troops.
+OTHER_UNITS = with_clitics(
+    norms(
+        "شخص أشخاص مدني مدنيين مواطن مواطنين أسرة عائلة نازح نازحين لاجئ دولار دينار يورو ليرة"
+        " ريال مليار كيلومتر كم متر طن يوم أيام ساعة عام سنة شهر أشهر دبابة طائرة صاروخ قذيفة"
+    )
+) | norms(
+    "people civilians residents dollars euros km miles years days months weeks hours tanks"
+    " aircraft planes missiles percent"
+)
+# Model numbers: «إف-16», "F-16", "T-72" are aircraft and tanks, not a count.
+MODEL_PREFIXES = norms("إف اف تي سو ميغ ميج إم بي سي")
