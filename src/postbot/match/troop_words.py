@@ -56,20 +56,24 @@ _CASUALTY_AR = norms(
     " إصابة إصابات أصيب أصيبوا أصيبت مصاب مصابا مصابين مصابون جرح جرحى جريح جريحا جرحوا"
     " استشهاد استشهد استشهدوا شهيد شهداء إعدام أعدم أعدمت"
     " فقدان فقدت مفقود مفقودين مفقودا خسر خسرنا نخسر تخسر يخسر خسارة خسائر"
+    " تشييع شيع شيعت دفن جنازة جنازات"
 )
 _CAPTIVE_AR = norms(
     "أسر أسرت أسرى أسير أسيرا اعتقال اعتقل اعتقلت اعتقلوا معتقل معتقلا معتقلين اعتقالات"
     " توقيف أوقف أوقفت موقوفين خطف خطفت اختطاف اختطف مخطوفين مختطفين رهائن رهينة احتجاز احتجز"
-    " محتجزين القبض تصفية مطلوب مطلوبين مطلوبا"
+    " محتجزين القبض تصفية مطلوب مطلوبين مطلوبا تحتجز يحتجز سجن سجون السجون استسلم استسلموا"
+    " استسلام"
 )
 _CASUALTY_EN = norms(
     "killed kill kills killing wounded wounding injured injuring injuries dead death deaths died"
     " die dies dying captured capture arrested arrest detained kidnapped abducted hostage"
     " hostages captive captives prisoners prisoner casualties hurt missing executed slain"
-    " fatalities lost lose losing losses toll bodies"
+    " fatalities lost lose losing losses toll bodies buried funeral funerals surrendered"
+    " surrender prisons prison jail jailed custody"
 )
 _CAPACITY = norms(
-    "تتسع يتسع تسع يسع تستوعب يستوعب استيعاب إيواء سعة طاقة طاقتها الاستيعابية"
+    "تتسع يتسع تسع يسع تستوعب يستوعب استيعاب إيواء سعة طاقة طاقتها الاستيعابية مجهز مجهزة"
+    " مصمم مصممة قادر قادرة"
     " accommodate accommodates capacity"
 )
 # "hold" and "house" are capacity only after a modal: "can hold", "able to house"
@@ -111,6 +115,9 @@ CHANGE = with_clitics(
     " rise rises rose grow grew shrink shrinks drop drops dropped"
 )
 
+# "killed 12 people, including four soldiers": the count is part of the figure before it
+SUBSET = with_clitics(norms("بينهم بينها منهم منها ضمنهم")) | norms("including among")
+
 # Count nouns named before the figure: «عدد الجنود … 600», «حجم القوة … 900».
 COUNT_HEADS = with_clitics(norms("عدد تعداد قوام حجم"))
 # The same with a pronoun pointing back at a personnel noun: «التي لا يتجاوز عددها 250».
@@ -121,7 +128,7 @@ EN_TROOP_MEASURES = norms("level levels presence numbers strength count")
 
 # After a figure named by an anaphor or ellipsis («و900 في سوريا», «30 آخرين»).
 OTHERS = norms("آخرين آخرون اخرين أخرى others more additional another")
-ALSO = norms("فضلا علاوة إضافة بالإضافة plus besides")
+ALSO = norms("فضلا علاوة إضافة بالإضافة plus besides down up peak high from")
 PLACE_PREPOSITIONS = norms("في داخل ضمن قرب على عند بـ in at on inside across near to")
 # Nouns after a figure that make it something other than a head count of the named troops.
 OTHER_UNITS = with_clitics(

@@ -47,6 +47,7 @@ class TroopCount:
 
 
 _MIN, _BAYN, _ILA = normalize("من"), normalize("بين"), normalize("إلى")
+_FAQADA = normalize("فقد")
 _DATE_WORDS = w.with_clitics(
     w.norms(
         "عام سنة منذ في خلال مطلع أوائل أواخر منتصف نهاية بداية يناير فبراير مارس أبريل مايو"
@@ -300,10 +301,14 @@ class _Scan:
     def _counts_at(self, i: int, floor: int) -> tuple[list[_Found], int]:
         """The counts whose figure starts at tokens[i], and the index to resume scanning from."""
         qualifier = self._qualifier(i, floor)
-        if qualifier is not None and qualifier[2] == _FROM:
-            change = self._change(i, qualifier[0], qualifier[1])
-            if change is not None:
-                return change, change[-1].last + 1
+        if qualifier is not None:
+            start, clitic, kind = qualifier
+            if kind == _PLAIN and start > floor and self.tokens[start - 1].norm in (_MIN, "from"):
+                start, clitic, kind = start - 1, 0, _FROM  # "from about 2,500 … to 2,000"
+            if kind == _FROM:
+                change = self._change(i, start, clitic)
+                if change is not None:
+                    return change, change[-1].last + 1
         for q in (qualifier, None) if qualifier else (None,):
             kind = q[2] if q else _PLAIN
             quantity = read_quantity(self.tokens, i, self.text, between=kind == _BETWEEN)
@@ -398,6 +403,8 @@ class _Scan:
         if to is None or tokens[to].norm not in (_ILA, "to", normalize("الى")):
             return None
         j = self._next(to)
+        if j is not None and _QUALIFIERS.get((tokens[j].norm,)) == _PLAIN:
+            j = self._next(j)  # «إلى نحو 2000», "to about 2,000"
         if j is None:
             return None
         y = self._single(j)
@@ -555,6 +562,10 @@ class _Scan:
         definite = norm.startswith("ال") and q.clitic == 2 and first == i and i > 0
         if definite and _is_personnel(tokens[i - 1].norm, forces=False):
             return (i - 1, self._raw_noun(i - 1)) if not self._breaks(i - 1, i) else None
+        unit_of = first >= 2 and tokens[first - 1].norm == "of"  # "a brigade of 5,000"
+        unit_of = unit_of and tokens[first - 2].norm in w.EN_STRONG_UNITS
+        if unit_of and self._next(first - 2) == first - 1:
+            return first - 2, self._raw_noun(first - 2)
         k = first
         for _ in range(_ANCHOR_REACH):
             if k == 0 or self._breaks(k - 1, k):
@@ -637,17 +648,22 @@ class _Scan:
         for k in range(start, last + 1):
             if tokens[k].norm in w.NOT_DEPLOYMENT:
                 return True
-        k = start
-        for _ in range(_LOOK_BEFORE):
+        k, subset = start, False
+        for _ in range(_LOOK_BEFORE + 2):
             if k == 0 or self._breaks(k - 1, k):
                 break
             k -= 1
             norm = tokens[k].norm
             if norm in w.NOT_DEPLOYMENT_BEFORE:
                 return True
+            if norm == _FAQADA and tokens[k + 1].norm.startswith("ال"):
+                return True  # «فقد الجيش ألف جندي» lost; «فقد أرسلت» is «ف» + «قد»
             if norm in w.EN_CAPACITY_VERBS and k > 0 and tokens[k - 1].norm in w.EN_MODALS:
                 return True
-            if norm[-1].isdigit() or norm in w.CLAUSE_STOPS:
+            subset = subset or norm in w.SUBSET
+            if (norm[-1].isdigit() and not subset) or norm in w.CLAUSE_STOPS:
+                break
+            if start - k >= _LOOK_BEFORE and not subset:
                 break
         k = last
         for _ in range(_LOOK_AFTER):
