@@ -125,6 +125,13 @@ COUNT_PRONOUNS = with_clitics(
     norms("عددهم عددها عدده تعدادهم تعدادها قوامها قوامهم قوامه")
 ) | norms("numbering numbered totaling totalling")
 EN_TROOP_MEASURES = norms("level levels presence numbers strength count")
+EN_MEASURED = norms("troop force")
+# "troops, which number about 900"
+EN_NUMBER_VERB_SUBJECTS = norms("which who that they now currently will would still")
+# A figure right after these names a unit or a road, not a head count: «الفرقة 16», "Highway 1".
+DESIGNATIONS = with_clitics(
+    norms("الفرقة اللواء الفوج الكتيبة السرية الفيلق المادة القرار رقم الطريق")
+) | norms("division brigade battalion regiment corps highway route resolution article no number")
 
 # After a figure named by an anaphor or ellipsis («و900 في سوريا», «30 آخرين»).
 OTHERS = norms("آخرين آخرون اخرين أخرى others more additional another")

@@ -121,17 +121,15 @@ _HAS_MARKS = re.compile(_MARK[:-1])
 _NUMBER_HINT_MARKED = re.compile("[0-9٠-٩۰-۹]|" + "|".join(_MARK.join(s) for s in _NUMBER_STEMS))
 _NOUN_HINT_MARKED = re.compile("|".join(_MARK.join(s) for s in _STEMS))
 # Words that name a count before its figure: «عدد», «قوامها», "number", "troop levels", «الـ400».
-_ANCHOR_HINT = re.compile(
-    _MARK.join("عدد")
-    + "|"
-    + _MARK.join("تعداد")
-    + "|"
-    + _MARK.join("قوام")
-    + "|"
-    + _MARK.join("حجم")
-    + "|number|level|presence|ال"
-    + _MARK
-    + "[0-9٠-٩۰-۹]"
+# Change words too: «خفض القوات … إلى 2500», "cut troops … to 2,500".
+_AR_ANCHOR_STEMS = "عدد تعداد قوام حجم خفض تقليص قلص سحب رفع زياد ارتفع انخفض تراجع"
+_EN_ANCHOR_STEMS = (
+    "number level presence cut reduc rais increas draw withdr boost fall drop rise shrink"
+)
+_ANCHOR_STEMS = _AR_ANCHOR_STEMS.split() + _EN_ANCHOR_STEMS.split()
+_ANCHOR_HINT_PLAIN = re.compile("|".join(_ANCHOR_STEMS) + "|ال[0-9٠-٩۰-۹]")
+_ANCHOR_HINT_MARKED = re.compile(
+    "|".join(_MARK.join(stem) for stem in _ANCHOR_STEMS) + "|ال" + _MARK + "[0-9٠-٩۰-۹]"
 )
 _BREAK_CHARS = re.compile(r"[.!?؟…;؛:\n|•·،,()\[\]]")
 _SENTENCE_CHARS = re.compile(r"[.!?؟…;؛:\n|•·]")
@@ -160,11 +158,12 @@ def _windows(text: str) -> list[tuple[int, int]]:
     marked = _HAS_MARKS.search(lower) is not None
     nouns = _NOUN_HINT_MARKED if marked else _NOUN_HINT_PLAIN
     numbers = _NUMBER_HINT_MARKED if marked else _NUMBER_HINT_PLAIN
+    anchors = _ANCHOR_HINT_MARKED if marked else _ANCHOR_HINT_PLAIN
     for m in nouns.finditer(lower):
         if numbers.search(lower, max(0, m.start() - _NEAR), m.start()):
             lo, hi = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
-        elif _ANCHOR_HINT.search(lower, max(0, m.start() - 30), m.end() + _NAMED_BEFORE) and (
-            numbers.search(lower, m.end(), m.end() + _NAMED_BEFORE)
+        elif numbers.search(lower, m.end(), m.end() + _NAMED_BEFORE) and anchors.search(
+            lower, max(0, m.start() - 30), m.end() + _NAMED_BEFORE
         ):
             # «عدد الجنود … 600»: the noun comes first, the words before it matter less
             lo, hi = max(0, m.start() - _NEAR), min(len(text), m.end() + _NAMED_BEFORE + 20)
@@ -344,7 +343,7 @@ class _Scan:
         """False when the clause makes the figure something other than a deployment."""
         if q.yearlike and f.first == f.context and self._after_date_word(f.first):
             return False
-        if self._model_number(f.first) or self._money(f.first):
+        if self._model_number(f.first) or self._money(f.first) or self._designation(f.first, f.low):
             return False
         if self._rejected_around(f.context, f.last):
             return False
@@ -566,6 +565,11 @@ class _Scan:
         unit_of = unit_of and tokens[first - 2].norm in w.EN_STRONG_UNITS
         if unit_of and self._next(first - 2) == first - 1:
             return first - 2, self._raw_noun(first - 2)
+        return self._named_before(first) or self._changed_to(first)
+
+    def _named_before(self, first: int) -> tuple[int, str] | None:
+        """A count noun or pronoun before the figure: «عدد الجنود … 600», "troop levels"."""
+        tokens = self.tokens
         k = first
         for _ in range(_ANCHOR_REACH):
             if k == 0 or self._breaks(k - 1, k):
@@ -576,16 +580,35 @@ class _Scan:
                 return None
             if norm in w.COUNT_HEADS or norm == "number":
                 noun = self._counted_after(k, first)
+                verb = norm == "number" and tokens[k - 1].norm in w.EN_NUMBER_VERB_SUBJECTS
+                if noun is None and k > 0 and verb:  # "troops, which number about 900"
+                    noun = self._personnel_before(k)
                 return None if noun is None else (k, self._raw_noun(noun))
             if norm in w.COUNT_PRONOUNS:
                 noun = self._personnel_before(k)
                 return None if noun is None else (noun, self._raw_noun(noun))
-            if (
-                norm == "troop"
-                and k + 1 < len(tokens)
-                and tokens[k + 1].norm in w.EN_TROOP_MEASURES
-            ):
+            measured = norm in w.EN_MEASURED and k + 1 < len(tokens)
+            if measured and tokens[k + 1].norm in w.EN_TROOP_MEASURES:  # "troop levels"
                 return k, self._raw_noun(k)
+        return None
+
+    def _changed_to(self, first: int) -> tuple[int, str] | None:
+        """«خفض القوات … إلى 2500», "cut troops in Iraq to 2,500": the noun of a change."""
+        tokens = self.tokens
+        if first == 0 or tokens[first - 1].norm not in (_ILA, "to", "الى"):
+            return None
+        k, noun = first - 1, None
+        for _ in range(_ANCHOR_REACH):
+            if k == 0 or self._breaks(k - 1, k):
+                return None
+            k -= 1
+            norm = tokens[k].norm
+            if noun is None and _is_personnel(norm, forces=True):
+                noun = k
+            elif noun is not None and norm in w.CHANGE:
+                return k, self._raw_noun(noun)
+            if norm[-1].isdigit():
+                return None
         return None
 
     def _counted_after(self, head: int, first: int) -> int | None:
@@ -671,8 +694,11 @@ class _Scan:
                 break
             k += 1
             norm = tokens[k].norm
-            if norm in w.CLAUSE_STOPS or norm[-1].isdigit():
-                break
+            coordinated = tokens[k - 1].norm in ("و", "and") or norm.startswith("و")
+            if norm in w.CLAUSE_STOPS or (norm[-1].isdigit() and not coordinated):
+                break  # "40 soldiers and 10 civilians were hurt": one predicate for both
+            if norm in w.FAMILY and tokens[k - 1].norm in ("و", "and", "their"):
+                return True  # "10,000 fighters and their families": a camp's population
             if norm in w.NOT_DEPLOYMENT:
                 # «… وإصابة 5 آخرين»: a casualty word right before its own figure is about that
                 nk = k + 1
@@ -714,6 +740,15 @@ class _Scan:
         if raw.isascii() and raw.isalpha() and raw[0].isupper() and len(raw) <= 3:
             return gap in ("", "-", "‑", "–")
         return prev.norm in w.MODEL_PREFIXES and gap in ("-", "‑", "–", " ")
+
+    def _designation(self, first: int, low: int | None) -> bool:
+        """True for «الفرقة 16 مشاة», "Highway 1": a small number right after a unit's name."""
+        tokens = self.tokens
+        if first == 0 or low is None or low >= 200 or not tokens[first].norm[-1].isdigit():
+            return False  # «وتضم الكتيبة 800 مقاتل» is a head count
+        if not spaces_only(self.text, tokens[first - 1], tokens[first]):
+            return False
+        return tokens[first - 1].norm in w.DESIGNATIONS
 
     def _money(self, first: int) -> bool:
         """True for "$300 million": a currency sign glued before the figure."""
