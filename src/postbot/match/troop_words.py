@@ -56,20 +56,20 @@ _CASUALTY_AR = norms(
     " إصابة إصابات أصيب أصيبوا أصيبت مصاب مصابا مصابين مصابون جرح جرحى جريح جريحا جرحوا"
     " استشهاد استشهد استشهدوا شهيد شهداء إعدام أعدم أعدمت"
     " فقدان فقدت مفقود مفقودين مفقودا خسر خسرنا نخسر تخسر يخسر خسارة خسائر"
-    " تشييع شيع شيعت دفن جنازة جنازات"
+    " تشييع شيع شيعت دفن جنازة جنازات تقتل يقتلون تقتلون قتلهم أودى أودت بحياة حياة أرواح"
 )
 _CAPTIVE_AR = norms(
     "أسر أسرت أسرى أسير أسيرا اعتقال اعتقل اعتقلت اعتقلوا معتقل معتقلا معتقلين اعتقالات"
     " توقيف أوقف أوقفت موقوفين خطف خطفت اختطاف اختطف مخطوفين مختطفين رهائن رهينة احتجاز احتجز"
     " محتجزين القبض تصفية مطلوب مطلوبين مطلوبا تحتجز يحتجز سجن سجون السجون استسلم استسلموا"
-    " استسلام"
+    " استسلام سلموا أنفسهم"
 )
 _CASUALTY_EN = norms(
     "killed kill kills killing wounded wounding injured injuring injuries dead death deaths died"
     " die dies dying captured capture arrested arrest detained kidnapped abducted hostage"
     " hostages captive captives prisoners prisoner casualties hurt missing executed slain"
     " fatalities lost lose losing losses toll bodies buried funeral funerals surrendered"
-    " surrender prisons prison jail jailed custody"
+    " surrender prisons prison jail jailed custody lives"
 )
 _CAPACITY = norms(
     "تتسع يتسع تسع يسع تستوعب يستوعب استيعاب إيواء سعة طاقة طاقتها الاستيعابية مجهز مجهزة"
@@ -79,10 +79,12 @@ _CAPACITY = norms(
 # "hold" and "house" are capacity only after a modal: "can hold", "able to house"
 EN_CAPACITY_VERBS = norms("hold house sleep")
 EN_MODALS = norms("can could to will would")
+# A terrorist cell or a gang «من خمسة عناصر» is its membership, not a force.
+_GROUPS = norms("خلية خلايا عصابة عصابات شبكة cell cells gang ring")
 # Looked for on both sides of the figure.
 NOT_DEPLOYMENT = with_clitics(_CASUALTY_AR | _CAPTIVE_AR) | _CASUALTY_EN
 # Looked for before the figure only ("a camp that can hold 3,000 troops").
-NOT_DEPLOYMENT_BEFORE = NOT_DEPLOYMENT | with_clitics(_CAPACITY)
+NOT_DEPLOYMENT_BEFORE = NOT_DEPLOYMENT | with_clitics(_CAPACITY | _GROUPS)
 # A new clause starts here: what follows describes something else.
 CLAUSE_STOPS = with_clitics(
     norms("بعد إثر عقب منذ لحماية لمواجهة بينما فيما حيث عندما لكن ردا")

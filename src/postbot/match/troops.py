@@ -558,7 +558,9 @@ class _Scan:
         tokens = self.tokens
         norm = tokens[i].norm
         # «الجنود الـ400», «مدربيه الـ120»
+        # digits only: «الفرد الواحد» is "the individual", not a count
         definite = norm.startswith("ال") and q.clitic == 2 and first == i and i > 0
+        definite = definite and norm[-1].isdigit()
         if definite and _is_personnel(tokens[i - 1].norm, forces=False):
             return (i - 1, self._raw_noun(i - 1)) if not self._breaks(i - 1, i) else None
         unit_of = first >= 2 and tokens[first - 1].norm == "of"  # "a brigade of 5,000"
