@@ -151,3 +151,24 @@ OTHER_UNITS = with_clitics(
 )
 # Model numbers: «إف-16», "F-16", "T-72" are aircraft and tanks, not a count.
 MODEL_PREFIXES = norms("إف اف تي سو ميغ ميج إم بي سي")
+
+# What may follow a figure whose noun was named elsewhere («عدد الجنود … 600 بحلول …»): a
+# preposition, an adverb, a verb or the clause end. A noun there («في 12 محافظة») is what the
+# figure counts instead.
+FOLLOW_BARE = (
+    with_clitics(
+        norms(
+            "في على من إلى الى حتى عن مع خلال بحلول قبل بعد منذ داخل ضمن عند فقط تقريبا حاليا"
+            " الآن حاليا عنصر جندي كما وفق بينهم منهم باقون باقين موجودون موجودين متواجدون"
+            " متواجدين منتشرون منتشرين متمركزون متمركزين"
+        )
+    )
+    | OTHERS
+    | norms(
+        "by in at on after before this next last under will would could should may might is are"
+        " was were be and or as from to with across since when according until currently now"
+        " only inside still remain remained stay stayed left there here"
+    )
+)
+# Arabic verb prefixes: future «سـ», present «يـ/تـ/نـ», and particles (لا، لن، لم، قد، كان).
+VERB_STARTS = ("سي", "ست", "سن", "ي", "ت", "ن", "لا", "لن", "لم", "قد", "كان", "ما")

@@ -467,7 +467,8 @@ class _Scan:
         if norm.isascii():
             if not q.needs_of:
                 return self._english_noun(k)
-            of = self._next(k) if norm == "of" else None  # "thousands of troops"
+            # "thousands of troops", "hundreds more troops"
+            of = self._next(k) if norm in ("of", "more") else None
             return None if of is None else self._english_noun(of)
         if q.needs_of:
             return None
@@ -549,9 +550,13 @@ class _Scan:
         if k >= len(self.tokens) or self._breaks(last, k):
             return True
         norm = self.tokens[k].norm
-        if norm.isascii() and norm[-1].isdigit():
+        if norm[-1].isdigit() or norm in w.OTHER_UNITS or "%" in self._gap(last, k):
             return False
-        return norm not in w.OTHER_UNITS and "%" not in self._gap(last, k)
+        if norm in w.FOLLOW_BARE or _is_personnel(norm, forces=False):
+            return True
+        if norm.isascii():
+            return norm.endswith(("ed", "ing"))  # "… 900, stationed", "… 900 remaining"
+        return norm.startswith(w.VERB_STARTS) or norm.startswith("و")
 
     def _anchor(self, i: int, first: int, q: Quantity) -> tuple[int, str] | None:
         """(context start, unit) of a personnel noun named before the figure, or None."""
