@@ -1,6 +1,6 @@
 """Troop-count quality over the hand-written fixtures in tests/fixtures/troops/cases.jsonl.
 
-    python bench/troops_eval.py [--fixtures PATH] [--show-misses]
+    python bench/troops_eval.py [--fixtures PATH] [--show-misses] [--speed]
 
 Each case is one sentence with a gold answer: does it state a troop count (`match`), and which
 figures (`figures`: [{low, high}], null/null for a vague count). A case matches when the
@@ -9,6 +9,8 @@ extractor finds at least one count. Prints one line:
 where figures_exact is the share of gold figures found with the right low/high (among the
 cases that should match) and cases_exact the share of those cases whose figure list is exactly
 the gold one (order ignored). --show-misses lists each case that is wrong, with what was found.
+--speed adds a line `troop_us_per_story=T` (CPU time, median of 5 passes, so that other
+processes on the machine matter less) for extraction alone over bench/match.py's 3,000 stories.
 To measure another checkout's extractor, put its src first: `PYTHONPATH=/other/src python ...`.
 """
 
@@ -16,6 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+import statistics
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -39,10 +45,30 @@ def gold_figures(case: dict[str, object]) -> list[Figure]:
     return [(f["low"], f["high"]) for f in figures]
 
 
+def speed() -> float:
+    """CPU microseconds per bench/match.py story for troop extraction alone (median of 5)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import match as bench_match
+    from postbot.match.matcher import make_document
+
+    rng = random.Random(7)
+    names = bench_match.make_names(rng, 400)
+    stories = bench_match.make_stories(rng, 3000, names)
+    texts = [make_document(title, body).text for title, body in stories]
+    runs = []
+    for _ in range(5):
+        began = time.process_time()
+        for text in texts:
+            extract_troop_counts(text)
+        runs.append((time.process_time() - began) / len(texts) * 1e6)
+    return statistics.median(runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--speed", action="store_true")
     args = parser.parse_args()
     cases = load(args.fixtures)
     tp = fp = fn = 0
@@ -70,6 +96,8 @@ def main() -> None:
         f" figures_exact={gold_found / max(gold_total, 1):.3f}"
         f" cases_exact={exact_cases / max(positives, 1):.3f}"
     )
+    if args.speed:
+        print(f"troop_us_per_story={speed():.1f}")
 
 
 if __name__ == "__main__":
