@@ -118,8 +118,16 @@ _NUMBER_HINT_PLAIN = re.compile(
 _NOUN_HINT_PLAIN = re.compile("|".join(_STEMS))
 # Text with tashkeel or tatweel needs the slower patterns that allow a mark between letters.
 _HAS_MARKS = re.compile(_MARK[:-1])
-_NUMBER_HINT_MARKED = re.compile("[0-9٠-٩۰-۹]|" + "|".join(_MARK.join(s) for s in _NUMBER_STEMS))
-_NOUN_HINT_MARKED = re.compile("|".join(_MARK.join(s) for s in _STEMS))
+# (Latin words carry no Arabic marks: only the Arabic stems need them between letters.)
+_NUMBER_HINT_MARKED = re.compile(
+    "[0-9٠-٩۰-۹]|"
+    + "|".join(_MARK.join(s) for s in _AR_NUMBER_STEMS.split())
+    + "|"
+    + "|".join(_EN_NUMBER_STEMS.split())
+)
+_NOUN_HINT_MARKED = re.compile(
+    "|".join([_MARK.join(s) for s in _AR_STEMS.split()] + _EN_STEMS.split())
+)
 # Words that name a count before its figure: «عدد», «قوامها», "number", "troop levels", «الـ400».
 # Change words too: «خفض القوات … إلى 2500», "cut troops … to 2,500".
 _AR_ANCHOR_STEMS = "عدد تعداد قوام حجم خفض تقليص قلص سحب رفع زياد ارتفع انخفض تراجع"
@@ -129,7 +137,10 @@ _EN_ANCHOR_STEMS = (
 _ANCHOR_STEMS = _AR_ANCHOR_STEMS.split() + _EN_ANCHOR_STEMS.split()
 _ANCHOR_HINT_PLAIN = re.compile("|".join(_ANCHOR_STEMS) + "|ال[0-9٠-٩۰-۹]")
 _ANCHOR_HINT_MARKED = re.compile(
-    "|".join(_MARK.join(stem) for stem in _ANCHOR_STEMS) + "|ال" + _MARK + "[0-9٠-٩۰-۹]"
+    "|".join([_MARK.join(stem) for stem in _AR_ANCHOR_STEMS.split()] + _EN_ANCHOR_STEMS.split())
+    + "|ال"
+    + _MARK
+    + "[0-9٠-٩۰-۹]"
 )
 _BREAK_CHARS = re.compile(r"[.!?؟…;؛:\n|•·،,()\[\]]")
 _SENTENCE_CHARS = re.compile(r"[.!?؟…;؛:\n|•·]")
