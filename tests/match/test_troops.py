@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections import Counter
 from itertools import pairwise
@@ -340,6 +341,20 @@ def test_written_cases_cover_both_languages_and_traps() -> None:
     langs = Counter((c["lang"], c["match"]) for c in FIXTURE_CASES)
     assert len(FIXTURE_CASES) >= 150
     assert all(langs[(lang, match)] >= 20 for lang in ("ar", "en") for match in (True, False))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_scrambled_sentences_keep_the_invariants(seed: int) -> None:
+    """Words of the written cases in random order and with stray punctuation: no exception,
+    every count is the input at its offsets, in order and without overlaps."""
+    rng = random.Random(seed)
+    words = [w for c in FIXTURE_CASES for w in str(c["text"]).split()]
+    glue = [" ", " ", " ", "، ", ". ", "-", "\u2009", "\n", "", "–"]
+    text = "".join(rng.choice(words) + rng.choice(glue) for _ in range(300))
+    found = extract_troop_counts(text)
+    assert all(text[c.start : c.end] == c.text and c.unit for c in found)
+    assert all(a.end <= b.start for a, b in pairwise(found))
+    assert all(c.low is None or (c.high is not None and 0 < c.low <= c.high) for c in found)
 
 
 def test_seed_article_gives_exactly_three_counts() -> None:

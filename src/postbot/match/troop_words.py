@@ -69,7 +69,7 @@ _CASUALTY_EN = norms(
     " die dies dying captured capture arrested arrest detained kidnapped abducted hostage"
     " hostages captive captives prisoners prisoner casualties hurt missing executed slain"
     " fatalities lost lose losing losses toll bodies buried funeral funerals surrendered"
-    " surrender prisons prison jail jailed custody lives"
+    " surrender prisons prison jail jailed custody lives freed"
 )
 _CAPACITY = norms(
     "تتسع يتسع تسع يسع تستوعب يستوعب استيعاب إيواء سعة طاقة طاقتها الاستيعابية مجهز مجهزة"

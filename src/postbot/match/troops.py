@@ -717,6 +717,8 @@ class _Scan:
                 break  # "40 soldiers and 10 civilians were hurt": one predicate for both
             if norm in w.FAMILY and tokens[k - 1].norm in ("و", "and", "their"):
                 return True  # "10,000 fighters and their families": a camp's population
+            if norm == "held" and k + 1 < len(tokens) and tokens[k + 1].norm == "by":
+                return True  # "14 soldiers held by the militants"
             if norm in w.NOT_DEPLOYMENT:
                 # «… وإصابة 5 آخرين»: a casualty word right before its own figure is about that
                 nk = k + 1
