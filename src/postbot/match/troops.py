@@ -116,8 +116,9 @@ _NUMBER_HINT_PLAIN = re.compile(
     + ")"
 )
 _NOUN_HINT_PLAIN = re.compile("|".join(_STEMS))
-# Text with tashkeel or tatweel needs the slower patterns that allow a mark between letters.
-_HAS_MARKS = re.compile(_MARK[:-1])
+# Text with tashkeel or tatweel inside a word needs the slower patterns that allow a mark
+# between letters; tanwin at a word's end («جنديًا») does not.
+_HAS_MARKS = re.compile(_MARK[:-1] + "[\u0621-\u064a]")
 # (Latin words carry no Arabic marks: only the Arabic stems need them between letters.)
 _NUMBER_HINT_MARKED = re.compile(
     "[0-9٠-٩۰-۹]|"
@@ -135,7 +136,7 @@ _EN_ANCHOR_STEMS = (
     "number level presence cut reduc rais increas draw withdr boost fall drop rise shrink"
 )
 _ANCHOR_STEMS = _AR_ANCHOR_STEMS.split() + _EN_ANCHOR_STEMS.split()
-_ANCHOR_HINT_PLAIN = re.compile("|".join(_ANCHOR_STEMS) + "|ال[0-9٠-٩۰-۹]")
+_ANCHOR_HINT_PLAIN = re.compile("|".join(_ANCHOR_STEMS) + "|ال\u0640*[0-9٠-٩۰-۹]")
 _ANCHOR_HINT_MARKED = re.compile(
     "|".join([_MARK.join(stem) for stem in _AR_ANCHOR_STEMS.split()] + _EN_ANCHOR_STEMS.split())
     + "|ال"
