@@ -120,6 +120,9 @@ CHANGE = with_clitics(
 # "killed 12 people, including four soldiers": the count is part of the figure before it
 SUBSET = with_clitics(norms("بينهم بينها منهم منها ضمنهم")) | norms("including among")
 
+# «مقابل 1200 عنصر», "compared with 1,200 fighters": the figure shares the earlier predicate
+COMPARE = with_clitics(norms("مقابل مقارنة")) | norms("compared versus against vs")
+
 # Count nouns named before the figure: «عدد الجنود … 600», «حجم القوة … 900».
 COUNT_HEADS = with_clitics(norms("عدد تعداد قوام حجم"))
 # The same with a pronoun pointing back at a personnel noun: «التي لا يتجاوز عددها 250».

@@ -687,6 +687,14 @@ class _Scan:
     def _rejected_around(self, start: int, last: int) -> bool:
         """True when casualty, captivity, loss or capacity words govern the figure."""
         tokens = self.tokens
+        if any(tokens[k].norm in w.COMPARE for k in range(max(0, start - 3), start)):
+            k = start  # a comparison takes the predicate of the sentence before it
+            for _ in range(25):
+                if k == 0 or self._breaks(k - 1, k, sentence=True):
+                    break
+                k -= 1
+                if tokens[k].norm in w.NOT_DEPLOYMENT:
+                    return True
         for k in range(start, last + 1):
             if tokens[k].norm in w.NOT_DEPLOYMENT:
                 return True
