@@ -69,7 +69,7 @@ _CASUALTY_EN = norms(
     " die dies dying captured capture arrested arrest detained kidnapped abducted hostage"
     " hostages captive captives prisoners prisoner casualties hurt missing executed slain"
     " fatalities lost lose losing losses toll bodies buried funeral funerals surrendered"
-    " surrender prisons prison jail jailed custody lives freed"
+    " surrender prisons prison jail jailed custody lives freed infected infections"
 )
 _CAPACITY = norms(
     "تتسع يتسع تسع يسع تستوعب يستوعب استيعاب إيواء سعة طاقة طاقتها الاستيعابية مجهز مجهزة"
@@ -141,6 +141,8 @@ DESIGNATIONS = with_clitics(
 # After a figure named by an anaphor or ellipsis («و900 في سوريا», «30 آخرين»).
 OTHERS = norms("آخرين آخرون اخرين أخرى others more additional another")
 ALSO = norms("فضلا علاوة إضافة بالإضافة plus besides down up peak high from")
+IN_PLACE = norms("في in at")
+PERCENT = norms("المئة المائة مئة مائة percent")
 PLACE_PREPOSITIONS = norms("في داخل ضمن قرب على عند بـ in at on inside across near to")
 # Nouns after a figure that make it something other than a head count of the named troops.
 OTHER_UNITS = with_clitics(

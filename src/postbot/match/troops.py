@@ -93,7 +93,7 @@ _AR_STEMS = (
 )
 _EN_STEMS = (
     "troop soldier advis personnel member servicem marine force fighter trainer commando"
-    " officer recruit reservist peacekeeper sailor airmen instructor guardsmen strong"
+    " officer recruit reservist peacekeeper sailor airmen instructor guardsmen strong -man -men"
 )
 _STEMS = _AR_STEMS.split() + _EN_STEMS.split()
 _AR_NUMBER_STEMS = "لف لاف لوف مئ مائ مية عشر ثلاث ربع خمس ست سبع ثمان تسع ثن احد بضع عدة مليون"
@@ -147,6 +147,8 @@ _BREAK_CHARS = re.compile(r"[.!?؟…;؛:\n|•·،,()\[\]]")
 _SENTENCE_CHARS = re.compile(r"[.!?؟…;؛:\n|•·]")
 _ABBREVIATIONS = w.norms("gen lt col sgt maj capt adm mr mrs ms dr st no")
 _DIGITS = re.compile(r"\d+")
+_STRONG = frozenset(("strong", "member", "man", "men", "person"))
+_HYPHENS = ("-", "‑", "–")
 _GLUED = re.compile(r"\d[^\W\d_]")
 _WORDS: dict[str, str] = {}
 _BEFORE, _NEAR, _AFTER, _NAMED_BEFORE = 120, 60, 60, 80
@@ -495,8 +497,8 @@ class _Scan:
         """ "An 800-strong battalion": the unit word after "-strong" (and two modifiers)."""
         tokens = self.tokens
         k = last + 1
-        if k >= len(tokens) or tokens[k].norm != "strong" or self._gap(last, k) not in "-‑–":
-            return None
+        if k >= len(tokens) or tokens[k].norm not in _STRONG or self._gap(last, k) not in _HYPHENS:
+            return None  # "800-strong", "2,500-member", "300-man"
         for _ in range(3):
             nk = self._next(k)
             if nk is None:
@@ -674,12 +676,15 @@ class _Scan:
         also = prev in ("و", "and") or any(
             tokens[k].norm in w.ALSO for k in range(max(before + 1, first - 3), first)
         )
+        follower = tokens[nxt].norm if nxt < len(tokens) and not self._breaks(q.last, nxt) else ""
         if not (joined or also):
-            return None
-        if nxt < len(tokens) and not self._breaks(q.last, nxt):
-            follower = tokens[nxt].norm
-            if follower not in w.PLACE_PREPOSITIONS and not follower.startswith(("ب", "ل")):
+            # «من أصل 2500 جندي، سيبقى 500 في أربيل»: a place may stand in for the conjunction
+            after = tokens[nxt + 1].norm if nxt + 1 < len(tokens) else ""
+            if follower not in w.IN_PLACE or after in w.PERCENT:
                 return None
+        placed = follower in w.PLACE_PREPOSITIONS or follower.startswith(("ب", "ل"))
+        if follower and not placed:
+            return None
         return _Found(first, clitic, q.last, q.low, q.high, unit, first, None)
 
     # --- what the clause says about the figure
