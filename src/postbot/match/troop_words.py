@@ -39,6 +39,17 @@ EN_NOUNS = norms(
     " commandos troopers officers recruits reservists peacekeepers sailors airmen instructors"
     " guardsmen"
 )
+# Lower-case words that may stand between an English figure and its noun ("3,000 coalition
+# personnel"); capitalised words ("U.S.", "Iraqi") and hyphen-joined ones pass anyway.
+EN_MODIFIERS = norms(
+    "coalition allied combat special additional more extra active duty ground military foreign"
+    " international western elite regular reserve national support new fresh armed naval army"
+    " air navy security government regime rebel opposition militia border federal local us uk"
+    " trained uniformed airborne infantry armored armoured mechanized staff noncombat frontline"
+    " peacekeeping commando logistics medical female male young american british french german"
+    " turkish russian iranian israeli iraqi syrian kurdish nato more fewer other further extra"
+    " remaining deployed stationed serving u s"
+)
 # "members of the armed forces", "members of the coalition"
 EN_MEMBER_OF = norms("forces military army navy coalition guard troops mission contingent")
 # "40 fighter jets" are aircraft

@@ -524,12 +524,19 @@ class _Scan:
         return None
 
     def _english_noun(self, k: int) -> tuple[int, int] | None:
-        """Read a personnel noun at tokens[k], after up to five modifiers ("U.S.-led", "and")."""
+        """Read a personnel noun at tokens[k] after up to seven modifiers ("U.S.-led", "and").
+
+        A modifier is a capitalised word ("U.S.", "Iraqi", "National Guard"), a word joined by
+        a hyphen to the one before ("US-led", "active-duty"), or one of the common lower-case
+        ones ("coalition", "special", "additional"); "300 bombs hit troops" is no count.
+        """
         tokens, text = self.tokens, self.text
-        for _ in range(6):
+        joined = False
+        for _ in range(8):
             norm = tokens[k].norm
             nxt = self._next(k)
-            if norm in w.EN_NOUNS:
+            corps = norm == "marine" and nxt is not None and tokens[nxt].norm == "corps"
+            if norm in w.EN_NOUNS and not corps:  # "Marine Corps troops" goes on
                 jets = nxt is not None and tokens[nxt].norm in w.EN_NOT_AFTER_FIGHTER
                 return None if jets and norm.startswith("fighter") else (k, tokens[k].start)
             if norm == "service" and nxt is not None and tokens[nxt].norm in ("members", "member"):
@@ -540,10 +547,14 @@ class _Scan:
                 return None
             if norm in ("and", "or") and tokens[k + 1].norm[-1].isdigit():
                 return None
+            capital = text[tokens[k].start].isupper()
+            if not (capital or joined or norm in w.EN_MODIFIERS or norm in ("and", "or")):
+                return None
             gap = text[tokens[k].end : tokens[k + 1].start]
             joiners = ("-", "–", "‑", ".", ".-", ". ") if len(norm) == 1 else ("-", "–", "‑")
             if nxt is None and gap not in joiners and gap.strip(" ") not in joiners:
                 return None
+            joined = nxt is None and gap.strip(" .") in _HYPHENS  # "US-led", "U.S.-led"
             k += 1
         return None
 
@@ -704,6 +715,10 @@ class _Scan:
             if tokens[k].norm in w.NOT_DEPLOYMENT:
                 return True
         k, subset = start, False
+        # "detained 50 protesters and two soldiers": a coordinated object shares the verb
+        subset = start > 0 and (
+            tokens[start - 1].norm in ("و", "and") or tokens[start].norm[0] == "و"
+        )
         for _ in range(_LOOK_BEFORE + 2):
             if k == 0 or self._breaks(k - 1, k):
                 break
