@@ -1,13 +1,15 @@
 """Troop-count extraction (pure): "نحو 250–300 مستشار", "آلاف المستشارين", "2,500 US troops".
 
 A troop count is a quantity (see `postbot.match.numbers`) that the sentence says counts people
-under arms. The personnel noun is found in one of four places:
+under arms. The personnel noun is found in one of these places:
 - right after the figure, joined at most by «من» / «من بين» («500 من القوات») or, in English,
-  by up to five modifiers ("900 U.S. and allied personnel", "200 members of the armed forces");
+  by up to seven capitalised, hyphen-joined or known modifiers ("900 U.S. and allied
+  personnel", "200 members of the armed forces", "an 800-strong battalion");
 - before it, as the thing a count noun measures («عدد الجنود الفرنسيين … نحو 600», «حجم القوة
   … 900», "the number of U.S. troops … 900", "troop levels … 2,500"), through a pronoun
   («القوات التي لا يزيد عددها على 250», "soldiers, numbering about 1,100") or as a definite
   noun before «الـ» + figure («الجنود الـ400»);
+- after a change verb and «إلى»/"to" («تقليص القوات … إلى نحو 900», "cut troops … to 2,500");
 - in an earlier count of the same sentence, for an elliptical figure («200 جندي … فضلا عن 800
   آخرين», «و900 في سوريا», "plus 40 more").
 «من X إلى Y» after a verb or noun of change (خفض، سحب، رفع، زيادة، ارتفع …) and English
@@ -18,9 +20,11 @@ Rejected, by the words of the clause around the figure (see `postbot.match.troop
 casualties, losses and captives on either side (مقتل، قتلوا، لقوا حتفهم، فقدان، نخسر،
 اعتقلت، killed, died, lost, arrested …); capacity before it (تتسع لـ، تستوعب، "can hold");
 «أفراد» next to family words and «مدربين» next to sports or school words; model numbers
-(F-16, «إف-16», T-72); a bare year after a date word; and figures whose noun is not personnel.
+(F-16, «إف-16», T-72) and unit names («الفرقة 16»); a bare year after a date word; and
+figures whose noun is not personnel.
 
-Speed: only the text around personnel nouns (a regex over the raw text) is tokenized.
+Speed: only the text around personnel nouns (regexes over the raw text) is tokenized, and a
+noun followed by a figure opens a window only when a count or change word is near.
 """
 
 from __future__ import annotations
