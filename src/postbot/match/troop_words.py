@@ -31,7 +31,7 @@ NOUNS = norms(
     " منتسبو مشاة"
 )
 FORCES = norms("قوات القوات قواتها قواته قواتهم القوة قوة")
-POSSESSABLE = norms("جنود عناصر مستشاري مدربي مقاتلي أفراد ضباط منتسبي قوات مجندي")
+POSSESSABLE = norms("جنود عناصر مستشاري مدربي مقاتلي أفراد ضباط منتسبي قوات مجندي عسكريي")
 POSSESSIVES = ("ها", "هم", "نا", "ه", "كم")
 EN_NOUNS = norms(
     "troops soldiers soldier advisers adviser advisors advisor personnel marines marine forces"
