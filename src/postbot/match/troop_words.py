@@ -73,14 +73,15 @@ _CAPTIVE_AR = norms(
     "أسر أسرت أسرى أسير أسيرا اعتقال اعتقل اعتقلت اعتقلوا معتقل معتقلا معتقلين اعتقالات"
     " توقيف أوقف أوقفت موقوفين خطف خطفت اختطاف اختطف مخطوفين مختطفين رهائن رهينة احتجاز احتجز"
     " محتجزين القبض تصفية مطلوب مطلوبين مطلوبا تحتجز يحتجز سجن سجون السجون استسلم استسلموا"
-    " استسلام سلموا أنفسهم"
+    " استسلام سلموا أنفسهم محكمة المحكمة محاكمة أحكام أحكاما بالسجن مدانين"
 )
 _CASUALTY_EN = norms(
     "killed kill kills killing wounded wounding injured injuring injuries dead death deaths died"
     " die dies dying captured capture arrested arrest detained kidnapped abducted hostage"
     " hostages captive captives prisoners prisoner casualties hurt missing executed slain"
     " fatalities lost lose losing losses toll bodies buried funeral funerals surrendered"
-    " surrender prisons prison jail jailed custody lives freed infected infections"
+    " surrender prisons prison jail jailed custody lives freed infected infections sentenced"
+    " convicted court trial charged"
 )
 _CAPACITY = norms(
     "تتسع يتسع تسع يسع تستوعب يستوعب استيعاب إيواء سعة طاقة طاقتها الاستيعابية مجهز مجهزة"
