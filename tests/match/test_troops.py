@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import random
 import time
+from collections import Counter
 from itertools import pairwise
 from pathlib import Path
 
@@ -296,6 +299,8 @@ PARAGRAPHS: list[tuple[str, str, list[Row]]] = [
         "Officials expect fewer than 2,000 service members to stay.",
         [
             (2500, 2500, "troops", "about 2,500 US troops"),
+            # SPEC §4 (clarified): an elliptical figure counts the noun of the count before it
+            (900, 900, "troops", "some 900"),
             (2000, 2000, "service members", "fewer than 2,000 service members"),
         ],
     ),
@@ -309,6 +314,47 @@ def test_news_paragraphs(text: str, expected: list[Row]) -> None:
     found = extract_troop_counts(text)
     assert _rows(found) == expected
     assert all(text[c.start : c.end] == c.text for c in found)
+
+
+def _fixture_cases() -> list[dict[str, object]]:
+    lines = (FIXTURES / "troops" / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+FIXTURE_CASES = _fixture_cases()
+
+
+@pytest.mark.parametrize("case", FIXTURE_CASES, ids=[str(c["id"]) for c in FIXTURE_CASES])
+def test_written_cases(case: dict[str, object]) -> None:
+    """tests/fixtures/troops: each sentence's gold answer (match or not, and its figures)."""
+    text = str(case["text"])
+    found = extract_troop_counts(text)
+    figures = case["figures"]
+    assert isinstance(figures, list)
+    assert bool(found) == case["match"]
+    gold = Counter((f["low"], f["high"]) for f in figures)
+    assert Counter((c.low, c.high) for c in found) == gold
+    assert all(text[c.start : c.end] == c.text and c.unit for c in found)
+
+
+def test_written_cases_cover_both_languages_and_traps() -> None:
+    langs = Counter((c["lang"], c["match"]) for c in FIXTURE_CASES)
+    assert len(FIXTURE_CASES) >= 150
+    assert all(langs[(lang, match)] >= 20 for lang in ("ar", "en") for match in (True, False))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_scrambled_sentences_keep_the_invariants(seed: int) -> None:
+    """Words of the written cases in random order and with stray punctuation: no exception,
+    every count is the input at its offsets, in order and without overlaps."""
+    rng = random.Random(seed)
+    words = [w for c in FIXTURE_CASES for w in str(c["text"]).split()]
+    glue = [" ", " ", " ", "، ", ". ", "-", "\u2009", "\n", "", "–"]
+    text = "".join(rng.choice(words) + rng.choice(glue) for _ in range(300))
+    found = extract_troop_counts(text)
+    assert all(text[c.start : c.end] == c.text and c.unit for c in found)
+    assert all(a.end <= b.start for a, b in pairwise(found))
+    assert all(c.low is None or (c.high is not None and 0 < c.low <= c.high) for c in found)
 
 
 def test_seed_article_gives_exactly_three_counts() -> None:

@@ -23,7 +23,17 @@ from postbot.match.normalize import Token, normalize
 CLITICS: tuple[str, ...] = ("", "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل")
 CLITICS += ("ولل", "فلل", "وب", "ول", "فب", "فل", "وك")
 
-_UNIT, _PRE, _TEN, _HUND, _MULT, _PLURAL, _FIXED, _NUM = range(8)
+_UNIT, _PRE, _TEN, _HUND, _MULT, _PLURAL, _FIXED, _NUM, _EN_HUND, _DOZEN = range(10)
+
+
+_EN_UNITS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+    " sixteen seventeen eighteen nineteen"
+)
+_EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+# "one" alone is too often "one of the soldiers"; it counts only before a multiplier
+_ONE_HEADS = frozenset(("hundred", "thousand", "million"))
+_A_HEADS = frozenset(("hundred", "thousand", "dozen"))
 
 
 def _table(kind: int, spellings: dict[str, int]) -> dict[str, tuple[int, int]]:
@@ -59,22 +69,32 @@ _WORDS: dict[str, tuple[int, int]] = {
         for hundred in ("مئة", "مائة")
     },
     **_table(_MULT, {"ألف": 1000, "مليون": 1_000_000, "thousand": 1000, "million": 1_000_000}),
-    **_table(_PLURAL, {"آلاف": 1000, "ملايين": 1_000_000}),
+    **_table(_PLURAL, {"آلاف": 1000, "الوف": 1000, "ملايين": 1_000_000}),
     **_table(_FIXED, {"ألفان": 2000, "ألفين": 2000, "ألفي": 2000, "ألفا": 2000}),
     **_table(_FIXED, {"مليونان": 2_000_000, "مليونين": 2_000_000}),
+    **{w: (_UNIT, n) for n, w in enumerate(_EN_UNITS.split(), start=1)},
+    **{w: (_TEN, 10 * n) for n, w in enumerate(_EN_TENS.split(), start=2)},
+    "hundred": (_EN_HUND, 100),
+    "dozen": (_DOZEN, 12),
 }
+_EN_UNIT_WORDS = frozenset(_EN_UNITS.split())
+_EN_TEN_WORDS = frozenset(_EN_TENS.split())
 _ALFA = normalize("ألفا")
 _TEEN = {normalize("عشر"), normalize("عشرة")}
 _MULTIPLIER_WORDS = {w for w, (kind, _) in _WORDS.items() if kind in (_MULT, _PLURAL)}
 
-_VAGUE = {normalize(w) for w in ("عشرات", "مئات", "آلاف", "العشرات", "المئات", "الآلاف")}
+_VAGUE = {
+    normalize(w) for w in ("عشرات", "مئات", "آلاف", "الوف", "العشرات", "المئات", "الآلاف", "الالوف")
+}
 _VAGUE_EN = {"hundreds", "thousands", "dozens"}
 _FEW = {normalize(w) for w in ("بضع", "بضعة", "عدة")} | {"several"}
-_FEW_HEADS = {normalize(w) for w in ("عشرات", "مئات", "آلاف")} | {"hundred", "thousand", "dozen"}
-_THOUSANDS_AR = {normalize("آلاف"), normalize("الآلاف")}
+_FEW_HEADS = {normalize(w) for w in ("عشرات", "مئات", "آلاف", "الوف")}
+_FEW_HEADS |= {"hundred", "thousand", "dozen"}
+_THOUSANDS_AR = {normalize(w) for w in ("آلاف", "الآلاف", "الوف", "الالوف")}
 _RANGE_WORDS = {normalize("إلى"), normalize("حتى"), "to"}
 _DASHES = {"-", "–", "—", "‐", "‑", "−"}
-_GROUP_SEPS = {",", "٬"}
+# "2,500", "٢٬٥٠٠", "2،500" (Arabic comma, no space) and "2 500" with a thin or no-break space
+_GROUP_SEPS = {",", "٬", "،", "\u2009", "\u202f", "\u00a0"}
 _POINT_SEPS = {".", "٫"}
 
 _STARTS = frozenset((*_WORDS, *_VAGUE, *_FEW, *_VAGUE_EN, "tens", "a"))
@@ -144,6 +164,11 @@ def _element(tokens: list[Token], i: int, core: str, text: str) -> tuple[int, Fr
 def _read_number(tokens: list[Token], i: int, text: str, core: str) -> _Number | None:
     """Read one number starting at tokens[i] whose clitic-free form is `core`."""
     kind, value, last, yearlike = _element(tokens, i, core, text)
+    following = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+    if core == "a" and following in _A_HEADS:  # "a thousand troops", "a dozen Marines"
+        kind, value = _UNIT, Fraction(1)
+    elif core == "one" and following not in _ONE_HEADS:
+        return None
     total, group, scale, first_scale = Fraction(0), Fraction(0), 0, 1
     saved: _Number | None = None
     if kind in (_NUM, _UNIT, _TEN, _HUND):
@@ -156,11 +181,20 @@ def _read_number(tokens: list[Token], i: int, text: str, core: str) -> _Number |
     else:
         return None
     prev = kind
-    while last + 1 < len(tokens) and spaces_only(text, tokens[last], tokens[last + 1]):
+    while last + 1 < len(tokens):
         j, norm = last + 1, tokens[last + 1].norm
+        if not spaces_only(text, tokens[last], tokens[j]):
+            gap = text[tokens[last].end : tokens[j].start]
+            if not (gap in _DASHES and prev == _TEN and norm in _EN_UNIT_WORDS):
+                break  # only "twenty-five" may be hyphenated
         joined = norm.startswith("و")
-        if norm == "و" and j + 1 < len(tokens) and spaces_only(text, tokens[j], tokens[j + 1]):
+        if (
+            norm in ("و", "and")
+            and j + 1 < len(tokens)
+            and spaces_only(text, tokens[j], tokens[j + 1])
+        ):
             j, norm = j + 1, "و" + tokens[j + 1].norm
+            joined = True
         kind, value, end, _ = _element(tokens, j, norm[1:] if joined else norm, text)
         if kind < 0 and joined:  # a word that merely starts with و, such as «وحدات»
             kind, value, end, _ = _element(tokens, j, norm, text)
@@ -169,6 +203,12 @@ def _read_number(tokens: list[Token], i: int, text: str, core: str) -> _Number |
             group, prev = group + 10, _UNIT
         elif not joined and kind == _HUND and value == 100 and prev == _UNIT and 3 <= group <= 9:
             group, prev = group * 100, _HUND
+        elif not joined and kind == _EN_HUND and prev in (_UNIT, _TEN) and 0 < group < 100:
+            group, prev = group * 100, _HUND  # "three hundred", "fifteen hundred"
+        elif not joined and kind == _DOZEN and prev == _UNIT and group < 13:
+            group, prev = group * 12, _HUND  # "a dozen", "two dozen"
+        elif not joined and kind == _UNIT and prev == _TEN and norm in _EN_UNIT_WORDS:
+            group, prev = group + value, _UNIT  # "twenty-five", "twenty five"
         elif not joined and (kind in (_MULT, _PLURAL) or norm == _ALFA) and group > 0:
             value = Fraction(1000) if norm == _ALFA else value  # «عشرين ألفاً», not «ألفا جندي»
             if saved is not None and value >= scale:

@@ -1,20 +1,30 @@
 """Troop-count extraction (pure): "نحو 250–300 مستشار", "آلاف المستشارين", "2,500 US troops".
 
-A troop count is a quantity (see `postbot.match.numbers`) that directly counts a personnel noun:
-the noun follows the figure, joined at most by «من» / «من بين» in Arabic («500 من القوات») or by
-up to four modifiers in English ("2,500 U.S.-led coalition troops"). «قوات» counts only after
-«من», since «قوات 2003» or a bare «قوات» is rarely a head count. After a figure in digits the
-Arabic noun is indefinite («500 جندي»); the article is accepted after vague words («آلاف
-المستشارين»). A qualifier just before the figure (نحو، أقل من، بين … و…، about, up to …) is kept
-in `text`; «بين» / «من» / between / from only when a range follows. A single figure gives
-low = high; a range its two ends; a vague count None/None.
+A troop count is a quantity (see `postbot.match.numbers`) that the sentence says counts people
+under arms. The personnel noun is found in one of these places:
+- right after the figure, joined at most by «من» / «من بين» («500 من القوات») or, in English,
+  by up to seven capitalised, hyphen-joined or known modifiers ("900 U.S. and allied
+  personnel", "200 members of the armed forces", "an 800-strong battalion");
+- before it, as the thing a count noun measures («عدد الجنود الفرنسيين … نحو 600», «حجم القوة
+  … 900», "the number of U.S. troops … 900", "troop levels … 2,500"), through a pronoun
+  («القوات التي لا يزيد عددها على 250», "soldiers, numbering about 1,100") or as a definite
+  noun before «الـ» + figure («الجنود الـ400»);
+- after a change verb and «إلى»/"to" («تقليص القوات … إلى نحو 900», "cut troops … to 2,500");
+- in an earlier count of the same sentence, for an elliptical figure («200 جندي … فضلا عن 800
+  آخرين», «و900 في سوريا», "plus 40 more").
+«من X إلى Y» after a verb or noun of change (خفض، سحب، رفع، زيادة، ارتفع …) and English
+"from X to Y" give two figures; otherwise «(ما) بين X و/إلى Y» and «من X إلى Y» are one range.
+A qualifier just before the figure (نحو، أقل من، about, up to …) is kept in `text`.
 
-Rejected: counts of casualties or captives (a word such as مقتل، إصابة، أسر، اعتقال, killed,
-wounded within three words before or after, inside the clause), a bare year after a date word
-(«عام 2014», "in 2003"), and anything not followed by a personnel noun: money, people in general,
-numbers written after the noun («الجندي 2020»).
+Rejected, by the words of the clause around the figure (see `postbot.match.troop_words`):
+casualties, losses and captives on either side (مقتل، قتلوا، لقوا حتفهم، فقدان، نخسر،
+اعتقلت، killed, died, lost, arrested …); capacity before it (تتسع لـ، تستوعب، "can hold");
+«أفراد» next to family words and «مدربين» next to sports or school words; model numbers
+(F-16, «إف-16», T-72) and unit names («الفرقة 16»); a bare year after a date word; and
+figures whose noun is not personnel.
 
-Speed: only the text around personnel nouns (a regex over the raw text) is tokenized.
+Speed: only the text around personnel nouns (regexes over the raw text) is tokenized, and a
+noun followed by a figure opens a window only when a count or change word is near.
 """
 
 from __future__ import annotations
@@ -23,8 +33,9 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from postbot.match import troop_words as w
 from postbot.match.normalize import TOKEN_RE, Token, normalize
-from postbot.match.numbers import CLITICS, START_WORDS, Quantity, read_quantity, spaces_only
+from postbot.match.numbers import START_WORDS, Quantity, read_quantity, spaces_only
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,54 +50,24 @@ class TroopCount:
     end: int
 
 
-def _norms(words: str) -> frozenset[str]:
-    return frozenset(normalize(w) for w in words.split())
-
-
-_NOUNS = _norms(
-    "جندي جنديا جنديين جنديان جنود مجند مجندا مجندين مجندون عنصر عنصرا عنصرين عنصران عناصر"
-    " مستشار مستشارا مستشارين مستشارون مستشاري مستشاران مدرب مدربا مدربين مدربون مدربي"
-    " عسكري عسكريا عسكريين عسكريون مقاتل مقاتلا مقاتلين مقاتلون مقاتلي أفراد فرد فردا"
-    " ضابط ضابطا ضباط ضابطين ضابطان مارينز مظلي مظليا مظليين مظليون منتسب منتسبا منتسبين منتسبي"
+_MIN, _BAYN, _ILA = normalize("من"), normalize("بين"), normalize("إلى")
+_FAQADA = normalize("فقد")
+_DATE_WORDS = w.with_clitics(
+    w.norms(
+        "عام سنة منذ في خلال مطلع أوائل أواخر منتصف نهاية بداية يناير فبراير مارس أبريل مايو"
+        " يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون شباط آذار نيسان أيار حزيران تموز"
+        " آب أيلول تشرين الأول الثاني"
+    )
+) | w.norms(
+    "in since by until till during year early late mid summer winter spring autumn fall"
+    " january february march april may june july august september october november december"
 )
-_FORCES = normalize("قوات")
-_MIN, _BAYN = normalize("من"), normalize("بين")
-_POSSESSABLE = _norms("جنود عناصر مستشاري مدربي مقاتلي أفراد ضباط منتسبي قوات")
-_POSSESSIVES = ("ها", "هم", "نا", "ه", "كم")
-_EN_NOUNS = _norms(
-    "troops soldiers soldier advisers adviser advisors advisor personnel marines marine forces"
-    " fighters fighter trainers trainer servicemembers servicemember servicemen paratroopers"
-    " commandos troopers"
-)
-_CASUALTY = _norms(
-    "قتل قتلت قتلوا يقتل مقتل مقتلهم قتيل قتيلا قتلى اغتيال مصرع مصرعهم مصرعه حتفهم حتفه"
-    " إصابة إصابات أصيب أصيبوا أصيبت مصاب مصابا مصابين مصابون جرح جرحى جريح جريحا جرحوا"
-    " أسر أسرت أسرى أسير أسيرا اعتقال اعتقل اعتقلت اعتقلوا معتقل معتقلا معتقلين اعتقالات"
-    " توقيف موقوفين خطف خطفت اختطاف اختطف مخطوفين مختطفين رهائن رهينة استشهاد استشهد شهيد"
-    " شهداء احتجاز احتجز محتجزين القبض تصفية مفقود مفقودين إعدام أعدم"
-) | _norms(
-    "killed kill kills killing wounded wounding injured injuring injuries dead death deaths died"
-    " die dies dying captured capture arrested arrest detained kidnapped abducted hostage"
-    " hostages captive captives prisoners prisoner casualties hurt missing executed slain"
-    " fatalities lost"
-)
-_DATE_WORDS = _norms(
-    "عام سنة منذ في خلال مطلع أوائل أواخر منتصف نهاية بداية يناير فبراير مارس أبريل مايو يونيو"
-    " يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول"
-    " تشرين الأول الثاني in since by until till during year early late mid summer winter spring"
-    " autumn fall january february march april may june july august september october november"
-    " december"
-)
-_EN_STOP = _CASUALTY | _norms(
-    "the a an of in on at to from by for with and or but than as per that who which were was are"
+_EN_STOP = w.NOT_DEPLOYMENT | w.norms(
+    "the a an of in on at to from by for with but than as per that who which were was are"
     " is be been have has had will would could may said says say people civilians residents"
     " dollars usd euros pounds years year days months weeks hours km miles kilometres kilometers"
     " percent times each other these those its their his her our into"
 )
-
-# With every clitic attached beforehand, so that checking a word is one set lookup.
-_CASUALTY_CLITIC = frozenset(p + w for w in _CASUALTY for p in CLITICS)
-_DATE_CLITIC = frozenset(p + w for w in _DATE_WORDS for p in CLITICS)
 
 _PLAIN, _BETWEEN, _FROM = range(3)
 _QUALIFIERS: dict[tuple[str, ...], int] = {
@@ -110,41 +91,102 @@ _QUALIFIER_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب")
 
 # Cheap pre-checks over the lower-cased raw text (an IGNORECASE regex is several times slower).
 _MARK = "[\u064b-\u065f\u0670\u0640]*"
-_AR_STEMS = "جند جنود عنصر عناصر مستشار مدرب عسكر مقاتل قوات فراد فرد ضابط ضباط مارينز مظل منتسب"
-_EN_STEMS = "troop soldier advis personnel member servicem marine force fighter trainer commando"
-_NOUN_HINT = re.compile("|".join([_MARK.join(s) for s in _AR_STEMS.split()] + _EN_STEMS.split()))
-_AR_NUMBER_STEMS = "لف لاف مئ مائ مية عشر ثلاث ربع خمس ست سبع ثمان تسع ثن احد بضع عدة مليون"
-_NUMBER_HINT = re.compile(
-    "|".join(["[0-9٠-٩۰-۹]"] + [_MARK.join(s) for s in _AR_NUMBER_STEMS.split()])
-    + "|hundred|thousand|dozen|several|million|tens"
+_AR_STEMS = (
+    "جند جنود عنصر عناصر مستشار مدرب عسكر مقاتل قوات قوة قوام فراد فرد ضابط ضباط مارينز مظل"
+    " منتسب مشاة"
 )
-_BREAK = re.compile(r"[.!?؟…;؛:\n|•·،,()\[\]]")
-_BEFORE, _NEAR, _AFTER, _CONTEXT = 120, 60, 60, 3
+_EN_STEMS = (
+    "troop soldier advis personnel member servicem marine force fighter trainer commando"
+    " officer recruit reservist peacekeeper sailor airmen instructor guardsmen strong -man -men"
+)
+_STEMS = _AR_STEMS.split() + _EN_STEMS.split()
+_AR_NUMBER_STEMS = "لف لاف لوف مئ مائ مية عشر ثلاث ربع خمس ست سبع ثمان تسع ثن احد بضع عدة مليون"
+_EN_NUMBER_STEMS = (
+    "hundred thousand dozen several million tens one two three four five six seven eight nine"
+    " ten eleven twelve thirteen fifteen twenty thirty forty fifty sixty seventy eighty ninety"
+)
+_NUMBER_STEMS = _AR_NUMBER_STEMS.split() + _EN_NUMBER_STEMS.split()
+# Without marks, a number word must start a word (after at most و/ف/ب/ل/ك and the article), so
+# that «التحالف» or «مستشار» do not pass for «ألف» or «ست».
+_AR_NUMBER_STARTS = (
+    "ألف ألوف آلاف الف الوف الاف مئ مائ مية عشر ثلاث أربع اربع خمس ست سبع ثمان تسع اثن إثن"
+    " احد أحد إحد بضع عدة مليون ملايين واحد"
+)
+_NUMBER_HINT_PLAIN = re.compile(
+    "[0-9٠-٩۰-۹]|(?<![^\\W_])[وفبلك]{0,2}(?:ال)?(?:"
+    + "|".join(_AR_NUMBER_STARTS.split())
+    + ")|\\b(?:"
+    + "|".join(_EN_NUMBER_STEMS.split())
+    + ")"
+)
+_NOUN_HINT_PLAIN = re.compile("|".join(_STEMS))
+# Text with tashkeel or tatweel inside a word needs the slower patterns that allow a mark
+# between letters; tanwin at a word's end («جنديًا») does not.
+_HAS_MARKS = re.compile(_MARK[:-1] + "[\u0621-\u064a]")
+# (Latin words carry no Arabic marks: only the Arabic stems need them between letters.)
+_NUMBER_HINT_MARKED = re.compile(
+    "[0-9٠-٩۰-۹]|"
+    + "|".join(_MARK.join(s) for s in _AR_NUMBER_STEMS.split())
+    + "|"
+    + "|".join(_EN_NUMBER_STEMS.split())
+)
+_NOUN_HINT_MARKED = re.compile(
+    "|".join([_MARK.join(s) for s in _AR_STEMS.split()] + _EN_STEMS.split())
+)
+# Words that name a count before its figure: «عدد», «قوامها», "number", "troop levels", «الـ400».
+# Change words too: «خفض القوات … إلى 2500», "cut troops … to 2,500".
+_AR_ANCHOR_STEMS = "عدد تعداد قوام حجم خفض تقليص قلص سحب رفع زياد ارتفع انخفض تراجع"
+_EN_ANCHOR_STEMS = (
+    "number level presence cut reduc rais increas draw withdr boost fall drop rise shrink"
+)
+_ANCHOR_STEMS = _AR_ANCHOR_STEMS.split() + _EN_ANCHOR_STEMS.split()
+_ANCHOR_HINT_PLAIN = re.compile("|".join(_ANCHOR_STEMS) + "|ال\u0640*[0-9٠-٩۰-۹]")
+_ANCHOR_HINT_MARKED = re.compile(
+    "|".join([_MARK.join(stem) for stem in _AR_ANCHOR_STEMS.split()] + _EN_ANCHOR_STEMS.split())
+    + "|ال"
+    + _MARK
+    + "[0-9٠-٩۰-۹]"
+)
+_BREAK_CHARS = re.compile(r"[.!?؟…;؛:\n|•·،,()\[\]]")
+_SENTENCE_CHARS = re.compile(r"[.!?؟…;؛:\n|•·]")
+_ABBREVIATIONS = w.norms("gen lt col sgt maj capt adm mr mrs ms dr st no")
+_DIGITS = re.compile(r"\d+")
+_STRONG = frozenset(("strong", "member", "man", "men", "person"))
+_HYPHENS = ("-", "‑", "–")
+_GLUED = re.compile(r"\d[^\W\d_]")
+_WORDS: dict[str, str] = {}
+_BEFORE, _NEAR, _AFTER, _NAMED_BEFORE = 120, 60, 60, 80
+_LOOK_BEFORE, _LOOK_AFTER, _ANCHOR_REACH, _ELLIPSIS_REACH = 5, 7, 10, 14
 
 
 def extract_troop_counts(text: str) -> list[TroopCount]:
     """Every troop count stated in `text`, in order of appearance, without overlaps."""
     found: list[TroopCount] = []
     for lo, hi in _windows(text):
-        tokens = []
-        for m in TOKEN_RE.finditer(text, lo, hi):
-            norm = normalize(m.group())
-            if norm:
-                tokens.append(Token(norm, m.start(), m.end(), 0))
-        found.extend(_scan(text, tokens))
+        found.extend(_Scan(text, _tokens(text, lo, hi)).run())
     return found
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
-    """Disjoint spans around personnel nouns that have something number-like just before them."""
+    """Disjoint spans around personnel nouns that have something number-like near them."""
     lower = text.lower()
     if len(lower) != len(text):  # "İ" is the one character whose lower case is longer
         lower = text.replace("İ", "I").lower()
     spans: list[tuple[int, int]] = []
-    for m in _NOUN_HINT.finditer(lower):
-        if not _NUMBER_HINT.search(lower, max(0, m.start() - _NEAR), m.start()):
+    marked = _HAS_MARKS.search(lower) is not None
+    nouns = _NOUN_HINT_MARKED if marked else _NOUN_HINT_PLAIN
+    numbers = _NUMBER_HINT_MARKED if marked else _NUMBER_HINT_PLAIN
+    anchors = _ANCHOR_HINT_MARKED if marked else _ANCHOR_HINT_PLAIN
+    for m in nouns.finditer(lower):
+        if numbers.search(lower, max(0, m.start() - _NEAR), m.start()):
+            lo, hi = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
+        elif numbers.search(lower, m.end(), m.end() + _NAMED_BEFORE) and anchors.search(
+            lower, max(0, m.start() - 30), m.end() + _NAMED_BEFORE
+        ):
+            # «عدد الجنود … 600»: the noun comes first, the words before it matter less
+            lo, hi = max(0, m.start() - _NEAR), min(len(text), m.end() + _NAMED_BEFORE + 20)
+        else:
             continue
-        lo, hi = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
         while lo > 0 and not text[lo - 1].isspace():
             lo -= 1
         while hi < len(text) and not text[hi].isspace():
@@ -156,162 +198,632 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _scan(text: str, tokens: list[Token]) -> list[TroopCount]:
-    found: list[TroopCount] = []
-    i = floor = 0
-    while i < len(tokens):
-        norm = tokens[i].norm
-        if norm in START_WORDS or norm[-1] in "0123456789":
-            count, after = _count_at(text, tokens, i, floor)
-            if count is not None:
-                found.append(count)
-                floor = after
-            i = max(after, i + 1)
-        else:
-            i += 1
-    return found
+def _tokens(text: str, lo: int, hi: int) -> list[Token]:
+    """Tokens of text[lo:hi]; digits glued to a word («450عسكري») become two tokens."""
+    tokens: list[Token] = []
+    add, cached = tokens.append, _WORDS.get
+    glued = _GLUED.search(text, lo, hi) is not None
+    for m in TOKEN_RE.finditer(text, lo, hi):
+        raw = m.group()
+        if glued:
+            digits = _DIGITS.search(raw)
+            if digits is not None and 0 < digits.end() < len(raw) and raw[digits.end()].isalpha():
+                cut = m.start() + digits.end()
+                for a, b in ((m.start(), cut), (cut, m.end())):
+                    add(Token(_word(text[a:b]), a, b, 0))
+                continue
+        add(Token(cached(raw) or _word(raw), m.start(), m.end(), 0))
+    return [t for t in tokens if t.norm]
 
 
-def _count_at(text: str, tokens: list[Token], i: int, floor: int) -> tuple[TroopCount | None, int]:
-    """The count whose figure starts at tokens[i], and the index to resume scanning from."""
-    qualifier = _qualifier(text, tokens, i, floor)
-    for q in (qualifier, None) if qualifier else (None,):
-        kind = q[2] if q else _PLAIN
-        quantity = read_quantity(tokens, i, text, between=kind == _BETWEEN)
-        if quantity is None or (kind != _PLAIN and quantity.low == quantity.high):
-            continue  # «بين» and «من» qualify only a range
-        noun = _noun(text, tokens, quantity)
-        if noun is None:
-            return None, quantity.last + 1
-        last, unit_start = noun
-        first, clitic = (q[0], q[1]) if q else (i, quantity.clitic)
-        if quantity.yearlike and q is None and _after_date_word(text, tokens, first):
-            return None, last + 1
-        if _casualty_near(text, tokens, first, last):
-            return None, last + 1
-        start, end = _skip_clitic(text, tokens[first], clitic), tokens[last].end
-        unit = text[unit_start:end]
-        return TroopCount(quantity.low, quantity.high, unit, text[start:end], start, end), last + 1
-    return None, i + 1
+def _word(raw: str) -> str:
+    """`raw` normalized, remembered: news vocabulary repeats a lot."""
+    norm = normalize(raw)
+    if len(_WORDS) >= 50_000:
+        _WORDS.clear()
+    _WORDS[raw] = norm
+    return norm
 
 
-def _qualifier(text: str, tokens: list[Token], i: int, floor: int) -> tuple[int, int, int] | None:
-    """(first token index, clitic length, kind) of the longest qualifier right before tokens[i]."""
-    for size in (4, 3, 2, 1):
-        first = i - size
-        if first < floor:
-            continue
-        span = tokens[first : i + 1]
-        if not all(spaces_only(text, a, b) for a, b in pairwise(span)):
-            continue
-        rest = tuple(t.norm for t in span[1:-1])
-        head = span[0].norm
-        for clitic in _QUALIFIER_CLITICS:
-            if head.startswith(clitic) and len(head) > len(clitic):
-                kind = _QUALIFIERS.get((head[len(clitic) :], *rest))
-                if kind is not None:
-                    return first, len(clitic), kind
-    return None
+def _core(norm: str) -> str:
+    """`norm` without the article or a conjunction + article («والجنود» → «جنود»)."""
+    for prefix in ("وال", "فال", "بال", "لل", "ال", "و"):
+        if norm.startswith(prefix) and len(norm) > len(prefix) + 1:
+            return norm[len(prefix) :]
+    return norm
 
 
-def _noun(text: str, tokens: list[Token], q: Quantity) -> tuple[int, int] | None:
-    """(last token index, unit start offset) of the personnel noun the quantity counts."""
-    k = _next(text, tokens, q.last)
-    if k is None:
-        return None
-    norm = tokens[k].norm
-    if norm.isascii():
-        if q.needs_of:  # "thousands of troops"
-            k = _next(text, tokens, k) if norm == "of" else None
-        return None if k is None else _english_noun(text, tokens, k)
-    if q.needs_of:
-        return None
-    if norm == _MIN:
-        k = _next(text, tokens, k)
-        if k is not None and tokens[k].norm == _BAYN:
-            k = _next(text, tokens, k)
-        return None if k is None else _arabic_noun(text, tokens, k, linked=True)
-    return _arabic_noun(text, tokens, k, linked=False, article=q.vague)
-
-
-def _next(text: str, tokens: list[Token], k: int) -> int | None:
-    """Index of the token after tokens[k] when only spaces separate them."""
-    if k + 1 < len(tokens) and spaces_only(text, tokens[k], tokens[k + 1]):
-        return k + 1
-    return None
-
-
-def _arabic_noun(
-    text: str, tokens: list[Token], k: int, *, linked: bool, article: bool = True
-) -> tuple[int, int] | None:
-    """Read tokens[k] as a personnel noun; «قوات» and possessives («جنودها») only after «من»."""
-    tok = tokens[k]
-    readings = [(0, tok.norm)]
-    if article and tok.norm.startswith("ال"):
-        readings.append((2, tok.norm[2:]))
-    for clitic, core in readings:
-        if core in _NOUNS or (linked and core == _FORCES):
-            return k, _skip_clitic(text, tok, clitic)
-    if linked:
-        for suffix in _POSSESSIVES:
-            if tok.norm.endswith(suffix) and tok.norm[: -len(suffix)] in _POSSESSABLE:
-                return k, tok.start
-    return None
-
-
-def _english_noun(text: str, tokens: list[Token], k: int) -> tuple[int, int] | None:
-    """Read a personnel noun at tokens[k], after up to four modifiers ("U.S.-led coalition")."""
-    for _ in range(5):
-        norm = tokens[k].norm
-        nxt = _next(text, tokens, k)
-        if norm in _EN_NOUNS:
-            return k, tokens[k].start
-        if norm == "service" and nxt is not None and tokens[nxt].norm in ("members", "member"):
-            return nxt, tokens[k].start
-        if not (norm.isascii() and norm.isalpha()) or norm in _EN_STOP or k + 1 >= len(tokens):
-            return None
-        gap = text[tokens[k].end : tokens[k + 1].start]
-        joiners = ("-", "–", ".", ".-") if len(norm) == 1 else ("-", "–")  # "U.S.-led"
-        if nxt is None and gap.strip(" ") not in joiners:
-            return None
-        k += 1
-    return None
-
-
-def _after_date_word(text: str, tokens: list[Token], first: int) -> bool:
-    """True when the word right before tokens[first] introduces a date («عام»، «منذ»، "in")."""
-    if first == 0 or not spaces_only(text, tokens[first - 1], tokens[first]):
-        return False
-    return tokens[first - 1].norm in _DATE_CLITIC
-
-
-def _casualty_near(text: str, tokens: list[Token], first: int, last: int) -> bool:
-    """True when a casualty or captivity word stands near the count, in the same clause."""
-    k = first
-    for _ in range(_CONTEXT):
-        if k == 0 or _BREAK.search(text, tokens[k - 1].end, tokens[k].start):
-            break
-        k -= 1
-        if tokens[k].norm in _CASUALTY_CLITIC:
+def _is_personnel(norm: str, *, forces: bool) -> bool:
+    """True for a personnel noun in any form: «الجنود»، «مدربيه»، «قواتها» (with `forces`)."""
+    if norm in w.EN_NOUNS:
+        return True
+    for form in (norm, _core(norm)):
+        if form in w.NOUNS or (forces and form in w.FORCES):
             return True
-    k = last
-    for _ in range(_CONTEXT):
-        if k + 1 >= len(tokens) or _BREAK.search(text, tokens[k].end, tokens[k + 1].start):
-            break
-        k += 1
-        if tokens[k].norm in _CASUALTY_CLITIC:
-            return True
+        for suffix in w.POSSESSIVES:
+            if form.endswith(suffix) and form[: -len(suffix)] in w.POSSESSABLE:
+                return True
     return False
 
 
-def _skip_clitic(text: str, tok: Token, length: int) -> int:
-    """Offset in `text` just past the first `length` normalized characters of `tok`."""
-    if length == 0:
-        return tok.start
-    pos, seen = tok.start, 0
-    while pos < tok.end and seen < length:
-        seen += len(normalize(text[pos]))
-        pos += 1
-    while pos < tok.end and not normalize(text[pos]):  # marks on the clitic itself
-        pos += 1
-    return pos
+@dataclass(slots=True)
+class _Found:
+    """A count being built: token span, figures, unit and where its clause context starts."""
+
+    first: int
+    clitic: int
+    last: int
+    low: int | None
+    high: int | None
+    unit: str
+    context: int  # first token whose words decide the figure's sense (an anchor, or `first`)
+    noun: int | None  # token index of the personnel noun after the figure, if any
+
+
+class _Scan:
+    """One pass over the tokens of a window."""
+
+    def __init__(self, text: str, tokens: list[Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.found: list[TroopCount] = []
+        self.previous: tuple[int, str] | None = None  # last accepted count: end token, unit
+
+    def run(self) -> list[TroopCount]:
+        tokens = self.tokens
+        i = floor = 0
+        while i < len(tokens):
+            norm = tokens[i].norm
+            if norm in START_WORDS or norm[-1] in "0123456789":
+                counts, after = self._counts_at(i, floor)
+                for c in counts:
+                    self._accept(c)
+                if counts:
+                    floor = after
+                i = max(after, i + 1)
+            else:
+                i += 1
+        return self.found
+
+    # --- helpers over tokens
+
+    def _gap(self, a: int, b: int) -> str:
+        return self.text[self.tokens[a].end : self.tokens[b].start]
+
+    def _next(self, k: int) -> int | None:
+        """Index of the token after tokens[k] when only spaces separate them."""
+        tokens = self.tokens
+        if k + 1 < len(tokens) and spaces_only(self.text, tokens[k], tokens[k + 1]):
+            return k + 1
+        return None
+
+    def _breaks(self, a: int, b: int, *, sentence: bool = False) -> bool:
+        """True when a clause (or, with `sentence`, a sentence) ends between tokens a and b."""
+        gap = self._gap(a, b)
+        hit = (_SENTENCE_CHARS if sentence else _BREAK_CHARS).search(gap)
+        if hit is None:
+            return False
+        if gap.strip() == "." or gap.startswith(". "):
+            prev = self.tokens[a].norm
+            # "U.S. Forces", "Gen. Smith": a dot after an initial or a title goes on
+            return not (len(prev) == 1 and prev.isascii()) and prev not in _ABBREVIATIONS
+        return True
+
+    def _is_number(self, k: int) -> bool:
+        norm = self.tokens[k].norm
+        return norm[-1] in "0123456789" or norm in START_WORDS
+
+    # --- one figure
+
+    def _counts_at(self, i: int, floor: int) -> tuple[list[_Found], int]:
+        """The counts whose figure starts at tokens[i], and the index to resume scanning from."""
+        qualifier = self._qualifier(i, floor)
+        if qualifier is not None:
+            start, clitic, kind = qualifier
+            if kind == _PLAIN and start > floor and self.tokens[start - 1].norm in (_MIN, "from"):
+                start, clitic, kind = start - 1, 0, _FROM  # "from about 2,500 … to 2,000"
+            if kind == _FROM:
+                change = self._change(i, start, clitic)
+                if change is not None:
+                    return change, change[-1].last + 1
+        for q in (qualifier, None) if qualifier else (None,):
+            kind = q[2] if q else _PLAIN
+            quantity = read_quantity(self.tokens, i, self.text, between=kind == _BETWEEN)
+            if quantity is None or (kind != _PLAIN and quantity.low == quantity.high):
+                continue  # «بين» and «من» qualify only a range
+            first, clitic = (q[0], q[1]) if q else (i, quantity.clitic)
+            found = self._place(i, first, clitic, quantity)
+            if found is None:
+                return [], quantity.last + 1
+            if not self._sensible(found, quantity):
+                return [], found.last + 1
+            return [found], found.last + 1
+        return [], i + 1
+
+    def _place(self, i: int, first: int, clitic: int, q: Quantity) -> _Found | None:
+        """Find what the quantity counts: a noun after it, an anchor before, or an earlier count."""
+        noun = self._noun_after(q)
+        if noun is not None:
+            last, unit_start = noun
+            unit = self.text[unit_start : self.tokens[last].end]
+            return _Found(first, clitic, last, q.low, q.high, unit, first, last)
+        if not self._bare_figure(q.last):
+            return None
+        if q.yearlike and first == i:
+            return None  # a bare 2014 is a year far more often than a head count
+        anchor = self._anchor(i, first, q)
+        if anchor is not None:
+            start, unit = anchor
+            return _Found(first, clitic, q.last, q.low, q.high, unit, start, None)
+        return self._ellipsis(i, first, clitic, q)
+
+    def _sensible(self, f: _Found, q: Quantity) -> bool:
+        """False when the clause makes the figure something other than a deployment."""
+        if q.yearlike and f.first == f.context and self._after_date_word(f.first):
+            return False
+        if self._model_number(f.first) or self._money(f.first) or self._designation(f.first, f.low):
+            return False
+        if self._rejected_around(f.context, f.last):
+            return False
+        if f.noun is not None:
+            noun = self.tokens[f.noun].norm
+            core = _core(noun)
+            if (noun in w.FAMILY_SENSE or core in w.FAMILY_SENSE) and self._near(
+                f.first, f.last, w.FAMILY, 4
+            ):
+                return False
+            coach = noun in w.COACH_SENSE or core in w.COACH_SENSE
+            if coach and not self._military_after(f.noun):
+                return not self._near(f.first, f.last, w.SPORT_SCHOOL, 5)
+        return True
+
+    def _accept(self, f: _Found) -> None:
+        start = self._skip_clitic(self.tokens[f.first], f.clitic)
+        end = self.tokens[f.last].end
+        self.found.append(TroopCount(f.low, f.high, f.unit, self.text[start:end], start, end))
+        self.previous = (f.last, f.unit)
+
+    # --- qualifiers and ranges of change
+
+    def _qualifier(self, i: int, floor: int) -> tuple[int, int, int] | None:
+        """(first token index, clitic length, kind) of the longest qualifier before tokens[i]."""
+        tokens, text = self.tokens, self.text
+        for size in (4, 3, 2, 1):
+            first = i - size
+            if first < floor:
+                continue
+            span = tokens[first : i + 1]
+            if not all(spaces_only(text, a, b) for a, b in pairwise(span)):
+                continue
+            rest = tuple(t.norm for t in span[1:-1])
+            head = span[0].norm
+            for clitic in _QUALIFIER_CLITICS:
+                if head.startswith(clitic) and len(head) > len(clitic):
+                    kind = _QUALIFIERS.get((head[len(clitic) :], *rest))
+                    if kind is not None:
+                        return first, len(clitic), kind
+        return None
+
+    def _change(self, i: int, first: int, clitic: int) -> list[_Found] | None:
+        """«خفض … من 3500 إلى 2500 جندي», "cut … from 2,500 to 2,000": two figures."""
+        tokens = self.tokens
+        x = read_quantity(tokens, i, self.text, between=False)
+        if x is None or x.low is None or x.low != x.high:
+            x = self._single(i)
+        if x is None or x.low is None:
+            return None
+        k = x.last
+        noun_x = self._noun_after(x)
+        if noun_x is not None:
+            k = noun_x[0]
+        to = self._next(k)
+        if to is None or tokens[to].norm not in (_ILA, "to", normalize("الى")):
+            return None
+        j = self._next(to)
+        if j is not None and _QUALIFIERS.get((tokens[j].norm,)) == _PLAIN:
+            j = self._next(j)  # «إلى نحو 2000», "to about 2,000"
+        if j is None:
+            return None
+        y = self._single(j)
+        if y is None or y.low is None or y.low == x.low:
+            return None
+        english = tokens[first].norm == "from"
+        if not (english or x.low > y.low or self._change_word_before(first)):
+            return None  # «من 200 إلى 300 جندي» with no change: one range
+        noun_y = self._noun_after(y)
+        unit = None
+        if noun_y is not None:
+            unit = self.text[noun_y[1] : tokens[noun_y[0]].end]
+        elif noun_x is not None:
+            unit = self.text[noun_x[1] : tokens[noun_x[0]].end]
+        context = first
+        if unit is None:
+            anchor = self._anchor(i, first, x)
+            if anchor is None:
+                return None
+            context, unit = anchor
+        y_last = noun_y[0] if noun_y is not None else y.last
+        if self._rejected_around(context, y_last) or self._model_number(i):
+            return None
+        x_last = noun_x[0] if noun_x is not None else x.last
+        return [
+            _Found(first, clitic, x_last, x.low, x.low, unit, context, None),
+            _Found(to, 0, y_last, y.low, y.low, unit, context, None),
+        ]
+
+    def _single(self, i: int) -> Quantity | None:
+        """A single figure at tokens[i], even where a range could be read («5200 إلى 3000»)."""
+        q = read_quantity(self.tokens, i, self.text, between=False)
+        if q is None or q.low == q.high:
+            return q
+        # read_quantity took "X to Y" as a range; read X alone by hiding what follows
+        cut = i + 1
+        while cut < len(self.tokens) and self.tokens[cut].norm not in (_ILA, "to", "الى"):
+            cut += 1
+        alone = read_quantity(self.tokens[:cut], i, self.text, between=False)
+        return alone
+
+    def _change_word_before(self, first: int) -> bool:
+        k = first
+        for _ in range(_ANCHOR_REACH):
+            if k == 0 or self._breaks(k - 1, k):
+                return False
+            k -= 1
+            if self.tokens[k].norm in w.CHANGE:
+                return True
+        return False
+
+    # --- where the personnel noun is
+
+    def _noun_after(self, q: Quantity) -> tuple[int, int] | None:
+        """(last token index, unit start offset) of the personnel noun the quantity counts."""
+        tokens = self.tokens
+        k = self._next(q.last)
+        if k is None:
+            return self._strong(q.last)
+        norm = tokens[k].norm
+        if norm.isascii():
+            if not q.needs_of:
+                return self._english_noun(k)
+            # "thousands of troops", "hundreds more troops"
+            of = self._next(k) if norm in ("of", "more") else None
+            return None if of is None else self._english_noun(of)
+        if q.needs_of:
+            return None
+        if norm == _MIN:
+            nk = self._next(k)
+            if nk is not None and tokens[nk].norm == _BAYN:
+                nk = self._next(nk)
+            return None if nk is None else self._arabic_noun(nk, linked=True)
+        return self._arabic_noun(k, linked=False, article=q.vague)
+
+    def _strong(self, last: int) -> tuple[int, int] | None:
+        """ "An 800-strong battalion": the unit word after "-strong" (and two modifiers)."""
+        tokens = self.tokens
+        k = last + 1
+        if k >= len(tokens) or tokens[k].norm not in _STRONG or self._gap(last, k) not in _HYPHENS:
+            return None  # "800-strong", "2,500-member", "300-man"
+        for _ in range(3):
+            nk = self._next(k)
+            if nk is None:
+                return None
+            k = nk
+            if tokens[k].norm in w.EN_STRONG_UNITS or tokens[k].norm in w.EN_NOUNS:
+                return k, tokens[last + 1].start
+        return None
+
+    def _arabic_noun(self, k: int, *, linked: bool, article: bool = True) -> tuple[int, int] | None:
+        """Read tokens[k] as a personnel noun; «قوات» and possessives («جنودها») only after «من»."""
+        tok = self.tokens[k]
+        readings = [(0, tok.norm)]
+        if article and tok.norm.startswith("ال"):
+            readings.append((2, tok.norm[2:]))
+        for clitic, core in readings:
+            if core in w.NOUNS or (linked and core == "قوات"):
+                return k, self._skip_clitic(tok, clitic)
+        if linked:
+            for suffix in w.POSSESSIVES:
+                if tok.norm.endswith(suffix) and tok.norm[: -len(suffix)] in w.POSSESSABLE:
+                    return k, tok.start
+        return None
+
+    def _english_noun(self, k: int) -> tuple[int, int] | None:
+        """Read a personnel noun at tokens[k] after up to seven modifiers ("U.S.-led", "and").
+
+        A modifier is a capitalised word ("U.S.", "Iraqi", "National Guard"), a word joined by
+        a hyphen to the one before ("US-led", "active-duty"), or one of the common lower-case
+        ones ("coalition", "special", "additional"); "300 bombs hit troops" is no count.
+        """
+        tokens, text = self.tokens, self.text
+        joined = False
+        for _ in range(8):
+            norm = tokens[k].norm
+            nxt = self._next(k)
+            corps = norm == "marine" and nxt is not None and tokens[nxt].norm == "corps"
+            if norm in w.EN_NOUNS and not corps:  # "Marine Corps troops" goes on
+                jets = nxt is not None and tokens[nxt].norm in w.EN_NOT_AFTER_FIGHTER
+                return None if jets and norm.startswith("fighter") else (k, tokens[k].start)
+            if norm == "service" and nxt is not None and tokens[nxt].norm in ("members", "member"):
+                return nxt, tokens[k].start
+            if norm in ("members", "member") and nxt is not None and tokens[nxt].norm == "of":
+                return self._members_of(nxt)
+            if not (norm.isascii() and norm.isalpha()) or norm in _EN_STOP or k + 1 >= len(tokens):
+                return None
+            if norm in ("and", "or") and tokens[k + 1].norm[-1].isdigit():
+                return None
+            capital = text[tokens[k].start].isupper()
+            if not (capital or joined or norm in w.EN_MODIFIERS or norm in ("and", "or")):
+                return None
+            gap = text[tokens[k].end : tokens[k + 1].start]
+            joiners = ("-", "–", "‑", ".", ".-", ". ") if len(norm) == 1 else ("-", "–", "‑")
+            if nxt is None and gap not in joiners and gap.strip(" ") not in joiners:
+                return None
+            joined = nxt is None and gap.strip(" .") in _HYPHENS  # "US-led", "U.S.-led"
+            k += 1
+        return None
+
+    def _members_of(self, of: int) -> tuple[int, int] | None:
+        """ "members of the armed forces": the group must be military."""
+        k: int | None = of
+        for _ in range(4):
+            k = self._next(k) if k is not None else None
+            if k is None:
+                return None
+            if self.tokens[k].norm in w.EN_MEMBER_OF:
+                return k, self.tokens[of - 1].start
+        return None
+
+    def _bare_figure(self, last: int) -> bool:
+        """True when no other kind of noun follows the figure («600 دولار» is money)."""
+        k = last + 1
+        if k >= len(self.tokens) or self._breaks(last, k):
+            return True
+        norm = self.tokens[k].norm
+        if norm[-1].isdigit() or norm in w.OTHER_UNITS or "%" in self._gap(last, k):
+            return False
+        if norm in w.FOLLOW_BARE or _is_personnel(norm, forces=False):
+            return True
+        if norm.isascii():
+            return norm.endswith(("ed", "ing"))  # "… 900, stationed", "… 900 remaining"
+        return norm.startswith(w.VERB_STARTS) or norm.startswith("و")
+
+    def _anchor(self, i: int, first: int, q: Quantity) -> tuple[int, str] | None:
+        """(context start, unit) of a personnel noun named before the figure, or None."""
+        tokens = self.tokens
+        norm = tokens[i].norm
+        # «الجنود الـ400», «مدربيه الـ120»
+        # digits only: «الفرد الواحد» is "the individual", not a count
+        definite = norm.startswith("ال") and q.clitic == 2 and first == i and i > 0
+        definite = definite and norm[-1].isdigit()
+        if definite and _is_personnel(tokens[i - 1].norm, forces=False):
+            return (i - 1, self._raw_noun(i - 1)) if not self._breaks(i - 1, i) else None
+        unit_of = first >= 2 and tokens[first - 1].norm == "of"  # "a brigade of 5,000"
+        unit_of = unit_of and tokens[first - 2].norm in w.EN_STRONG_UNITS
+        if unit_of and self._next(first - 2) == first - 1:
+            return first - 2, self._raw_noun(first - 2)
+        return self._named_before(first) or self._changed_to(first)
+
+    def _named_before(self, first: int) -> tuple[int, str] | None:
+        """A count noun or pronoun before the figure: «عدد الجنود … 600», "troop levels"."""
+        tokens = self.tokens
+        k = first
+        for _ in range(_ANCHOR_REACH):
+            if k == 0 or self._breaks(k - 1, k):
+                return None
+            k -= 1
+            norm = tokens[k].norm
+            if norm[-1].isdigit():
+                return None
+            if norm in w.COUNT_HEADS or norm == "number":
+                noun = self._counted_after(k, first)
+                verb = norm == "number" and tokens[k - 1].norm in w.EN_NUMBER_VERB_SUBJECTS
+                if noun is None and k > 0 and verb:  # "troops, which number about 900"
+                    noun = self._personnel_before(k)
+                return None if noun is None else (k, self._raw_noun(noun))
+            if norm in w.COUNT_PRONOUNS:
+                noun = self._personnel_before(k)
+                return None if noun is None else (noun, self._raw_noun(noun))
+            measured = norm in w.EN_MEASURED and k + 1 < len(tokens)
+            if measured and tokens[k + 1].norm in w.EN_TROOP_MEASURES:  # "troop levels"
+                return k, self._raw_noun(k)
+        return None
+
+    def _changed_to(self, first: int) -> tuple[int, str] | None:
+        """«خفض القوات … إلى 2500», "cut troops in Iraq to 2,500": the noun of a change."""
+        tokens = self.tokens
+        if first == 0 or tokens[first - 1].norm not in (_ILA, "to", "الى"):
+            return None
+        k, noun = first - 1, None
+        for _ in range(_ANCHOR_REACH):
+            if k == 0 or self._breaks(k - 1, k):
+                return None
+            k -= 1
+            norm = tokens[k].norm
+            if noun is None and _is_personnel(norm, forces=True):
+                noun = k
+            elif noun is not None and norm in w.CHANGE:
+                return k, self._raw_noun(noun)
+            if norm[-1].isdigit():
+                return None
+        return None
+
+    def _counted_after(self, head: int, first: int) -> int | None:
+        """The personnel noun a count noun («عدد», "number of") measures, within four words."""
+        for k in range(head + 1, min(first, head + 5)):
+            if _is_personnel(self.tokens[k].norm, forces=True):
+                return k
+        return None
+
+    def _personnel_before(self, pronoun: int) -> int | None:
+        """The personnel noun a pronoun («عددها», "numbering") points back to, in its sentence."""
+        k = pronoun
+        for _ in range(12):
+            if k == 0 or self._breaks(k - 1, k, sentence=True):
+                return None
+            k -= 1
+            if _is_personnel(self.tokens[k].norm, forces=True):
+                return k
+        return None
+
+    def _raw_noun(self, k: int) -> str:
+        tok = self.tokens[k]
+        raw = self.text[tok.start : tok.end]
+        core = _core(tok.norm)
+        if core != tok.norm:
+            return self.text[self._skip_clitic(tok, len(tok.norm) - len(core)) : tok.end]
+        return raw
+
+    def _ellipsis(self, i: int, first: int, clitic: int, q: Quantity) -> _Found | None:
+        """«200 جندي … فضلا عن 800 آخرين», «و900 في سوريا», "and 900 in Syria", "plus 40 more"."""
+        if self.previous is None or q.yearlike:
+            return None
+        before, unit = self.previous
+        if first - before > _ELLIPSIS_REACH or first <= before:
+            return None
+        if any(self._breaks(k, k + 1, sentence=True) for k in range(before, first)):
+            return None
+        tokens = self.tokens
+        nxt = q.last + 1
+        if nxt < len(tokens) and not self._breaks(q.last, nxt) and tokens[nxt].norm in w.OTHERS:
+            return _Found(first, clitic, nxt, q.low, q.high, unit, first, None)
+        joined = tokens[i].norm.startswith("و") and q.clitic > 0
+        prev = tokens[first - 1].norm if first > 0 and not self._breaks(first - 1, first) else ""
+        also = prev in ("و", "and") or any(
+            tokens[k].norm in w.ALSO for k in range(max(before + 1, first - 3), first)
+        )
+        follower = tokens[nxt].norm if nxt < len(tokens) and not self._breaks(q.last, nxt) else ""
+        if not (joined or also):
+            # «من أصل 2500 جندي، سيبقى 500 في أربيل»: a place may stand in for the conjunction
+            after = tokens[nxt + 1].norm if nxt + 1 < len(tokens) else ""
+            if follower not in w.IN_PLACE or after in w.PERCENT:
+                return None
+        placed = follower in w.PLACE_PREPOSITIONS or follower.startswith(("ب", "ل"))
+        if follower and not placed:
+            return None
+        return _Found(first, clitic, q.last, q.low, q.high, unit, first, None)
+
+    # --- what the clause says about the figure
+
+    def _rejected_around(self, start: int, last: int) -> bool:
+        """True when casualty, captivity, loss or capacity words govern the figure."""
+        tokens = self.tokens
+        if any(tokens[k].norm in w.COMPARE for k in range(max(0, start - 3), start)):
+            k = start  # a comparison takes the predicate of the sentence before it
+            for _ in range(25):
+                if k == 0 or self._breaks(k - 1, k, sentence=True):
+                    break
+                k -= 1
+                if tokens[k].norm in w.NOT_DEPLOYMENT:
+                    return True
+        for k in range(start, last + 1):
+            if tokens[k].norm in w.NOT_DEPLOYMENT:
+                return True
+        k, subset = start, False
+        # "detained 50 protesters and two soldiers": a coordinated object shares the verb
+        subset = start > 0 and (
+            tokens[start - 1].norm in ("و", "and") or tokens[start].norm[0] == "و"
+        )
+        for _ in range(_LOOK_BEFORE + 2):
+            if k == 0 or self._breaks(k - 1, k):
+                break
+            k -= 1
+            norm = tokens[k].norm
+            if norm in w.NOT_DEPLOYMENT_BEFORE:
+                return True
+            if norm == _FAQADA and tokens[k + 1].norm.startswith("ال"):
+                return True  # «فقد الجيش ألف جندي» lost; «فقد أرسلت» is «ف» + «قد»
+            if norm in w.EN_CAPACITY_VERBS and k > 0 and tokens[k - 1].norm in w.EN_MODALS:
+                return True
+            subset = subset or norm in w.SUBSET
+            if (norm[-1].isdigit() and not subset) or norm in w.CLAUSE_STOPS:
+                break
+            if start - k >= _LOOK_BEFORE and not subset:
+                break
+        k = last
+        for _ in range(_LOOK_AFTER):
+            if k + 1 >= len(tokens) or self._breaks(k, k + 1):
+                break
+            k += 1
+            norm = tokens[k].norm
+            coordinated = tokens[k - 1].norm in ("و", "and") or norm.startswith("و")
+            if norm in w.CLAUSE_STOPS or (norm[-1].isdigit() and not coordinated):
+                break  # "40 soldiers and 10 civilians were hurt": one predicate for both
+            if norm in w.FAMILY and tokens[k - 1].norm in ("و", "and", "their"):
+                return True  # "10,000 fighters and their families": a camp's population
+            if norm == "held" and k + 1 < len(tokens) and tokens[k + 1].norm == "by":
+                return True  # "14 soldiers held by the militants"
+            if norm in w.NOT_DEPLOYMENT:
+                # «… وإصابة 5 آخرين»: a casualty word right before its own figure is about that
+                nk = k + 1
+                if nk < len(tokens) and self._is_number(nk) and not self._breaks(k, nk):
+                    break
+                return True
+        return False
+
+    def _near(self, first: int, last: int, words: frozenset[str], reach: int) -> bool:
+        """True when one of `words` stands within `reach` tokens of the count, in its clause."""
+        tokens = self.tokens
+        k = first
+        for _ in range(reach):
+            if k == 0 or self._breaks(k - 1, k):
+                break
+            k -= 1
+            if tokens[k].norm in words:
+                return True
+        k = last
+        for _ in range(reach):
+            if k + 1 >= len(tokens) or self._breaks(k, k + 1):
+                break
+            k += 1
+            if tokens[k].norm in words:
+                return True
+        return False
+
+    def _military_after(self, noun: int) -> bool:
+        k = self._next(noun)
+        return k is not None and self.tokens[k].norm in w.MILITARY_ADJ
+
+    def _model_number(self, first: int) -> bool:
+        """True for F-16, CH-47, T-72, «إف-16»: the figure is part of a model name."""
+        if first == 0:
+            return False
+        gap = self._gap(first - 1, first)
+        prev = self.tokens[first - 1]
+        raw = self.text[prev.start : prev.end]
+        if raw.isascii() and raw.isalpha() and raw[0].isupper() and len(raw) <= 3:
+            return gap in ("", "-", "‑", "–")
+        return prev.norm in w.MODEL_PREFIXES and gap in ("-", "‑", "–", " ")
+
+    def _designation(self, first: int, low: int | None) -> bool:
+        """True for «الفرقة 16 مشاة», "Highway 1": a small number right after a unit's name."""
+        tokens = self.tokens
+        if first == 0 or low is None or low >= 200 or not tokens[first].norm[-1].isdigit():
+            return False  # «وتضم الكتيبة 800 مقاتل» is a head count
+        if not spaces_only(self.text, tokens[first - 1], tokens[first]):
+            return False
+        return tokens[first - 1].norm in w.DESIGNATIONS
+
+    def _money(self, first: int) -> bool:
+        """True for "$300 million": a currency sign glued before the figure."""
+        start = self.tokens[first].start
+        return start > 0 and self.text[start - 1] in "$€£"
+
+    def _after_date_word(self, first: int) -> bool:
+        """True when the word right before tokens[first] introduces a date («عام»، «منذ»، "in")."""
+        tokens = self.tokens
+        if first == 0 or not spaces_only(self.text, tokens[first - 1], tokens[first]):
+            return False
+        return tokens[first - 1].norm in _DATE_WORDS
+
+    def _skip_clitic(self, tok: Token, length: int) -> int:
+        """Offset in the text just past the first `length` normalized characters of `tok`."""
+        text = self.text
+        if length == 0:
+            return tok.start
+        pos, seen = tok.start, 0
+        while pos < tok.end and seen < length:
+            seen += len(normalize(text[pos]))
+            pos += 1
+        while pos < tok.end and not normalize(text[pos]):  # marks on the clitic itself
+            pos += 1
+        return pos
