@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 
 from postbot.bot import admin, buttons, commands, membership, timing
+from postbot.bot.chats import ensure_chat
 from postbot.bot.i18n import command_list, lang_of, text
 from postbot.bot.services import KEY, Services
 from postbot.bot.updates import PerChatUpdateProcessor
@@ -70,17 +71,29 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The Application: handlers, flood gate, and the scheduler started with it."""
     gate = gate or gate_for(svc)
+    processor = PerChatUpdateProcessor()
     app = (
         Application.builder()
+        .application_class(PostbotApplication)
         .token(token)
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
         .rate_limiter(GateRateLimiter(gate))
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(processor)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .build()
     )
+
+    async def too_many_queued(update: Update) -> None:
+        chat = ensure_chat(svc, update)
+        notice = text(chat.lang, "too_many_queued")
+        if update.callback_query is not None:
+            await update.callback_query.answer(notice, show_alert=True)
+        else:
+            await app.bot.send_message(chat.id, notice)
+
+    processor.on_overflow = too_many_queued
     app.bot_data[KEY] = svc
     app.bot_data[GATE] = gate
     # new messages only: editing an old "/watch ..." must not add a watch again
@@ -99,6 +112,20 @@ def build_application(
     )
     app.add_error_handler(on_error)
     return app
+
+
+class PostbotApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """PTB's Application, told to drop queued updates as soon as it is asked to stop.
+
+    PTB's `stop()` waits for every update it has taken in: with a flooding chat queued, SIGTERM
+    would take minutes. Our processor drops what waits and cancels what runs past its grace.
+    """
+
+    async def stop(self) -> None:
+        """Stop: queued updates are dropped, running handlers get a few seconds."""
+        if self.running and isinstance(self.update_processor, PerChatUpdateProcessor):
+            self.update_processor.begin_stop()
+        await super().stop()
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
