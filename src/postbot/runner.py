@@ -19,6 +19,7 @@ from telegram.ext import ExtBot
 
 from postbot.bot import admin
 from postbot.bot.app import build_application, gate_for
+from postbot.bot.outage import OutageLog, WatchedRequest
 from postbot.bot.services import Services
 from postbot.catalog import Catalog, CatalogRef
 from postbot.config import load_config
@@ -156,6 +157,7 @@ async def _worker(token: str, api_url: str, svc: Services) -> None:
         base_url=f"{api_url}/bot",
         base_file_url=f"{api_url}/file/bot",
         rate_limiter=GateRateLimiter(gate := gate_for(svc)),
+        request=WatchedRequest(OutageLog(), connection_pool_size=256),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -26,6 +26,12 @@ from telegram.ext import (
 from postbot.bot import admin, buttons, commands, membership, timing
 from postbot.bot.chats import ensure_chat
 from postbot.bot.i18n import command_list, lang_of, text
+from postbot.bot.outage import (
+    OutageLog,
+    WatchedRequest,
+    is_network_error,
+    quiet_ptb_network_tracebacks,
+)
 from postbot.bot.services import KEY, Services
 from postbot.bot.updates import PerChatUpdateProcessor
 from postbot.delivery.budget import make_gate
@@ -72,10 +78,14 @@ def build_application(
     """The Application: handlers, flood gate, and the scheduler started with it."""
     gate = gate or gate_for(svc)
     processor = PerChatUpdateProcessor()
+    outage = OutageLog()
+    quiet_ptb_network_tracebacks()
     app = (
         Application.builder()
         .application_class(PostbotApplication)
         .token(token)
+        .request(WatchedRequest(outage, connection_pool_size=256))
+        .get_updates_request(WatchedRequest(outage, connection_pool_size=1))
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
         .rate_limiter(GateRateLimiter(gate))
@@ -180,6 +190,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = (
         update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
     )
+    if context.error is not None and is_network_error(context.error):
+        # the Bot API is out of reach (getUpdates, or a reply): WatchedRequest has said so once
+        # at WARNING; a traceback per failed call would bury the log
+        if update is None:
+            log.debug("polling for updates failed: %s", context.error)
+        else:
+            log.info("chat %s: reply not sent, Bot API unreachable: %s", chat_id, context.error)
+        return
     log.error("handler error in chat %s", chat_id, exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         user = update.effective_user
