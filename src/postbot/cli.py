@@ -18,6 +18,7 @@ from postbot import __version__
 from postbot.config import Config, check_config, load_config
 from postbot.errors import ConfigError, ConfigProblem, QuerySyntaxError, StartupError
 from postbot.feeds.fetch import make_client
+from postbot.ids import parse_number
 from postbot.logs import setup_logging
 from postbot.metrics import METRICS_HOST
 from postbot.pipeline import FeedScan, FeedSource, build_matcher, build_topics, scan
@@ -96,11 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _port(value: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
+    port = parse_number(value, low=0, high=65535)  # not int(): it takes "1_2", " +12 "
+    if port is None:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535)")
     return port
 
