@@ -133,3 +133,19 @@ def test_outage_log_states(events: str, lines: list[str], caplog: pytest.LogCapt
     for message, expected in zip(messages, lines, strict=True):
         assert expected in message
     assert all(r.levelname == "WARNING" for r in caplog.records)
+
+
+def test_sigterm_while_the_api_hangs_is_prompt_and_quiet(
+    bot: BotProcess, double: BotApiDouble
+) -> None:
+    since = len(bot.logs())
+    double.delay_next("getUpdates", 60.0, count=5)  # the API accepts calls and never answers
+    double.user_message(BEFORE, "/help")  # ends the poll now running; the next ones hang
+    double.wait_for(lambda d: d.last_text(BEFORE), timeout=15, what="the reply before the hang")
+    time.sleep(1.0)
+    started = time.monotonic()
+    assert bot.stop(timeout=10.0) == 0
+    elapsed = time.monotonic() - started
+    print(f"\nSIGTERM to exit while getUpdates hangs: {elapsed:.2f}s")
+    assert elapsed < 10.0
+    _check_log(bot, since)
