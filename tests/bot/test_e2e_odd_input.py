@@ -122,6 +122,7 @@ def _forged_data(victim_watch: int, rng: random.Random) -> list[str]:
             prefix + "٣",
             prefix + _junk(rng, 64 - len(prefix)),
             prefix + "1" * (64 - len(prefix)),
+            *(prefix + _junk(rng, rng.randint(1, 64 - len(prefix))) for _ in range(3)),
         ]
     return cases
 
