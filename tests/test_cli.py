@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from postbot.cli import main
+from postbot.cli import build_parser, main, parse_listen, webhook_secret
+from postbot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FEEDS = ROOT / "tests" / "fixtures" / "feeds"
@@ -19,7 +21,13 @@ CONFIG = ROOT / "config" / "postbot.yaml"
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for var in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "POSTBOT_CONFIG", "POSTBOT_ADMINS"):
+    for var in (
+        "TELEGRAM_BOT_TOKEN",
+        "DATABASE_URL",
+        "POSTBOT_CONFIG",
+        "POSTBOT_ADMINS",
+        "TELEGRAM_WEBHOOK_SECRET",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env, no postbot.db in the checkout
 
@@ -226,3 +234,83 @@ def test_scan_into_a_closed_pipe_stops_without_a_traceback() -> None:
     proc.stderr.close()
     assert proc.wait(timeout=60) == 1
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("9100", ("127.0.0.1", 9100), id="port-only-is-loopback"),
+        pytest.param("127.0.0.1:9100", ("127.0.0.1", 9100), id="loopback"),
+        pytest.param("0.0.0.0:9100", ("0.0.0.0", 9100), id="all-interfaces"),
+        pytest.param("[::1]:9100", ("::1", 9100), id="ipv6"),
+        pytest.param("metrics.internal:0", ("metrics.internal", 0), id="name-any-port"),
+    ],
+)
+def test_metrics_listen_values(value: str, expected: tuple[str, int]) -> None:
+    assert parse_listen(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", ":9100", "host:", "host:port", "host:70000", "host:-1", "9100x", "1_2", "+12", "²"],
+)
+def test_bad_metrics_listen_values_are_usage_errors(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args(["worker", "--metrics-listen", value])
+    assert exit_info.value.code == 2
+    assert "--metrics-listen" in capsys.readouterr().err
+
+
+def test_metrics_port_and_listen_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["run", "--metrics-port", "1", "--metrics-listen", "a:1"])
+    assert "not allowed with" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("env", "flag", "expected"),
+    [
+        pytest.param("from-env", None, "from-env", id="env"),
+        pytest.param("from-env", "from-flag", "from-env", id="env-wins-over-flag"),
+        pytest.param(None, "from-flag", "from-flag", id="deprecated-flag"),
+    ],
+)
+def test_webhook_secret_sources(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    env: str | None,
+    flag: str | None,
+    expected: str,
+) -> None:
+    if env:
+        monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", env)
+    else:
+        monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET", raising=False)
+    args = build_parser().parse_args(
+        ["run", "--webhook-url", "https://x.example/hook", *(["--secret", flag] if flag else [])]
+    )
+    with caplog.at_level("WARNING"):
+        assert webhook_secret(args, load_settings()) == expected
+    assert bool(flag) == any("--secret" in r.getMessage() for r in caplog.records)
+
+
+def test_a_generated_webhook_secret_is_strong_and_fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET", raising=False)
+    args = build_parser().parse_args(["run", "--webhook-url", "https://x.example/hook"])
+    made = {webhook_secret(args, load_settings()) for _ in range(20)}
+    assert len(made) == 20
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{32,256}", s) for s in made)
+
+
+@pytest.mark.parametrize("flag", ["has space", "x" * 300, "a/b"])
+def test_a_bad_secret_flag_is_refused(
+    flag: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET", raising=False)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
+    code = main(["run", "--config", str(CONFIG), "--webhook-url", "https://x/h", "--secret", flag])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "--secret: the webhook secret must be" in err and flag not in err

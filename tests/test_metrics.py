@@ -247,3 +247,40 @@ def test_stop_frees_the_port_and_is_idempotent(metrics: Metrics) -> None:
         _ = server.port
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+
+
+def _local_addresses() -> list[str]:
+    """A non-loopback IPv4 address of this machine, if it has one (to prove loopback-only)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET: nothing is sent for a UDP connect
+            address = str(probe.getsockname()[0])
+        except OSError:
+            return []
+    return [] if address.startswith("127.") else [address]
+
+
+def test_listens_on_loopback_by_default(metrics: Metrics) -> None:
+    with MetricsServer(metrics) as running:
+        assert running.host == "127.0.0.1"
+        assert httpx.get(f"http://127.0.0.1:{running.port}/healthz", timeout=5).status_code
+        for address in _local_addresses():
+            with pytest.raises(httpx.ConnectError):
+                httpx.get(f"http://{address}:{running.port}/healthz", timeout=2)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0", "::1"])
+def test_listens_where_told(metrics: Metrics, host: str) -> None:
+    if ":" in host and not socket.has_ipv6:
+        pytest.skip("no IPv6 here")
+    try:
+        server = MetricsServer(metrics, host=host)
+        server.start()
+    except OSError as exc:  # an IPv6-less container
+        pytest.skip(f"cannot bind {host}: {exc}")
+    try:
+        url_host = f"[{host}]" if ":" in host else ("127.0.0.1" if host == "0.0.0.0" else host)
+        reply = httpx.get(f"http://{url_host}:{server.port}/healthz", timeout=5)
+        assert reply.status_code == 200
+    finally:
+        server.stop()

@@ -18,6 +18,7 @@ VARIABLES = (
     "TELEGRAM_API_URL",
     "POSTBOT_ADMINS",
     "LOG_LEVEL",
+    "TELEGRAM_WEBHOOK_SECRET",
 )
 TOKEN = "123456789:AAHsecret-token_value"
 
@@ -88,6 +89,8 @@ def test_defaults() -> None:
         pytest.param("POSTBOT_ADMINS", "1, 2,3", "postbot_admins", [1, 2, 3], id="admins"),
         pytest.param("POSTBOT_ADMINS", " 42 ,", "postbot_admins", [42], id="admins-trailing-comma"),
         pytest.param("POSTBOT_ADMINS", "", "postbot_admins", [], id="admins-empty"),
+        pytest.param("POSTBOT_ADMINS", "١٢٣, 45", "postbot_admins", [123, 45], id="admins-arabic"),
+        pytest.param("POSTBOT_ADMINS", "007", "postbot_admins", [7], id="admins-leading-zeros"),
         pytest.param("LOG_LEVEL", "debug", "log_level", "DEBUG", id="log-level-lower-case"),
         pytest.param("LOG_LEVEL", "Warning", "log_level", "WARNING", id="log-level-mixed-case"),
         pytest.param("TELEGRAM_BOT_TOKEN", "", "telegram_bot_token", None, id="empty-token-unset"),
@@ -121,6 +124,30 @@ def test_from_environment(
             "-5",
             "environment: POSTBOT_ADMINS: '-5' is not a Telegram user id",
             id="admins-negative",
+        ),
+        pytest.param(
+            "POSTBOT_ADMINS",
+            "1, ²",
+            "environment: POSTBOT_ADMINS: '²' is not a Telegram user id",
+            id="admins-superscript",
+        ),
+        pytest.param(
+            "POSTBOT_ADMINS",
+            "①",
+            "environment: POSTBOT_ADMINS: '①' is not a Telegram user id",
+            id="admins-circled",
+        ),
+        pytest.param(
+            "POSTBOT_ADMINS",
+            "9" * 30,
+            "environment: POSTBOT_ADMINS: '" + "9" * 30 + "' is not a Telegram user id",
+            id="admins-huge",
+        ),
+        pytest.param(
+            "POSTBOT_ADMINS",
+            "0",
+            "environment: POSTBOT_ADMINS: '0' is not a Telegram user id",
+            id="admins-zero",
         ),
         pytest.param(
             "LOG_LEVEL",
@@ -215,3 +242,43 @@ def test_admin_ids_merge_config_and_environment() -> None:
     settings = Settings(postbot_admins=[2, 3])
     config = Config(Path("c.yaml"), (1, 2), timedelta(minutes=5), (), ())
     assert admin_ids(settings, config) == frozenset({1, 2, 3})
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        pytest.param("a", id="one-char"),
+        pytest.param("A-z_09" * 42 + "abcd", id="256-chars"),
+        pytest.param("  padded-secret  ", id="padded"),
+    ],
+)
+def test_webhook_secret_from_environment_is_masked(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", secret)
+    settings = load_settings()
+    assert settings.telegram_webhook_secret is not None
+    assert settings.telegram_webhook_secret.get_secret_value() == secret.strip()
+    assert "telegram_webhook_secret=SecretStr('**********')" in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        pytest.param("has space", id="space"),
+        pytest.param("x" * 257, id="too-long"),
+        pytest.param("سر", id="arabic"),
+        pytest.param("a+b/c=", id="base64-not-url-safe"),
+        pytest.param("tab\there", id="backslash"),
+        pytest.param("é", id="accented"),
+    ],
+)
+def test_a_webhook_secret_telegram_refuses_is_a_config_error(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", secret)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    (problem,) = info.value.problems
+    assert str(problem).startswith("environment: TELEGRAM_WEBHOOK_SECRET: the webhook secret")
+    assert secret not in str(problem)

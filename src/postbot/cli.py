@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import re
+import secrets
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,12 +16,16 @@ from typing import TextIO
 
 from postbot import __version__, logs
 from postbot.config import Config, check_config, load_config
-from postbot.errors import ConfigError, QuerySyntaxError, StartupError
+from postbot.errors import ConfigError, ConfigProblem, QuerySyntaxError, StartupError
 from postbot.feeds.fetch import make_client
+from postbot.ids import parse_number
 from postbot.logs import setup_logging
+from postbot.metrics import METRICS_HOST
 from postbot.pipeline import FeedScan, FeedSource, build_matcher, build_topics, scan
 from postbot.report import story_jsonl, story_text
-from postbot.settings import Settings, load_settings
+from postbot.settings import Settings, load_settings, webhook_secret_problem
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +46,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ops = argparse.ArgumentParser(add_help=False)
-    ops.add_argument(
-        "--metrics-port", type=int, metavar="PORT", help="serve /metrics and /healthz on PORT"
+    where = ops.add_mutually_exclusive_group()
+    where.add_argument(
+        "--metrics-port",
+        type=_port,
+        metavar="PORT",
+        help=f"serve /metrics and /healthz on {METRICS_HOST}:PORT",
+    )
+    where.add_argument(
+        "--metrics-listen",
+        type=parse_listen,
+        metavar="HOST:PORT",
+        help="serve /metrics and /healthz on HOST:PORT (e.g. 0.0.0.0:9100 for every interface)",
     )
     run = sub.add_parser("run", parents=[common, ops], help="the bot and the feed scheduler")
     run.add_argument("--webhook-url", metavar="URL", help="webhook mode instead of polling")
     run.add_argument("--listen", default="0.0.0.0", help="webhook listen address")
     run.add_argument("--port", type=int, default=8443, help="webhook port")
-    run.add_argument("--secret", help="webhook secret token")
+    run.add_argument(
+        "--secret",
+        help="deprecated (visible in `ps`): set TELEGRAM_WEBHOOK_SECRET instead",
+    )
     sub.add_parser("worker", parents=[common, ops], help="poll feeds and deliver alerts only")
 
     sc = sub.add_parser("scan", parents=[common], help="poll feeds once and print matches")
@@ -75,6 +94,51 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", parents=[common], help="apply schema migrations")
     return parser
+
+
+def _port(value: str) -> int:
+    port = parse_number(value, low=0, high=65535)  # not int(): it takes "1_2", " +12 "
+    if port is None:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535)")
+    return port
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """HOST:PORT (or [IPv6]:PORT, or a bare PORT on 127.0.0.1) for --metrics-listen."""
+    host, colon, port = value.rpartition(":")
+    if not colon:
+        return METRICS_HOST, _port(value)
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not host:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: name the address, e.g. 127.0.0.1:{port} or 0.0.0.0:{port}"
+        )
+    return host, _port(port)
+
+
+def webhook_secret(args: argparse.Namespace, settings: Settings) -> str:
+    """The webhook's secret token: TELEGRAM_WEBHOOK_SECRET, else the deprecated --secret, else
+    a fresh random one for this run (registered with setWebhook, so Telegram sends it back)."""
+    if settings.telegram_webhook_secret is not None:
+        if args.secret:
+            log.warning("--secret is ignored: TELEGRAM_WEBHOOK_SECRET is set")
+        return settings.telegram_webhook_secret.get_secret_value()
+    if args.secret:
+        problem = webhook_secret_problem(args.secret)
+        if problem:
+            raise ConfigError([ConfigProblem("--secret", None, problem)])
+        log.warning(
+            "--secret is deprecated: every user of this machine can read it in `ps`; "
+            "set TELEGRAM_WEBHOOK_SECRET in the environment or .env instead"
+        )
+        return str(args.secret)
+    log.info(
+        "webhook: TELEGRAM_WEBHOOK_SECRET is not set; using a random secret for this run "
+        "(every request without it is refused with 403)"
+    )
+    # 32 random bytes as URL-safe base64: 43 characters, all from Telegram's A-Z a-z 0-9 _ -
+    return secrets.token_urlsafe(32)
 
 
 def _config_path(args: argparse.Namespace, settings: Settings) -> Path:
@@ -143,18 +207,21 @@ def cmd_db_upgrade(settings: Settings) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_run(args: argparse.Namespace, settings: Settings, secret: str = "") -> int:
     """Start the bot (or a worker): refuse without a token or with a bad config, then serve."""
     from postbot.runner import Webhook, run_bot, run_worker  # telegram is only needed here
 
     config_path = _config_path(args, settings)
+    metrics_listen: tuple[str, int] | None = args.metrics_listen
+    if args.metrics_port is not None:
+        metrics_listen = (METRICS_HOST, args.metrics_port)
     if args.command == "worker":
-        run_worker(settings, config_path, args.metrics_port)
+        run_worker(settings, config_path, metrics_listen)
         return 0
     webhook = None
     if args.webhook_url:
-        webhook = Webhook(args.webhook_url, args.listen, args.port, args.secret)
-    run_bot(settings, config_path, webhook, args.metrics_port)
+        webhook = Webhook(args.webhook_url, args.listen, args.port, secret)
+    run_bot(settings, config_path, webhook, metrics_listen)
     return 0
 
 
@@ -172,12 +239,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(settings.log_level, (secret,), settings.log_format)
     logs.mask_everywhere(logs.url_secrets(settings.telegram_api_url))  # a proxy's user:password@
     try:
+        hook_secret = ""
+        if args.command == "run" and args.webhook_url:
+            hook_secret = webhook_secret(args, settings)
+            # the webhook secret is masked in the log like the token
+            setup_logging(settings.log_level, (secret, hook_secret), settings.log_format)
         if args.command == "check-config":
             return cmd_check_config(_config_path(args, settings))
         if args.command == "db":
             return cmd_db_upgrade(settings)
         if args.command in ("run", "worker"):
-            return cmd_run(args, settings)
+            return cmd_run(args, settings, hook_secret)
         config = load_config(_config_path(args, settings))
         return cmd_scan(args, config, sys.stdout)
     except ConfigError as exc:

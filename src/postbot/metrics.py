@@ -1,5 +1,8 @@
 """Prometheus metrics and a health check, served over HTTP on an optional port.
 
+The server listens on 127.0.0.1 unless told otherwise (`--metrics-listen HOST:PORT`): the
+health report names the loops and their problems, which is nobody else's business.
+
 `Metrics` holds the counters, gauges and histograms of one process in a registry of its own
 (never prometheus_client's global one, so tests and several instances do not collide), plus the
 heartbeats of its long-running loops. `MetricsServer` serves it from a daemon thread:
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import sys
 import threading
 import time
@@ -32,6 +36,8 @@ from prometheus_client import (
 )
 
 log = logging.getLogger(__name__)
+
+METRICS_HOST = "127.0.0.1"  # where /metrics and /healthz listen unless told otherwise
 
 PollOutcome = Literal["ok", "not_modified", "error"]
 QueueProbe = Callable[[], tuple[int, int]]
@@ -232,6 +238,8 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], metrics: Metrics) -> None:
         self.metrics = metrics
+        if ":" in address[0]:  # an IPv6 address such as ::1 or ::
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -247,7 +255,7 @@ class _Server(ThreadingHTTPServer):
 class MetricsServer:
     """Serves a Metrics over HTTP from a daemon thread."""
 
-    def __init__(self, metrics: Metrics, host: str = "0.0.0.0", port: int = 0) -> None:
+    def __init__(self, metrics: Metrics, host: str = METRICS_HOST, port: int = 0) -> None:
         self.metrics = metrics
         self.host = host
         self._requested_port = port

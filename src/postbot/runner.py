@@ -19,6 +19,7 @@ from telegram.ext import ExtBot
 
 from postbot.bot import admin
 from postbot.bot.app import build_application, gate_for
+from postbot.bot.outage import OutageLog, WatchedRequest
 from postbot.bot.services import Services
 from postbot.catalog import Catalog, CatalogRef
 from postbot.config import load_config
@@ -40,7 +41,7 @@ class Webhook:
     url: str
     listen: str
     port: int
-    secret: str | None
+    secret: str  # never empty: PTB checks the header only when a secret is set
 
 
 def prepare(settings: Settings, config_path: Path) -> tuple[str, Services]:
@@ -60,14 +61,17 @@ def prepare(settings: Settings, config_path: Path) -> tuple[str, Services]:
 
 
 def run_bot(
-    settings: Settings, config_path: Path, webhook: Webhook | None, metrics_port: int | None = None
+    settings: Settings,
+    config_path: Path,
+    webhook: Webhook | None,
+    metrics_listen: tuple[str, int] | None = None,
 ) -> None:
     """The bot, the feed scheduler and the dispatcher in one process, until SIGINT/SIGTERM."""
     token, svc = prepare(settings, config_path)
     app = build_application(token=token, api_url=settings.telegram_api_url, svc=svc)
     log.info("postbot starting (%s)", "webhook" if webhook else "long polling")
     try:
-        with telegram_errors(settings.telegram_api_url), serve_metrics(svc.metrics, metrics_port):
+        with telegram_errors(settings.telegram_api_url), serve_metrics(svc.metrics, metrics_listen):
             asyncio.run(verify_bot_api(token, settings.telegram_api_url))
             _serve(app, webhook)
     finally:
@@ -75,17 +79,18 @@ def run_bot(
 
 
 @contextmanager
-def serve_metrics(metrics: Metrics, port: int | None) -> Iterator[None]:
-    """/metrics and /healthz on `port` (all interfaces) while the block runs; nothing if None."""
-    if port is None:
+def serve_metrics(metrics: Metrics, listen: tuple[str, int] | None) -> Iterator[None]:
+    """/metrics and /healthz on `listen` (host, port) while the block runs; nothing if None."""
+    if listen is None:
         yield
         return
-    server = MetricsServer(metrics, port=port)
+    host, port = listen
+    server = MetricsServer(metrics, host=host, port=port)
     try:
         server.start()
-    except OSError as exc:
-        raise StartupError(f"cannot serve metrics on port {port}: {exc.strerror}") from None
-    log.info("metrics on port %d: /metrics and /healthz", server.port)
+    except (OSError, OverflowError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StartupError(f"cannot serve metrics on {host} port {port}: {reason}") from None
     try:
         yield
     finally:
@@ -122,6 +127,10 @@ def _serve(app: Any, webhook: Webhook | None) -> None:
     if webhook is None:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
         return
+    if not webhook.secret:
+        raise StartupError("webhook mode needs a secret token (TELEGRAM_WEBHOOK_SECRET)")
+    # PTB's webhook server answers 403 to every request whose X-Telegram-Bot-Api-Secret-Token
+    # header is missing or differs, before reading the update
     app.run_webhook(
         listen=webhook.listen,
         port=webhook.port,
@@ -132,7 +141,9 @@ def _serve(app: Any, webhook: Webhook | None) -> None:
     )
 
 
-def run_worker(settings: Settings, config_path: Path, metrics_port: int | None = None) -> None:
+def run_worker(
+    settings: Settings, config_path: Path, metrics_listen: tuple[str, int] | None = None
+) -> None:
     """Poll feeds and send alerts without receiving updates, until SIGINT/SIGTERM."""
     if sa.make_url(settings.database_url).get_backend_name() == "sqlite":
         raise StartupError(
@@ -140,7 +151,7 @@ def run_worker(settings: Settings, config_path: Path, metrics_port: int | None =
             "(DATABASE_URL is a sqlite URL) run only `postbot run`, which polls and sends too"
         )
     token, svc = prepare(settings, config_path)
-    with telegram_errors(settings.telegram_api_url), serve_metrics(svc.metrics, metrics_port):
+    with telegram_errors(settings.telegram_api_url), serve_metrics(svc.metrics, metrics_listen):
         asyncio.run(verify_bot_api(token, settings.telegram_api_url))
         asyncio.run(_worker(token, settings.telegram_api_url, svc))
 
@@ -151,6 +162,7 @@ async def _worker(token: str, api_url: str, svc: Services) -> None:
         base_url=f"{api_url}/bot",
         base_file_url=f"{api_url}/file/bot",
         rate_limiter=GateRateLimiter(gate := gate_for(svc)),
+        request=WatchedRequest(OutageLog(), connection_pool_size=256),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

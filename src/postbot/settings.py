@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from postbot.config_schema import Config
 from postbot.errors import ConfigError, ConfigProblem
+from postbot.ids import USER_ID_MAX, parse_number
 from postbot.store.urls import database_url
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -42,6 +43,8 @@ class Settings(BaseSettings):
     postbot_admins: Annotated[list[int], NoDecode] = []
     log_level: LogLevel = "INFO"
     log_format: Literal["text", "json"] = "text"
+    # webhook mode only; from the environment because argv is visible to every user in `ps`
+    telegram_webhook_secret: SecretStr | None = None
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         # the token is masked by SecretStr; the database password is masked here
@@ -54,6 +57,16 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_token(cls, value: object) -> object:
         return value.strip() or None if isinstance(value, str) else value
+
+    @field_validator("telegram_webhook_secret", mode="before")
+    @classmethod
+    def _check_webhook_secret(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        problem = webhook_secret_problem(value.strip())
+        if problem:
+            raise ValueError(problem)
+        return value.strip()
 
     @field_validator("database_url")
     @classmethod
@@ -75,17 +88,32 @@ class Settings(BaseSettings):
             entry = part.strip()
             if not entry:
                 continue
-            if not entry.isdigit() or int(entry) == 0:
+            user_id = parse_number(entry, high=USER_ID_MAX)
+            if user_id is None:
                 raise ValueError(
                     f"{entry!r} is not a Telegram user id: expected numbers separated by commas"
                 )
-            ids.append(int(entry))
+            ids.append(user_id)
         return ids
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+
+WEBHOOK_SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def webhook_secret_problem(secret: str) -> str | None:
+    """Why Telegram would refuse `secret` as a webhook secret_token, or None if it is fine."""
+    if WEBHOOK_SECRET_CHARS.fullmatch(secret):
+        return None
+    # the value itself is never quoted: it is a secret, and this message may reach a log
+    return (
+        f"the webhook secret must be 1 to 256 characters from A-Z, a-z, 0-9, _ and - "
+        f"(this one has {len(secret)} characters)"
+    )
 
 
 def load_settings(env_file: str | Path | None = ".env") -> Settings:

@@ -906,14 +906,19 @@ class BotApiDouble:
         *,
         user_id: int | None = None,
         language_code: str | None = "en",
+        forged: bool = False,
     ) -> str:
-        """Queue a callback_query for a button of a bot message; returns the query id."""
+        """Queue a callback_query for a button of a bot message; returns the query id.
+
+        `forged=True` sends `data` even if no button of the message carries it (a hostile or
+        buggy client; Telegram's servers only check the message).
+        """
         with self._cond:
             stored = self._messages.get(chat_id, {}).get(message_id)
             if stored is None:
                 raise ValueError(f"the bot has no message {message_id} in chat {chat_id}")
             offered = _callback_data_of(stored.reply_markup)
-            if data not in offered:
+            if data not in offered and not forged:
                 raise ValueError(
                     f"message {message_id} in chat {chat_id} has no button with callback_data "
                     f"{data!r}; it offers {offered!r}"

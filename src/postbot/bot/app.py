@@ -24,7 +24,14 @@ from telegram.ext import (
 )
 
 from postbot.bot import admin, breaking, buttons, commands, membership, timing
+from postbot.bot.chats import ensure_chat
 from postbot.bot.i18n import command_list, lang_of, text
+from postbot.bot.outage import (
+    OutageLog,
+    WatchedRequest,
+    is_network_error,
+    quiet_ptb_network_tracebacks,
+)
 from postbot.bot.services import KEY, Services
 from postbot.bot.updates import PerChatUpdateProcessor
 from postbot.delivery.budget import make_gate
@@ -71,17 +78,33 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The Application: handlers, flood gate, and the scheduler started with it."""
     gate = gate or gate_for(svc)
+    processor = PerChatUpdateProcessor()
+    outage = OutageLog()
+    quiet_ptb_network_tracebacks()
     app = (
         Application.builder()
+        .application_class(PostbotApplication)
         .token(token)
+        .request(WatchedRequest(outage, connection_pool_size=256))
+        .get_updates_request(WatchedRequest(outage, connection_pool_size=1))
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
         .rate_limiter(GateRateLimiter(gate))
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(processor)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .build()
     )
+
+    async def too_many_queued(update: Update) -> None:
+        chat = ensure_chat(svc, update)
+        notice = text(chat.lang, "too_many_queued")
+        if update.callback_query is not None:
+            await update.callback_query.answer(notice, show_alert=True)
+        else:
+            await app.bot.send_message(chat.id, notice)
+
+    processor.on_overflow = too_many_queued
     app.bot_data[KEY] = svc
     app.bot_data[GATE] = gate
     # new messages only: editing an old "/watch ..." must not add a watch again
@@ -100,6 +123,20 @@ def build_application(
     )
     app.add_error_handler(on_error)
     return app
+
+
+class PostbotApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """PTB's Application, told to drop queued updates as soon as it is asked to stop.
+
+    PTB's `stop()` waits for every update it has taken in: with a flooding chat queued, SIGTERM
+    would take minutes. Our processor drops what waits and cancels what runs past its grace.
+    """
+
+    async def stop(self) -> None:
+        """Stop: queued updates are dropped, running handlers get a few seconds."""
+        if self.running and isinstance(self.update_processor, PerChatUpdateProcessor):
+            self.update_processor.begin_stop()
+        await super().stop()
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -154,6 +191,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = (
         update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
     )
+    if context.error is not None and is_network_error(context.error):
+        # the Bot API is out of reach (getUpdates, or a reply): WatchedRequest has said so once
+        # at WARNING; a traceback per failed call would bury the log
+        if update is None:
+            log.debug("polling for updates failed: %s", context.error)
+        else:
+            log.info("chat %s: reply not sent, Bot API unreachable: %s", chat_id, context.error)
+        return
     log.error("handler error in chat %s", chat_id, exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         user = update.effective_user

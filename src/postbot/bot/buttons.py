@@ -25,9 +25,23 @@ from postbot.bot.views import (
     topics_keyboard,
     watches_view,
 )
+from postbot.ids import parse_number
 from postbot.store import repo
 
 log = logging.getLogger(__name__)
+
+
+# Telegram caps callback data at 64 bytes; ours are ASCII prefixes and ids
+CALLBACK_DATA_MAX = 64
+
+
+def plausible(data: str) -> bool:
+    """Whether callback data could be one of our buttons': short, printable, valid UTF-8."""
+    try:
+        size = len(data.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: not text Telegram would carry
+        return False
+    return 0 < size <= CALLBACK_DATA_MAX and data.isprintable()
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -41,10 +55,17 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await may_change_settings(update, context):
         await query.answer(text(chat.lang, "group_admins_only"), show_alert=True)
         return
-    if data.startswith(TOPIC):
+    if not plausible(data):
+        # ours are short printable ASCII; anything else was forged or garbled on the way
+        await query.answer(text(chat.lang, "button_invalid"))
+    elif data.startswith(TOPIC):
         await _toggle_topic(svc, query, chat.id, chat.lang, data.removeprefix(TOPIC))
-    elif data.startswith(UNWATCH) and data.removeprefix(UNWATCH).isdigit():
-        await _remove_from_list(svc, query, chat.id, chat.lang, UNWATCH, data.removeprefix(UNWATCH))
+    elif data.startswith(UNWATCH):
+        watch_id = parse_number(data.removeprefix(UNWATCH))
+        if watch_id is None:  # «unwatch:» + 20 digits would overflow the database's integer
+            await query.answer(text(chat.lang, "button_invalid"))
+        else:
+            await _remove_from_list(svc, query, chat.id, chat.lang, UNWATCH, str(watch_id))
     elif data.startswith(UNTOPIC):
         await _remove_from_list(svc, query, chat.id, chat.lang, UNTOPIC, data.removeprefix(UNTOPIC))
     elif data.startswith(MUTE_WATCH):
@@ -52,7 +73,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif data.startswith(STOP_TOPIC):
         await _stop_topic(svc, query, chat.id, chat.lang, data)
     else:
-        await query.answer()  # an old or foreign button: nothing to do
+        await query.answer(text(chat.lang, "button_invalid"))  # an old or foreign button
 
 
 async def _toggle_topic(
@@ -61,7 +82,9 @@ async def _toggle_topic(
     catalog = svc.catalog.current
     topic = catalog.topic(topic_id)
     if topic is None:
-        await query.answer(text(lang, "unknown_topic", topic=topic_id), show_alert=True)
+        await query.answer(
+            text(lang, "unknown_topic", topic=short_label(topic_id)), show_alert=True
+        )
         return
     with Session(svc.engine) as session:
         added = repo.subscribe_topic(
@@ -93,11 +116,10 @@ async def _mute_watch(
     svc: Services, query: CallbackQuery, chat_id: int, lang: str, data: str
 ) -> None:
     """🔕 under an alert: remove that watch of this chat, then drop its button."""
-    key = data.removeprefix(MUTE_WATCH)
-    if not (key.isascii() and key.isdigit()):
+    watch_id = parse_number(data.removeprefix(MUTE_WATCH))
+    if watch_id is None:
         await query.answer(text(lang, "button_invalid"))
         return
-    watch_id = int(key)
     with Session(svc.engine) as session:
         watches = repo.list_watches(session=session, chat_id=chat_id)
         removed = next((w.query for w in watches if w.id == watch_id), None)
@@ -144,9 +166,9 @@ async def _drop_spent_buttons(svc: Services, query: CallbackQuery, chat_id: int)
     def live(data: object) -> bool:
         if not isinstance(data, str):
             return True
-        key = data.removeprefix(MUTE_WATCH)
-        if data.startswith(MUTE_WATCH) and key.isascii() and key.isdigit():
-            return key in watches
+        watch_id = parse_number(data.removeprefix(MUTE_WATCH))
+        if data.startswith(MUTE_WATCH) and watch_id is not None:
+            return str(watch_id) in watches
         if data.startswith(STOP_TOPIC):
             return data.removeprefix(STOP_TOPIC) in topics
         return True  # not an alert button (or a malformed one): leave it alone

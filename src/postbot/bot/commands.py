@@ -17,6 +17,7 @@ from postbot.bot.i18n import LANGS, text
 from postbot.bot.services import services
 from postbot.bot.views import topics_keyboard, watches_view
 from postbot.errors import QuerySyntaxError
+from postbot.ids import parse_number
 from postbot.match.query import parse_query
 from postbot.store import repo
 from postbot.store.repo_watches import MAX_QUERY_CHARS, MAX_WATCHES, WatchLimitError
@@ -189,14 +190,13 @@ async def cmd_unwatch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """Remove a watch by its number."""
     svc = services(context)
     chat = ensure_chat(svc, update)
-    arg = command_args(update, context).lstrip("#")
-    digits = arg.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"))
-    if not digits.isdigit():
+    # ASCII or Arabic-Indic digits only, within the id range: «²», «①», 30 digits get the usage
+    number = parse_number(command_args(update, context).removeprefix("#"), low=0)
+    if number is None:
         await reply(update, text(chat.lang, "unwatch_usage"))
         return
     if not await may_change(update, context, chat):
         return
-    number = int(digits)
     with Session(svc.engine) as session:
         watches = repo.list_watches(session=session, chat_id=chat.id)
         if not 1 <= number <= len(watches):

@@ -354,6 +354,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ar": "\n\n<b>للمشرفين:</b> /stats · /feedstatus · /reload",
         "en": "\n\n<b>Admins:</b> /stats · /feedstatus · /reload",
     },
+    "too_many_queued": {
+        "ar": "⏳ وصلتني رسائل كثيرة دفعة واحدة من هذه المحادثة، فتجاهلت ما زاد منها. "
+        "انتظر الردود ثم أعد إرسال ما تحتاجه.",
+        "en": "⏳ Too many messages arrived from this chat at once, so I skipped the extra ones. "
+        "Wait for the replies, then send again what you still need.",
+    },
 }
 
 COMMANDS: dict[str, tuple[str, str]] = {

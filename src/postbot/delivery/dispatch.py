@@ -749,7 +749,8 @@ class Dispatcher:
             self._finish(job, error=f"network: {exc}", retry_at=None)
         else:
             retry_at = self.now() + network_backoff(attempts)
-            log.warning(
+            # INFO: the outage itself is one WARNING from postbot.bot.outage, not one per send
+            log.info(
                 "delivery %s: network error, retry at %s: %s",
                 job.delivery_id,
                 retry_at.isoformat(timespec="seconds"),
