@@ -7,13 +7,16 @@ which refuses any message over 4096 visible characters as Telegram does.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from postbot.store.db import make_engine, upgrade_engine
 from support.botapi import BotApiDouble, utf16_len
+from support.databases import pg_admin_url, temporary_pg_database
 from support.feedserver import FeedItem, FeedServer
-from support.process import BotProcess, alerts, seed_chats, write_config
+from support.process import BotProcess, alerts, bot_process, seed_chats, write_config
 
 BIG_READER = 7301
 OTHER_READER = 7302
@@ -121,3 +124,66 @@ def test_thirty_long_watches_fit_one_alert(
     link = next(e for e in alert.entities if e["type"] == "text_link")
     assert link["url"] == "https://news.example/long?" + "x=1&" * 50
     assert double.stats()["rejected_400"] == 0
+
+
+def _raw_rss(items: list[str]) -> bytes:
+    body = "".join(f"<item>{item}</item>" for item in items)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>وكالة\x00 الاختبار</title>{body}</channel></rss>"
+    ).encode()
+
+
+HOSTILE_ITEMS = [
+    "<title>داعش\x00 يهاجم نقطة</title><guid>nul-title</guid><link>https://news.example/1</link>",
+    "<title>داعش يهاجم جسراً</title><link>https://news.example/2\x00x</link>",
+    "<title>داعش يهاجم قرية</title><guid>nul\x00guid</guid><link>https://news.example/3</link>",
+    "<title>داعش يهاجم حاجزاً</title><guid>ctl</guid><link>https://news.example/4</link>"
+    "<description>نص\x01\x02\x1b[0m فيه\x7f محارف تحكم\x0b.</description>",
+    "<title>داعش &#xD800; &#0; يهاجم سوقاً</title><guid>refs</guid>"
+    "<link>https://news.example/5</link>",
+    f"<title>داعش يهاجم مطاراً</title><guid>{'غ' * 3000}</guid><link>https://news.example/6</link>",
+    "<title>داعش يهاجم مركزاً</title><guid>good</guid><link>https://news.example/7</link>",
+]
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """An empty PostgreSQL database of this test's own, migrated."""
+    with temporary_pg_database(pg_admin_url()) as url:
+        engine = make_engine(url)
+        upgrade_engine(engine)
+        engine.dispose()
+        yield url
+
+
+def test_nul_bytes_and_controls_lose_nothing_on_postgresql(
+    tmp_path: Path, double: BotApiDouble, feeds: FeedServer, pg_url: str
+) -> None:
+    feeds.set_raw("/news.xml", _raw_rss([HOSTILE_ITEMS[-1].replace("good", "backlog")]))
+    config = write_config(
+        tmp_path / "postbot.yaml", [("testnews", "وكالة الاختبار", feeds.url("/news.xml"))]
+    )
+    run = bot_process(tmp_path, double.url, config, database_url=pg_url)
+    run.start()
+    try:
+        run.wait_first_poll(timeout=30)
+        seed_chats(run, [BIG_READER], watches=["داعش"])
+        feeds.set_raw("/news.xml", _raw_rss(HOSTILE_ITEMS))
+        run.poll_now()
+        got = double.wait_for(
+            lambda d: len(alerts(d, BIG_READER)) >= len(HOSTILE_ITEMS),
+            timeout=45,
+            what="an alert per item",
+        )
+        assert got
+        texts = [a.text for a in alerts(double, BIG_READER)]
+        for word in ("نقطة", "جسراً", "قرية", "حاجزاً", "سوقاً", "مطاراً", "مركزاً"):
+            assert sum(word in t for t in texts) == 1, word
+        assert all("\x00" not in t for t in texts)
+    finally:
+        run.stop()
+    logs = run.logs()
+    assert "Traceback" not in logs
+    assert "poll failed" not in logs
+    assert "story skipped" not in logs  # cleaned at parse time: the database refused nothing
