@@ -34,7 +34,7 @@ from postbot.catalog import CatalogRef
 from postbot.clock import utcnow
 from postbot.errors import FeedHTTPError, FeedUnreadable, FetchError
 from postbot.feeds.fetch import FetchResult, fetch_feed
-from postbot.feeds.parse import parse_feed
+from postbot.feeds.parse import ParsedFeed, parse_feed
 from postbot.feeds.story import Story
 from postbot.logs import ctx
 from postbot.match.cluster import (
@@ -248,11 +248,21 @@ class Poller:
         return PollOutcome(feed_id, new_stories=new, queued=queued)
 
     def _save(self, feed_id: str, fetched: FetchResult, alert: bool) -> tuple[int, int, bool]:
+        # parsing is pure and may take a second for a body of megabytes: done before taking the
+        # store lock, so that other feeds' stores do not wait for it
+        parsed = None
+        if not fetched.not_modified:
+            parsed = parse_feed(
+                fetched.body,
+                feed_id=feed_id,
+                content_type=fetched.content_type,
+                base_url=fetched.url,
+            )
         with self._store_lock:
-            return self._save_locked(feed_id, fetched, alert)
+            return self._save_locked(feed_id, fetched, parsed, alert)
 
     def _save_locked(
-        self, feed_id: str, fetched: FetchResult, alert: bool
+        self, feed_id: str, fetched: FetchResult, parsed: ParsedFeed | None, alert: bool
     ) -> tuple[int, int, bool]:
         catalog_ref = self.catalog
         catalog = catalog_ref.current
@@ -260,13 +270,7 @@ class Poller:
         now = self.now()
         new = queued = 0
         with Session(self.engine) as session:
-            if not fetched.not_modified:
-                parsed = parse_feed(
-                    fetched.body,
-                    feed_id=feed_id,
-                    content_type=fetched.content_type,
-                    base_url=fetched.url,
-                )
+            if parsed is not None:
                 if parsed.warning and not parsed.stories and parsed.title is None:
                     # garbage, an HTML error page, a truncated download: a failed poll, so
                     # that the errors count up, the admins hear of it and /feedstatus shows it
