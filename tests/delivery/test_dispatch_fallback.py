@@ -178,3 +178,24 @@ async def test_a_slow_render_holds_up_no_other_chat(
     assert waited < 3.0
     assert [r.chat_id for r in double.sent] == [62, 61]
     assert {s for _, s, _ in status(engine)} == {DeliveryStatus.SENT}
+
+
+async def test_a_huge_row_stored_before_the_caps_is_sent_quickly(
+    engine: sa.Engine, dispatcher: Dispatcher, double: BotApiDouble
+) -> None:
+    story_id = queue(engine, 71, "old-huge")
+    sentence = "قال مسؤول إن خلايا داعش هاجمت موقعاً قرب الرطبة وإن التفتيش مستمر. "
+    with Session(engine) as session:  # as a row stored before parsing capped text
+        row = session.get(StoryRow, story_id)
+        assert row is not None
+        row.summary = sentence * (600 * 1024 // len(sentence.encode()))
+        row.title = "داعش " * 2000
+        session.add(row)
+        session.commit()
+    started = time.monotonic()
+    await dispatcher.drain()
+    took = time.monotonic() - started
+    [record] = double.sent
+    assert record.parse_mode == "HTML" and utf16_len(record.text) <= 4096
+    assert "التفتيش مستمر" in record.text
+    assert took < 5.0  # it was tens of seconds: the whole row matched and summarized
