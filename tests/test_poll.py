@@ -427,3 +427,29 @@ async def test_each_story_is_saved_in_its_own_savepoint(
         keys = set(session.exec(select(StoryRow.key)).all())
     assert delivered <= keys
     assert {"first-good", "last-good"} <= keys
+
+
+async def test_savepoints_nest_in_the_poll_transaction(
+    h: Harness, poller: Poller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the stories' savepoints must not commit on their own (on SQLite, releasing a savepoint
+    # opened outside a transaction commits it): a poll that fails at its end stores nothing,
+    # and the next one alerts the stories as new
+    _subscribe(h.engine, 1, watch="داعش")
+    await h.poll(poller)
+    h.server.add_item("/a.xml", NEW)
+    h.clock.now += timedelta(minutes=2)
+
+    def broken(**kwargs: object) -> bool:
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(repo, "record_poll_success", broken)
+        h.due()
+        await h.poll(poller)
+    with Session(h.engine) as session:
+        assert [s.key for s in session.exec(select(StoryRow)).all()] == ["old"]
+    assert _deliveries(h.engine) == []
+    h.due()
+    await h.poll(poller)
+    assert _deliveries(h.engine) == [(1, "new", ["watch:داعش"])]

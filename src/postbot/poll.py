@@ -296,6 +296,8 @@ class Poller:
                 if fresh:
                     self._prune_bands(session, now)
                 links: dict[str, StoryRow] = {}  # this poll's stories by canonical link
+                if prepared:
+                    repo.begin_story_writes(session=session)
                 for item in prepared:
                     done = self._isolated(
                         session, item.story, self._save_and_route, session, item, now, links, alert
