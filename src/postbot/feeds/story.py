@@ -19,24 +19,20 @@ MAX_TITLE_CHARS = 1_000
 MAX_SUMMARY_CHARS = 20_000
 ELLIPSIS = "…"
 
-# C0 controls except tab and newline, DEL, the C1 controls (text decoded with the wrong
-# single-byte charset), UTF-16 surrogates (cannot be encoded; feedparser lets "&#xD800;" through)
-# and the two non-characters U+FFFE / U+FFFF.
-_DELETE = {
-    **{c: None for c in range(0x20) if c not in (0x09, 0x0A)},
-    **{c: None for c in range(0x7F, 0xA0)},
-    **{c: None for c in range(0xD800, 0xE000)},
-    0xFFFE: None,
-    0xFFFF: None,
-}
+# C0 controls except tab and newline (a CR is turned into a newline first), DEL, the C1
+# controls (text decoded with the wrong single-byte charset), UTF-16 surrogates (cannot be
+# encoded; feedparser lets "&#xD800;" through) and the two non-characters U+FFFE / U+FFFF.
+_UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"\s")
 
 
 def clean_text(text: str) -> str:
     """`text` without control characters (tab and newline kept; a CR becomes a newline)."""
+    if _UNWANTED.search(text) is None:  # the usual case, and a fast one
+        return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_DELETE)
+    return _UNWANTED.sub("", text)
 
 
 def clean_token(text: str) -> str:
