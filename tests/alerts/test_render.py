@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime
 
@@ -222,3 +223,16 @@ def test_cut_to(text: str, room: int, expected: str) -> None:
     from postbot.alerts.render import cut_to
 
     assert cut_to(text, room) == expected
+
+
+def test_bold_terms_stay_within_telegrams_entity_limit() -> None:
+    from support.botapi import parse_html
+
+    body = " ".join(["داعش"] * 400) + "."  # every word a matched term
+    text = f"t\n{body}"
+    spans = tuple((m.start(), m.end()) for m in re.finditer("داعش", text))
+    alert = dataclasses.replace(_alert("t", body), spans=spans)
+    out = render_alert(alert, "ar")
+    entities = parse_html(out).entities
+    assert len(entities) <= 100
+    assert out.count("<b>") >= 90  # the first terms are still bold

@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from postbot.alerts.summarize import Sentence
@@ -31,6 +31,7 @@ HEADER_BUDGET = (700, 300)
 TROOPS_BUDGET = 400
 ALSO_BUDGET = (400, 200)
 SOURCE_BUDGET = 200
+MAX_BOLD = 90  # bold terms in the summary: Telegram formats only a message's first 100 entities
 
 _LABELS = {
     "ar": {"source": "المصدر", "read": "اقرأ الخبر", "also": "ورد أيضاً في"},
@@ -153,6 +154,20 @@ def _summary_html(alert: Alert, budget: int) -> tuple[str, int]:
     return " ".join(html_parts), used
 
 
+def _bold_budget(alert: Alert) -> Alert:
+    """The alert with at most MAX_BOLD highlighted spans in its summary, the first ones.
+
+    Telegram shows only the first 100 entities of a message (the title and the link are two);
+    a summary in which every word matched would lose its formatting past that.
+    """
+    inside = sorted(
+        (a, b) for a, b in alert.spans if any(s.start <= a and b <= s.end for s in alert.summary)
+    )
+    if len(inside) <= MAX_BOLD:
+        return alert
+    return replace(alert, spans=tuple(inside[:MAX_BOLD]))
+
+
 def render_alert(alert: Alert, lang: str = "ar", *, compact: bool = False) -> str:
     """The alert as Telegram HTML, at most 4096 visible characters.
 
@@ -187,7 +202,7 @@ def render_alert(alert: Alert, lang: str = "ar", *, compact: bool = False) -> st
     fixed = sum(utf16_len(v) + 1 for v, _ in lines)
     if compact:
         return "\n".join(m for _, m in lines)
-    summary, used = _summary_html(alert, MAX_VISIBLE - fixed - 2)
+    summary, used = _summary_html(_bold_budget(alert), MAX_VISIBLE - fixed - 2)
     if used:
         first = alert.summary[0]
         visible = alert.text[first.start : first.end]
