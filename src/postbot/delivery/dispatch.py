@@ -200,6 +200,27 @@ class Dispatcher:
         )
         return await loop.run_in_executor(self._renderer, render)
 
+    async def _render_all(self, jobs: list[Work]) -> list[Work]:
+        """The chat's jobs with their alert texts, rendered in one trip to a render thread.
+
+        A render that fails leaves its job as it was: it is tried again, and settled as an
+        internal error, when its turn comes.
+        """
+
+        def render() -> list[Work]:
+            out: list[Work] = []
+            for job in jobs:
+                if isinstance(job, Job) and job.html is None and job.story is not None:
+                    with suppress(Exception):  # retried, and logged, in its turn
+                        job = replace(job, html=self.builder.html(job.story, job.lang, job.reasons))
+                out.append(job)
+            return out
+
+        if not any(isinstance(j, Job) and j.html is None and j.story is not None for j in jobs):
+            return jobs
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._renderer, render)
+
     def wake(self) -> None:
         """New deliveries were queued: look now rather than at the next idle tick."""
         self._wake.set()
@@ -379,6 +400,9 @@ class Dispatcher:
     async def _serve_chat(self, chat_id: int, jobs: list[Work]) -> None:
         """Send one chat's claimed alerts in order, then give the chat's lease back."""
         try:
+            # all of them rendered before the first send: rendering between two paced sends
+            # would compete for the GIL with the requests in flight
+            jobs = await self._render_all(jobs)
             for job in jobs:
                 if self._stopping:  # shutting down: what is not sent stays in the outbox
                     return
