@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import string
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -316,3 +317,139 @@ async def test_an_empty_but_valid_feed_is_not_a_failure(h: Harness, poller: Poll
     h.server.set_feed("/a.xml", [])
     await h.poll(poller)
     assert h.feed().consecutive_errors == 0
+
+
+# --- one bad item never loses the poll (issue 11, item 5) -------------------------------------
+
+
+def _raw_rss(items: list[str]) -> bytes:
+    body = "".join(f"<item>{i}</item>" for i in items)
+    doc = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>A</title>{body}</channel></rss>'  # noqa: E501
+    return doc.encode("utf-8")
+
+
+_GOOD_ITEM = (
+    "<title>هجوم لداعش في الأنبار</title><link>https://n.example/good</link><guid>good</guid>"
+    "<description>قالت القوات إن خلايا داعش هاجمت موقعاً.</description>"
+)
+
+
+@pytest.mark.parametrize(
+    "bad_item",
+    [
+        pytest.param("<title>داعش\x00 يهاجم</title><guid>nul-title</guid>", id="nul-in-title"),
+        pytest.param(
+            "<title>داعش يهاجم</title><link>https://n.example/x\x00y</link>", id="nul-in-link"
+        ),
+        pytest.param("<title>داعش يهاجم</title><guid>nul\x00guid</guid>", id="nul-in-guid"),
+        pytest.param(
+            "<title>داعش</title><guid>d</guid><description>نص\x00\x01\x1b</description>",
+            id="controls-in-description",
+        ),
+        pytest.param("<title>داعش &#xD800; &#0;</title><guid>refs</guid>", id="bad-charrefs"),
+        pytest.param(f"<title>داعش</title><guid>{'g' * 5000}</guid>", id="guid-too-long-for-index"),
+        pytest.param(
+            f"<title>داعش</title><link>https://n.example/{'l' * 5000}</link>",
+            id="link-too-long-for-index",
+        ),
+    ],
+)
+async def test_a_hostile_item_does_not_lose_the_others(
+    h: Harness, poller: Poller, bad_item: str
+) -> None:
+    _subscribe(h.engine, 1, watch="داعش")
+    h.server.set_raw("/a.xml", _raw_rss([_GOOD_ITEM.replace("good", "old")]))
+    await h.poll(poller)  # first poll: backlog
+    h.server.set_raw("/a.xml", _raw_rss([_GOOD_ITEM, bad_item, _GOOD_ITEM.replace("good", "old")]))
+    h.clock.now += timedelta(minutes=2)
+    h.due()
+    await h.poll(poller)
+    feed = h.feed()
+    assert feed.consecutive_errors == 0 and feed.last_error is None
+    delivered = {key for _, key, _ in _deliveries(h.engine)}
+    assert any(key.endswith("good") for key in delivered)  # feedparser resolves guids
+    assert len(delivered) == 2  # the hostile item, cleaned, is alerted too
+    with Session(h.engine) as session:
+        for row in session.exec(select(StoryRow)).all():
+            for value in (row.title, row.summary, row.link or "", row.key):
+                assert "\x00" not in value
+
+
+# Stories the cleaning at parse time did not touch: what the database makes of them. NUL:
+# PostgreSQL refuses it; a lone surrogate: no database can encode it; a key of 10,000 random
+# (incompressible) characters: over PostgreSQL's btree entry limit.
+_NUL_TITLE = "داعش\x00 هنا"
+_SURROGATE_TITLE = "داعش \ud800 هنا"
+_LONG_KEY = "".join(random.Random(3).choices(string.ascii_letters + string.digits, k=10_000))
+
+
+async def test_each_story_is_saved_in_its_own_savepoint(
+    h: Harness, poller: Poller, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import postbot.poll as poll_module
+    from postbot.feeds.parse import ParsedFeed
+    from postbot.feeds.story import Story
+
+    _subscribe(h.engine, 1, watch="داعش")
+    await h.poll(poller)  # the backlog: OLD
+    stories = [
+        Story("a", "first-good", "داعش أولاً", "https://n.example/1", "نص عن داعش.", None),
+        Story("a", "nul", _NUL_TITLE, "https://n.example/2", "", None),
+        Story("a", "surrogate", _SURROGATE_TITLE, "https://n.example/3", "", None),
+        Story("a", _LONG_KEY, "داعش طويل", "https://n.example/4", "", None),
+        Story("a", "bad-link", "داعش رابط", "https://n.example/\x00\ud800", "", None),
+        Story("a", "last-good", "داعش أخيراً", "https://n.example/5", "نص آخر.", None),
+    ]
+    monkeypatch.setattr(
+        poll_module, "parse_feed", lambda *a, **k: ParsedFeed("A", list(stories), None)
+    )
+    for _ in range(2):  # polled twice: the refused stories are logged once, not per poll
+        h.server.add_item("/a.xml", OTHER)  # a changed body, so that the poll parses again
+        h.clock.now += timedelta(minutes=2)
+        h.due()
+        with caplog.at_level("WARNING", logger="postbot.poll"):
+            await h.poll(poller)
+    feed = h.feed()
+    assert feed.consecutive_errors == 0 and feed.last_error is None
+    delivered = {key for _, key, _ in _deliveries(h.engine)}
+    assert {"first-good", "last-good"} <= delivered
+    assert "surrogate" not in delivered and "bad-link" not in delivered
+    postgres = h.engine.dialect.name == "postgresql"
+    if postgres:
+        assert "nul" not in delivered and _LONG_KEY not in delivered
+    skipped = [r for r in caplog.records if "story skipped" in r.getMessage()]
+    expected = 4 if postgres else 2
+    assert len(skipped) == expected, [r.getMessage() for r in skipped]
+    assert all(r.levelname == "WARNING" and r.exc_info is None for r in skipped)
+    assert all("feed a" in r.getMessage() for r in skipped)
+    assert any("'surrogate'" in r.getMessage() for r in skipped)
+    with Session(h.engine) as session:  # what was stored is whole: its story and its alert
+        keys = set(session.exec(select(StoryRow.key)).all())
+    assert delivered <= keys
+    assert {"first-good", "last-good"} <= keys
+
+
+async def test_savepoints_nest_in_the_poll_transaction(
+    h: Harness, poller: Poller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the stories' savepoints must not commit on their own (on SQLite, releasing a savepoint
+    # opened outside a transaction commits it): a poll that fails at its end stores nothing,
+    # and the next one alerts the stories as new
+    _subscribe(h.engine, 1, watch="داعش")
+    await h.poll(poller)
+    h.server.add_item("/a.xml", NEW)
+    h.clock.now += timedelta(minutes=2)
+
+    def broken(**kwargs: object) -> bool:
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(repo, "record_poll_success", broken)
+        h.due()
+        await h.poll(poller)
+    with Session(h.engine) as session:
+        assert [s.key for s in session.exec(select(StoryRow)).all()] == ["old"]
+    assert _deliveries(h.engine) == []
+    h.due()
+    await h.poll(poller)
+    assert _deliveries(h.engine) == [(1, "new", ["watch:داعش"])]

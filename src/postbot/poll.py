@@ -5,6 +5,9 @@ this process or another) and polls each in its own task. One poll reads top to b
 conditional GET with the stored validators → on failure store the error, back off and return →
 parse → save every story (new ones only once per feed and key) → match new stories against all
 topics and watches → one outbox row per chat and story, in the same transaction → next poll time.
+Each story is saved and routed in a SAVEPOINT of its own: a row the database refuses is skipped
+(and logged once), and the rest of the feed goes on. Parsing, matching and the database work run
+in a worker thread, never on the event loop.
 
 A feed's first poll records its backlog without alerting anyone; a watch only sees stories first
 seen after it was made. Admins hear once when a feed starts failing and once when it recovers.
@@ -20,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import httpx
 import sqlalchemy as sa
@@ -30,7 +34,7 @@ from postbot.catalog import CatalogRef
 from postbot.clock import utcnow
 from postbot.errors import FeedHTTPError, FeedUnreadable, FetchError
 from postbot.feeds.fetch import FetchResult, fetch_feed
-from postbot.feeds.parse import parse_feed
+from postbot.feeds.parse import ParsedFeed, parse_feed
 from postbot.feeds.story import Story
 from postbot.logs import ctx
 from postbot.match.breaking import REASON as BREAKING_REASON
@@ -57,9 +61,16 @@ SAME_STORY_WINDOW = timedelta(hours=48)
 PRUNE_EVERY = timedelta(minutes=10)
 EDIT_DELAY = timedelta(seconds=10)  # "also in" edits wait this long for more outlets
 FINGERPRINT_CACHE = 4096  # stored stories' fingerprints kept for comparisons (a few MB)
+REFUSED_MEMORY = 1024  # stories the database refused, remembered to log each once
 
 Notify = Callable[[str, dict[str, str]], Awaitable[None]]
 Now = Callable[[], datetime]
+T = TypeVar("T")
+
+
+def _shown(value: str | None, limit: int = 200) -> str:
+    """A feed-supplied value fit for one log line: escaped and short."""
+    return repr(value if value is None or len(value) <= limit else value[:limit] + "…")
 
 
 def next_poll(now: datetime, interval: timedelta, rng: random.Random) -> datetime:
@@ -148,6 +159,7 @@ class Poller:
         self._store_lock = threading.Lock()
         self._pruned_at: datetime | None = None
         self._prints: OrderedDict[int, Fingerprint] = OrderedDict()
+        self._refused: OrderedDict[tuple[str, str], None] = OrderedDict()
 
     def sync_feeds(self, *, poll_now: bool = True) -> None:
         """Make the feed rows match the config; with poll_now, every enabled feed is due now."""
@@ -238,11 +250,21 @@ class Poller:
         return PollOutcome(feed_id, new_stories=new, queued=queued)
 
     def _save(self, feed_id: str, fetched: FetchResult, alert: bool) -> tuple[int, int, bool]:
+        # parsing is pure and may take a second for a body of megabytes: done before taking the
+        # store lock, so that other feeds' stores do not wait for it
+        parsed = None
+        if not fetched.not_modified:
+            parsed = parse_feed(
+                fetched.body,
+                feed_id=feed_id,
+                content_type=fetched.content_type,
+                base_url=fetched.url,
+            )
         with self._store_lock:
-            return self._save_locked(feed_id, fetched, alert)
+            return self._save_locked(feed_id, fetched, parsed, alert)
 
     def _save_locked(
-        self, feed_id: str, fetched: FetchResult, alert: bool
+        self, feed_id: str, fetched: FetchResult, parsed: ParsedFeed | None, alert: bool
     ) -> tuple[int, int, bool]:
         catalog_ref = self.catalog
         catalog = catalog_ref.current
@@ -250,13 +272,7 @@ class Poller:
         now = self.now()
         new = queued = 0
         with Session(self.engine) as session:
-            if not fetched.not_modified:
-                parsed = parse_feed(
-                    fetched.body,
-                    feed_id=feed_id,
-                    content_type=fetched.content_type,
-                    base_url=fetched.url,
-                )
+            if parsed is not None:
                 if parsed.warning and not parsed.stories and parsed.title is None:
                     # garbage, an HTML error page, a truncated download: a failed poll, so
                     # that the errors count up, the admins hear of it and /feedstatus shows it
@@ -274,17 +290,23 @@ class Poller:
                 # reads and CPU first, writes after: on SQLite the write lock is taken at the
                 # first write and held to the commit, and other threads wait for it. A first
                 # poll's backlog is filed for clustering but joins no cluster (it alerts no one)
-                prepared = [self._prepare(session, st, now, find_root=alert) for st in fresh]
+                prepared: list[_Prepared] = []
+                for st in fresh:
+                    item = self._isolated(session, st, self._prepare, session, st, now, alert)
+                    if item is not None:
+                        prepared.append(item)
                 if fresh:
                     self._prune_bands(session, now)
                 links: dict[str, StoryRow] = {}  # this poll's stories by canonical link
+                if prepared:
+                    repo.begin_story_writes(session=session)
                 for item in prepared:
-                    saved = self._save_story(session, item, now, links)
-                    if saved is None:
-                        continue
-                    new += 1
-                    if alert:  # a first poll records the backlog and alerts no one
-                        queued += self._route(session, saved, now)
+                    done = self._isolated(
+                        session, item.story, self._save_and_route, session, item, now, links, alert
+                    )
+                    if done is not None and done[0]:
+                        new += 1
+                        queued += done[1]
             recovered = repo.record_poll_success(
                 session=session,
                 feed_id=feed_id,
@@ -296,9 +318,57 @@ class Poller:
             session.commit()
         return new, queued, recovered
 
-    def _prepare(
-        self, session: Session, story: Story, now: datetime, *, find_root: bool
-    ) -> _Prepared:
+    def _isolated(
+        self, session: Session, story: Story, fn: Callable[..., T], *args: object
+    ) -> T | None:
+        """`fn(*args)` in a SAVEPOINT of its own: a row the database refuses (a NUL byte on
+        PostgreSQL, a value too long for an index, anything) loses that story only, never the
+        poll's other stories. None when it failed: logged once per story, not per poll."""
+        try:
+            with session.begin_nested():
+                return fn(*args)
+        except Exception as exc:
+            seen = (story.feed_id, story.key)
+            level = logging.DEBUG if seen in self._refused else logging.WARNING
+            self._refused[seen] = None
+            self._refused.move_to_end(seen)
+            if len(self._refused) > REFUSED_MEMORY:
+                self._refused.popitem(last=False)
+            log.log(
+                level,
+                "feed %s: story skipped (guid/key %s, link %s): %s: %s",
+                story.feed_id,
+                _shown(story.key),
+                _shown(story.link),
+                type(exc).__name__,
+                _shown(str(exc).split("\n", 1)[0]),
+                extra=ctx(feed_id=story.feed_id),
+            )
+            return None
+
+    def _save_and_route(
+        self,
+        session: Session,
+        item: _Prepared,
+        now: datetime,
+        links: dict[str, StoryRow],
+        alert: bool,
+    ) -> tuple[bool, int]:
+        """Store one story and queue its alerts; (stored now, alerts queued).
+
+        `links` is only updated once the story is stored: a story whose savepoint is rolled
+        back must not become another's cluster root.
+        """
+        mine = dict(links)
+        saved = self._save_story(session, item, now, mine)
+        if saved is None:
+            return False, 0
+        # a first poll records the backlog and alerts no one
+        queued = self._route(session, saved, now) if alert else 0
+        links.update(mine)
+        return True, queued
+
+    def _prepare(self, session: Session, story: Story, now: datetime, find_root: bool) -> _Prepared:
         """Everything saving a story needs that reads the store or costs CPU."""
         canon = canonical_link(story.link) if story.link else None
         if not find_root:

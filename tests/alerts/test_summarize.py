@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 import pytest
 
 from postbot.alerts.summarize import Sentence, split_sentences, summarize
@@ -91,3 +94,49 @@ def test_summary_skips_headings_and_respects_length() -> None:
 def test_summary_of_one_short_sentence_keeps_it() -> None:
     text = "خبر قصير"
     assert [text[s.start : s.end] for s in summarize(text, split_sentences(text), [])] == [text]
+
+
+def _story_text(kb: int) -> tuple[str, list[tuple[int, int]]]:
+    """An Arabic text of about `kb` KB in which every third word is a highlighted term."""
+    words = ["قاعدة", "الجنود", "داعش", "في", "الأنبار", "U.S.", "قال", "المسؤول", "إن"]
+    rng = random.Random(kb)
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    size = 0
+    while size < kb * 1024:
+        word = rng.choice(words) + str(rng.randrange(50))
+        sep = rng.choice([" ", " ", " ", ". ", "، ", "\n"])
+        if len(parts) % 3 == 0:
+            spans.append((pos, pos + len(word)))
+        parts.append(word + sep)
+        pos += len(word) + len(sep)
+        size += len((word + sep).encode())
+    return "".join(parts), spans
+
+
+def _best_times(*texts: tuple[str, list[tuple[int, int]]]) -> list[float]:
+    """The best of seven runs for each text, interleaved so that a busy spell hits all."""
+    best = [float("inf")] * len(texts)
+    for _ in range(7):
+        for i, (text, spans) in enumerate(texts):
+            started = time.perf_counter()
+            summarize(text, split_sentences(text), spans)
+            best[i] = min(best[i], time.perf_counter() - started)
+    return best
+
+
+def test_summarizing_is_linear_in_text_size() -> None:
+    # four times the text: linear costs about 4x, the former sentences × highlights count 16x
+    # (and a 600 KB item took 25 s). The bound leaves room for a busy machine.
+    small, large = _best_times(_story_text(100), _story_text(400))
+    assert large / small < 8.0, (small, large)
+    assert large < 2.0  # seconds, for 400 KB with about 24,000 highlights
+
+
+def test_many_abbreviations_on_one_line_stay_fast() -> None:
+    text = "The U.S. and the U.K. and Dr. X " * 20_000  # one line, no sentence end
+    started = time.perf_counter()
+    sentences = split_sentences(text)
+    assert time.perf_counter() - started < 2.0
+    assert len(sentences) == 1

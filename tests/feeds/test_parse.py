@@ -288,3 +288,131 @@ def test_well_formed_feeds_fetched_over_http_give_no_warning(
     kwargs = {"content_type": content_type} if content_type else {}
     parsed = parse(name, base_url="https://news.example/rss", **kwargs)
     assert parsed.stories and parsed.warning is None
+
+
+# --- hostile items: control characters, surrogates, sizes (issue 11, items 3 and 5) -----------
+
+_BAD_CHARS = "\x00\x01\x08\x0b\x0c\x1b\x7f\x85\x9f\ufffe\uffff"
+
+
+def _rss(*items: str, channel_title: str = "قناة") -> bytes:
+    body = "".join(f"<item>{item}</item>" for item in items)
+    doc = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{channel_title}</title>{body}</channel></rss>'  # noqa: E501
+    return doc.encode("utf-8", "surrogatepass")
+
+
+def _no_bad_chars(text: str | None) -> bool:
+    if text is None:
+        return True
+    return not any(
+        (ord(c) < 0x20 and c not in "\t\n") or 0x7F <= ord(c) < 0xA0 or 0xD800 <= ord(c) < 0xE000
+        for c in text
+    ) and not any(c in text for c in "\ufffe\uffff\r")
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        pytest.param("<title>قصف\x00 قاعدة</title><guid>a1</guid>", id="nul-in-title"),
+        pytest.param("<title>خبر</title><link>https://x.example/a\x00b</link>", id="nul-in-link"),
+        pytest.param("<title>خبر</title><guid>id-\x00-1</guid>", id="nul-in-guid"),
+        pytest.param("<title>خبر</title><description>نص\x00 و\x1b[31m</description>", id="nul-esc"),
+        pytest.param("<title>خبر &#0; &#1; &#x1F;</title><guid>&#0;g</guid>", id="charrefs-c0"),
+        pytest.param("<title>خبر &#xD800; &#55296;</title>", id="charref-surrogate"),
+        pytest.param("<title>خبر &#x110000; &#99999999;</title>", id="charref-out-of-range"),
+        pytest.param(f"<title>خبر {_BAD_CHARS} end</title><guid>g{_BAD_CHARS}</guid>", id="all"),
+        pytest.param("<title>سطر\r\nثان\rثالث</title><description>a\r\nb</description>", id="cr"),
+        pytest.param(
+            "<title>خبر</title><description>&lt;p&gt;نص&amp;#1;&lt;/p&gt;</description>",
+            id="escaped-html-charref",
+        ),
+        pytest.param("<title>خبر</title><author>كاتب\x00</author>", id="nul-in-author"),
+    ],
+)
+def test_every_text_field_comes_out_clean(item: str) -> None:
+    feed = parse_feed(_rss(item, channel_title="قناة\x00\x01"), feed_id="f")
+    assert len(feed.stories) == 1
+    story = feed.stories[0]
+    for value in (story.title, story.summary, story.link, story.key, feed.title):
+        assert _no_bad_chars(value), repr(value)
+    assert story.title.startswith(("خبر", "قصف", "سطر"))
+    # all of it encodes: nothing a database or Telegram would refuse
+    for value in (story.title, story.summary, story.link or "", story.key):
+        value.encode("utf-8")
+        assert "\x00" not in value
+
+
+def test_carriage_returns_become_line_breaks() -> None:
+    feed = parse_feed(
+        _rss("<title>خبر</title><description>سطر\r\nثان\rثالث</description>"), feed_id="f"
+    )
+    assert feed.stories[0].summary == "سطر\nثان\nثالث"
+
+
+def test_nul_does_not_change_the_key_between_polls() -> None:
+    # the same item with and without the NUL is the same story (its guid, cleaned)
+    one = parse_feed(_rss("<title>خبر</title><guid>abc\x00</guid>"), feed_id="f")
+    two = parse_feed(_rss("<title>خبر</title><guid>abc</guid>"), feed_id="f")
+    assert one.stories[0].key == two.stories[0].key == "abc"
+
+
+@pytest.mark.parametrize(
+    ("title_words", "summary_words"),
+    [
+        pytest.param(1, 200_000, id="600kb-arabic-description"),
+        pytest.param(5_000, 10, id="huge-title"),
+        pytest.param(1, 1, id="small-untouched"),
+    ],
+)
+def test_title_and_summary_are_capped_at_a_word(title_words: int, summary_words: int) -> None:
+    from postbot.feeds.story import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
+
+    title = " ".join(f"عنوان{i}" for i in range(title_words))
+    summary = " ".join(f"كلمة{i}" for i in range(summary_words))
+    feed = parse_feed(
+        _rss(f"<title>{title}</title><description><![CDATA[<p>{summary}</p>]]></description>"),
+        feed_id="f",
+    )
+    story = feed.stories[0]
+    for got, full, cap in (
+        (story.title, title, MAX_TITLE_CHARS),
+        (story.summary, summary, MAX_SUMMARY_CHARS),
+    ):
+        assert len(got) <= cap
+        if len(full) <= cap:
+            assert got == full
+        else:
+            assert got.endswith("…")
+            kept = got[:-1]
+            assert full.startswith(kept)
+            assert full[len(kept)] == " "  # cut at a word boundary
+            assert len(got) > cap * 0.8
+
+
+def test_giant_word_is_cut_mid_word() -> None:
+    from postbot.feeds.story import MAX_TITLE_CHARS
+
+    feed = parse_feed(_rss(f"<title>{'ب' * 50_000}</title>"), feed_id="f")
+    assert feed.stories[0].title == "ب" * (MAX_TITLE_CHARS - 1) + "…"
+
+
+def test_overlong_guid_and_link_fit_database_indexes() -> None:
+    from postbot.feeds.parse import MAX_GUID_BYTES
+
+    long_guid = "غ" * 3_000
+    long_link = "https://x.example/" + "ش" * 3_000
+    feed = parse_feed(
+        _rss(
+            f"<title>أ</title><guid>{long_guid}</guid><link>{long_link}</link>",
+            f"<title>ب</title><guid>{long_guid}x</guid>",
+            "<title>ج</title><guid>short</guid><link>https://x.example/ok</link>",
+        ),
+        feed_id="f",
+    )
+    keys = [s.key for s in feed.stories]
+    assert len(set(keys)) == 3  # two long guids stay two stories
+    assert all(len(k.encode()) <= MAX_GUID_BYTES for k in keys)
+    assert feed.stories[0].link is None  # could not be shortened without breaking it
+    assert feed.stories[2].link == "https://x.example/ok"
+    again = parse_feed(_rss(f"<title>أ</title><guid>{long_guid}</guid>"), feed_id="f")
+    assert again.stories[0].key == keys[0]  # stable across polls

@@ -2,7 +2,11 @@
 
 Everything that comes from a feed is HTML-escaped; matched terms are wrapped in <b>; there is no
 underline (it cuts through Arabic letters' descenders); the visible text, counted as Telegram
-counts it (UTF-16 code units after entity parsing), stays within 4096. Arabic lines that begin
+counts it (UTF-16 code units after entity parsing), stays within 4096 whatever the story and
+however many reasons: every line but the summary has a budget of its own (a list that runs
+over is cut with "…+N", N the items left out), and the summary takes what remains. The link is
+never cut. `compact=True` is the shorter rendering the dispatcher falls back to when Telegram
+refuses the full one: tighter budgets, no summary, no troop line. Arabic lines that begin
 with a Latin word get a right-to-left mark so the line keeps its direction, and the " · "
 separators in Arabic lines are wrapped in right-to-left marks so that a Latin source name and a
 date do not swap places with their Arabic neighbours.
@@ -17,7 +21,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from postbot.alerts.summarize import Sentence
@@ -25,6 +29,13 @@ from postbot.alerts.summarize import Sentence
 MAX_VISIBLE = 4096
 MAX_TITLE = 300
 RLM = "\u200f"
+# Per-line budgets in UTF-16 units (full, compact). Their sum stays far below 4096, so the
+# summary always has room; a real header is under 100 units, 30 long watches make about 6,000.
+HEADER_BUDGET = (700, 300)
+TROOPS_BUDGET = 400
+ALSO_BUDGET = (400, 200)
+SOURCE_BUDGET = 200
+MAX_BOLD = 90  # bold terms in the summary: Telegram formats only a message's first 100 entities
 
 MAX_ALSO_LINKS = 5  # outlets linked on the "also in" line; the rest are counted as "+N"
 _LABELS = {
@@ -113,6 +124,50 @@ def _directional(visible: str, markup: str, lang: str) -> tuple[str, str]:
     return visible, markup
 
 
+def cut_to(text: str, room: int) -> str:
+    """`text` within `room` UTF-16 units, cut with "…" when longer (never inside a character)."""
+    if utf16_len(text) <= room:
+        return text
+    used = 0
+    end = 0
+    for end, ch in enumerate(text):  # noqa: B007 - `end` is read after the loop
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > room - 1:
+            break
+    return text[:end].rstrip() + "…" if room > 0 else ""
+
+
+def listed(prefix: str, items: Sequence[str], sep: str, budget: int) -> str:
+    """`prefix` and the items joined by `sep`, within `budget` UTF-16 units.
+
+    Items that do not fit are counted, not shown: "a · b · …+3". An item too long to be shown
+    whole when it comes first is cut with "…" so that the line still says something.
+    """
+    out = [prefix]
+    used = utf16_len(prefix)
+    sep_len = utf16_len(sep)
+    for i, item in enumerate(items):
+        lead = sep if i else ""
+        rest = len(items) - i - 1
+        more = utf16_len(f"{sep}…+{rest}") if rest else 0
+        size = (sep_len if i else 0) + utf16_len(item)
+        if used + size + more <= budget:
+            out.append(lead + item)
+            used += size
+            continue
+        left = len(items) - i
+        if i == 0:  # nothing shown yet: the first item, cut, and the count of the others
+            more = utf16_len(f"{sep}…+{left - 1}") if left > 1 else 0
+            room = budget - used - more
+            if room > 1:
+                out.append(cut_to(item, room))
+                left -= 1
+        if left:
+            out.append(f"{sep if len(out) > 1 else ''}…+{left}")
+        break
+    return "".join(out)
+
+
 def _summary_html(alert: Alert, budget: int) -> tuple[str, int]:
     """The summary as HTML and its visible length, cut with an ellipsis to fit `budget`."""
     pieces: list[tuple[int, int]] = [(s.start, s.end) for s in alert.summary]
@@ -124,9 +179,7 @@ def _summary_html(alert: Alert, budget: int) -> tuple[str, int]:
         if used + sep + length > budget:
             room = budget - used - sep - 1
             if room > 20:
-                cut = a + room
-                while cut > a and utf16_len(alert.text[a:cut]) > room:
-                    cut -= 1
+                cut = a + len(cut_to(alert.text[a:b], room + 1)) - 1  # where "…" would go
                 html_parts.append(_bold_spans(alert.text, a, cut, alert.spans) + "…")
                 used += sep + utf16_len(alert.text[a:cut]) + 1
             break
@@ -143,12 +196,19 @@ def _web_link(link: str | None) -> str | None:
     return html.escape(link, quote=True)
 
 
-def _also_line(outlets: Sequence[str | Outlet], labels: dict[str, str]) -> tuple[str, str]:
-    """The "also in" line: each outlet linked to its own article, at most five, then "+N"."""
+def _also_line(
+    outlets: Sequence[str | Outlet], labels: dict[str, str], budget: int
+) -> tuple[str, str]:
+    """The "also in" line: each outlet linked to its own article, at most five, then "+N".
+
+    Each name gets an equal share of `budget` (UTF-16 units), so the line stays within it.
+    """
     visible: list[str] = []
     markup: list[str] = []
+    share = max(8, budget // MAX_ALSO_LINKS - utf16_len(labels["comma"]))
     for outlet in outlets[:MAX_ALSO_LINKS]:
         name, link = (outlet, None) if isinstance(outlet, str) else (outlet.name, outlet.link)
+        name = cut_to(name, share)
         visible.append(name)
         escaped = html.escape(name, quote=False)
         href = _web_link(link)
@@ -168,36 +228,57 @@ def breaking_line(breaking: Breaking, lang: str) -> str:
     return labels["breaking"].format(outlets=breaking.outlets, minutes=breaking.minutes)
 
 
-def render_alert(alert: Alert, lang: str = "ar") -> str:
-    """The alert as Telegram HTML, at most 4096 visible characters."""
+def _bold_budget(alert: Alert) -> Alert:
+    """The alert with at most MAX_BOLD highlighted spans in its summary, the first ones.
+
+    Telegram shows only the first 100 entities of a message (the title and the link are two);
+    a summary in which every word matched would lose its formatting past that.
+    """
+    inside = sorted(
+        (a, b) for a, b in alert.spans if any(s.start <= a and b <= s.end for s in alert.summary)
+    )
+    if len(inside) <= MAX_BOLD:
+        return alert
+    return replace(alert, spans=tuple(inside[:MAX_BOLD]))
+
+
+def render_alert(alert: Alert, lang: str = "ar", *, compact: bool = False) -> str:
+    """The alert as Telegram HTML, at most 4096 visible characters.
+
+    `compact`: the fallback when Telegram refused the full text (header and lists cut shorter,
+    no summary, no troop figures); it still names why, what, where from, and links the story.
+    """
     labels = _LABELS.get(lang, _LABELS["en"])
+    level = 1 if compact else 0
     title = alert.text[: alert.title_end].strip()
     if len(title) > MAX_TITLE:
         title = title[: MAX_TITLE - 1].rstrip() + "…"
     lines: list[tuple[str, str]] = []  # (visible text, html)
-    header = "🔔 " + " · ".join(alert.reasons) if alert.reasons else "🔔"
+    header = listed("🔔 ", alert.reasons, " · ", HEADER_BUDGET[level]) if alert.reasons else "🔔"
     lines.append((header, html.escape(header, quote=False)))
     if alert.breaking is not None:  # under the bell: every alert still opens with it
         flag = breaking_line(alert.breaking, lang)
         lines.append((flag, f"<b>{html.escape(flag, quote=False)}</b>"))
     lines.append((title, f"<b>{html.escape(title, quote=False)}</b>"))
     summary_at = len(lines)
-    if alert.troop_texts:
-        troops = "👥 " + " · ".join(alert.troop_texts)
+    if alert.troop_texts and not compact:
+        troops = listed("👥 ", alert.troop_texts, " · ", TROOPS_BUDGET)
         lines.append((troops, html.escape(troops, quote=False)))
-    source = f"{labels['source']}: {alert.source}"
+    source = cut_to(f"{labels['source']}: {alert.source}", SOURCE_BUDGET)
     if alert.published is not None:
         source += " · " + alert.published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines.append((source, html.escape(source, quote=False)))
     if alert.also_in:
-        lines.append(_also_line(alert.also_in, labels))
+        lines.append(_also_line(alert.also_in, labels, ALSO_BUDGET[level]))
     if alert.link:
         href = html.escape(alert.link, quote=True)
         lines.append((labels["read"], f'<a href="{href}">{labels["read"]}</a>'))
 
     lines = [_directional(v, m, lang) for v, m in lines]
     fixed = sum(utf16_len(v) + 1 for v, _ in lines)
-    summary, used = _summary_html(alert, MAX_VISIBLE - fixed - 2)
+    if compact:
+        return "\n".join(m for _, m in lines)
+    summary, used = _summary_html(_bold_budget(alert), MAX_VISIBLE - fixed - 2)
     if used:
         first = alert.summary[0]
         visible = alert.text[first.start : first.end]

@@ -10,6 +10,7 @@ headings and paragraphs on lines of their own.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,9 @@ _END = re.compile(
 )
 # "U.S." or "Dr." or a lone Arabic letter ("د.") is an abbreviation, not a sentence end
 _ABBREV = re.compile(r"(?:^|[\s(.])(?:[A-Z]|Mrs?|Dr|St|Gen|Lt|Col|Sgt|Jr|Sr|vs|No|[ء-ي])$")
+# longer than any abbreviation plus the character before it, so that "^" in `_ABBREV` matches
+# only at the real start of a sentence
+_ABBREV_TAIL = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +41,9 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
         base = line_match.start()
         start = 0
         for m in _END.finditer(line):
-            head = line[start : m.start()]
+            # only the end of the pending text can be an abbreviation; searching all of it would
+            # make a line of many "U.S." quadratic
+            head = line[max(start, m.start() - _ABBREV_TAIL) : m.start()]
             if m.group() == "." and _ABBREV.search(head):
                 continue
             _append(sentences, line, start, m.end(), base + offset)
@@ -80,9 +86,10 @@ def summarize(
         return []
     usable = [s for s in sentences if _is_body_sentence(text[s.start : s.end])]
     pool = usable or list(sentences)
+    counts = _distinct_hits(text, pool, highlights)
 
     def hits(s: Sentence) -> int:
-        return len({text[a:b] for a, b in highlights if a >= s.start and b <= s.end})
+        return counts.get((s.start, s.end), 0)
 
     def score(index: int, s: Sentence) -> tuple[float, int]:
         lead_bonus = 1.5 if index == 0 else 0.0
@@ -102,3 +109,27 @@ def summarize(
         if len(chosen) == max_sentences:
             break
     return [s for _, s in sorted(chosen)]
+
+
+def _distinct_hits(
+    text: str, sentences: Sequence[Sentence], highlights: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], int]:
+    """Distinct highlighted terms inside each sentence.
+
+    Highlights are sorted once and each sentence looks up its own by binary search, so the cost
+    is (sentences + highlights) × log, not sentences × highlights: a long story with many
+    matched terms must not take seconds to summarize.
+    """
+    ordered = sorted(highlights)
+    starts = [a for a, _ in ordered]
+    counts: dict[tuple[int, int], int] = {}
+    for s in sentences:
+        terms: set[str] = set()
+        i = bisect_left(starts, s.start)
+        while i < len(ordered) and ordered[i][0] < s.end:
+            a, b = ordered[i]
+            if b <= s.end:
+                terms.add(text[a:b])
+            i += 1
+        counts[(s.start, s.end)] = len(terms)
+    return counts

@@ -23,7 +23,7 @@ from postbot.alerts.render import Breaking, Outlet, render_alert
 from postbot.bot.views import alert_keyboard
 from postbot.catalog import CatalogRef
 from postbot.errors import QuerySyntaxError
-from postbot.feeds.story import Story
+from postbot.feeds.story import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, Story, cap_text, clean_text
 from postbot.match.breaking import REASON as BREAKING_REASON
 from postbot.match.query import Node, parse_query
 from postbot.match.topics import StoryMatcher
@@ -49,10 +49,13 @@ def story_of(row: StoryRow) -> Story:
     """The stored story as the value type the core works on.
 
     A feed item without a date is shown with the time we first saw it: an alert always says
-    when.
+    when. Rows stored before parsing capped and cleaned text get the same treatment here, so
+    that no stored story costs more to match and render than a new one.
     """
     published = row.published or row.first_seen_at
-    return Story(row.feed_id, row.key, row.title, row.link, row.summary, published)
+    title = cap_text(clean_text(row.title), MAX_TITLE_CHARS)
+    summary = cap_text(clean_text(row.summary), MAX_SUMMARY_CHARS)
+    return Story(row.feed_id, row.key, title, row.link, summary, published)
 
 
 def watch_label_ar(query: str) -> str:
@@ -101,10 +104,17 @@ class AlertBuilder:
         self._lock = threading.Lock()  # the dispatcher renders in worker threads
 
     def html(
-        self, story: StoryRow, lang: str, reasons: Sequence[str], links: Links | None = None
+        self,
+        story: StoryRow,
+        lang: str,
+        reasons: Sequence[str],
+        links: Links | None = None,
+        *,
+        compact: bool = False,
     ) -> str:
         """The alert message for one chat; `links` are the other outlets with their own
-        articles (repo.cluster_links), else the story's `also_in` is named without links."""
+        articles (repo.cluster_links), else the story's `also_in` is named without links;
+        `compact`: the shorter fallback rendering."""
         key = (
             self.catalog.version,
             story.id,
@@ -113,20 +123,29 @@ class AlertBuilder:
             tuple(story.also_in),
             tuple(links) if links is not None else None,
             breaking_of(story),
+            compact,
         )
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        text = self._render(story, lang, reasons, links)
+        text = self._render(story, lang, reasons, links, compact=compact)
         with self._lock:
             self._cache[key] = text
             if len(self._cache) > self._size:
                 self._cache.popitem(last=False)
         return text
 
-    def _render(self, row: StoryRow, lang: str, reasons: Sequence[str], links: Links | None) -> str:
+    def _render(
+        self,
+        row: StoryRow,
+        lang: str,
+        reasons: Sequence[str],
+        links: Links | None,
+        *,
+        compact: bool = False,
+    ) -> str:
         catalog = self.catalog.current
         also_in: list[str | Outlet] = [catalog.feed_name(f) for f in row.also_in]
         if links is not None:
@@ -153,7 +172,7 @@ class AlertBuilder:
         )
         # name every stored reason, even one that no longer matches (the config changed)
         alert = replace(alert, reasons=self.reason_names(reasons, lang))
-        return render_alert(alert, lang)
+        return render_alert(alert, lang, compact=compact)
 
     def buttons_for(self, session: Session, chat_ids: Collection[int]) -> ChatButtons:
         """The watches and topics the buttons of these chats' alerts may name."""

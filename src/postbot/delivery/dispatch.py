@@ -13,6 +13,9 @@ Telegram answer means:
     400 chat migrated        → the stored chat id follows the supergroup, and the message goes
                                to the new id
     400 can't parse entities → sent again as plain text
+    400 too long / entities  → sent again in a shorter rendering (header and lists cut short, no
+                               summary), then as its plain text: an alert a shorter text would
+                               carry is never lost
     other 400                → given up (logged; retrying cannot help)
     network error / timeout  → retried with backoff, up to `max_attempts`
 
@@ -21,7 +24,9 @@ alerts go out in order and its per-chat limit holds across processes; the claim 
 renewed while the chat is served, so a killed process's chats are taken over within `LEASE`.
 Chats are served concurrently; the FloodGate inside the bot's rate limiter paces them (its
 overall budget shared through the database when several processes send). A chat with a long
-queue gets a few alerts per claim so that others are not held back.
+queue gets a few alerts per claim so that others are not held back. Alerts are rendered by the
+chat's task in a render thread, after the claim's transaction: a story that is slow to render
+holds up neither the claim of other chats nor the database thread.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -45,7 +50,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from postbot.alerts.render import visible_text
 from postbot.catalog import CatalogRef
 from postbot.clock import utcnow
-from postbot.delivery.build import AlertBuilder
+from postbot.delivery.build import AlertBuilder, Links
 from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import retry_seconds
 from postbot.logs import ctx
@@ -62,6 +67,16 @@ DB_THREADS = 4
 PER_CHAT_PER_CLAIM = 5  # a group at 20/min sends 5 in 15 s, well inside the lease
 MAX_ATTEMPTS = 8
 MAX_RETRY_WAIT = timedelta(minutes=30)
+RENDER_THREADS = 2
+# Telegram's 400s that a shorter or plainer text can avoid ("message is too long", "can't parse
+# entities", "entities too long", "too many entities", "text is too long" ...)
+_SHORTER_HELPS = ("too long", "too_long", "entit", "too many", "must be non-empty", "is empty")
+
+
+def shorter_helps(message: str) -> bool:
+    """Whether Telegram refused the text itself, so that a shorter rendering may pass."""
+    lowered = message.lower()
+    return any(marker in lowered for marker in _SHORTER_HELPS)
 
 
 def network_backoff(attempts: int) -> timedelta:
@@ -79,11 +94,13 @@ class Job:
     reasons: tuple[str, ...]
     attempts: int
     lang: str
-    html: str | None  # None: the story is gone
+    html: str | None  # None: not rendered yet (see `story`), or the story is gone
     first_seen: datetime | None = None
     markup: InlineKeyboardMarkup | None = None
     edit_of: int | None = None  # a sent alert's message id: edit it (another outlet carried it)
     shown: int = 0  # other outlets named in `html` ("also in")
+    story: StoryRow | None = None  # rendered by the chat's task; None: the story is gone
+    links: Links | None = None  # the cluster's other outlets with their own articles
 
     def log_ctx(self, chat_id: int) -> dict[str, Any]:
         """Log context: the chat (as now known), the story and the delivery."""
@@ -158,6 +175,11 @@ class Dispatcher:
         # SQLite has one writer: one thread; PostgreSQL takes a few writes at once
         threads = 1 if engine.dialect.name == "sqlite" else DB_THREADS
         self._db = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dispatch-db")
+        # rendering is CPU work on feed text: apart from the database threads, so that a story
+        # slow to render never holds up a claim or a commit
+        self._renderer = ThreadPoolExecutor(
+            max_workers=RENDER_THREADS, thread_name_prefix="dispatch-render"
+        )
 
     async def _in_db_thread(self, fn: Callable[..., T], *args: Any) -> T:
         """Run database work on the dispatcher's database threads.
@@ -168,6 +190,38 @@ class Dispatcher:
         """
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._db, functools.partial(fn, *args))
+
+    async def _render(self, job: Job, *, compact: bool = False) -> str | None:
+        """The job's alert text, rendered in a render thread (None: the story is gone)."""
+        if job.story is None:
+            return None
+        loop = asyncio.get_running_loop()
+        render = functools.partial(
+            self.builder.html, job.story, job.lang, job.reasons, job.links, compact=compact
+        )
+        return await loop.run_in_executor(self._renderer, render)
+
+    async def _render_all(self, jobs: list[Work]) -> list[Work]:
+        """The chat's jobs with their alert texts, rendered in one trip to a render thread.
+
+        A render that fails leaves its job as it was: it is tried again, and settled as an
+        internal error, when its turn comes.
+        """
+
+        def render() -> list[Work]:
+            out: list[Work] = []
+            for job in jobs:
+                if isinstance(job, Job) and job.html is None and job.story is not None:
+                    with suppress(Exception):  # retried, and logged, in its turn
+                        html = self.builder.html(job.story, job.lang, job.reasons, job.links)
+                        job = replace(job, html=html)
+                out.append(job)
+            return out
+
+        if not any(isinstance(j, Job) and j.html is None and j.story is not None for j in jobs):
+            return jobs
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._renderer, render)
 
     def wake(self) -> None:
         """New deliveries were queued: look now rather than at the next idle tick."""
@@ -249,7 +303,7 @@ class Dispatcher:
         self._wake.set()
 
     def _claim(self, room: int, busy: list[int]) -> dict[int, tuple[list[Work], float]]:
-        """Lease chats and their due alerts; render each alert (a story once per language).
+        """Lease chats and their due alerts, with the stories to render (by the chats' tasks).
 
         Returns, per chat, its jobs and how long to wait before its first message so that the
         per-chat spacing holds across processes.
@@ -293,11 +347,6 @@ class Dispatcher:
                     held[r.chat_id].append(r)
                     continue
                 story = stories.get(r.story_id)
-                html = (
-                    self.builder.html(story, lang, r.reasons, links.get(r.story_id))
-                    if story
-                    else None
-                )
                 seen = story.first_seen_at if story else None
                 claimed[r.chat_id][0].append(
                     Job(
@@ -307,13 +356,15 @@ class Dispatcher:
                         tuple(r.reasons),
                         r.attempts,
                         lang,
-                        html,
+                        None,
                         seen,
                         markup=buttons.markup(r.chat_id, r.reasons, lang),
                         edit_of=r.telegram_message_id
                         if r.status == DeliveryStatus.EDIT.value
                         else None,
                         shown=len(story.also_in) if story else 0,
+                        story=story,
+                        links=links.get(r.story_id),
                     )
                 )
             for chat_id, held_rows in held.items():
@@ -353,10 +404,15 @@ class Dispatcher:
     async def _serve_chat(self, chat_id: int, jobs: list[Work]) -> None:
         """Send one chat's claimed alerts in order, then give the chat's lease back."""
         try:
+            # all of them rendered before the first send: rendering between two paced sends
+            # would compete for the GIL with the requests in flight
+            jobs = await self._render_all(jobs)
             for job in jobs:
                 if self._stopping:  # shutting down: what is not sent stays in the outbox
                     return
                 try:
+                    if isinstance(job, Job) and job.html is None and job.story is not None:
+                        job = replace(job, html=await self._render(job))
                     if isinstance(job, DigestJob):
                         go_on = await self._deliver_digest(job)
                     elif job.edit_of is not None:
@@ -416,7 +472,9 @@ class Dispatcher:
             return True
         chat_id = job.chat_id
         plain = False
-        for _ in range(3):  # at most: migrated, then can't-parse, then the plain send
+        compact = False
+        # at most: migrated, then the full text as HTML and plain, then the compact one as both
+        for _ in range(6):
             try:
                 with self.metrics.send_latency.time():
                     message = await self._send(chat_id, html, plain=plain, markup=job.markup)
@@ -455,6 +513,20 @@ class Dispatcher:
                         extra=job.log_ctx(chat_id),
                     )
                     plain = True
+                    continue
+                if shorter_helps(exc.message) and not (compact and plain):
+                    shorter = None if compact else await self._render(job, compact=True)
+                    log.warning(
+                        "delivery %s: %s; sending %s",
+                        job.delivery_id,
+                        exc,
+                        "a shorter rendering" if shorter else "as plain text",
+                        extra=job.log_ctx(chat_id),
+                    )
+                    if shorter:
+                        html, compact, plain = shorter, True, False
+                    else:  # the compact text refused as HTML: its plain text is the last try
+                        compact, plain = True, True
                     continue
                 log.warning(
                     "delivery %s to chat %s refused: %s",

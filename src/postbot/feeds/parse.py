@@ -4,6 +4,11 @@ feedparser is only ever handed bytes in a stream, never a URL or a path, so it d
 bytes are first decoded by `decode_feed` (which understands windows-1256) and re-encoded as UTF-8.
 Each story gets a key that is stable across polls: the item's guid/id when it is unique in the
 document; else its link when that is unique; else a hash of its title and summary.
+
+Every text field leaves here clean and bounded (`story.clean_text`, `story.cap_text`): no control
+characters (a NUL makes PostgreSQL refuse the row), no lone surrogates, a title of at most 1,000
+and a summary of at most 20,000 characters. A guid too long for a database index is replaced by
+its hash; a link too long for one is dropped (it could not be shortened without breaking it).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +27,14 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from postbot.feeds.decode import decode_feed
-from postbot.feeds.story import Story
+from postbot.feeds.story import (
+    MAX_SUMMARY_CHARS,
+    MAX_TITLE_CHARS,
+    Story,
+    cap_text,
+    clean_text,
+    clean_token,
+)
 
 _BLOCK_TAGS = frozenset(
     {
@@ -31,6 +44,11 @@ _BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 _DROP_TAGS = frozenset({"script", "style", "template", "noscript"})
+# In UTF-8 bytes: PostgreSQL refuses a btree index entry over 2,704 bytes (story.key is in a
+# unique index with feed_id, story.link and story.canon_link are indexed). Real guids are under
+# 200 bytes and real links under 500.
+MAX_GUID_BYTES = 512
+MAX_LINK_BYTES = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +112,9 @@ def parse_feed(
     body: bytes, *, feed_id: str, content_type: str | None = None, base_url: str | None = None
 ) -> ParsedFeed:
     """Parse a feed document into stories; malformed input gives a warning, never an exception."""
-    text = decode_feed(body, content_type)
+    # Controls and surrogates go before feedparser sees the document: a NUL makes the XML
+    # ill-formed, and a reference to a surrogate ("&#xD800;") crashes feedparser's loose parser.
+    text = _CHARREF.sub(_charref, clean_text(decode_feed(body, content_type)))
     # The text is UTF-8 now, whatever the server said: say so, or feedparser flags every
     # document fetched over HTTP as having no XML content type.
     headers = {"content-type": "application/xml; charset=utf-8"}
@@ -123,8 +143,19 @@ def parse_feed(
         )
         for item in items
     ]
-    title = strip_html(data.feed.get("title", "")) or None
+    title = _text(data.feed.get("title", ""), MAX_TITLE_CHARS) or None
     return ParsedFeed(title=title, stories=stories, warning=_warning(data, stories))
+
+
+_CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _charref(m: re.Match[str]) -> str:
+    """A numeric character reference kept only when it names a character we would keep."""
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    if code > 0x10FFFF or not clean_text(chr(code)):
+        return ""
+    return m.group()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +169,12 @@ class _Item:
     @classmethod
     def from_entry(cls, entry: Any, base: str | None) -> _Item:
         texts = [entry.get("summary", ""), *(c.get("value", "") for c in entry.get("content", []))]
-        summaries = [strip_html(t) for t in texts if isinstance(t, str)]
+        summaries = [clean_text(strip_html(clean_text(t))) for t in texts if isinstance(t, str)]
         return cls(
-            guid=(entry.get("id") or "").strip() or None,
-            title=strip_html(entry.get("title", "")),
+            guid=_guid(entry.get("id")),
+            title=_text(entry.get("title", ""), MAX_TITLE_CHARS),
             link=_absolute_link(entry.get("link"), base),
-            summary=max(summaries, key=len, default=""),
+            summary=cap_text(max(summaries, key=len, default=""), MAX_SUMMARY_CHARS),
             published=_published(entry),
         )
 
@@ -157,10 +188,38 @@ class _Item:
         return "h:" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20]
 
 
-def _absolute_link(link: object, base: str | None) -> str | None:
-    if not isinstance(link, str) or not link.strip():
+def _text(value: object, limit: int) -> str:
+    """A title-like field as clean plain text of at most `limit` characters."""
+    if not isinstance(value, str):
+        return ""
+    # cleaned before and after: a control character may hide a tag from the HTML parser, and a
+    # character reference ("&#1;") may bring one back
+    return cap_text(clean_text(strip_html(clean_text(value))), limit)
+
+
+def _guid(value: object) -> str | None:
+    if not isinstance(value, str):
         return None
-    absolute = urljoin(base, link.strip()) if base else link.strip()
+    guid = clean_token(value)
+    if not guid:
+        return None
+    if len(guid.encode("utf-8")) > MAX_GUID_BYTES:  # stable across polls, and fits the index
+        return "g:" + hashlib.sha1(guid.encode("utf-8")).hexdigest()
+    return guid
+
+
+def _absolute_link(link: object, base: str | None) -> str | None:
+    if not isinstance(link, str):
+        return None
+    link = clean_token(link)
+    if not link:
+        return None
+    try:
+        absolute = clean_token(urljoin(base, link)) if base else link
+    except ValueError:  # e.g. a malformed IPv6 host
+        return None
+    if len(absolute.encode("utf-8")) > MAX_LINK_BYTES:
+        return None
     return absolute if _is_http(absolute) else None  # drops javascript:, mailto:, relative
 
 

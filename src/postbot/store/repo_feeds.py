@@ -195,6 +195,21 @@ def save_story(
     return session.exec(stmt).one(), created
 
 
+def begin_story_writes(*, session: Session) -> None:
+    """Open the transaction that per-story savepoints nest in, on SQLite.
+
+    The sqlite3 module begins a transaction only before an INSERT, UPDATE or DELETE; a SAVEPOINT
+    issued outside one starts a transaction of its own, and releasing it commits. Without this
+    every story would be committed apart. BEGIN IMMEDIATE takes the write lock, waiting for
+    another writer as long as the first INSERT would have. PostgreSQL needs nothing.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    connection = session.connection()
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def known_story_keys(*, session: Session, feed_id: str, keys: Sequence[str]) -> set[str]:
     """Which of these story keys the feed already has."""
     if not keys:
