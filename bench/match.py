@@ -2,9 +2,19 @@
 
     python bench/match.py --stories 5000 --watches 100 --watches 1000 --watches 10000
 
-Prints one line per run: `watches=W stories=N stories_per_s=X p99_ms=Y` (median of --repeat
-runs for the rate; p99 of per-story latency over all runs), after a line on stderr describing
-the stories. Each story goes through `StoryMatcher.match`, as `postbot scan` does: tokenizing,
+Prints one line per run: `watches=W stories=N stories_per_s=X p99_ms=Y limit_stories_per_s=L
+regex_stories_per_s=R` (medians of --repeat runs for the rates; p99 of per-story latency over all
+runs), after a line on stderr describing the stories. The two comparison rates are measured in
+the same run, the three measurements taking turns in each repeat so that the machine's load
+weighs on them alike:
+- `limit`: a raw pyahocorasick scan (C) of every distinct normalized word of every watch and
+  topic over the same stories, normalized beforehand and outside the timing. It finds substrings
+  only (no whole words, clitics, phrases or logic), so no matcher can beat it.
+- `regex`: what other bots do, one compiled regex per term of each watch (whole words, optional
+  Arabic clitics), the watch's AND/OR/NOT evaluated over them, story after story; it runs on the
+  first --regex-stories stories (it is slow) and its rate is per story all the same.
+
+Each story goes through `StoryMatcher.match`, as `postbot scan` does: tokenizing,
 every watch and topic, troop-count extraction. Highlighting is not included: it is done per
 reader when an alert is rendered (an alert bolds that chat's own words).
 
@@ -24,11 +34,15 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import ahocorasick
+
 from postbot.feeds.parse import parse_feed
-from postbot.match.normalize import has_arabic
-from postbot.match.query import parse_query
+from postbot.match.normalize import has_arabic, normalize
+from postbot.match.query import And, Node, Not, Or, Term, parse_query, terms
+from postbot.match.stopwords import is_stop_word
 from postbot.match.topics import StoryMatcher, Topic
 from postbot.pipeline import build_topics
 
@@ -78,7 +92,9 @@ def make_stories(rng: random.Random, n: int, names: list[str]) -> list[tuple[str
 
 def make_watches(rng: random.Random, n: int, names: list[str]) -> list[str]:
     """Watch queries in the shapes subscribers write."""
-    vocab = sorted({w for s in corpus_sentences() for w in re.findall(r"[\u0621-\u064a]{3,}", s)})
+    # function words («التي», «على») are refused as a query's only needle, so they are left out
+    words = {w for s in corpus_sentences() for w in re.findall(r"[\u0621-\u064a]{3,}", s)}
+    vocab = sorted(w for w in words if not is_stop_word(normalize(w)))
     shapes = [
         lambda: rng.choice(names),
         lambda: f"{rng.choice(names)} {rng.choice(vocab)}",
@@ -114,6 +130,62 @@ def run(stories: list[tuple[str, str]], matcher: StoryMatcher[int]) -> tuple[flo
     return len(stories) / (time.perf_counter() - start), latencies
 
 
+def limit_scanner(nodes: list[Node]) -> Callable[[str], int]:
+    """A pyahocorasick automaton of every distinct word of `nodes`; returns a scan function."""
+    automaton = ahocorasick.Automaton()
+    for node in nodes:
+        for term in terms(node) + terms(node, positive=False):
+            for word in term.words:
+                automaton.add_word(word, len(word))
+    automaton.make_automaton()
+
+    def scan(normalized: str) -> int:
+        hits = 0
+        for _ in automaton.iter(normalized):
+            hits += 1
+        return hits
+
+    return scan
+
+
+_CLITIC_RE = "(?:[وف]?(?:[بكل]|لل)?(?:ال)?)?"
+
+
+def regex_matcher(nodes: list[Node]) -> Callable[[str], int]:
+    """Per-watch compiled regexes over the normalized text, the way keyword bots match."""
+
+    def compile_node(node: Node) -> Callable[[str], bool]:
+        if isinstance(node, Term):
+            words = [re.escape(w) for w in node.words]
+            tail = r"\w*" if node.prefix else ""
+            body = r"\W+".join(_CLITIC_RE + w for w in words)
+            search = re.compile(rf"(?<!\w){body}{tail}(?!\w)").search
+            return lambda text: search(text) is not None
+        if isinstance(node, Not):
+            child = compile_node(node.child)
+            return lambda text: not child(text)
+        parts = [compile_node(c) for c in node.children]
+        if isinstance(node, And):
+            return lambda text: all(p(text) for p in parts)
+        assert isinstance(node, Or)
+        return lambda text: any(p(text) for p in parts)
+
+    compiled = [compile_node(n) for n in nodes]
+
+    def match(normalized: str) -> int:
+        return sum(1 for holds in compiled if holds(normalized))
+
+    return match
+
+
+def rate_of(texts: list[str], scan: Callable[[str], int]) -> float:
+    """Stories per second of `scan` over already normalized texts."""
+    start = time.perf_counter()
+    for text in texts:
+        scan(text)
+    return len(texts) / (time.perf_counter() - start)
+
+
 def main() -> int:
     """Run the benchmark for each requested watch count."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -121,6 +193,9 @@ def main() -> int:
     parser.add_argument("--watches", type=int, action="append")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--regex-stories", type=int, default=100, help="stories for the (slow) regex loop"
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     names = make_names(rng, 30_000)
@@ -134,17 +209,29 @@ def main() -> int:
     topics = builtin_topics()
     for w in args.watches or [100, 1000, 10_000]:
         queries = make_watches(random.Random(args.seed + w), w, names)
-        matcher = StoryMatcher(topics, {i: parse_query(q) for i, q in enumerate(queries)})
+        nodes = {i: parse_query(q) for i, q in enumerate(queries)}
+        matcher = StoryMatcher(topics, nodes)
         run(stories[: min(200, len(stories))], matcher)  # warm the token cache like a live worker
-        rates, latencies = [], []
+        every = list(nodes.values()) + [
+            n for t in topics for n in (t.query, t.context) if n is not None
+        ]
+        normalized = [normalize(f"{t}\n{b}") for t, b in stories]
+        scan = limit_scanner(every)
+        regex = regex_matcher(list(nodes.values()))
+        rates, latencies, limits, regexes = [], [], [], []
         for _ in range(args.repeat):
             rate, lat = run(stories, matcher)
             rates.append(rate)
             latencies.extend(lat)
+            limits.append(rate_of(normalized, scan))
+            regexes.append(rate_of(normalized[: args.regex_stories], regex))
         p99 = statistics.quantiles(latencies, n=100)[98]
+        rate, limit, rx = (statistics.median(x) for x in (rates, limits, regexes))
         print(
             f"watches={w} stories={args.stories} "
-            f"stories_per_s={statistics.median(rates):.0f} p99_ms={p99:.3f}"
+            f"stories_per_s={rate:.0f} p99_ms={p99:.3f} "
+            f"limit_stories_per_s={limit:.0f} regex_stories_per_s={rx:.1f} "
+            f"limit_over_postbot={limit / rate:.2f} postbot_over_regex={rate / rx:.0f}"
         )
         sys.stdout.flush()
     return 0
