@@ -23,6 +23,12 @@ the sample feed and the hand-written Iraqi/Syrian news fixtures), shuffled and m
 generated names of people and places: about 100 words each (33-236), like an RSS title and
 description. Watches mix those names (most watches follow a person or a place), words of the
 corpus, phrases, prefixes, OR and exclusions, the way subscribers write them.
+
+    python bench/match.py --adversarial --chats 40 --stories 2000
+
+prints one line per watch set, `adversarial shape=S chats=C watches=W stories=N us_per_story=X
+over_ordinary=R`: the costliest legal watch sets found (see `adversarial_watches`), C chats of 50
+watches each, next to an ordinary set of the same size (shape=ordinary), in turns in one run.
 """
 
 from __future__ import annotations
@@ -39,12 +45,24 @@ from pathlib import Path
 
 import ahocorasick
 
+from postbot.errors import QuerySyntaxError
 from postbot.feeds.parse import parse_feed
 from postbot.match.normalize import has_arabic, normalize
-from postbot.match.query import And, Node, Not, Or, Term, parse_query, terms
+from postbot.match.query import (
+    MAX_QUERY_LENGTH,
+    MAX_TERMS,
+    And,
+    Node,
+    Not,
+    Or,
+    Term,
+    parse_query,
+    terms,
+)
 from postbot.match.stopwords import is_stop_word
 from postbot.match.topics import StoryMatcher, Topic
 from postbot.pipeline import build_topics
+from postbot.store.repo_watches import MAX_WATCHES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -108,7 +126,12 @@ def make_watches(rng: random.Random, n: int, names: list[str]) -> list[str]:
     weights = [40, 15, 10, 10, 5, 5, 10, 5]
     out: list[str] = []
     while len(out) < n:
-        out.append(rng.choices(shapes, weights)[0]())
+        query = rng.choices(shapes, weights)[0]()
+        try:
+            parse_query(query)
+        except QuerySyntaxError:  # a generated name that is a function word («هناك»)
+            continue
+        out.append(query)
     return out
 
 
@@ -186,6 +209,100 @@ def rate_of(texts: list[str], scan: Callable[[str], int]) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
+def common_words(n: int) -> list[str]:
+    """The `n` most frequent content words of the corpus (function words left out)."""
+    counts: dict[str, int] = {}
+    for sentence in corpus_sentences():
+        for word in re.findall(r"[\u0621-\u064a]{2,}", sentence):
+            if not is_stop_word(normalize(word)):
+                counts[word] = counts.get(word, 0) + 1
+    return sorted(counts, key=lambda w: (-counts[w], w))[:n]
+
+
+def adversarial_watches(rng: random.Random, chats: int) -> dict[str, list[str]]:
+    """The costliest legal watch sets found, `chats` chats x MAX_WATCHES each, by shape.
+
+    Every watch is distinct (identical queries are compiled once) and within the limits:
+    - `fi_phrases`: the attack of issue #11, OR-chains of phrases «في X» (X a frequent word)
+      filling 200 characters;
+    - `common_phrases`: OR-chains of 2-3 word phrases made only of the 12 most frequent
+      content words, so whichever word anchors a phrase is in most stories;
+    - `common_and`: ANDs of three frequent words with a frequent exclusion, candidates for
+      most stories and evaluated there;
+    - `mixed`: a third of each.
+    """
+    top = common_words(40)
+    top12 = top[:12]
+
+    def or_chain(make_term: Callable[[], str]) -> str:
+        parts: list[str] = []
+        while True:
+            term = make_term()
+            candidate = " OR ".join([*parts, term])
+            if len(candidate) > MAX_QUERY_LENGTH or len(parts) >= MAX_TERMS:
+                return " OR ".join(parts)
+            parts.append(term)
+
+    def fi_phrase() -> str:
+        return f'"في {rng.choice(top)}"'
+
+    def common_phrase() -> str:
+        return '"' + " ".join(rng.choice(top12) for _ in range(rng.randint(2, 3))) + '"'
+
+    def common_and() -> str:
+        a, b, c, d = rng.sample(top12, 4)
+        return f"{a} {b} {c} -{d} {rng.choice(top)}*"
+
+    makers: dict[str, Callable[[], str]] = {
+        "fi_phrases": lambda: or_chain(fi_phrase),
+        "common_phrases": lambda: or_chain(common_phrase),
+        "common_and": common_and,
+    }
+    total = chats * MAX_WATCHES
+    out: dict[str, list[str]] = {}
+    for shape, make in [*makers.items(), ("mixed", None)]:
+        queries: set[str] = set()
+        attempts = 0
+        while len(queries) < total and attempts < total * 50:
+            attempts += 1
+            maker = make or makers[rng.choice(list(makers))]
+            query = maker()
+            try:
+                parse_query(query)
+            except QuerySyntaxError:
+                continue
+            queries.add(query)
+        out[shape] = sorted(queries)
+    return out
+
+
+def adversarial(args: argparse.Namespace, stories: list[tuple[str, str]], names: list[str]) -> int:
+    """Cost per story of the worst legal watch sets next to an ordinary set of the same size."""
+    topics = builtin_topics()
+    total = args.chats * MAX_WATCHES
+    ordinary = make_watches(random.Random(args.seed + total), total, names)
+    sets = {"ordinary": ordinary, **adversarial_watches(random.Random(args.seed), args.chats)}
+    matchers = {
+        shape: StoryMatcher(topics, {i: parse_query(q) for i, q in enumerate(queries)})
+        for shape, queries in sets.items()
+    }
+    for matcher in matchers.values():
+        run(stories[: min(200, len(stories))], matcher)
+    costs: dict[str, list[float]] = {shape: [] for shape in matchers}
+    for _ in range(args.repeat):
+        for shape, matcher in matchers.items():  # in turns: the machine's load weighs alike
+            rate, _ = run(stories, matcher)
+            costs[shape].append(1e6 / rate)
+    base = statistics.median(costs["ordinary"])
+    for shape, runs in costs.items():
+        cost = statistics.median(runs)
+        print(
+            f"adversarial shape={shape} chats={args.chats} watches={len(sets[shape])} "
+            f"stories={len(stories)} us_per_story={cost:.0f} over_ordinary={cost / base:.2f}"
+        )
+    return 0
+
+
 def main() -> int:
     """Run the benchmark for each requested watch count."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -193,6 +310,12 @@ def main() -> int:
     parser.add_argument("--watches", type=int, action="append")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--adversarial",
+        action="store_true",
+        help="worst legal watch sets against an ordinary one of the same size",
+    )
+    parser.add_argument("--chats", type=int, default=40, help="chats of 50 watches (adversarial)")
     parser.add_argument(
         "--regex-stories", type=int, default=100, help="stories for the (slow) regex loop"
     )
@@ -206,6 +329,8 @@ def main() -> int:
         f"min {min(words)}, max {max(words)}",
         file=sys.stderr,
     )
+    if args.adversarial:
+        return adversarial(args, stories, names)
     topics = builtin_topics()
     for w in args.watches or [100, 1000, 10_000]:
         queries = make_watches(random.Random(args.seed + w), w, names)

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from itertools import chain
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from postbot.match.normalize import clitic_stems, scan_words, word_spans
 from postbot.match.query import And, Node, Not, Or, Term
@@ -104,6 +104,8 @@ class Matcher(Generic[K]):
         self._groups: list[list[K]] = []
         group_of: dict[Node, int] = {}
         self._compiled: list[_Compiled] = []
+        self._tests: list[Callable[[Mapping[int, object]], bool]] = []
+        predicates: dict[str, Callable[[Mapping[int, object]], bool]] = {}
         self._positive: list[list[int]] = []
         self._exact: list[bool] = []  # a candidate is a match: no need to evaluate
         all_clauses: list[list[set[int]]] = []
@@ -115,7 +117,9 @@ class Matcher(Generic[K]):
             qi = group_of[node] = len(self._groups)
             self._groups.append([key])
             positive: list[int] = []
-            self._compiled.append(self._compile(node, positive, negated=False))
+            compiled = self._compile(node, positive, negated=False)
+            self._compiled.append(compiled)
+            self._tests.append(_predicate(compiled, predicates))
             self._positive.append(list(dict.fromkeys(positive)))
             clauses = self._clauses(node)
             all_clauses.append(clauses)
@@ -334,8 +338,8 @@ class Matcher(Generic[K]):
             postings = self._postings.get(tid)
             if postings:
                 candidates.update(postings)
-        exact, compiled = self._exact, self._compiled
-        return [qi for qi in sorted(candidates) if exact[qi] or _holds(compiled[qi], found)]
+        exact, tests = self._exact, self._tests
+        return [qi for qi in sorted(candidates) if exact[qi] or tests[qi](found)]
 
     def keys_of(self, group: int) -> list[K]:
         """The keys that share the query of `group`."""
@@ -377,13 +381,29 @@ def _is_exact(node: Node) -> bool:
     return False
 
 
-def _holds(node: _Compiled, found: Mapping[int, object]) -> bool:
+def _expression(node: _Compiled) -> str:
+    """Python source testing `node` against a mapping `f` of the terms found."""
     kind, arg = node
     if kind == "t":
-        return arg in found
+        return f"({int(cast(int, arg))} in f)"
     if kind == "not":
-        return not _holds(arg, found)  # type: ignore[arg-type]
-    children: Iterable[_Compiled] = arg  # type: ignore[assignment]
-    if kind == "and":
-        return all(_holds(c, found) for c in children)
-    return any(_holds(c, found) for c in children)
+        return f"(not {_expression(cast(_Compiled, arg))})"
+    joiner = " and " if kind == "and" else " or "
+    return "(" + joiner.join(_expression(c) for c in cast(list[_Compiled], arg)) + ")"
+
+
+def _predicate(
+    node: _Compiled, cache: dict[str, Callable[[Mapping[int, object]], bool]]
+) -> Callable[[Mapping[int, object]], bool]:
+    """`node` as one Python function (a query's AND/OR/NOT over term ids).
+
+    A candidate query is tested once per story that contains its anchor; a walk of the tree
+    costs a call per node, a compiled expression one call in all (about 10x less), which is
+    what keeps queries of common words cheap. The source is built only from integers and the
+    operators and/or/not/in, never from query text, so compiling it runs nothing else.
+    """
+    source = "lambda f: " + _expression(node)
+    test = cache.get(source)
+    if test is None:
+        test = cache[source] = eval(source, {"__builtins__": {}})
+    return test
