@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from postbot.bot.chats import ChatInfo, ensure_chat, may_change_settings
-from postbot.bot.i18n import LANGS, text
+from postbot.bot.i18n import LANGS, TEXTS, text
 from postbot.bot.services import services
 from postbot.bot.views import topics_keyboard, watches_view
 from postbot.errors import QuerySyntaxError
@@ -136,12 +136,17 @@ async def cmd_watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         parse_query(query)
     except QuerySyntaxError as exc:
+        # every problem has a code and a text in both languages; the English message is the
+        # fallback for a code without one
+        key = f"query_{getattr(exc, 'code', '')}"
+        values = {k: html.escape(str(v)) for k, v in getattr(exc, "values", {}).items()}
+        problem = text(chat.lang, key, **values) if key in TEXTS else html.escape(exc.message)
         await reply(
             update,
             text(
                 chat.lang,
                 "watch_syntax",
-                problem=html.escape(exc.message),
+                problem=problem,
                 position=exc.position + 1,
                 query=html.escape(query),
             ),
