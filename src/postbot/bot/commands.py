@@ -19,7 +19,12 @@ from postbot.bot.views import topics_keyboard, watches_view
 from postbot.errors import QuerySyntaxError
 from postbot.match.query import parse_query
 from postbot.store import repo
-from postbot.store.repo_watches import MAX_QUERY_CHARS, MAX_WATCHES, WatchLimitError
+from postbot.store.repo_watches import (
+    MAX_QUERY_CHARS,
+    MAX_WATCHES,
+    UserWatchLimitError,
+    WatchLimitError,
+)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 DEEP_LINK_TOPIC = "topic_"
@@ -117,6 +122,20 @@ async def cmd_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     )
 
 
+# Telegram's stand-in for every anonymous group admin: not one person, so not capped as one
+ANONYMOUS_ADMIN_ID = 1087968824
+
+
+def watch_owner(update: Update) -> int | None:
+    """The person a new watch counts against for the per-user cap (None: no one identifiable)."""
+    user = update.effective_user
+    if user is None or user.id == ANONYMOUS_ADMIN_ID or update.effective_message is None:
+        return None
+    if update.effective_message.sender_chat is not None:  # sent as a channel or as the group
+        return None
+    return user.id
+
+
 async def cmd_watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Add a keyword watch and answer with its number."""
     svc = services(context)
@@ -160,8 +179,12 @@ async def cmd_watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 chat_id=chat.id,
                 query=query,
                 max_watches=MAX_WATCHES,
+                owner_id=watch_owner(update),
                 now=svc.now(),
             )
+        except UserWatchLimitError as exc:
+            await reply(update, text(chat.lang, "watch_user_limit", limit=exc.limit))
+            return
         except WatchLimitError as exc:
             await reply(update, text(chat.lang, "watch_limit", limit=exc.limit))
             return
