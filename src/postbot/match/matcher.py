@@ -104,8 +104,8 @@ class Matcher(Generic[K]):
         self._groups: list[list[K]] = []
         group_of: dict[Node, int] = {}
         self._compiled: list[_Compiled] = []
-        self._tests: list[Callable[[Mapping[int, object]], bool]] = []
-        predicates: dict[str, Callable[[Mapping[int, object]], bool]] = {}
+        self._tests: list[Callable[[Mapping[int, object]], bool] | None] = []
+        self._predicates: dict[str, Callable[[Mapping[int, object]], bool]] = {}
         self._positive: list[list[int]] = []
         self._exact: list[bool] = []  # a candidate is a match: no need to evaluate
         all_clauses: list[list[set[int]]] = []
@@ -117,9 +117,8 @@ class Matcher(Generic[K]):
             qi = group_of[node] = len(self._groups)
             self._groups.append([key])
             positive: list[int] = []
-            compiled = self._compile(node, positive, negated=False)
-            self._compiled.append(compiled)
-            self._tests.append(_predicate(compiled, predicates))
+            self._compiled.append(self._compile(node, positive, negated=False))
+            self._tests.append(None)  # compiled when first needed: most queries never are
             self._positive.append(list(dict.fromkeys(positive)))
             clauses = self._clauses(node)
             all_clauses.append(clauses)
@@ -339,7 +338,16 @@ class Matcher(Generic[K]):
             if postings:
                 candidates.update(postings)
         exact, tests = self._exact, self._tests
-        return [qi for qi in sorted(candidates) if exact[qi] or tests[qi](found)]
+        out: list[int] = []
+        for qi in sorted(candidates):
+            if not exact[qi]:
+                test = tests[qi]
+                if test is None:
+                    test = tests[qi] = _predicate(self._compiled[qi], self._predicates)
+                if not test(found):
+                    continue
+            out.append(qi)
+        return out
 
     def keys_of(self, group: int) -> list[K]:
         """The keys that share the query of `group`."""
