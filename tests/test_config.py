@@ -329,6 +329,47 @@ def test_query_syntax_errors(query: str, expected: str) -> None:
     assert problems(text) == [expected]
 
 
+# Hostile topic queries (issue #11.12): a config problem at file:line, never a RecursionError.
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param(
+            "'" + "(" * 400 + "داعش" + ")" * 400 + "'",
+            "t.yaml:4: topic 't': query error at character 11: "
+            "parentheses and exclusions are nested more than 10 deep",
+            id="400-parentheses",
+        ),
+        pytest.param(
+            ">-\n      داعش\n      " + "-(سوريا " * 6 + ")" * 6,
+            "t.yaml:6: topic 't': query error at character 46: "
+            "parentheses and exclusions are nested more than 10 deep",
+            id="deep-exclusions-on-a-folded-line",
+        ),
+        pytest.param(
+            "'داعش" + ' NOT ("عين الأسد"' * 9 + ")" * 9 + "'",
+            "t.yaml:4: topic 't': query error at character 91: "
+            "parentheses and exclusions are nested more than 10 deep",
+            id="deep-not-and-quotes",
+        ),
+        pytest.param(
+            "في OR of",
+            "t.yaml:4: topic 't': query error at character 1: this part only looks for common "
+            "words (such as في, من, the, of): add a more specific word",
+            id="only-stop-words",
+        ),
+        pytest.param(
+            "'" + " OR ".join(f"w{i}" for i in range(400)) + "'",
+            "t.yaml:4: topic 't': query error at character 2291: "
+            "more than 300 different words and phrases",
+            id="very-long-or-chain",
+        ),
+    ],
+)
+def test_hostile_topic_queries_are_config_errors(query: str, expected: str) -> None:
+    text = f"topics:\n  - id: t\n    name: T\n    query: {query}\n"
+    assert problems(text) == [expected]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -161,3 +161,42 @@ def test_replies_follow_the_language_and_lang_switches(
         says("ar", "unwatch_missing", number=9),
         says("ar", "lang_usage"),
     ]
+
+
+HOSTILE_AR, HOSTILE_EN = 5107, 5108
+# (query, problem key, its values, 1-based position): limits of issue #11.6/#11.12
+HOSTILE_QUERIES = [
+    ("(" * 150 + "داعش" + ")" * 40, "query_too_deep", {"limit": 10}, 11),
+    ("داعش" + " -(الأسد" * 8 + ")" * 8, "query_too_deep", {"limit": 10}, 4 + 5 * 8 + 2),
+    ("في", "query_only_stop_words", {}, 1),
+    ("داعش OR the", "query_only_stop_words", {}, 9),
+    (" OR ".join(f"ك{i}" for i in range(25)), "query_too_many_terms", {"limit": 20}, 131),
+    ('"' + " ".join(["بغداد"] * 9) + '"', "query_phrase_long", {"limit": 8}, 1),
+]
+
+
+def test_hostile_queries_get_a_polite_error_in_the_chat_language(
+    bot: BotProcess, double: BotApiDouble
+) -> None:
+    lines = [
+        [Say(chat, f"/watch {q}", lang=lang) for q, *_ in HOSTILE_QUERIES]
+        for chat, lang in ((HOSTILE_AR, "ar"), (HOSTILE_EN, "en"))
+    ]
+    replies = converse(double, interleave(*lines))
+    for chat, lang in ((HOSTILE_AR, "ar"), (HOSTILE_EN, "en")):
+        for reply, (query, key, values, position) in zip(
+            replies[chat], HOSTILE_QUERIES, strict=True
+        ):
+            expected = says(
+                lang,
+                "watch_syntax",
+                problem=says(lang, key, **values),
+                position=position,
+                query=query,
+            )
+            assert reply == expected
+    stored = query_db(
+        bot, "SELECT count(*) FROM watch WHERE chat_id IN (:a, :b)", a=HOSTILE_AR, b=HOSTILE_EN
+    )
+    assert stored[0][0] == 0
+    assert "Traceback" not in bot.logs() and "RecursionError" not in bot.logs()

@@ -296,3 +296,105 @@ def test_words_under_a_double_exclusion_are_not_highlighted() -> None:
     doc = make_document("هجوم لداعش في ريف العراق", "")
     spans = matcher.match(doc)["q"]
     assert [doc.text[a:b] for a, b in spans] == ["لداعش"]
+
+
+# Phrases are found through their rarest word, wherever it stands in the phrase (issue #11.6).
+# (id, query, text, expected)
+ANCHOR_CASES = [
+    ("stop-word-first", '"في بغداد"', "انفجار في بغداد اليوم", True),
+    ("stop-word-first-with-clitic", '"في بغداد"', "وفي بغداد انفجار", True),
+    ("stop-word-first-absent", '"في بغداد"', "انفجار قرب بغداد اليوم", False),
+    ("stop-word-last", '"بغداد في"', "بغداد في المساء", True),
+    ("stop-words-around", '"من بغداد إلى"', "رحلة من بغداد إلى أربيل", True),
+    ("stop-words-around-wrong-order", '"من بغداد إلى"', "رحلة إلى بغداد من أربيل", False),
+    ("anchor-at-text-start", '"في بغداد"', "بغداد تستعد", False),
+    ("anchor-at-text-end", '"بغداد اليوم"', "وصل الوفد إلى بغداد", False),
+    ("middle-anchor-across-sentence", '"قوات في بغداد"', "وصلت قوات. في بغداد هدوء", False),
+    ("prefix-last-word", '"في العراق*"', "في العراقية اليوم", True),
+    ("prefix-last-word-not-at-start", '"في العراق*"', "العراقية في", False),
+    ("english-stop-words", '"the Islamic State"', "fighters of the Islamic State fled", True),
+    ("english-stop-words-wrong", '"the Islamic State"', "the state is Islamic", False),
+    ("repeated-word-phrase", '"بغداد بغداد"', "بغداد ثم بغداد", False),
+    ("repeated-word-phrase-present", '"بغداد بغداد"', "هتفوا بغداد بغداد", True),
+    ("two-phrases-share-anchor", '"في بغداد" "من بغداد"', "من بغداد إلى الموصل وفي بغداد", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "expected"),
+    [(q, t, e) for _, q, t, e in ANCHOR_CASES],
+    ids=[i for i, _, _, _ in ANCHOR_CASES],
+)
+def test_phrase_found_through_any_of_its_words(query: str, text: str, expected: bool) -> None:
+    assert matches(query, text) is expected
+
+
+def _oracle(node: object, doc: object) -> bool:
+    """A query's truth on a document, by brute force: every term checked at every position."""
+    from postbot.match.normalize import clitic_stems
+    from postbot.match.query import And, Not, Or, Term
+
+    assert hasattr(doc, "norms") and hasattr(doc, "segments")
+    norms, segments = doc.norms, doc.segments
+
+    def at(term: Term, i: int) -> bool:
+        for k, word in enumerate(term.words):
+            j = i + k
+            if j >= len(norms) or segments[j] != segments[i]:
+                return False
+            stems = clitic_stems(norms[j])
+            if term.prefix and k == len(term.words) - 1:
+                if not any(s.startswith(word) for s in stems):
+                    return False
+            elif word not in stems:
+                return False
+        return True
+
+    if isinstance(node, Term):
+        return any(at(node, i) for i in range(len(norms)))
+    if isinstance(node, Not):
+        return not _oracle(node.child, doc)
+    if isinstance(node, And):
+        return all(_oracle(c, doc) for c in node.children)
+    assert isinstance(node, Or)
+    return any(_oracle(c, doc) for c in node.children)
+
+
+def test_many_phrases_of_common_words_agree_with_brute_force() -> None:
+    """Thousands of phrases over a small vocabulary share anchors and tries: none is lost."""
+    import random
+
+    rng = random.Random(1106)
+    vocab = ["في", "من", "بغداد", "القوات", "العراق", "الأمن", "وزير", "الدفاع", "the", "of"]
+    specific = [w for w in vocab if w not in ("في", "من", "the", "of")]
+    stories = [
+        " ".join(rng.choice([*vocab, "وفي", "بالعراق", "للقوات", "."]) for _ in range(40))
+        for _ in range(30)
+    ]
+    queries: dict[int, str] = {}
+    while len(queries) < 3000:
+        words = [rng.choice(vocab) for _ in range(rng.randint(2, 4))]
+        if not any(w in specific for w in words):
+            words[rng.randrange(len(words))] = rng.choice(specific)
+        star = "*" if rng.random() < 0.2 and len(words[-1]) >= 3 else ""
+        text = '"' + " ".join(words) + star + '"'
+        if rng.random() < 0.3:
+            text += f" -{rng.choice(specific)}"
+        queries[len(queries)] = text
+    nodes = {k: parse_query(q) for k, q in queries.items()}
+    matcher = Matcher(nodes)
+    for story in stories:
+        doc = make_document(story, "")
+        expected = {k for k, node in nodes.items() if _oracle(node, doc)}
+        found = matcher.match(doc)
+        assert found.keys() == expected, story
+        assert all(found[k] for k in found)  # every hit has its words to highlight
+
+
+def test_single_words_are_placed_only_when_highlighting() -> None:
+    matcher = Matcher({"a": parse_query("بغداد"), "b": parse_query("الموصل OR أربيل")})
+    doc = make_document("من بغداد إلى الموصل", "ثم بغداد")
+    found = matcher.occurrences(doc)
+    assert all(where == [] for where in found.values())  # present, positions left for later
+    spans = matcher.highlight(doc, found, matcher.matching_groups(found))
+    assert [doc.text[a:b] for a, b in spans] == ["بغداد", "الموصل", "بغداد"]

@@ -147,3 +147,30 @@ def test_sentence_ends_and_line_breaks_start_a_new_segment(text: str, same: bool
 )
 def test_has_arabic(text: str, expected: bool) -> None:
     assert has_arabic(text) is expected
+
+
+# scan_words normalizes plain text (ASCII, Arabic, general punctuation) in one go and other
+# text word by word; both must give the words word_spans finds, normalized alike.
+SCAN_CASES = [
+    ("arabic-with-tashkeel", "قَالَ الجَيْشُ إِنَّ ٣٥٠ جُنْدِيّاً وصلوا."),
+    ("tatweel-inside-and-alone", "العــراق ـ سوريا ــ"),
+    ("zero-width-inside-word", "عين\u200cالأسد و\u200fداعش"),
+    ("latin-and-digits", "U.S. troops: 2,500 in Iraq; 3.5 km"),
+    ("presentation-forms", "\ufdf2 \ufefb قال"),
+    ("dotted-capital-i", "İstanbul ve İzmir"),
+    ("persian-letters", "کرمانشاه یک. یوم"),
+    ("quranic-small-letters", "قال \u06e5 ثم \u06e6 انتهى"),
+    ("arabic-indic-digits", "٢٠٢٤ و۱۴۰۳"),
+    ("ellipsis-and-arabic-comma", "قال… ثم، سكت؛ وانتهى"),
+    ("mark-after-full-stop", "انتهى.\u200f بدأ"),
+]
+
+
+@pytest.mark.parametrize("text", [t for _, t in SCAN_CASES], ids=[i for i, _ in SCAN_CASES])
+def test_scan_words_agrees_with_word_by_word_normalization(text: str) -> None:
+    from postbot.match.normalize import TOKEN_RE, scan_words, word_spans
+
+    norms, segments = scan_words(text)
+    assert norms == [normalize(m.group()) for m in TOKEN_RE.finditer(text)]
+    assert len(norms) == len(word_spans(text)) == len(segments)
+    assert segments == sorted(segments)

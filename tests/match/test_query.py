@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from postbot.errors import QuerySyntaxError
-from postbot.match.query import And, Node, Not, Or, Term, parse_query, terms
+from postbot.match.query import And, Node, Not, Or, QueryError, Term, parse_query, terms
 
 
 def shape(node: Node) -> str:
@@ -139,3 +139,93 @@ def test_syntax_error_names_problem_and_position(
     err = info.value
     assert err.position == position, err.message
     assert any(k.lower() in err.message.lower() for k in keywords), err.message
+
+
+# Hostile and unusual queries (issue #11.12, #11.6): each is refused with a positioned error
+# naming the limit, never a RecursionError. (id, query, max_length, code, 0-based position)
+LIMIT_CASES = [
+    ("400-parentheses", "(" * 400 + "داعش" + ")" * 400, None, "too_deep", 10),
+    ("400-parentheses-watch", "(" * 150 + "x" + ")" * 49, 200, "too_deep", 10),
+    ("deep-parentheses-after-word", "داعش " + "(" * 20 + "سوريا" + ")" * 20, None, "too_deep", 15),
+    ("deep-not-chain", "داعش " + "-(" * 30 + "سوريا" + ")" * 30, None, "too_deep", 15),
+    (
+        "deep-not-and-quotes",
+        "داعش" + ' -("عين الأسد"' * 12 + ")" * 12,
+        None,
+        "too_deep",
+        4 + 5 * 14 + 1,
+    ),
+    ("not-keyword-chain", "داعش" + " NOT (الأسد" * 11 + ")" * 11, None, "too_deep", 4 + 5 * 11 + 1),
+    (
+        "long-or-chain-watch",
+        " OR ".join(f"ك{i}" for i in range(21)),
+        200,
+        "too_many_terms",
+        10 * 2 + 10 * 3 + 20 * 4,
+    ),
+    (
+        "long-or-chain-topic",
+        " OR ".join(f"w{i}" for i in range(301)),
+        None,
+        "too_many_terms",
+        1090 + 300 * 4,
+    ),
+    ("topic-too-long", "داعش " * 1001, None, "too_long", 5000),
+    ("phrase-of-nine-words", '"' + " ".join(["بغداد"] * 9) + '"', 200, "phrase_long", 0),
+    ("only-stop-word-arabic", "في", 200, "only_stop_words", 0),
+    ("only-stop-words-arabic", "من على", 200, "only_stop_words", 0),
+    ("only-stop-phrase", '"في من"', 200, "only_stop_words", 0),
+    ("only-stop-words-english", "the of", 200, "only_stop_words", 0),
+    ("only-stop-words-mixed-scripts", "the في OR of على", 200, "only_stop_words", 0),
+    ("stop-word-or-branch", "داعش OR في", 200, "only_stop_words", 8),
+    ("stop-word-with-exclusion", "في -داعش", 200, "only_stop_words", 0),
+    ("short-prefix-alone", "ال*", 200, "only_stop_words", 0),
+    ("stop-word-with-clitic-spelling", "إلى", 200, "only_stop_words", 0),
+    ("stop-word-upper-case", "THE", 200, "only_stop_words", 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "max_length", "code", "position"),
+    [(q, m, c, p) for _, q, m, c, p in LIMIT_CASES],
+    ids=[i for i, *_ in LIMIT_CASES],
+)
+def test_limits_give_a_positioned_error(
+    query: str, max_length: int | None, code: str, position: int
+) -> None:
+    with pytest.raises(QueryError) as info:
+        parse_query(query, max_length=max_length)
+    assert info.value.code == code, info.value.message
+    assert info.value.position == position, info.value.message
+    assert isinstance(info.value, QuerySyntaxError)  # callers that catch it keep working
+
+
+# Queries near the limits, and stop words beside a specific word, stay legal.
+LEGAL_CASES = [
+    ("depth-10", "(" * 10 + "داعش" + ")" * 10, None),
+    ("not-depth-10", "داعش " + "-(سوريا " * 5 + "x" + ")" * 5, None),
+    ("twenty-terms", " OR ".join(f"ك{i}" for i in range(20)), 200),
+    ("repeated-term-counts-once", "داعش " * 39 + "داعش", 200),
+    ("phrase-of-eight-words", '"' + " ".join(["بغداد"] * 8) + '"', 200),
+    ("stop-word-in-phrase", '"في بغداد"', 200),
+    ("stop-word-and-name", "في الموصل", 200),
+    ("english-phrase-with-stop", '"Islamic State of Iraq"', 200),
+    ("three-letter-prefix", "الع*", 200),
+    ("stop-word-excluded", "داعش -في", 200),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "max_length"),
+    [(q, m) for _, q, m in LEGAL_CASES],
+    ids=[i for i, _, _ in LEGAL_CASES],
+)
+def test_queries_within_the_limits_parse(query: str, max_length: int | None) -> None:
+    assert terms(parse_query(query, max_length=max_length))
+
+
+def test_every_error_has_a_code() -> None:
+    for _, query, *_ in ERROR_CASES:
+        with pytest.raises(QueryError) as info:
+            parse_query(query)
+        assert info.value.code

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from postbot.store import repo
-from postbot.store.db import current_revision, downgrade_engine, head_revision, upgrade_engine
+from postbot.store.db import current_revision, downgrade_engine, upgrade_engine
 from postbot.store.models import StoryRow
 
 NOW = datetime(2026, 11, 28, 14, 5, tzinfo=UTC)  # as in conftest
@@ -163,8 +163,8 @@ def test_0004_keeps_every_chat_and_what_hangs_on_it(
         with engine.begin() as conn:
             for sql in statements:
                 conn.execute(sa.text(sql), t)
-        upgrade_engine(engine)
-        assert current_revision(engine) == head_revision() == "0004"
+        upgrade_engine(engine, "0004")
+        assert current_revision(engine) == "0004"
         counts = "SELECT (SELECT count(*) FROM {}) "
         with engine.connect() as conn:
             kept = {

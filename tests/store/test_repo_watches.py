@@ -115,3 +115,52 @@ def test_topic_subscriptions(session: Session, make_chat: Callable[..., int]) ->
     assert repo.unsubscribe_topic(session=session, chat_id=chat_id, topic_id="isis")
     assert not repo.unsubscribe_topic(session=session, chat_id=chat_id, topic_id="isis")
     assert repo.chat_topics(session=session, chat_id=chat_id) == ["ain_al_asad"]
+
+
+def test_watch_limit_per_user_across_chats(session: Session, make_chat: Callable[..., int]) -> None:
+    from postbot.store.repo_watches import UserWatchLimitError, count_owned_watches
+
+    chats = [make_chat(10 + i) for i in range(3)]
+    owner, other = 777, 778
+    for i in range(5):  # spread over three chats, under each chat's own limit
+        repo.add_watch(
+            session=session,
+            chat_id=chats[i % 3],
+            query=f"ك{i}",
+            owner_id=owner,
+            max_per_owner=5,
+            now=_at(i),
+        )
+    assert count_owned_watches(session=session, owner_id=owner) == 5
+    with pytest.raises(UserWatchLimitError) as info:
+        repo.add_watch(
+            session=session, chat_id=chats[2], query="one more", owner_id=owner, max_per_owner=5
+        )
+    assert info.value.limit == 5 and isinstance(info.value, repo.WatchLimitError)
+    assert "across all chats" in str(info.value)
+    # an identical query is the existing watch, not a new one: no limit applies
+    again = repo.add_watch(
+        session=session, chat_id=chats[0], query="ك0", owner_id=owner, max_per_owner=5
+    )
+    assert again.owner_id == owner
+    # someone else in the same chat, and watches with no known owner, are not counted
+    assert (
+        repo.add_watch(
+            session=session, chat_id=chats[2], query="x1", owner_id=other, max_per_owner=5
+        ).owner_id
+        == other
+    )
+    assert repo.add_watch(session=session, chat_id=chats[2], query="x2", max_per_owner=5)
+    assert count_owned_watches(session=session, owner_id=owner) == 5
+    # removing one frees a place
+    assert repo.remove_watch(session=session, chat_id=chats[0], number=1)
+    repo.add_watch(
+        session=session, chat_id=chats[1], query="now fits", owner_id=owner, max_per_owner=5
+    )
+    assert count_owned_watches(session=session, owner_id=owner) == 5
+
+
+def test_default_per_user_limit_is_four_chats() -> None:
+    from postbot.store.repo_watches import MAX_WATCHES_PER_USER
+
+    assert MAX_WATCHES_PER_USER == 4 * repo.MAX_WATCHES

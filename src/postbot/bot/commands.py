@@ -13,14 +13,19 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from postbot.bot.chats import ChatInfo, ensure_chat, may_change_settings
-from postbot.bot.i18n import LANGS, text
+from postbot.bot.i18n import LANGS, TEXTS, text
 from postbot.bot.services import services
 from postbot.bot.views import topics_keyboard, watches_view
 from postbot.errors import QuerySyntaxError
 from postbot.ids import parse_number
 from postbot.match.query import parse_query
 from postbot.store import repo
-from postbot.store.repo_watches import MAX_QUERY_CHARS, MAX_WATCHES, WatchLimitError
+from postbot.store.repo_watches import (
+    MAX_QUERY_CHARS,
+    MAX_WATCHES,
+    UserWatchLimitError,
+    WatchLimitError,
+)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 DEEP_LINK_TOPIC = "topic_"
@@ -118,6 +123,20 @@ async def cmd_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     )
 
 
+# Telegram's stand-in for every anonymous group admin: not one person, so not capped as one
+ANONYMOUS_ADMIN_ID = 1087968824
+
+
+def watch_owner(update: Update) -> int | None:
+    """The person a new watch counts against for the per-user cap (None: no one identifiable)."""
+    user = update.effective_user
+    if user is None or user.id == ANONYMOUS_ADMIN_ID or update.effective_message is None:
+        return None
+    if update.effective_message.sender_chat is not None:  # sent as a channel or as the group
+        return None
+    return user.id
+
+
 async def cmd_watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Add a keyword watch and answer with its number."""
     svc = services(context)
@@ -137,12 +156,17 @@ async def cmd_watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         parse_query(query)
     except QuerySyntaxError as exc:
+        # every problem has a code and a text in both languages; the English message is the
+        # fallback for a code without one
+        key = f"query_{getattr(exc, 'code', '')}"
+        values = {k: html.escape(str(v)) for k, v in getattr(exc, "values", {}).items()}
+        problem = text(chat.lang, key, **values) if key in TEXTS else html.escape(exc.message)
         await reply(
             update,
             text(
                 chat.lang,
                 "watch_syntax",
-                problem=html.escape(exc.message),
+                problem=problem,
                 position=exc.position + 1,
                 query=html.escape(query),
             ),
@@ -156,8 +180,12 @@ async def cmd_watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 chat_id=chat.id,
                 query=query,
                 max_watches=MAX_WATCHES,
+                owner_id=watch_owner(update),
                 now=svc.now(),
             )
+        except UserWatchLimitError as exc:
+            await reply(update, text(chat.lang, "watch_user_limit", limit=exc.limit))
+            return
         except WatchLimitError as exc:
             await reply(update, text(chat.lang, "watch_limit", limit=exc.limit))
             return

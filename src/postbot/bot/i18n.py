@@ -360,6 +360,86 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "⏳ Too many messages arrived from this chat at once, so I skipped the extra ones. "
         "Wait for the replies, then send again what you still need.",
     },
+    # Query problems (match/query.py QueryError codes), shown inside "watch_syntax".
+    "query_closing_quote": {
+        "ar": "علامة إغلاق اقتباس {quote} بلا علامة فتح",
+        "en": "unexpected closing quote {quote}",
+    },
+    "query_unclosed_quote": {"ar": "علامة اقتباس لم تُغلق", "en": "unclosed quotation mark"},
+    "query_star_inside": {
+        "ar": "العلامة * مسموحة في آخر الكلمة فقط",
+        "en": "* is only allowed at the end of a word",
+    },
+    "query_close_paren_unopened": {
+        "ar": "قوس إغلاق بلا قوس فتح",
+        "en": "closing parenthesis without an opening one",
+    },
+    "query_too_deep": {
+        "ar": "الأقواس والاستثناءات متداخلة أكثر من {limit} مستويات",
+        "en": "parentheses and exclusions are nested more than {limit} deep",
+    },
+    "query_or_first": {
+        "ar": "يجب أن تسبق OR كلمةٌ أو عبارة",
+        "en": "OR needs a word or phrase before it",
+    },
+    "query_or_last": {
+        "ar": "يجب أن تتبع OR كلمةٌ أو عبارة",
+        "en": "OR must be followed by a word or phrase",
+    },
+    "query_end_early": {
+        "ar": "انتهى الاستعلام قبل كلمة أو عبارة متوقعة",
+        "en": "expected a word or phrase, found the end",
+    },
+    "query_close_paren_empty": {
+        "ar": "قوس إغلاق دون كلمة أو عبارة قبله",
+        "en": "closing parenthesis without a word or phrase before it",
+    },
+    "query_only_excludes": {
+        "ar": "هذا الجزء يستثني كلمات فقط: أضف كلمة واحدة على الأقل للبحث عنها",
+        "en": "this part only excludes words: add at least one word to look for",
+    },
+    "query_only_stop_words": {
+        "ar": "هذا الجزء يبحث عن كلمات شائعة فقط (مثل في، من، على، the): أضف كلمة أكثر تحديداً",
+        "en": "this part only looks for common words (such as في, من, the, of): "
+        "add a more specific word",
+    },
+    "query_not_alone": {
+        "ar": "يجب أن تتبع {op} كلمةٌ أو عبارة",
+        "en": "{op} must be followed by a word or phrase",
+    },
+    "query_unclosed_paren": {"ar": "قوس لم يُغلق", "en": "unclosed parenthesis"},
+    "query_unexpected": {"ar": "«{token}» في غير موضعه", "en": "unexpected “{token}”"},
+    "query_no_letters_word": {
+        "ar": "هذه الكلمة ليس فيها حروف أو أرقام للبحث عنها",
+        "en": "this word has no letters or digits to look for",
+    },
+    "query_no_letters_phrase": {
+        "ar": "هذه العبارة ليس فيها حروف أو أرقام للبحث عنها",
+        "en": "this phrase has no letters or digits to look for",
+    },
+    "query_prefix_short": {
+        "ar": "تحتاج البادئة إلى {limit} حروف على الأقل قبل *",
+        "en": "a prefix needs at least {limit} letters before *",
+    },
+    "query_phrase_long": {
+        "ar": "العبارة لا تتجاوز {limit} كلمات",
+        "en": "a phrase may have at most {limit} words",
+    },
+    "query_too_many_terms": {
+        "ar": "أكثر من {limit} كلمة وعبارة مختلفة؛ قسّمها على أكثر من كلمة مراقبة",
+        "en": "more than {limit} different words and phrases; split it into several watches",
+    },
+    "query_too_long": {
+        "ar": "الاستعلام أطول من {limit} حرفاً",
+        "en": "the query is longer than {limit} characters",
+    },
+    "query_empty": {"ar": "الاستعلام فارغ", "en": "the query is empty"},
+    "watch_user_limit": {
+        "ar": "⚠️ لديك {limit} كلمة مراقبة في كل المحادثات، وهو الحد الأقصى للمستخدم الواحد. "
+        "احذف واحدة بـ /unwatch أولاً.",
+        "en": "⚠️ You have {limit} watches across all your chats, the most one person may have. "
+        "Remove one with /unwatch first.",
+    },
 }
 
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -10,27 +10,40 @@ same segment (phrases do not run across sentence ends or line breaks), each word
 clitic-tolerant, the last one a prefix when the phrase ends with `*`.
 
 How it scales. All queries are compiled into one structure: identical terms are shared, single
-words and phrase heads sit in hash indexes keyed by normalized word, prefixes in an index keyed
-by prefix. A story is tokenized once; each token's candidate stems are looked up (with a cache,
-since news vocabulary repeats), which yields the set of terms present. Only queries that contain
-one of those terms positively are evaluated, so the cost follows the story, not the number of
-watches.
+words sit in a hash index keyed by normalized word, prefixes in an index keyed by prefix, and
+each phrase under its rarest word (its anchor), with that word's offset in the phrase. A story is
+tokenized once; its distinct words are split, with set operations, into words known to hit,
+words known to miss (most of them) and new words, whose candidate stems are looked up once and
+remembered (news vocabulary repeats). Only the words that hit are walked in order. Only queries
+that contain one of the terms present positively are evaluated, so the cost follows the story,
+not the number of watches.
+
+Why the rarest word. A phrase is checked word by word wherever its anchor occurs, so the anchor
+decides how often that happens. Indexing by the first word let 850 phrases starting with «في»
+be checked at every «في» of every story. The rarity estimate, with no text statistics at hand:
+a function word (`stopwords`) is never an anchor when the phrase has another word; among the
+others, the word fewest distinct terms use is taken (common beat words recur across watches,
+names seldom do), then the longer word (longer words are rarer in running text). Phrases that
+share an anchor and offset are kept in a word trie, so checking many phrases at one occurrence
+costs what checking their distinct prefixes costs, however many there are.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from itertools import chain
 from typing import Generic, TypeVar, cast
 
 from postbot.match.normalize import clitic_stems, scan_words, word_spans
 from postbot.match.query import And, Node, Not, Or, Term
+from postbot.match.stopwords import is_stop_term, is_stop_word
 
 K = TypeVar("K", bound=Hashable)
 
 Span = tuple[int, int]
 _CACHE_LIMIT = 200_000
-_MISSING: object = object()
+_STOP_COST = 1 << 30  # a clause of function words is chosen as the index key only if all are
 
 
 class Document:
@@ -63,6 +76,21 @@ def make_document(title: str, body: str) -> Document:
 _Compiled = tuple[str, object]  # ("t", term_id) | ("not", c) | ("and", [c...]) | ("or", [c...])
 
 
+class _Trie:
+    """Phrases sharing an anchor word and offset, word by word from their first word."""
+
+    __slots__ = ("children", "ends", "prefix_ends")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Trie] = {}
+        self.ends: list[tuple[str, int]] = []  # (last word, term id)
+        self.prefix_ends: list[tuple[str, int]] = []  # (prefix of the last word, term id)
+
+
+_Hit = tuple[tuple[int, ...], tuple[dict[int, _Trie], ...]]
+_Adder = Callable[[int, list[tuple[int, int]]], list[tuple[int, int]]]
+
+
 class Matcher(Generic[K]):
     """A set of queries compiled together; `match` tells which of them a document satisfies."""
 
@@ -71,11 +99,13 @@ class Matcher(Generic[K]):
         self._term_ids: dict[Term, int] = {}
         self._words: dict[str, list[int]] = defaultdict(list)
         self._prefixes: dict[str, list[int]] = defaultdict(list)
-        self._phrase_heads: dict[str, list[int]] = defaultdict(list)
+        self._phrases: list[int] = []  # term ids of phrases, indexed once every term is known
         # identical queries (many people watch «داعش») are compiled and evaluated once
         self._groups: list[list[K]] = []
         group_of: dict[Node, int] = {}
         self._compiled: list[_Compiled] = []
+        self._tests: list[Callable[[Mapping[int, object]], bool] | None] = []
+        self._predicates: dict[str, Callable[[Mapping[int, object]], bool]] = {}
         self._positive: list[list[int]] = []
         self._exact: list[bool] = []  # a candidate is a match: no need to evaluate
         all_clauses: list[list[set[int]]] = []
@@ -88,13 +118,15 @@ class Matcher(Generic[K]):
             self._groups.append([key])
             positive: list[int] = []
             self._compiled.append(self._compile(node, positive, negated=False))
+            self._tests.append(None)  # compiled when first needed: most queries never are
             self._positive.append(list(dict.fromkeys(positive)))
             clauses = self._clauses(node)
             all_clauses.append(clauses)
             self._exact.append(len(clauses) == 1 and _is_exact(node))
         # Each query is indexed under one required clause only. Without text statistics, the
         # clause whose terms the fewest queries use is the best guess at the rarest one: common
-        # words ("العراق") recur across watches, names and places seldom do.
+        # words ("العراق") recur across watches, names and places seldom do; function words
+        # («في», "the") are in most stories whatever the watches say.
         usage: dict[int, int] = defaultdict(int)
         for clauses in all_clauses:
             for clause in clauses:
@@ -102,11 +134,25 @@ class Matcher(Generic[K]):
                     usage[tid] += 1
         self._postings: dict[int, list[int]] = defaultdict(list)
         for qi, clauses in enumerate(all_clauses):
-            anchor = min(clauses, key=lambda c: (sum(usage[t] for t in c), len(c)))
+            anchor = min(clauses, key=lambda c: (sum(self._cost(t, usage) for t in c), len(c)))
             for tid in anchor:
                 self._postings[tid].append(qi)
         self._prefix_lengths = sorted({len(p) for p in self._prefixes})
-        self._cache: dict[str, tuple[tuple[int, ...], tuple[int, ...]] | None] = {}
+        # anchor word → {offset of the anchor in the phrase → trie of the phrase's words}
+        self._anchors: dict[str, dict[int, _Trie]] = {}
+        self._index_phrases()
+        # token → single-word terms it satisfies, and phrase tries it anchors; only tokens that
+        # do are kept, and their sets serve C-speed set operations on a story's words
+        self._singles: dict[str, tuple[int, ...]] = {}
+        self._hit_set: set[str] = set()
+        self._anchored: dict[str, tuple[dict[int, _Trie], ...]] = {}
+        self._anchored_set: set[str] = set()
+        self._known: set[str] = set()  # tokens looked up already, hits and misses (most)
+
+    def _cost(self, tid: int, usage: Mapping[int, int]) -> int:
+        """How often a term is expected to be present: its uses, or never-pick if a stop term."""
+        term = self._terms[tid]
+        return usage[tid] + (_STOP_COST if is_stop_term(term.words, term.prefix) else 0)
 
     def _clauses(self, node: Node) -> list[set[int]]:
         """Sets of terms that must each have one member present for `node` to hold."""
@@ -139,7 +185,7 @@ class Matcher(Generic[K]):
             self._term_ids[canonical] = tid
             self._terms.append(canonical)
             if len(term.words) > 1:
-                self._phrase_heads[term.words[0]].append(tid)
+                self._phrases.append(tid)
             elif term.prefix:
                 self._prefixes[term.words[0]].append(tid)
             else:
@@ -159,60 +205,130 @@ class Matcher(Generic[K]):
         assert isinstance(node, And | Or)
         return (kind, [self._compile(c, positive, negated=negated) for c in node.children])
 
-    def _lookup(self, token: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-        """Single-word terms this token satisfies and phrases it may start (None: neither)."""
+    def _index_phrases(self) -> None:
+        """Put each phrase under its rarest word (see the module docstring) in a trie."""
+        usage: dict[str, int] = defaultdict(int)
+        for term in self._terms:
+            for word in set(term.words):
+                usage[word] += 1
+        for tid in self._phrases:
+            words = self._terms[tid].words
+            prefix = self._terms[tid].prefix
+            # a prefix last word cannot be looked up by hash, so it is never the anchor
+            usable = range(len(words) - 1) if prefix else range(len(words))
+            offset = min(
+                usable, key=lambda k: (is_stop_word(words[k]), usage[words[k]], -len(words[k]))
+            )
+            trie = self._anchors.setdefault(words[offset], {}).setdefault(offset, _Trie())
+            node = trie
+            for k, word in enumerate(words):
+                if k == len(words) - 1:
+                    (node.prefix_ends if prefix else node.ends).append((word, tid))
+                else:
+                    node = node.children.setdefault(word, _Trie())
+
+    def _lookup(self, token: str) -> _Hit | None:
+        """Single-word terms this token satisfies and phrase tries it anchors (None: neither)."""
         singles: list[int] = []
-        heads: list[int] = []
+        anchors: list[dict[int, _Trie]] = []
         for stem in clitic_stems(token):
             singles.extend(self._words.get(stem, ()))
-            heads.extend(self._phrase_heads.get(stem, ()))
+            tries = self._anchors.get(stem)
+            if tries is not None and all(t is not tries for t in anchors):
+                anchors.append(tries)
             for n in self._prefix_lengths:
                 if n > len(stem):
                     break
                 singles.extend(self._prefixes.get(stem[:n], ()))
-        hit = (tuple(dict.fromkeys(singles)), tuple(dict.fromkeys(heads)))
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[token] = hit if singles or heads else None
-        return self._cache[token]
-
-    def _phrase_end(self, doc: Document, i: int, term: Term) -> int | None:
-        """Index of the last word of `term` when it occurs starting at word `i`."""
-        words = term.words
-        last = i + len(words) - 1
-        if last >= len(doc.norms) or doc.segments[last] != doc.segments[i]:
+        if len(self._known) >= _CACHE_LIMIT:
+            for cache in (self._known, self._singles, self._hit_set):
+                cache.clear()
+            self._anchored.clear()
+            self._anchored_set.clear()
+        self._known.add(token)
+        if not singles and not anchors:
             return None
-        for j, word in enumerate(words[1:], start=1):
-            stems = clitic_stems(doc.norms[i + j])
-            if term.prefix and j == len(words) - 1:
-                if not any(s.startswith(word) for s in stems):
-                    return None
-            elif word not in stems:
-                return None
-        return last
+        hit = (tuple(dict.fromkeys(singles)), tuple(anchors))
+        self._singles[token] = hit[0]
+        self._hit_set.add(token)
+        if anchors:
+            self._anchored[token] = hit[1]
+            self._anchored_set.add(token)
+        return hit
+
+    def _phrases_at(
+        self, doc: Document, start: int, trie: _Trie, add: _Adder, anchor: int, offset: int
+    ) -> None:
+        """Record every phrase of `trie` that occurs starting at word `start`.
+
+        The anchor word (at `start + offset`) is known to match; the other words are checked
+        with their clitic stems, following only the branches of the trie that match.
+        """
+        norms, segments = doc.norms, doc.segments
+        segment = segments[anchor]
+        level = [trie]
+        i = start
+        while level:
+            if i >= len(norms) or segments[i] != segment:
+                return
+            stems = clitic_stems(norms[i])
+            nxt: list[_Trie] = []
+            for node in level:
+                for word, tid in node.ends:
+                    if i - start == offset or word in stems:
+                        add(tid, []).append((start, i))
+                for word, tid in node.prefix_ends:
+                    if any(s.startswith(word) for s in stems):
+                        add(tid, []).append((start, i))
+                if node.children:
+                    if i - start == offset:
+                        nxt.extend(node.children.values())  # only the anchor's branch is there
+                    else:
+                        nxt.extend(c for s in stems if (c := node.children.get(s)) is not None)
+            level = nxt
+            i += 1
 
     def occurrences(self, doc: Document) -> dict[int, list[tuple[int, int]]]:
-        """Every term present in `doc`, with the (first, last) word indexes of each occurrence."""
-        found: dict[int, list[tuple[int, int]]] = {}
-        add = found.setdefault
-        cached = self._cache.get
-        missing = _MISSING
-        for i, norm in enumerate(doc.norms):
-            hit = cached(norm, missing)
-            if hit is None:
-                continue
-            if hit is missing:
-                hit = self._lookup(norm)
-                if hit is None:
-                    continue
-            singles, heads = cast(tuple[tuple[int, ...], tuple[int, ...]], hit)
-            for tid in singles:
-                add(tid, []).append((i, i))
-            for tid in heads:
-                last = self._phrase_end(doc, i, self._terms[tid])
-                if last is not None:
-                    add(tid, []).append((i, last))
+        """Every term present in `doc`, with the (first, last) word indexes of its occurrences.
+
+        Single words and prefixes get an empty list: where they occur is only needed to
+        highlight an alert, so `highlight` works it out then. Phrases carry their positions.
+        """
+        norms = doc.norms
+        distinct = set(norms)
+        # set operations in C sort the distinct words; only new ones cost a lookup
+        for token in distinct - self._known:
+            self._lookup(token)
+        present = distinct & self._hit_set
+        singles = self._singles
+        found: dict[int, list[tuple[int, int]]] = {
+            tid: [] for tid in chain.from_iterable(map(singles.__getitem__, present))
+        }
+        anchored = present & self._anchored_set
+        if anchored:
+            add = found.setdefault
+            anchors = self._anchored
+            for i, norm in enumerate(norms):
+                if norm in anchored:
+                    for tries in anchors[norm]:
+                        for offset, trie in tries.items():
+                            if i >= offset:
+                                self._phrases_at(doc, i - offset, trie, add, i, offset)
         return found
+
+    def _place_words(self, doc: Document, found: dict[int, list[tuple[int, int]]]) -> None:
+        """Fill in where the single words and prefixes of `found` occur (left empty before)."""
+        todo = {tid for tid, where in found.items() if not where}
+        if not todo:
+            return
+        for i, norm in enumerate(doc.norms):
+            tids = self._singles.get(norm)
+            if tids is None and norm not in self._known:
+                hit = self._lookup(norm)  # the cache was emptied since `occurrences`
+                tids = hit[0] if hit is not None else None
+            for tid in tids or ():
+                if tid in todo:
+                    found[tid].append((i, i))
 
     def matching_groups(self, found: Mapping[int, object]) -> list[int]:
         """Indexes of the distinct queries that hold, given the terms `occurrences` found."""
@@ -221,8 +337,17 @@ class Matcher(Generic[K]):
             postings = self._postings.get(tid)
             if postings:
                 candidates.update(postings)
-        exact, compiled = self._exact, self._compiled
-        return [qi for qi in sorted(candidates) if exact[qi] or _holds(compiled[qi], found)]
+        exact, tests = self._exact, self._tests
+        out: list[int] = []
+        for qi in sorted(candidates):
+            if not exact[qi]:
+                test = tests[qi]
+                if test is None:
+                    test = tests[qi] = _predicate(self._compiled[qi], self._predicates)
+                if not test(found):
+                    continue
+            out.append(qi)
+        return out
 
     def keys_of(self, group: int) -> list[K]:
         """The keys that share the query of `group`."""
@@ -235,6 +360,8 @@ class Matcher(Generic[K]):
         tids: set[int] = set()
         for qi in groups:
             tids.update(self._positive[qi])
+        if isinstance(found, dict):
+            self._place_words(doc, found)
         words = {w for tid in tids for w in found.get(tid, ())}
         return sorted(doc.span(a, b) for a, b in words)
 
@@ -262,13 +389,29 @@ def _is_exact(node: Node) -> bool:
     return False
 
 
-def _holds(node: _Compiled, found: Mapping[int, object]) -> bool:
+def _expression(node: _Compiled) -> str:
+    """Python source testing `node` against a mapping `f` of the terms found."""
     kind, arg = node
     if kind == "t":
-        return arg in found
+        return f"({int(cast(int, arg))} in f)"
     if kind == "not":
-        return not _holds(arg, found)  # type: ignore[arg-type]
-    children: Iterable[_Compiled] = arg  # type: ignore[assignment]
-    if kind == "and":
-        return all(_holds(c, found) for c in children)
-    return any(_holds(c, found) for c in children)
+        return f"(not {_expression(cast(_Compiled, arg))})"
+    joiner = " and " if kind == "and" else " or "
+    return "(" + joiner.join(_expression(c) for c in cast(list[_Compiled], arg)) + ")"
+
+
+def _predicate(
+    node: _Compiled, cache: dict[str, Callable[[Mapping[int, object]], bool]]
+) -> Callable[[Mapping[int, object]], bool]:
+    """`node` as one Python function (a query's AND/OR/NOT over term ids).
+
+    A candidate query is tested once per story that contains its anchor; a walk of the tree
+    costs a call per node, a compiled expression one call in all (about 10x less), which is
+    what keeps queries of common words cheap. The source is built only from integers and the
+    operators and/or/not/in, never from query text, so compiling it runs nothing else.
+    """
+    source = "lambda f: " + _expression(node)
+    test = cache.get(source)
+    if test is None:
+        test = cache[source] = eval(source, {"__builtins__": {}})
+    return test

@@ -90,8 +90,22 @@ def _normalize_word(word: str) -> str:
     return norm
 
 
+# Text made only of these normalizes character by character without changing where words start
+# and end: ASCII, Arabic, and the spaces, punctuation and invisible marks of U+2000-U+206F.
+# Elsewhere (presentation forms, "İ" whose case-fold adds a combining dot, Quranic small letters
+# that are word characters deleted by normalization, Persian ya/kaf that become Arabic letters
+# a sentence end looks at) words are normalized one by one, so they stay those of `word_spans`.
+_PLAIN_RE = re.compile(
+    "[^\x00-\x7f\u00a0\u0600-\u06a8\u06aa-\u06cb\u06cd-\u06d5\u06ee-\u06ff\u2000-\u206f]"
+)
+# The same scan over normalized text, where marks and tatweel are gone already.
+_PLAIN_SCAN_RE = re.compile(r"(\w+)|([.!?؟…]+(?=[\s\u0621-\u064a]|$)|[;؛:\n|•·])")
+
+
 def scan_words(text: str) -> tuple[list[str], list[int]]:
     """Normalized words of `text` and the segment of each (positions: `word_spans`)."""
+    if _PLAIN_RE.search(text) is None:
+        return _scan_plain(text)
     norms: list[str] = []
     segments: list[int] = []
     add_norm, add_segment, cached = norms.append, segments.append, _WORD_CACHE.get
@@ -103,6 +117,27 @@ def scan_words(text: str) -> tuple[list[str], list[int]]:
         # TOKEN_RE guarantees a kept character, so a word never normalizes to nothing
         add_norm(cached(word) or _normalize_word(word))
         add_segment(segment)
+    return norms, segments
+
+
+def _scan_plain(text: str) -> tuple[list[str], list[int]]:
+    """`scan_words` for plain text: normalize it whole (in C), then split it once.
+
+    Deleting marks and mapping letters one to one within the Arabic and ASCII blocks never
+    joins or splits words, except that a mark standing between a sentence end and what follows
+    no longer hides the sentence end (invisible marks are ignored everywhere else too).
+    """
+    normalized = text.translate(_TABLE).lower()
+    norms: list[str] = []
+    segments: list[int] = []
+    add_norm, add_segment = norms.append, segments.append
+    segment = 0
+    for word, _ in _PLAIN_SCAN_RE.findall(normalized):
+        if word:
+            add_norm(word)
+            add_segment(segment)
+        else:
+            segment += 1
     return norms, segments
 
 

@@ -16,12 +16,37 @@ the matcher finds candidate queries through their positive terms.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from postbot.errors import QuerySyntaxError
 from postbot.match.normalize import TOKEN_RE, normalize
+from postbot.match.stopwords import is_stop_term
 
 MAX_QUERY_LENGTH = 200
 MIN_PREFIX_LENGTH = 2
+# Limits that keep one query cheap to parse, store and match (SPEC §4 only fixes 200 characters).
+# Depth: parentheses and exclusions nested deeper than this are never needed by a real query, and
+# an unbounded depth is a RecursionError in waiting. Terms: distinct words and phrases; a watch of
+# 20 alternatives is already broad, and each term is one more index entry for every story.
+# Phrase words: longer quotes are sentences, not names, and bound the phrase check per word.
+MAX_DEPTH = 10
+MAX_TERMS = 20
+MAX_PHRASE_WORDS = 8
+# Operator-written topics (`max_length=None`): longer and broader, still bounded.
+MAX_TOPIC_LENGTH = 5_000
+MAX_TOPIC_TERMS = 300
+
+
+class QueryError(QuerySyntaxError):
+    """A QuerySyntaxError with a stable `code` and `values`, so the bot can say it in any language.
+
+    `message` stays the English text used in logs and `check-config`.
+    """
+
+    def __init__(self, code: str, message: str, position: int, **values: Any) -> None:
+        super().__init__(message, position)
+        self.code = code
+        self.values = values
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +110,10 @@ def _lex(text: str) -> list[_Lexeme]:
         elif ch in '"«»“”':
             close = {"«": "»", "“": "”"}.get(ch, ch if ch == '"' else "")
             if not close:
-                raise QuerySyntaxError(f"unexpected closing quote {ch}", i)
+                raise QueryError("closing_quote", f"unexpected closing quote {ch}", i, quote=ch)
             end = text.find(close, i + 1)
             if end < 0:
-                raise QuerySyntaxError("unclosed quotation mark", i)
+                raise QueryError("unclosed_quote", "unclosed quotation mark", i)
             body = text[i + 1 : end]
             star = body.rstrip().endswith("*")
             out.append(_Lexeme("phrase", body.rstrip().rstrip("*"), i, star))
@@ -104,8 +129,8 @@ def _lex(text: str) -> list[_Lexeme]:
                 star = word.endswith("*")
                 bare = word.rstrip("*")
                 if "*" in bare:
-                    raise QuerySyntaxError(
-                        "* is only allowed at the end of a word", i + bare.index("*")
+                    raise QueryError(
+                        "star_inside", "* is only allowed at the end of a word", i + bare.index("*")
                     )
                 out.append(_Lexeme("word", bare, i, star))
             i = j
@@ -113,10 +138,13 @@ def _lex(text: str) -> list[_Lexeme]:
 
 
 class _Parser:
-    def __init__(self, text: str, lexemes: list[_Lexeme]) -> None:
+    def __init__(self, text: str, lexemes: list[_Lexeme], max_terms: int) -> None:
         self.text = text
         self.lex = lexemes
         self.i = 0
+        self.depth = 0  # open parentheses and exclusions around the current lexeme
+        self.max_terms = max_terms
+        self.seen: set[tuple[tuple[str, ...], bool]] = set()  # distinct terms so far
 
     def peek(self) -> _Lexeme | None:
         return self.lex[self.i] if self.i < len(self.lex) else None
@@ -125,8 +153,21 @@ class _Parser:
         node = self.or_expr()
         extra = self.peek()
         if extra is not None:  # or_expr only stops early at a ")"
-            raise QuerySyntaxError("closing parenthesis without an opening one", extra.pos)
+            raise QueryError(
+                "close_paren_unopened", "closing parenthesis without an opening one", extra.pos
+            )
         return node
+
+    def enter(self, lx: _Lexeme) -> None:
+        """One level deeper (a parenthesis or an exclusion); refused past MAX_DEPTH."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(
+                "too_deep",
+                f"parentheses and exclusions are nested more than {MAX_DEPTH} deep",
+                lx.pos,
+                limit=MAX_DEPTH,
+            )
 
     def or_expr(self) -> Node:
         start = self.peek()
@@ -148,17 +189,34 @@ class _Parser:
         if not parts:
             lx = self.peek()
             if lx is not None and lx.kind == "OR":
-                raise QuerySyntaxError("OR needs a word or phrase before it", lx.pos)
+                raise QueryError("or_first", "OR needs a word or phrase before it", lx.pos)
             if after is not None and after.kind == "OR":
-                raise QuerySyntaxError("OR must be followed by a word or phrase", after.pos)
+                raise QueryError("or_last", "OR must be followed by a word or phrase", after.pos)
             if lx is None:
-                raise QuerySyntaxError("expected a word or phrase, found the end", len(self.text))
-            raise QuerySyntaxError("closing parenthesis without a word or phrase before it", lx.pos)
+                raise QueryError(
+                    "end_early", "expected a word or phrase, found the end", len(self.text)
+                )
+            raise QueryError(
+                "close_paren_empty",
+                "closing parenthesis without a word or phrase before it",
+                lx.pos,
+            )
         node = parts[0] if len(parts) == 1 else And(tuple(parts))
-        if not _anchored(node):
-            raise QuerySyntaxError(
+        where = first.pos if first is not None else 0
+        if not _anchored(node, stop_ok=True):
+            raise QueryError(
+                "only_excludes",
                 "this part only excludes words: add at least one word to look for",
-                first.pos if first is not None else 0,
+                where,
+            )
+        if not _anchored(node, stop_ok=False):
+            # «في» or "the" alone would match nearly every story and make every story a
+            # candidate for this query: a needle must be more specific than a function word
+            raise QueryError(
+                "only_stop_words",
+                "this part only looks for common words (such as في, من, the, of): "
+                "add a more specific word",
+                where,
             )
         return node
 
@@ -168,23 +226,42 @@ class _Parser:
             self.i += 1
             nxt = self.peek()
             if nxt is None or nxt.kind not in ("word", "phrase", "("):
-                raise QuerySyntaxError(f"{lx.text} must be followed by a word or phrase", lx.pos)
-            return Not(self.atom())
+                raise QueryError(
+                    "not_alone",
+                    f"{lx.text} must be followed by a word or phrase",
+                    lx.pos,
+                    op=lx.text,
+                )
+            self.enter(lx)
+            node = Not(self.atom())
+            self.depth -= 1
+            return node
         return self.atom()
 
     def atom(self) -> Node:
         lx = self.lex[self.i]
         self.i += 1
         if lx.kind == "(":
+            self.enter(lx)
             inner = self.or_expr()
             close = self.peek()
             if close is None or close.kind != ")":
-                raise QuerySyntaxError("unclosed parenthesis", lx.pos)
+                raise QueryError("unclosed_paren", "unclosed parenthesis", lx.pos)
             self.i += 1
+            self.depth -= 1
             return inner
         if lx.kind in ("word", "phrase"):
-            return _term(lx)
-        raise QuerySyntaxError(f"unexpected {lx.text!r}", lx.pos)
+            term = _term(lx)
+            self.seen.add((term.words, term.prefix))
+            if len(self.seen) > self.max_terms:
+                raise QueryError(
+                    "too_many_terms",
+                    f"more than {self.max_terms} different words and phrases",
+                    lx.pos,
+                    limit=self.max_terms,
+                )
+            return term
+        raise QueryError("unexpected", f"unexpected {lx.text!r}", lx.pos, token=lx.text)
 
 
 def _term(lx: _Lexeme) -> Term:
@@ -192,33 +269,56 @@ def _term(lx: _Lexeme) -> Term:
     words = tuple(w for w in words if w)
     if not words:
         what = "phrase" if lx.kind == "phrase" else "word"
-        raise QuerySyntaxError(f"this {what} has no letters or digits to look for", lx.pos)
+        raise QueryError(
+            f"no_letters_{what}", f"this {what} has no letters or digits to look for", lx.pos
+        )
     if lx.star and len(words) == 1 and len(words[0]) < MIN_PREFIX_LENGTH:
-        raise QuerySyntaxError(
-            f"a prefix needs at least {MIN_PREFIX_LENGTH} letters before *", lx.pos
+        raise QueryError(
+            "prefix_short",
+            f"a prefix needs at least {MIN_PREFIX_LENGTH} letters before *",
+            lx.pos,
+            limit=MIN_PREFIX_LENGTH,
+        )
+    if len(words) > MAX_PHRASE_WORDS:
+        raise QueryError(
+            "phrase_long",
+            f"a phrase may have at most {MAX_PHRASE_WORDS} words",
+            lx.pos,
+            limit=MAX_PHRASE_WORDS,
         )
     source = f'"{lx.text}"' if lx.kind == "phrase" else lx.text
     return Term(words, lx.star, source + ("*" if lx.star else ""))
 
 
-def _anchored(node: Node) -> bool:
-    """True when every way of satisfying `node` requires some positive term to be present."""
+def _anchored(node: Node, *, stop_ok: bool) -> bool:
+    """True when every way of satisfying `node` requires some positive term to be present.
+
+    With `stop_ok=False` that term must also be more than a function word (`is_stop_term`).
+    """
     if isinstance(node, Term):
-        return True
+        return stop_ok or not is_stop_term(node.words, node.prefix)
     if isinstance(node, Not):
         return False
     if isinstance(node, And):
-        return any(_anchored(c) for c in node.children)
-    return all(_anchored(c) for c in node.children)
+        return any(_anchored(c, stop_ok=stop_ok) for c in node.children)
+    return all(_anchored(c, stop_ok=stop_ok) for c in node.children)
 
 
 def parse_query(text: str, *, max_length: int | None = MAX_QUERY_LENGTH) -> Node:
-    """Parse `text` into a query tree; raise QuerySyntaxError naming the problem and position."""
-    if max_length is not None and len(text) > max_length:
-        raise QuerySyntaxError(f"the query is longer than {max_length} characters", max_length)
+    """Parse `text` into a query tree; raise QuerySyntaxError naming the problem and position.
+
+    `max_length=None` is for topics written by the operator: the longer MAX_TOPIC_LENGTH and
+    MAX_TOPIC_TERMS apply instead of the limits of `/watch`.
+    """
+    length = MAX_TOPIC_LENGTH if max_length is None else max_length
+    max_terms = MAX_TOPIC_TERMS if max_length is None else MAX_TERMS
+    if len(text) > length:
+        raise QueryError(
+            "too_long", f"the query is longer than {length} characters", length, limit=length
+        )
     if not text.strip():
-        raise QuerySyntaxError("the query is empty", 0)
-    return _Parser(text, _lex(text)).parse()
+        raise QueryError("empty", "the query is empty", 0)
+    return _Parser(text, _lex(text), max_terms).parse()
 
 
 def terms(node: Node, *, positive: bool = True) -> list[Term]:

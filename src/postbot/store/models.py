@@ -201,12 +201,16 @@ class Watch(SQLModel, table=True):
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_watch"),
         sa.Index("ix_watch_chat_id", "chat_id"),
+        sa.Index("ix_watch_owner_id", "owner_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_type=sa.BigInteger, sa_column_args=_chat_fk("fk_watch_chat_id"))
     query: str = Field(sa_type=sa.String(200))
     created_at: datetime = _ts(nullable=False)
+    # the Telegram user who added it, for the per-user cap across chats (None: unknown, e.g.
+    # added before 0005 or by an anonymous group admin)
+    owner_id: int | None = Field(default=None, sa_type=sa.BigInteger, nullable=True)
 
 
 class TopicSubscription(SQLModel, table=True):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from postbot.errors import StoreError
 from postbot.store.db import insert_ignore
@@ -17,6 +17,11 @@ from postbot.store.models import Chat, TopicSubscription, Watch
 from postbot.store.repo_chats import now_or_utcnow
 
 MAX_WATCHES = 50
+# Per person, across every chat where they add watches (their private chat and the groups they
+# administer): four chats' worth. Few people run more than a handful of groups with watches,
+# and it bounds what one account can add to the matcher to 200 of the costliest legal watches
+# (bench/match.py --adversarial), a small share of a 10,000-watch deployment.
+MAX_WATCHES_PER_USER = 200
 MAX_QUERY_CHARS = 200
 
 
@@ -26,6 +31,20 @@ class WatchLimitError(StoreError):
     def __init__(self, limit: int) -> None:
         self.limit = limit
         super().__init__(f"a chat may have at most {limit} watches")
+
+
+class UserWatchLimitError(WatchLimitError):
+    """The person adding the watch already has the maximum number across all chats."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.args = (f"one person may have at most {limit} watches across all chats",)
+
+
+def count_owned_watches(*, session: Session, owner_id: int) -> int:
+    """How many watches this Telegram user has added, in every chat."""
+    stmt = select(func.count()).select_from(Watch).where(col(Watch.owner_id) == owner_id)
+    return int(session.exec(stmt).one())
 
 
 def list_watches(*, session: Session, chat_id: int) -> list[Watch]:
@@ -44,9 +63,15 @@ def add_watch(
     chat_id: int,
     query: str,
     max_watches: int = MAX_WATCHES,
+    owner_id: int | None = None,
+    max_per_owner: int = MAX_WATCHES_PER_USER,
     now: datetime | None = None,
 ) -> Watch:
-    """Add a watch (an identical query returns the existing one); WatchLimitError past the limit."""
+    """Add a watch (an identical query returns the existing one).
+
+    WatchLimitError past the chat's limit; UserWatchLimitError when `owner_id` (the user who
+    adds it) already has `max_per_owner` watches across all chats.
+    """
     query = query.strip()
     if not query or len(query) > MAX_QUERY_CHARS:
         raise ValueError(f"a query must have 1 to {MAX_QUERY_CHARS} characters")
@@ -56,7 +81,11 @@ def add_watch(
             return watch
     if len(watches) >= max_watches:
         raise WatchLimitError(max_watches)
-    watch = Watch(chat_id=chat_id, query=query, created_at=now_or_utcnow(now))
+    if owner_id is not None and (
+        count_owned_watches(session=session, owner_id=owner_id) >= max_per_owner
+    ):
+        raise UserWatchLimitError(max_per_owner)
+    watch = Watch(chat_id=chat_id, query=query, created_at=now_or_utcnow(now), owner_id=owner_id)
     session.add(watch)
     session.flush()
     return watch
