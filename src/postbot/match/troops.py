@@ -347,6 +347,10 @@ class _Scan:
             last, unit_start = noun
             unit = self.text[unit_start : self.tokens[last].end]
             return _Found(first, clitic, last, q.low, q.high, unit, first, last)
+        definite = self._definite(i, first, q)
+        if definite is not None:  # «غادر الجنود الـ250 القاعدة»: the figure is the noun's
+            start, unit = definite
+            return _Found(first, clitic, q.last, q.low, q.high, unit, start, None)
         if not self._bare_figure(q.last):
             return None
         if q.yearlike and first == i:
@@ -438,7 +442,8 @@ class _Scan:
             unit = self.text[noun_x[1] : tokens[noun_x[0]].end]
         context = first
         if unit is None:
-            anchor = self._anchor(i, first, x)
+            # «خفض القوات من 3500 إلى 2500», "cut U.S. troops in Iraq from 5,200 to 3,000"
+            anchor = self._anchor(i, first, x) or self._changed_before(first)
             if anchor is None:
                 return None
             context, unit = anchor
@@ -587,16 +592,23 @@ class _Scan:
             return norm.endswith(("ed", "ing"))  # "… 900, stationed", "… 900 remaining"
         return norm.startswith(w.VERB_STARTS) or norm.startswith("و")
 
-    def _anchor(self, i: int, first: int, q: Quantity) -> tuple[int, str] | None:
-        """(context start, unit) of a personnel noun named before the figure, or None."""
+    def _definite(self, i: int, first: int, q: Quantity) -> tuple[int, str] | None:
+        """«الجنود الـ400», «مدربيه الـ120»: (noun index, unit) of a figure made an adjective."""
         tokens = self.tokens
         norm = tokens[i].norm
-        # «الجنود الـ400», «مدربيه الـ120»
         # digits only: «الفرد الواحد» is "the individual", not a count
         definite = norm.startswith("ال") and q.clitic == 2 and first == i and i > 0
         definite = definite and norm[-1].isdigit()
         if definite and _is_personnel(tokens[i - 1].norm, forces=False):
             return (i - 1, self._raw_noun(i - 1)) if not self._breaks(i - 1, i) else None
+        return None
+
+    def _anchor(self, i: int, first: int, q: Quantity) -> tuple[int, str] | None:
+        """(context start, unit) of a personnel noun named before the figure, or None."""
+        tokens = self.tokens
+        definite = self._definite(i, first, q)
+        if definite is not None:
+            return definite
         unit_of = first >= 2 and tokens[first - 1].norm == "of"  # "a brigade of 5,000"
         unit_of = unit_of and tokens[first - 2].norm in w.EN_STRONG_UNITS
         if unit_of and self._next(first - 2) == first - 1:
@@ -630,10 +642,14 @@ class _Scan:
 
     def _changed_to(self, first: int) -> tuple[int, str] | None:
         """«خفض القوات … إلى 2500», "cut troops in Iraq to 2,500": the noun of a change."""
-        tokens = self.tokens
-        if first == 0 or tokens[first - 1].norm not in (_ILA, "to", "الى"):
+        if first == 0 or self.tokens[first - 1].norm not in (_ILA, "to", "الى"):
             return None
-        k, noun = first - 1, None
+        return self._changed_before(first - 1)
+
+    def _changed_before(self, k: int) -> tuple[int, str] | None:
+        """(change word, personnel noun) named before tokens[k] in its clause, or None."""
+        tokens = self.tokens
+        noun = None
         for _ in range(_ANCHOR_REACH):
             if k == 0 or self._breaks(k - 1, k):
                 return None
