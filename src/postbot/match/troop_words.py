@@ -143,8 +143,11 @@ COUNT_PRONOUNS = with_clitics(
 ) | norms("numbering numbered totaling totalling")
 EN_TROOP_MEASURES = norms("level levels presence numbers strength count")
 EN_MEASURED = norms("troop force")
-# "troops, which number about 900"
-EN_NUMBER_VERB_SUBJECTS = norms("which who that they now currently will would still")
+# "the number 2,000", "a total number …": "number" after these is a noun, elsewhere a verb
+EN_DETERMINERS = norms(
+    "the a an this that its their his her our your same total overall exact phone serial"
+    " any no what whose"
+)
 # A figure right after these names a unit or a road, not a head count: «الفرقة 16», "Highway 1".
 DESIGNATIONS = with_clitics(
     norms("الفرقة اللواء الفوج الكتيبة السرية الفيلق المادة القرار رقم الطريق")
@@ -152,7 +155,19 @@ DESIGNATIONS = with_clitics(
 
 # After a figure named by an anaphor or ellipsis («و900 في سوريا», «30 آخرين»).
 OTHERS = norms("آخرين آخرون اخرين أخرى others more additional another")
-ALSO = norms("فضلا علاوة إضافة بالإضافة plus besides down up peak high from")
+ALSO = (
+    norms("فضلا علاوة إضافة بالإضافة plus besides down up peak high from")
+    # "leaving 2,500 behind", «تاركة 500»: what a withdrawal keeps in place
+    | with_clitics(norms("تاركة تاركا تاركين مبقية مبقيا ليبقى ليبقي يبقى يبقي تبقى تبقي"))
+    | norms("leaving leave keeping keep retaining retain remain remaining")
+    # "an additional 1,500 troops, including 200 to Syria": a share of the count before
+    | with_clitics(norms("منهم منها بينهم بينها"))
+    | norms("including")
+)
+# "another 2,500 are in Iraq": the word before the figure points back to the noun
+OTHERS_BEFORE = norms("another additional further")
+# "leaving 2,500 behind"
+LEFT_BEHIND = norms("behind فقط")
 IN_PLACE = norms("في in at")
 PERCENT = norms("المئة المائة مئة مائة percent")
 PLACE_PREPOSITIONS = norms("في داخل ضمن قرب على عند بـ in at on inside across near to")
@@ -183,6 +198,7 @@ FOLLOW_BARE = (
     | OTHERS
     | norms(
         "by in at on after before this next last under will would could should may might is are"
+        " behind"
         " was were be and or as from to with across since when according until currently now"
         " only inside still remain remained stay stayed left there here"
     )

@@ -628,8 +628,11 @@ class _Scan:
                 return None
             if norm in w.COUNT_HEADS or norm == "number":
                 noun = self._counted_after(k, first)
-                verb = norm == "number" and tokens[k - 1].norm in w.EN_NUMBER_VERB_SUBJECTS
-                if noun is None and k > 0 and verb:  # "troops, which number about 900"
+                # "troops, which number about 900", "U.S. forces in Iraq number 2,000": a verb
+                # when no determiner makes it a noun and no "of" follows it
+                verb = norm == "number" and k > 0 and tokens[k + 1].norm != "of"
+                verb = verb and tokens[k - 1].norm not in w.EN_DETERMINERS
+                if noun is None and verb:
                     noun = self._personnel_before(k)
                 return None if noun is None else (k, self._raw_noun(noun))
             if norm in w.COUNT_PRONOUNS:
@@ -704,17 +707,22 @@ class _Scan:
             return _Found(first, clitic, nxt, q.low, q.high, unit, first, None)
         joined = tokens[i].norm.startswith("و") and q.clitic > 0
         prev = tokens[first - 1].norm if first > 0 and not self._breaks(first - 1, first) else ""
+        if prev in w.OTHERS_BEFORE:
+            return _Found(first, clitic, q.last, q.low, q.high, unit, first, None)  # "another 900"
         also = prev in ("و", "and") or any(
             tokens[k].norm in w.ALSO for k in range(max(before + 1, first - 3), first)
         )
         follower = tokens[nxt].norm if nxt < len(tokens) and not self._breaks(q.last, nxt) else ""
-        if not (joined or also):
-            # «من أصل 2500 جندي، سيبقى 500 في أربيل»: a place may stand in for the conjunction
-            after = tokens[nxt + 1].norm if nxt + 1 < len(tokens) else ""
-            if follower not in w.IN_PLACE or after in w.PERCENT:
-                return None
+        after = tokens[nxt + 1].norm if nxt + 1 < len(tokens) else ""
+        # «من أصل 2500 جندي، سيبقى 500 في أربيل»: a place may stand in for the conjunction
+        if not (joined or also) and (follower not in w.IN_PLACE or after in w.PERCENT):
+            return None
         placed = follower in w.PLACE_PREPOSITIONS or follower.startswith(("ب", "ل"))
-        if follower and not placed:
+        # «و100 من السويد», "and 100 from Sweden": where they come from, unless «من» names
+        # what they are («و100 من المدنيين»)
+        origin = follower in (_MIN, "from") and after not in w.FAMILY | w.OTHER_UNITS
+        origin = origin and not _is_personnel(after, forces=True)
+        if follower and not (placed or origin or follower in w.LEFT_BEHIND):
             return None
         return _Found(first, clitic, q.last, q.low, q.high, unit, first, None)
 
