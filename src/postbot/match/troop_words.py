@@ -65,7 +65,7 @@ _CASUALTY_AR = norms(
     "قتل قتلت قتلوا يقتل مقتل مقتلهم قتيل قتيلا قتلى اغتيال مصرع مصرعهم مصرعه حتفهم حتفه"
     " لقوا لقي لقيا قضوا قضى سقطوا سقط سقوط حصيلة ضحايا ضحية جثث جثة جثامين رفات"
     " إصابة إصابات أصيب أصيبوا أصيبت مصاب مصابا مصابين مصابون جرح جرحى جريح جريحا جرحوا"
-    " استشهاد استشهد استشهدوا شهيد شهداء إعدام أعدم أعدمت"
+    " استشهاد استشهد استشهدوا شهيد شهداء فارق فارقوا فارقت إعدام أعدم أعدمت"
     " فقدان فقدت مفقود مفقودين مفقودا خسر خسرنا نخسر تخسر يخسر خسارة خسائر"
     " تشييع شيع شيعت دفن جنازة جنازات تقتل يقتلون تقتلون قتلهم أودى أودت بحياة حياة أرواح"
 )
@@ -88,6 +88,15 @@ _CAPACITY = norms(
     " مصمم مصممة قادر قادرة"
     " accommodate accommodates capacity"
 )
+# An aside between a figure and its predicate: «8 جنود، وهم من الفوج الثاني، قتلوا», "12 soldiers,
+# who were on patrol, died".
+ASIDES = with_clitics(norms("وهم وهن وهو الذين اللذين ممن")) | norms("who which all most both")
+# A figure after «لـ»/"for" is a capacity when one of these heads its clause, however long the
+# subject between them («تتسع القاعدة التي شيدها التحالف قرب الحبانية لـ 5000 جندي»).
+CAPACITY = with_clitics(_CAPACITY | norms("تكفي يكفي كافية كاف")) | norms(
+    "room space enough beds designed built"
+)
+CAPACITY_FOR = norms("ل for")
 # "hold" and "house" are capacity only after a modal: "can hold", "able to house"
 EN_CAPACITY_VERBS = norms("hold house sleep")
 EN_MODALS = norms("can could to will would")

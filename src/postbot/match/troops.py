@@ -157,6 +157,7 @@ _GLUED = re.compile(r"\d[^\W\d_]")
 _WORDS: dict[str, str] = {}
 _BEFORE, _NEAR, _AFTER, _NAMED_BEFORE = 120, 60, 60, 80
 _LOOK_BEFORE, _LOOK_AFTER, _ANCHOR_REACH, _ELLIPSIS_REACH = 5, 7, 10, 14
+_CAPACITY_REACH, _ASIDE_REACH = 12, 10
 
 
 def extract_troop_counts(text: str) -> list[TroopCount]:
@@ -424,8 +425,8 @@ class _Scan:
         if to is None or tokens[to].norm not in (_ILA, "to", normalize("الى")):
             return None
         j = self._next(to)
-        if j is not None and _QUALIFIERS.get((tokens[j].norm,)) == _PLAIN:
-            j = self._next(j)  # «إلى نحو 2000», "to about 2,000"
+        if j is not None:
+            j = self._past_qualifier(j)  # «إلى نحو 2000», «إلى أقل من 2500», "to fewer than 900"
         if j is None:
             return None
         y = self._single(j)
@@ -455,6 +456,19 @@ class _Scan:
             _Found(first, clitic, x_last, x.low, x.low, unit, context, None),
             _Found(to, 0, y_last, y.low, y.low, unit, context, None),
         ]
+
+    def _past_qualifier(self, j: int) -> int | None:
+        """The token after a qualifier starting at tokens[j] (a plain one, up to four words)."""
+        tokens = self.tokens
+        for size in (4, 3, 2, 1):
+            span = tokens[j : j + size + 1]
+            if len(span) <= size or not all(
+                spaces_only(self.text, a, b) for a, b in pairwise(span)
+            ):
+                continue
+            if _QUALIFIERS.get(tuple(t.norm for t in span[:-1])) == _PLAIN:
+                return j + size
+        return j
 
     def _single(self, i: int) -> Quantity | None:
         """A single figure at tokens[i], even where a range could be read («5200 إلى 3000»)."""
@@ -742,6 +756,8 @@ class _Scan:
         for k in range(start, last + 1):
             if tokens[k].norm in w.NOT_DEPLOYMENT:
                 return True
+        if self._capacity_for(start):
+            return True
         k, subset = start, False
         # "detained 50 protesters and two soldiers": a coordinated object shares the verb
         subset = start > 0 and (
@@ -765,8 +781,13 @@ class _Scan:
                 break
         k = last
         for _ in range(_LOOK_AFTER):
-            if k + 1 >= len(tokens) or self._breaks(k, k + 1):
+            if k + 1 >= len(tokens):
                 break
+            if self._breaks(k, k + 1):
+                aside = self._past_aside(k + 1)  # «3 من أفراد الدورية، وهم من الفوج، قضوا»
+                if aside is None or aside + 1 >= len(tokens):
+                    break
+                k = aside
             k += 1
             norm = tokens[k].norm
             coordinated = tokens[k - 1].norm in ("و", "and") or norm.startswith("و")
@@ -781,6 +802,35 @@ class _Scan:
                 nk = k + 1
                 if nk < len(tokens) and self._is_number(nk) and not self._breaks(k, nk):
                     break
+                return True
+        return False
+
+    def _past_aside(self, k: int) -> int | None:
+        """The last token of a comma-enclosed aside opening at tokens[k] («، وهم من …،», ", who
+        …,"), so that the predicate after it is read; None when no aside opens there."""
+        tokens = self.tokens
+        if tokens[k].norm not in w.ASIDES or "," not in self._gap(k - 1, k).replace("،", ","):
+            return None
+        for j in range(k, min(len(tokens) - 1, k + _ASIDE_REACH)):
+            if self._breaks(j, j + 1, sentence=True):
+                return None
+            if self._breaks(j, j + 1):
+                return j if "," in self._gap(j, j + 1).replace("،", ",") else None
+        return None
+
+    def _capacity_for(self, start: int) -> bool:
+        """«تتسع القاعدة … لـ 5000 جندي», "room … for 2,000 troops": a capacity, not troops."""
+        tokens = self.tokens
+        norm = tokens[start].norm
+        glued = norm.startswith("ل") and norm[-1].isdigit()
+        if not glued and (start == 0 or tokens[start - 1].norm not in w.CAPACITY_FOR):
+            return False
+        k = start if glued else start - 1
+        for _ in range(_CAPACITY_REACH):
+            if k == 0 or self._breaks(k - 1, k):
+                return False
+            k -= 1
+            if tokens[k].norm in w.CAPACITY:
                 return True
         return False
 
