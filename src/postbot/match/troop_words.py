@@ -172,6 +172,9 @@ ALSO = (
     # "an additional 1,500 troops, including 200 to Syria": a share of the count before
     | with_clitics(norms("منهم منها بينهم بينها"))
     | norms("including")
+    # "bringing the total to 40,000", «ليرتفع المجموع إلى 40 ألفا»
+    | with_clitics(norms("الإجمالي المجموع مجموع إجمالي"))
+    | norms("total")
 )
 # "another 2,500 are in Iraq": the word before the figure points back to the noun
 OTHERS_BEFORE = norms("another additional further")
@@ -207,10 +210,14 @@ FOLLOW_BARE = (
     | OTHERS
     | norms(
         "by in at on after before this next last under will would could should may might is are"
-        " behind"
+        " behind for over through throughout"
         " was were be and or as from to with across since when according until currently now"
         " only inside still remain remained stay stayed left there here"
     )
 )
 # Arabic verb prefixes: future «سـ», present «يـ/تـ/نـ», and particles (لا، لن، لم، قد، كان).
 VERB_STARTS = ("سي", "ست", "سن", "ي", "ت", "ن", "لا", "لن", "لم", "قد", "كان", "ما")
+
+# Units a pronoun or "numbering" may count: "the contingent, numbering about 300", «كتيبة قوامها
+# 800».
+UNITS = with_clitics(norms("كتيبة لواء فوج سرية وحدة بعثة قوة")) | EN_STRONG_UNITS

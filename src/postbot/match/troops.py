@@ -93,11 +93,12 @@ _QUALIFIER_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب")
 _MARK = "[\u064b-\u065f\u0670\u0640]*"
 _AR_STEMS = (
     "جند جنود عنصر عناصر مستشار مدرب عسكر مقاتل قوات قوة قوام فراد فرد ضابط ضباط مارينز مظل"
-    " منتسب مشاة"
+    " منتسب مشاة كتيب"
 )
 _EN_STEMS = (
     "troop soldier advis personnel member servicem marine force fighter trainer commando"
     " officer recruit reservist peacekeeper sailor airmen instructor guardsmen strong -man -men"
+    " contingent battalion brigade regiment garrison"
 )
 _STEMS = _AR_STEMS.split() + _EN_STEMS.split()
 _AR_NUMBER_STEMS = "لف لاف لوف مئ مائ مية عشر ثلاث ربع خمس ست سبع ثمان تسع ثن احد بضع عدة مليون"
@@ -571,7 +572,11 @@ class _Scan:
             if norm in ("and", "or") and tokens[k + 1].norm[-1].isdigit():
                 return None
             capital = text[tokens[k].start].isupper()
-            if not (capital or joined or norm in w.EN_MODIFIERS or norm in ("and", "or")):
+            # a noun adjunct right before the noun: "counterterrorism troops", "logistics
+            # personnel"; a plural or a verb there ("after 300 attacks troops …") is not one
+            adjunct = not norm.endswith("s") and nxt is not None and tokens[nxt].norm in w.EN_NOUNS
+            known = capital or joined or adjunct or norm in w.EN_MODIFIERS
+            if not (known or norm in ("and", "or")):
                 return None
             gap = text[tokens[k].end : tokens[k + 1].start]
             joiners = ("-", "–", "‑", ".", ".-", ". ") if len(norm) == 1 else ("-", "–", "‑")
@@ -694,7 +699,8 @@ class _Scan:
             if k == 0 or self._breaks(k - 1, k, sentence=True):
                 return None
             k -= 1
-            if _is_personnel(self.tokens[k].norm, forces=True):
+            norm = self.tokens[k].norm
+            if _is_personnel(norm, forces=True) or norm in w.UNITS:
                 return k
         return None
 
