@@ -249,6 +249,31 @@ CASES: list[tuple[str, str, list[Row]]] = [
         "نشرت 500 جندي و300 مستشار",
         [(500, 500, "جندي", "500 جندي"), (300, 300, "مستشار", "300 مستشار")],
     ),
+    # --- the generalization fixes (blind set): guards on either side of each new rule
+    ("adjunct-not-a-plural", "After 300 attacks troops withdrew from the town", []),
+    ("number-noun-after-determiner", "Soldiers were given the number 5500", []),
+    (
+        "for-without-capacity",
+        "Britain is sending 400 troops for the mission",
+        [(400, 400, "troops", "400 troops")],
+    ),
+    ("li-without-capacity", "وصلت تعزيزات لـ500 جندي", [(500, 500, "جندي", "500 جندي")]),
+    ("room-for-is-capacity", "The new hall, finished last year, has room for 200 soldiers", []),
+    (
+        "aside-without-casualty",
+        "About 900 troops, who were deployed in 2019, remain there",
+        [(900, 900, "troops", "About 900 troops")],
+    ),
+    (
+        "another-other-unit",
+        "The army keeps 2,500 soldiers in Iraq and another 3 bases in Syria",
+        [(2500, 2500, "soldiers", "2,500 soldiers")],
+    ),
+    (
+        "change-noun-before-min",
+        "وقررت خفض القوات الأمريكية من 3500 إلى 2500",
+        [(3500, 3500, "قوات", "من 3500"), (2500, 2500, "قوات", "إلى 2500")],
+    ),
 ]
 
 
