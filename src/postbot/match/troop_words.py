@@ -68,6 +68,7 @@ _CASUALTY_AR = norms(
     " استشهاد استشهد استشهدوا شهيد شهداء فارق فارقوا فارقت إعدام أعدم أعدمت"
     " فقدان فقدت مفقود مفقودين مفقودا خسر خسرنا نخسر تخسر يخسر خسارة خسائر"
     " تشييع شيع شيعت دفن جنازة جنازات تقتل يقتلون تقتلون قتلهم أودى أودت بحياة حياة أرواح"
+    " توفي توفوا توفيت وفاة غرق غرقوا غرقى اختفى اختفوا اختفاء فقدوا نجا نجوا ناجين الناجين"
 )
 _CAPTIVE_AR = norms(
     "أسر أسرت أسرى أسير أسيرا اعتقال اعتقل اعتقلت اعتقلوا معتقل معتقلا معتقلين اعتقالات"
@@ -81,7 +82,7 @@ _CASUALTY_EN = norms(
     " hostages captive captives prisoners prisoner casualties hurt missing executed slain"
     " fatalities lost lose losing losses toll bodies buried funeral funerals surrendered"
     " surrender prisons prison jail jailed custody lives freed infected infections sentenced"
-    " convicted court trial charged"
+    " convicted court trial charged drowned perished disappeared survived survivors martyred"
 )
 _CAPACITY = norms(
     "تتسع يتسع تسع يسع تستوعب يستوعب استيعاب إيواء سعة طاقة طاقتها الاستيعابية مجهز مجهزة"
@@ -90,7 +91,9 @@ _CAPACITY = norms(
 )
 # An aside between a figure and its predicate: «8 جنود، وهم من الفوج الثاني، قتلوا», "12 soldiers,
 # who were on patrol, died".
-ASIDES = with_clitics(norms("وهم وهن وهو الذين اللذين ممن")) | norms("who which all most both")
+ASIDES = with_clitics(norms("وهم وهن وهو الذين اللذين ممن بينهم منهم")) | norms(
+    "who which all most both including among"
+)
 # A figure after «لـ»/"for" is a capacity when one of these heads its clause, however long the
 # subject between them («تتسع القاعدة التي شيدها التحالف قرب الحبانية لـ 5000 جندي»).
 CAPACITY = with_clitics(_CAPACITY | norms("تكفي يكفي كافية كاف")) | norms(
