@@ -93,7 +93,7 @@ _QUALIFIER_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب")
 _MARK = "[\u064b-\u065f\u0670\u0640]*"
 _AR_STEMS = (
     "جند جنود عنصر عناصر مستشار مدرب عسكر مقاتل قوات قوة قوام فراد فرد ضابط ضباط مارينز مظل"
-    " منتسب مشاة كتيب"
+    " منتسب مشاة كتيب خبير خبرا"
 )
 _EN_STEMS = (
     "troop soldier advis personnel member servicem marine force fighter trainer commando"
@@ -103,8 +103,8 @@ _EN_STEMS = (
 _STEMS = _AR_STEMS.split() + _EN_STEMS.split()
 _AR_NUMBER_STEMS = "لف لاف لوف مئ مائ مية عشر ثلاث ربع خمس ست سبع ثمان تسع ثن احد بضع عدة مليون"
 _EN_NUMBER_STEMS = (
-    "hundred thousand dozen several million tens one two three four five six seven eight nine"
-    " ten eleven twelve thirteen fifteen twenty thirty forty fifty sixty seventy eighty ninety"
+    "hundred thousand dozen scores several million tens one two three four five six seven eight"
+    " nine ten eleven twelve thirteen fifteen twenty thirty forty fifty sixty seventy eighty ninety"
 )
 _NUMBER_STEMS = _AR_NUMBER_STEMS.split() + _EN_NUMBER_STEMS.split()
 # Without marks, a number word must start a word (after at most و/ف/ب/ل/ك and the article), so
@@ -541,6 +541,8 @@ class _Scan:
         for clitic, core in readings:
             if core in w.NOUNS or (linked and core == "قوات"):
                 return k, self._skip_clitic(tok, clitic)
+            if core in w.EXPERTS and self._military_after(k):  # «50 خبيرا عسكريا»
+                return k + 1, self._skip_clitic(tok, clitic)
         if linked:
             for suffix in w.POSSESSIVES:
                 if tok.norm.endswith(suffix) and tok.norm[: -len(suffix)] in w.POSSESSABLE:
