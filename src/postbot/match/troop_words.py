@@ -183,6 +183,17 @@ ALSO = (
 )
 # "another 2,500 are in Iraq": the word before the figure points back to the noun
 OTHERS_BEFORE = norms("another additional further")
+# "3 soldiers were wounded, while 400 others remained at the base": after a casualty tally an
+# elliptical figure names troops only with one of these.
+PRESENCE = with_clitics(
+    norms(
+        "بقي بقيت يبقى تبقى باقون باقين ظل ظلوا لايزالون مايزالون منتشرون منتشرين متمركزون"
+        " متمركزين يتمركزون ينتشرون موجودون موجودين متواجدون متواجدين يخدمون يعملون نشر انتشار"
+    )
+) | norms(
+    "remain remained remains remaining stay stayed stays stationed deployed based serving serve"
+    " present"
+)
 # "leaving 2,500 behind"
 LEFT_BEHIND = norms("behind فقط")
 IN_PLACE = norms("في in at")

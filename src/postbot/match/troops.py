@@ -270,6 +270,7 @@ class _Scan:
         self.tokens = tokens
         self.found: list[TroopCount] = []
         self.previous: tuple[int, str] | None = None  # last accepted count: end token, unit
+        self.previous_rejected = False  # the last count was a casualty/captive tally
 
     def run(self) -> list[TroopCount]:
         tokens = self.tokens
@@ -338,6 +339,11 @@ class _Scan:
             if found is None:
                 return [], quantity.last + 1
             if not self._sensible(found, quantity):
+                # "3 soldiers were wounded, while 400 others remained": a later figure may
+                # still name these troops by ellipsis, in its own clause
+                if found.noun is not None:
+                    self.previous = (found.last, found.unit)
+                    self.previous_rejected = True
                 return [], found.last + 1
             return [found], found.last + 1
         return [], i + 1
@@ -388,6 +394,7 @@ class _Scan:
         end = self.tokens[f.last].end
         self.found.append(TroopCount(f.low, f.high, f.unit, self.text[start:end], start, end))
         self.previous = (f.last, f.unit)
+        self.previous_rejected = False
 
     # --- qualifiers and ranges of change
 
@@ -719,6 +726,8 @@ class _Scan:
         if self.previous is None or q.yearlike:
             return None
         before, unit = self.previous
+        if self.previous_rejected and not self._near(first, q.last, w.PRESENCE, 4):
+            return None  # after a tally, only a figure said to stay or serve names troops
         if first - before > _ELLIPSIS_REACH or first <= before:
             return None
         if any(self._breaks(k, k + 1, sentence=True) for k in range(before, first)):
