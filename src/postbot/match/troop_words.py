@@ -70,7 +70,8 @@ _CASUALTY_AR = norms(
     " استشهاد استشهد استشهدوا شهيد شهداء فارق فارقوا فارقت إعدام أعدم أعدمت"
     " فقدان فقدت مفقود مفقودين مفقودا خسر خسرنا نخسر تخسر يخسر خسارة خسائر"
     " تشييع شيع شيعت دفن جنازة جنازات تقتل يقتلون تقتلون قتلهم أودى أودت بحياة حياة أرواح"
-    " توفي توفوا توفيت وفاة غرق غرقوا غرقى اختفى اختفوا اختفاء فقدوا نجا نجوا ناجين الناجين"
+    " تسمم التسمم توفي توفوا توفيت وفاة غرق غرقوا غرقى اختفى اختفوا اختفاء فقدوا نجا نجوا"
+    " ناجين الناجين"
 )
 _CAPTIVE_AR = norms(
     "أسر أسرت أسرى أسير أسيرا اعتقال اعتقل اعتقلت اعتقلوا معتقل معتقلا معتقلين اعتقالات"
@@ -84,7 +85,8 @@ _CASUALTY_EN = norms(
     " hostages captive captives prisoners prisoner casualties hurt missing executed slain"
     " fatalities lost lose losing losses toll bodies buried funeral funerals surrendered"
     " surrender prisons prison jail jailed custody lives freed infected infections sentenced"
-    " convicted court trial charged drowned perished disappeared survived survivors martyred"
+    " convicted court trial charged drowned perished poisoned poisoning disappeared survived"
+    " survivors martyred"
 )
 _CAPACITY = norms(
     "تتسع يتسع تسع يسع تستوعب يستوعب استيعاب إيواء سعة طاقة طاقتها الاستيعابية مجهز مجهزة"
@@ -204,6 +206,7 @@ OTHER_UNITS = with_clitics(
     norms(
         "شخص أشخاص مدني مدنيين مواطن مواطنين أسرة عائلة نازح نازحين لاجئ دولار دينار يورو ليرة"
         " ريال مليار كيلومتر كم متر طن يوم أيام ساعة عام سنة شهر أشهر دبابة طائرة صاروخ قذيفة"
+        " سنوات أعوام شهور أسبوع أسابيع ساعات دقيقة دقائق"
     )
 ) | norms(
     "people civilians residents dollars euros km miles years days months weeks hours tanks"

@@ -818,7 +818,10 @@ class _Scan:
                 # «… وإصابة 5 آخرين»: a casualty word right before its own figure is about that
                 nk = k + 1
                 if nk < len(tokens) and self._is_number(nk) and not self._breaks(k, nk):
-                    break
+                    # … unless that figure is a term or a sum: «بالسجن 10 سنوات»
+                    unit = nk + 1 < len(tokens) and tokens[nk + 1].norm in w.OTHER_UNITS
+                    if not unit:
+                        break
                 return True
         return False
 
