@@ -93,7 +93,7 @@ _QUALIFIER_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب")
 _MARK = "[\u064b-\u065f\u0670\u0640]*"
 _AR_STEMS = (
     "جند جنود عنصر عناصر مستشار مدرب عسكر مقاتل قوات قوة قوام فراد فرد ضابط ضباط مارينز مظل"
-    " منتسب مشاة كتيب خبير خبرا"
+    " منتسب مشاة كتيب"
 )
 _EN_STEMS = (
     "troop soldier advis personnel member servicem marine force fighter trainer commando"
