@@ -773,7 +773,7 @@ class _Scan:
         for k in range(start, last + 1):
             if tokens[k].norm in w.NOT_DEPLOYMENT:
                 return True
-        if self._capacity_for(start):
+        if self._capacity_for(start) or self._tally_head(start):
             return True
         k, subset = start, False
         # "detained 50 protesters and two soldiers": a coordinated object shares the verb
@@ -837,6 +837,21 @@ class _Scan:
             if self._breaks(j, j + 1):
                 return j if "," in self._gap(j, j + 1).replace("،", ",") else None
         return None
+
+    def _tally_head(self, start: int) -> bool:
+        """«عدد قتلى الجيش منذ بدء العملية بلغ 120 جنديا», "the number of soldiers killed … rose
+        to 13": a count noun whose next words are a casualty, however far back in the clause."""
+        tokens = self.tokens
+        k = start
+        for _ in range(_ANCHOR_REACH):
+            if k == 0 or self._breaks(k - 1, k):
+                return False
+            k -= 1
+            if tokens[k].norm in w.COUNT_HEADS or tokens[k].norm == "number":
+                return any(
+                    tokens[j].norm in w.NOT_DEPLOYMENT for j in range(k + 1, min(start, k + 5))
+                )
+        return False
 
     def _capacity_for(self, start: int) -> bool:
         """«تتسع القاعدة … لـ 5000 جندي», "room … for 2,000 troops": a capacity, not troops."""
