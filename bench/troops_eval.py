@@ -12,6 +12,8 @@ the gold one (order ignored). --show-misses lists each case that is wrong, with 
 --speed adds a line `troop_us_per_story=T` (CPU time, median of 5 passes, so that other
 processes on the machine matter less) for extraction alone over bench/match.py's 3,000 stories.
 To measure another checkout's extractor, put its src first: `PYTHONPATH=/other/src python ...`.
+The blind check set (written before reading the rules) is measured with
+`--fixtures tests/fixtures/troops/blind.jsonl`.
 """
 
 from __future__ import annotations

@@ -249,6 +249,31 @@ CASES: list[tuple[str, str, list[Row]]] = [
         "نشرت 500 جندي و300 مستشار",
         [(500, 500, "جندي", "500 جندي"), (300, 300, "مستشار", "300 مستشار")],
     ),
+    # --- the generalization fixes (blind set): guards on either side of each new rule
+    ("adjunct-not-a-plural", "After 300 attacks troops withdrew from the town", []),
+    ("number-noun-after-determiner", "Soldiers were given the number 5500", []),
+    (
+        "for-without-capacity",
+        "Britain is sending 400 troops for the mission",
+        [(400, 400, "troops", "400 troops")],
+    ),
+    ("li-without-capacity", "وصلت تعزيزات لـ500 جندي", [(500, 500, "جندي", "500 جندي")]),
+    ("room-for-is-capacity", "The new hall, finished last year, has room for 200 soldiers", []),
+    (
+        "aside-without-casualty",
+        "About 900 troops, who were deployed in 2019, remain there",
+        [(900, 900, "troops", "About 900 troops")],
+    ),
+    (
+        "another-other-unit",
+        "The army keeps 2,500 soldiers in Iraq and another 3 bases in Syria",
+        [(2500, 2500, "soldiers", "2,500 soldiers")],
+    ),
+    (
+        "change-noun-before-min",
+        "وقررت خفض القوات الأمريكية من 3500 إلى 2500",
+        [(3500, 3500, "قوات", "من 3500"), (2500, 2500, "قوات", "إلى 2500")],
+    ),
 ]
 
 
@@ -316,15 +341,19 @@ def test_news_paragraphs(text: str, expected: list[Row]) -> None:
     assert all(text[c.start : c.end] == c.text for c in found)
 
 
-def _fixture_cases() -> list[dict[str, object]]:
-    lines = (FIXTURES / "troops" / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+def _fixture_cases(name: str) -> list[dict[str, object]]:
+    lines = (FIXTURES / "troops" / name).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
-FIXTURE_CASES = _fixture_cases()
+FIXTURE_CASES = _fixture_cases("cases.jsonl")
+# Written blind, before reading the rules, to check that they generalize (README, troop counts).
+BLIND_CASES = _fixture_cases("blind.jsonl")
 
 
-@pytest.mark.parametrize("case", FIXTURE_CASES, ids=[str(c["id"]) for c in FIXTURE_CASES])
+@pytest.mark.parametrize(
+    "case", FIXTURE_CASES + BLIND_CASES, ids=[str(c["id"]) for c in FIXTURE_CASES + BLIND_CASES]
+)
 def test_written_cases(case: dict[str, object]) -> None:
     """tests/fixtures/troops: each sentence's gold answer (match or not, and its figures)."""
     text = str(case["text"])
@@ -338,9 +367,12 @@ def test_written_cases(case: dict[str, object]) -> None:
 
 
 def test_written_cases_cover_both_languages_and_traps() -> None:
-    langs = Counter((c["lang"], c["match"]) for c in FIXTURE_CASES)
-    assert len(FIXTURE_CASES) >= 150
-    assert all(langs[(lang, match)] >= 20 for lang in ("ar", "en") for match in (True, False))
+    for cases, least in ((FIXTURE_CASES, 150), (BLIND_CASES, 120)):
+        langs = Counter((c["lang"], c["match"]) for c in cases)
+        assert len(cases) >= least
+        assert all(langs[(lang, match)] >= 20 for lang in ("ar", "en") for match in (True, False))
+    ids = [c["id"] for c in FIXTURE_CASES + BLIND_CASES]
+    assert len(ids) == len(set(ids))
 
 
 @pytest.mark.parametrize("seed", range(20))

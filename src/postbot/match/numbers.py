@@ -86,7 +86,7 @@ _MULTIPLIER_WORDS = {w for w, (kind, _) in _WORDS.items() if kind in (_MULT, _PL
 _VAGUE = {
     normalize(w) for w in ("عشرات", "مئات", "آلاف", "الوف", "العشرات", "المئات", "الآلاف", "الالوف")
 }
-_VAGUE_EN = {"hundreds", "thousands", "dozens"}
+_VAGUE_EN = {"hundreds", "thousands", "dozens", "scores"}
 _FEW = {normalize(w) for w in ("بضع", "بضعة", "عدة")} | {"several"}
 _FEW_HEADS = {normalize(w) for w in ("عشرات", "مئات", "آلاف", "الوف")}
 _FEW_HEADS |= {"hundred", "thousand", "dozen"}

@@ -30,6 +30,8 @@ NOUNS = norms(
     " ضابط ضابطا ضباط ضابطين ضابطان مارينز مظلي مظليا مظليين مظليون منتسب منتسبا منتسبين منتسبي"
     " منتسبو مشاة"
 )
+# Experts count only as military ones: «50 خبيرا عسكريا».
+EXPERTS = norms("خبير خبيرا خبراء خبيرين")
 FORCES = norms("قوات القوات قواتها قواته قواتهم القوة قوة")
 POSSESSABLE = norms("جنود عناصر مستشاري مدربي مقاتلي أفراد ضباط منتسبي قوات مجندي عسكريي")
 POSSESSIVES = ("ها", "هم", "نا", "ه", "كم")
@@ -65,9 +67,11 @@ _CASUALTY_AR = norms(
     "قتل قتلت قتلوا يقتل مقتل مقتلهم قتيل قتيلا قتلى اغتيال مصرع مصرعهم مصرعه حتفهم حتفه"
     " لقوا لقي لقيا قضوا قضى سقطوا سقط سقوط حصيلة ضحايا ضحية جثث جثة جثامين رفات"
     " إصابة إصابات أصيب أصيبوا أصيبت مصاب مصابا مصابين مصابون جرح جرحى جريح جريحا جرحوا"
-    " استشهاد استشهد استشهدوا شهيد شهداء إعدام أعدم أعدمت"
+    " استشهاد استشهد استشهدوا شهيد شهداء فارق فارقوا فارقت إعدام أعدم أعدمت"
     " فقدان فقدت مفقود مفقودين مفقودا خسر خسرنا نخسر تخسر يخسر خسارة خسائر"
     " تشييع شيع شيعت دفن جنازة جنازات تقتل يقتلون تقتلون قتلهم أودى أودت بحياة حياة أرواح"
+    " تسمم التسمم توفي توفوا توفيت وفاة غرق غرقوا غرقى اختفى اختفوا اختفاء فقدوا نجا نجوا"
+    " ناجين الناجين"
 )
 _CAPTIVE_AR = norms(
     "أسر أسرت أسرى أسير أسيرا اعتقال اعتقل اعتقلت اعتقلوا معتقل معتقلا معتقلين اعتقالات"
@@ -81,13 +85,25 @@ _CASUALTY_EN = norms(
     " hostages captive captives prisoners prisoner casualties hurt missing executed slain"
     " fatalities lost lose losing losses toll bodies buried funeral funerals surrendered"
     " surrender prisons prison jail jailed custody lives freed infected infections sentenced"
-    " convicted court trial charged"
+    " convicted court trial charged drowned perished poisoned poisoning disappeared survived"
+    " survivors martyred"
 )
 _CAPACITY = norms(
     "تتسع يتسع تسع يسع تستوعب يستوعب استيعاب إيواء سعة طاقة طاقتها الاستيعابية مجهز مجهزة"
     " مصمم مصممة قادر قادرة"
     " accommodate accommodates capacity"
 )
+# An aside between a figure and its predicate: «8 جنود، وهم من الفوج الثاني، قتلوا», "12 soldiers,
+# who were on patrol, died".
+ASIDES = with_clitics(norms("وهم وهن وهو الذين اللذين ممن بينهم منهم")) | norms(
+    "who which all most both including among"
+)
+# A figure after «لـ»/"for" is a capacity when one of these heads its clause, however long the
+# subject between them («تتسع القاعدة التي شيدها التحالف قرب الحبانية لـ 5000 جندي»).
+CAPACITY = with_clitics(_CAPACITY | norms("تكفي يكفي كافية كاف")) | norms(
+    "room space enough beds designed built"
+)
+CAPACITY_FOR = norms("ل for")
 # "hold" and "house" are capacity only after a modal: "can hold", "able to house"
 EN_CAPACITY_VERBS = norms("hold house sleep")
 EN_MODALS = norms("can could to will would")
@@ -143,8 +159,11 @@ COUNT_PRONOUNS = with_clitics(
 ) | norms("numbering numbered totaling totalling")
 EN_TROOP_MEASURES = norms("level levels presence numbers strength count")
 EN_MEASURED = norms("troop force")
-# "troops, which number about 900"
-EN_NUMBER_VERB_SUBJECTS = norms("which who that they now currently will would still")
+# "the number 2,000", "a total number …": "number" after these is a noun, elsewhere a verb
+EN_DETERMINERS = norms(
+    "the a an this that its their his her our your same total overall exact phone serial"
+    " any no what whose"
+)
 # A figure right after these names a unit or a road, not a head count: «الفرقة 16», "Highway 1".
 DESIGNATIONS = with_clitics(
     norms("الفرقة اللواء الفوج الكتيبة السرية الفيلق المادة القرار رقم الطريق")
@@ -152,7 +171,33 @@ DESIGNATIONS = with_clitics(
 
 # After a figure named by an anaphor or ellipsis («و900 في سوريا», «30 آخرين»).
 OTHERS = norms("آخرين آخرون اخرين أخرى others more additional another")
-ALSO = norms("فضلا علاوة إضافة بالإضافة plus besides down up peak high from")
+ALSO = (
+    norms("فضلا علاوة إضافة بالإضافة plus besides down up peak high from")
+    # "leaving 2,500 behind", «تاركة 500»: what a withdrawal keeps in place
+    | with_clitics(norms("تاركة تاركا تاركين مبقية مبقيا ليبقى ليبقي يبقى يبقي تبقى تبقي"))
+    | norms("leaving leave keeping keep retaining retain remain remaining")
+    # "an additional 1,500 troops, including 200 to Syria": a share of the count before
+    | with_clitics(norms("منهم منها بينهم بينها"))
+    | norms("including")
+    # "bringing the total to 40,000", «ليرتفع المجموع إلى 40 ألفا»
+    | with_clitics(norms("الإجمالي المجموع مجموع إجمالي"))
+    | norms("total")
+)
+# "another 2,500 are in Iraq": the word before the figure points back to the noun
+OTHERS_BEFORE = norms("another additional further")
+# "3 soldiers were wounded, while 400 others remained at the base": after a casualty tally an
+# elliptical figure names troops only with one of these.
+PRESENCE = with_clitics(
+    norms(
+        "بقي بقيت يبقى تبقى باقون باقين ظل ظلوا لايزالون مايزالون منتشرون منتشرين متمركزون"
+        " متمركزين يتمركزون ينتشرون موجودون موجودين متواجدون متواجدين يخدمون يعملون نشر انتشار"
+    )
+) | norms(
+    "remain remained remains remaining stay stayed stays stationed deployed based serving serve"
+    " present"
+)
+# "leaving 2,500 behind"
+LEFT_BEHIND = norms("behind فقط")
 IN_PLACE = norms("في in at")
 PERCENT = norms("المئة المائة مئة مائة percent")
 PLACE_PREPOSITIONS = norms("في داخل ضمن قرب على عند بـ in at on inside across near to")
@@ -161,6 +206,7 @@ OTHER_UNITS = with_clitics(
     norms(
         "شخص أشخاص مدني مدنيين مواطن مواطنين أسرة عائلة نازح نازحين لاجئ دولار دينار يورو ليرة"
         " ريال مليار كيلومتر كم متر طن يوم أيام ساعة عام سنة شهر أشهر دبابة طائرة صاروخ قذيفة"
+        " سنوات أعوام شهور أسبوع أسابيع ساعات دقيقة دقائق"
     )
 ) | norms(
     "people civilians residents dollars euros km miles years days months weeks hours tanks"
@@ -183,9 +229,14 @@ FOLLOW_BARE = (
     | OTHERS
     | norms(
         "by in at on after before this next last under will would could should may might is are"
+        " behind for over through throughout"
         " was were be and or as from to with across since when according until currently now"
         " only inside still remain remained stay stayed left there here"
     )
 )
 # Arabic verb prefixes: future «سـ», present «يـ/تـ/نـ», and particles (لا، لن، لم، قد، كان).
 VERB_STARTS = ("سي", "ست", "سن", "ي", "ت", "ن", "لا", "لن", "لم", "قد", "كان", "ما")
+
+# Units a pronoun or "numbering" may count: "the contingent, numbering about 300", «كتيبة قوامها
+# 800».
+UNITS = with_clitics(norms("كتيبة لواء فوج سرية وحدة بعثة قوة")) | EN_STRONG_UNITS

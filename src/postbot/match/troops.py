@@ -93,17 +93,18 @@ _QUALIFIER_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب")
 _MARK = "[\u064b-\u065f\u0670\u0640]*"
 _AR_STEMS = (
     "جند جنود عنصر عناصر مستشار مدرب عسكر مقاتل قوات قوة قوام فراد فرد ضابط ضباط مارينز مظل"
-    " منتسب مشاة"
+    " منتسب مشاة كتيب"
 )
 _EN_STEMS = (
     "troop soldier advis personnel member servicem marine force fighter trainer commando"
     " officer recruit reservist peacekeeper sailor airmen instructor guardsmen strong -man -men"
+    " contingent battalion brigade regiment garrison"
 )
 _STEMS = _AR_STEMS.split() + _EN_STEMS.split()
 _AR_NUMBER_STEMS = "لف لاف لوف مئ مائ مية عشر ثلاث ربع خمس ست سبع ثمان تسع ثن احد بضع عدة مليون"
 _EN_NUMBER_STEMS = (
-    "hundred thousand dozen several million tens one two three four five six seven eight nine"
-    " ten eleven twelve thirteen fifteen twenty thirty forty fifty sixty seventy eighty ninety"
+    "hundred thousand dozen scores several million tens one two three four five six seven eight"
+    " nine ten eleven twelve thirteen fifteen twenty thirty forty fifty sixty seventy eighty ninety"
 )
 _NUMBER_STEMS = _AR_NUMBER_STEMS.split() + _EN_NUMBER_STEMS.split()
 # Without marks, a number word must start a word (after at most و/ف/ب/ل/ك and the article), so
@@ -157,6 +158,7 @@ _GLUED = re.compile(r"\d[^\W\d_]")
 _WORDS: dict[str, str] = {}
 _BEFORE, _NEAR, _AFTER, _NAMED_BEFORE = 120, 60, 60, 80
 _LOOK_BEFORE, _LOOK_AFTER, _ANCHOR_REACH, _ELLIPSIS_REACH = 5, 7, 10, 14
+_CAPACITY_REACH, _ASIDE_REACH = 12, 10
 
 
 def extract_troop_counts(text: str) -> list[TroopCount]:
@@ -268,6 +270,7 @@ class _Scan:
         self.tokens = tokens
         self.found: list[TroopCount] = []
         self.previous: tuple[int, str] | None = None  # last accepted count: end token, unit
+        self.previous_rejected = False  # the last count was a casualty/captive tally
 
     def run(self) -> list[TroopCount]:
         tokens = self.tokens
@@ -336,6 +339,11 @@ class _Scan:
             if found is None:
                 return [], quantity.last + 1
             if not self._sensible(found, quantity):
+                # "3 soldiers were wounded, while 400 others remained": a later figure may
+                # still name these troops by ellipsis, in its own clause
+                if found.noun is not None:
+                    self.previous = (found.last, found.unit)
+                    self.previous_rejected = True
                 return [], found.last + 1
             return [found], found.last + 1
         return [], i + 1
@@ -347,6 +355,10 @@ class _Scan:
             last, unit_start = noun
             unit = self.text[unit_start : self.tokens[last].end]
             return _Found(first, clitic, last, q.low, q.high, unit, first, last)
+        definite = self._definite(i, first, q)
+        if definite is not None:  # «غادر الجنود الـ250 القاعدة»: the figure is the noun's
+            start, unit = definite
+            return _Found(first, clitic, q.last, q.low, q.high, unit, start, None)
         if not self._bare_figure(q.last):
             return None
         if q.yearlike and first == i:
@@ -382,6 +394,7 @@ class _Scan:
         end = self.tokens[f.last].end
         self.found.append(TroopCount(f.low, f.high, f.unit, self.text[start:end], start, end))
         self.previous = (f.last, f.unit)
+        self.previous_rejected = False
 
     # --- qualifiers and ranges of change
 
@@ -420,8 +433,8 @@ class _Scan:
         if to is None or tokens[to].norm not in (_ILA, "to", normalize("الى")):
             return None
         j = self._next(to)
-        if j is not None and _QUALIFIERS.get((tokens[j].norm,)) == _PLAIN:
-            j = self._next(j)  # «إلى نحو 2000», "to about 2,000"
+        if j is not None:
+            j = self._past_qualifier(j)  # «إلى نحو 2000», «إلى أقل من 2500», "to fewer than 900"
         if j is None:
             return None
         y = self._single(j)
@@ -438,7 +451,8 @@ class _Scan:
             unit = self.text[noun_x[1] : tokens[noun_x[0]].end]
         context = first
         if unit is None:
-            anchor = self._anchor(i, first, x)
+            # «خفض القوات من 3500 إلى 2500», "cut U.S. troops in Iraq from 5,200 to 3,000"
+            anchor = self._anchor(i, first, x) or self._changed_before(first)
             if anchor is None:
                 return None
             context, unit = anchor
@@ -450,6 +464,19 @@ class _Scan:
             _Found(first, clitic, x_last, x.low, x.low, unit, context, None),
             _Found(to, 0, y_last, y.low, y.low, unit, context, None),
         ]
+
+    def _past_qualifier(self, j: int) -> int | None:
+        """The token after a qualifier starting at tokens[j] (a plain one, up to four words)."""
+        tokens = self.tokens
+        for size in (4, 3, 2, 1):
+            span = tokens[j : j + size + 1]
+            if len(span) <= size or not all(
+                spaces_only(self.text, a, b) for a, b in pairwise(span)
+            ):
+                continue
+            if _QUALIFIERS.get(tuple(t.norm for t in span[:-1])) == _PLAIN:
+                return j + size
+        return j
 
     def _single(self, i: int) -> Quantity | None:
         """A single figure at tokens[i], even where a range could be read («5200 إلى 3000»)."""
@@ -521,6 +548,8 @@ class _Scan:
         for clitic, core in readings:
             if core in w.NOUNS or (linked and core == "قوات"):
                 return k, self._skip_clitic(tok, clitic)
+            if core in w.EXPERTS and self._military_after(k):  # «50 خبيرا عسكريا»
+                return k + 1, self._skip_clitic(tok, clitic)
         if linked:
             for suffix in w.POSSESSIVES:
                 if tok.norm.endswith(suffix) and tok.norm[: -len(suffix)] in w.POSSESSABLE:
@@ -552,7 +581,11 @@ class _Scan:
             if norm in ("and", "or") and tokens[k + 1].norm[-1].isdigit():
                 return None
             capital = text[tokens[k].start].isupper()
-            if not (capital or joined or norm in w.EN_MODIFIERS or norm in ("and", "or")):
+            # a noun adjunct right before the noun: "counterterrorism troops", "logistics
+            # personnel"; a plural or a verb there ("after 300 attacks troops …") is not one
+            adjunct = not norm.endswith("s") and nxt is not None and tokens[nxt].norm in w.EN_NOUNS
+            known = capital or joined or adjunct or norm in w.EN_MODIFIERS
+            if not (known or norm in ("and", "or")):
                 return None
             gap = text[tokens[k].end : tokens[k + 1].start]
             joiners = ("-", "–", "‑", ".", ".-", ". ") if len(norm) == 1 else ("-", "–", "‑")
@@ -587,16 +620,23 @@ class _Scan:
             return norm.endswith(("ed", "ing"))  # "… 900, stationed", "… 900 remaining"
         return norm.startswith(w.VERB_STARTS) or norm.startswith("و")
 
-    def _anchor(self, i: int, first: int, q: Quantity) -> tuple[int, str] | None:
-        """(context start, unit) of a personnel noun named before the figure, or None."""
+    def _definite(self, i: int, first: int, q: Quantity) -> tuple[int, str] | None:
+        """«الجنود الـ400», «مدربيه الـ120»: (noun index, unit) of a figure made an adjective."""
         tokens = self.tokens
         norm = tokens[i].norm
-        # «الجنود الـ400», «مدربيه الـ120»
         # digits only: «الفرد الواحد» is "the individual", not a count
         definite = norm.startswith("ال") and q.clitic == 2 and first == i and i > 0
         definite = definite and norm[-1].isdigit()
         if definite and _is_personnel(tokens[i - 1].norm, forces=False):
             return (i - 1, self._raw_noun(i - 1)) if not self._breaks(i - 1, i) else None
+        return None
+
+    def _anchor(self, i: int, first: int, q: Quantity) -> tuple[int, str] | None:
+        """(context start, unit) of a personnel noun named before the figure, or None."""
+        tokens = self.tokens
+        definite = self._definite(i, first, q)
+        if definite is not None:
+            return definite
         unit_of = first >= 2 and tokens[first - 1].norm == "of"  # "a brigade of 5,000"
         unit_of = unit_of and tokens[first - 2].norm in w.EN_STRONG_UNITS
         if unit_of and self._next(first - 2) == first - 1:
@@ -616,8 +656,11 @@ class _Scan:
                 return None
             if norm in w.COUNT_HEADS or norm == "number":
                 noun = self._counted_after(k, first)
-                verb = norm == "number" and tokens[k - 1].norm in w.EN_NUMBER_VERB_SUBJECTS
-                if noun is None and k > 0 and verb:  # "troops, which number about 900"
+                # "troops, which number about 900", "U.S. forces in Iraq number 2,000": a verb
+                # when no determiner makes it a noun and no "of" follows it
+                verb = norm == "number" and k > 0 and tokens[k + 1].norm != "of"
+                verb = verb and tokens[k - 1].norm not in w.EN_DETERMINERS
+                if noun is None and verb:
                     noun = self._personnel_before(k)
                 return None if noun is None else (k, self._raw_noun(noun))
             if norm in w.COUNT_PRONOUNS:
@@ -630,10 +673,14 @@ class _Scan:
 
     def _changed_to(self, first: int) -> tuple[int, str] | None:
         """«خفض القوات … إلى 2500», "cut troops in Iraq to 2,500": the noun of a change."""
-        tokens = self.tokens
-        if first == 0 or tokens[first - 1].norm not in (_ILA, "to", "الى"):
+        if first == 0 or self.tokens[first - 1].norm not in (_ILA, "to", "الى"):
             return None
-        k, noun = first - 1, None
+        return self._changed_before(first - 1)
+
+    def _changed_before(self, k: int) -> tuple[int, str] | None:
+        """(change word, personnel noun) named before tokens[k] in its clause, or None."""
+        tokens = self.tokens
+        noun = None
         for _ in range(_ANCHOR_REACH):
             if k == 0 or self._breaks(k - 1, k):
                 return None
@@ -661,7 +708,8 @@ class _Scan:
             if k == 0 or self._breaks(k - 1, k, sentence=True):
                 return None
             k -= 1
-            if _is_personnel(self.tokens[k].norm, forces=True):
+            norm = self.tokens[k].norm
+            if _is_personnel(norm, forces=True) or norm in w.UNITS:
                 return k
         return None
 
@@ -678,6 +726,8 @@ class _Scan:
         if self.previous is None or q.yearlike:
             return None
         before, unit = self.previous
+        if self.previous_rejected and not self._near(first, q.last, w.PRESENCE, 4):
+            return None  # after a tally, only a figure said to stay or serve names troops
         if first - before > _ELLIPSIS_REACH or first <= before:
             return None
         if any(self._breaks(k, k + 1, sentence=True) for k in range(before, first)):
@@ -688,17 +738,22 @@ class _Scan:
             return _Found(first, clitic, nxt, q.low, q.high, unit, first, None)
         joined = tokens[i].norm.startswith("و") and q.clitic > 0
         prev = tokens[first - 1].norm if first > 0 and not self._breaks(first - 1, first) else ""
+        if prev in w.OTHERS_BEFORE:
+            return _Found(first, clitic, q.last, q.low, q.high, unit, first, None)  # "another 900"
         also = prev in ("و", "and") or any(
             tokens[k].norm in w.ALSO for k in range(max(before + 1, first - 3), first)
         )
         follower = tokens[nxt].norm if nxt < len(tokens) and not self._breaks(q.last, nxt) else ""
-        if not (joined or also):
-            # «من أصل 2500 جندي، سيبقى 500 في أربيل»: a place may stand in for the conjunction
-            after = tokens[nxt + 1].norm if nxt + 1 < len(tokens) else ""
-            if follower not in w.IN_PLACE or after in w.PERCENT:
-                return None
+        after = tokens[nxt + 1].norm if nxt + 1 < len(tokens) else ""
+        # «من أصل 2500 جندي، سيبقى 500 في أربيل»: a place may stand in for the conjunction
+        if not (joined or also) and (follower not in w.IN_PLACE or after in w.PERCENT):
+            return None
         placed = follower in w.PLACE_PREPOSITIONS or follower.startswith(("ب", "ل"))
-        if follower and not placed:
+        # «و100 من السويد», "and 100 from Sweden": where they come from, unless «من» names
+        # what they are («و100 من المدنيين»)
+        origin = follower in (_MIN, "from") and after not in w.FAMILY | w.OTHER_UNITS
+        origin = origin and not _is_personnel(after, forces=True)
+        if follower and not (placed or origin or follower in w.LEFT_BEHIND):
             return None
         return _Found(first, clitic, q.last, q.low, q.high, unit, first, None)
 
@@ -718,6 +773,8 @@ class _Scan:
         for k in range(start, last + 1):
             if tokens[k].norm in w.NOT_DEPLOYMENT:
                 return True
+        if self._capacity_for(start) or self._tally_head(start):
+            return True
         k, subset = start, False
         # "detained 50 protesters and two soldiers": a coordinated object shares the verb
         subset = start > 0 and (
@@ -741,8 +798,13 @@ class _Scan:
                 break
         k = last
         for _ in range(_LOOK_AFTER):
-            if k + 1 >= len(tokens) or self._breaks(k, k + 1):
+            if k + 1 >= len(tokens):
                 break
+            if self._breaks(k, k + 1):
+                aside = self._past_aside(k + 1)  # «3 من أفراد الدورية، وهم من الفوج، قضوا»
+                if aside is None or aside + 1 >= len(tokens):
+                    break
+                k = aside
             k += 1
             norm = tokens[k].norm
             coordinated = tokens[k - 1].norm in ("و", "and") or norm.startswith("و")
@@ -756,7 +818,54 @@ class _Scan:
                 # «… وإصابة 5 آخرين»: a casualty word right before its own figure is about that
                 nk = k + 1
                 if nk < len(tokens) and self._is_number(nk) and not self._breaks(k, nk):
-                    break
+                    # … unless that figure is a term or a sum: «بالسجن 10 سنوات»
+                    unit = nk + 1 < len(tokens) and tokens[nk + 1].norm in w.OTHER_UNITS
+                    if not unit:
+                        break
+                return True
+        return False
+
+    def _past_aside(self, k: int) -> int | None:
+        """The last token of a comma-enclosed aside opening at tokens[k] («، وهم من …،», ", who
+        …,"), so that the predicate after it is read; None when no aside opens there."""
+        tokens = self.tokens
+        if tokens[k].norm not in w.ASIDES or "," not in self._gap(k - 1, k).replace("،", ","):
+            return None
+        for j in range(k, min(len(tokens) - 1, k + _ASIDE_REACH)):
+            if self._breaks(j, j + 1, sentence=True):
+                return None
+            if self._breaks(j, j + 1):
+                return j if "," in self._gap(j, j + 1).replace("،", ",") else None
+        return None
+
+    def _tally_head(self, start: int) -> bool:
+        """«عدد قتلى الجيش منذ بدء العملية بلغ 120 جنديا», "the number of soldiers killed … rose
+        to 13": a count noun whose next words are a casualty, however far back in the clause."""
+        tokens = self.tokens
+        k = start
+        for _ in range(_ANCHOR_REACH):
+            if k == 0 or self._breaks(k - 1, k):
+                return False
+            k -= 1
+            if tokens[k].norm in w.COUNT_HEADS or tokens[k].norm == "number":
+                return any(
+                    tokens[j].norm in w.NOT_DEPLOYMENT for j in range(k + 1, min(start, k + 5))
+                )
+        return False
+
+    def _capacity_for(self, start: int) -> bool:
+        """«تتسع القاعدة … لـ 5000 جندي», "room … for 2,000 troops": a capacity, not troops."""
+        tokens = self.tokens
+        norm = tokens[start].norm
+        glued = norm.startswith("ل") and norm[-1].isdigit()
+        if not glued and (start == 0 or tokens[start - 1].norm not in w.CAPACITY_FOR):
+            return False
+        k = start if glued else start - 1
+        for _ in range(_CAPACITY_REACH):
+            if k == 0 or self._breaks(k - 1, k):
+                return False
+            k -= 1
+            if tokens[k].norm in w.CAPACITY:
                 return True
         return False
 
