@@ -183,12 +183,20 @@ def features(pair: dict[str, Any]) -> list[float] | None:
         return None
     _, found = explain(a, b)
     assert found is not None
-    if found.days_conflict or found.headline_conflict:
+    if found.days_conflict or found.headline_conflict or found.places_conflict:
+        return None  # the rules say no, whatever the weights
+    if found.actions_conflict:
         return None  # the rules say no, whatever the weights
     return [v for name, v in zip(COMPONENTS, found.values(), strict=True) if name in FITTED]
 
 
-RULES = ("days_conflict", "headline_conflict", "hours_apart")  # not fitted (see cluster.explain)
+RULES = (
+    "days_conflict",
+    "headline_conflict",
+    "places_conflict",
+    "actions_conflict",
+    "hours_apart",
+)  # not fitted (see cluster.explain)
 FITTED = [name for name in COMPONENTS if name not in RULES]
 Sample = tuple[list[float] | None, bool]
 

@@ -16,6 +16,10 @@ that survive rewording:
   hour or more after (`UPDATE_MINUTES`): that is the same attack counted again.
   Digits are compared after normalization, so «2,500», «2500», «٢٥٠٠», «2.500» and «٢٬٥٠٠» are
   one figure (see `postbot.match.numbers`).
+- **Places**: two items that each name a town or district of the beat and none in common are
+  two events («هجوم في حديثة», «هجوم في هيت»), however alike the wording.
+- **Incidents**: headlines that each name what happened and name nothing in common («ضربة
+  جوية», «اعتقال») are two incidents.
 - **Weekdays**: two items that each name the day of the event («الأحد», «الاثنين») and name
   none in common are two days' news: the daily toll of one day and the next read alike.
 - **Time apart**: items seen more than `SAME_DAY_HOURS` apart are rarely the same event.
@@ -247,6 +251,8 @@ class Text:
     title_figures: frozenset[Figure]  # the headline's own
     update: bool  # says a toll rose («ارتفاع حصيلة …»)
     days: frozenset[str]  # weekdays the item names («الأحد»)
+    places: frozenset[str]  # towns and districts the item names (not provinces)
+    actions: frozenset[str]  # what the headline says happened (airstrike, arrest, ...)
     at: datetime | None
 
     @property
@@ -280,8 +286,97 @@ def prepare(title: str, summary: str, at: datetime | None = None) -> Text:
     title_tokens = tokenize(title_n)
     update = bool(_UPDATE.search(text))
     return Text(
-        head, item, names, figures(tokens, text), figures(title_tokens, title_n), update, days, at
+        head,
+        item,
+        names,
+        figures(tokens, text),
+        figures(title_tokens, title_n),
+        update,
+        days,
+        places_in([t.norm for t in tokens]),
+        actions_in([t.norm for t in title_tokens]),
+        at,
     )
+
+
+# What a headline says happened, by the words that name it: two headlines that each name one
+# and none in common («ضربة جوية» and «اعتقال») report two incidents, even in one place.
+_ACTIONS = {
+    "airstrike": "ضربة غارة قصف طيران مسيرة مسيرات طائرة",
+    "arrest": "اعتقال اعتقل يعتقل تعتقل القبض",
+    "kidnap": "اختطاف خطف يختطف يختطفون اختطفوا يخطف مختطف",
+    "ambush": "كمين",
+    "bomb": "عبوة ناسفة تفجير انفجار مفخخة",
+    "rockets": "صاروخ صواريخ كاتيوشا قذائف هاون",
+    "cache": "مخبأ مخزن ضبط",
+}
+_ACTION_WORDS = {normalize(w): name for name, words in _ACTIONS.items() for w in words.split()}
+
+
+def actions_in(words: list[str]) -> frozenset[str]:
+    """The kinds of incident named in a headline's normalized words."""
+    found = set()
+    for word in words:
+        for candidate in (word, _CLITIC.sub("", word)):
+            action = _ACTION_WORDS.get(candidate)
+            if action is not None:
+                found.add(action)
+    return frozenset(found)
+
+
+# Towns, districts, bases and crossings of the beat (Iraq, eastern Syria, the borders), not
+# provinces: two items that each name one and none in common are about two places. A province
+# («الأنبار») is shared by many towns' events, and a city that is also a province («كركوك»,
+# «الموصل») is left out for the same reason; so are names that are also common words (عنه for
+# Anah, بلد, العظيم, الرياض, تدمر for Palmyra, الزبير, حرير).
+_TOWNS = """
+    الرطبة حديثة عانة القائم راوة هيت الفلوجة الرمادي عكاشات البغدادي الكرمة الصقلاوية
+    النخيب الحبانية الخالدية القائم الوليد طريبيل حصيبة سامراء تكريت بيجي الشرقاط طوزخورماتو
+    الدجيل الضلوعية الاسحاقي المطيبيجة الحويجة داقوق الرشاد العباسي الزاب
+    ليلان خانقين المقدادية جلولاء بلدروز السعدية بعقوبة حمرين الطارمية التاجي
+    المدائن اليوسفية المحمودية المسيب الحلة الاسكندرية مخمور سنجار تلعفر البعاج الحضر القيارة
+    بادوش زمار ربيعة سنوني الشيخان بعشيقة الحمدانية زاخو حلبجة رانية سوران الفاو
+    القرنة الناصرية الشطرة الرفاعي الكوت العمارة السماوة الديوانية كربلاء النجف الميادين البوكمال
+    الشدادي القامشلي الرقة الطبقة منبج كوباني السخنة عفرين اعزاز جرابلس الهول التنف
+    البصيرة الشحيل ذيبان هجين العشارة القورية الباغوز الرويشد زغيتون الحمرين
+
+"""
+_TOWN_PAIRS = """
+    عين_الأسد جرف_النصر جرف_الصخر أبو_غريب قرة_قوش حمام_العليل قلعة_دزة سيد_صادق أم_قصر
+    سوق_الشيوخ تل_أبيض رأس_العين عين_العرب وادي_حوران قاعدة_فكتوريا
+"""
+_TOWN_SET = frozenset(normalize(w) for w in _TOWNS.split())
+_TOWN_PAIR_SET = frozenset(normalize(w.replace("_", " ")) for w in _TOWN_PAIRS.split())
+_PLACE_CLITICS = ("وب", "وال", "بال", "وفي", "و", "ب", "ل", "ف")
+
+
+def _place(word: str) -> str | None:
+    if word in _TOWN_SET:
+        return word
+    for clitic in _PLACE_CLITICS:
+        if word.startswith(clitic):
+            rest = word[len(clitic) :]
+            for candidate in (rest, "ال" + rest):
+                if candidate in _TOWN_SET:
+                    return candidate
+    return None
+
+
+def places_in(words: list[str]) -> frozenset[str]:
+    """The towns and districts named in a list of normalized words."""
+    found = set()
+    for i, word in enumerate(words):
+        place = _place(word)
+        if place is not None:
+            found.add(place)
+        if i + 1 < len(words):
+            first = _place(word) or word
+            for clitic in ("", *_PLACE_CLITICS):
+                if first.startswith(clitic):
+                    pair = f"{first[len(clitic) :]} {words[i + 1]}"
+                    if pair in _TOWN_PAIR_SET:
+                        found.add(pair)
+    return frozenset(found)
 
 
 # an outlet that runs a later toll says so: «ارتفاع حصيلة», «ارتفع عدد القتلى», «حصيلة جديدة»
@@ -321,6 +416,8 @@ class Evidence:
     figures_conflict: float  # 1 when a kind's figures disagree (not an update), else 0
     days_conflict: float  # 1 when both name weekdays and none is the same, else 0
     headline_conflict: float  # 1 when the headlines' own figures conflict, else 0
+    places_conflict: float  # 1 when both name towns and none is the same, else 0
+    actions_conflict: float  # 1 when both headlines name incidents and none is the same
     hours_apart: float  # beyond SAME_DAY_HOURS, in days (0 when unknown or close)
 
     def values(self) -> tuple[float, ...]:
@@ -334,6 +431,8 @@ class Evidence:
             self.figures_conflict,
             self.days_conflict,
             self.headline_conflict,
+            self.places_conflict,
+            self.actions_conflict,
             self.hours_apart,
         )
 
@@ -347,6 +446,8 @@ COMPONENTS = (
     "figures_conflict",
     "days_conflict",
     "headline_conflict",
+    "places_conflict",
+    "actions_conflict",
     "hours_apart",
 )
 
@@ -440,5 +541,7 @@ def evidence(a: Text, b: Text, words: float = 0.0) -> Evidence:
         figures_conflict=conflict,
         days_conflict=1.0 if a.days and b.days and not (a.days & b.days) else 0.0,
         headline_conflict=_figures_compared(a.title_figures, b.title_figures, a, b)[1],
+        places_conflict=1.0 if a.places and b.places and not (a.places & b.places) else 0.0,
+        actions_conflict=1.0 if a.actions and b.actions and not (a.actions & b.actions) else 0.0,
         hours_apart=max(0.0, hours - SAME_DAY_HOURS) / 24,
     )
