@@ -282,11 +282,12 @@ def cross_validate(folds: int, seeds: int) -> None:
         )
     weights, bias = logistic(data)
     threshold = pick_threshold([(_z(weights, bias, x), y) for x, y in data], FALSE_JOIN_RATE)
-    probability = 1 / (1 + math.exp(-threshold))
+    # rounded up, so that the printed threshold keeps the negatives the exact one kept out
+    probability = math.ceil(1e4 / (1 + math.exp(-threshold))) / 1e4
     print(
         "fit "
-        + " ".join(f"{name}={w:.3f}" for name, w in zip(FITTED, weights, strict=True))
-        + f" bias={bias:.3f} threshold={probability:.4f}"
+        + " ".join(f"{name}={w:.4f}" for name, w in zip(FITTED, weights, strict=True))
+        + f" bias={bias:.4f} threshold={probability:.4f}"
     )
 
 
