@@ -14,10 +14,14 @@ bare `&`, unclosed tags, no closing `</rss>`). Three never give anything: `garba
 changed every 15-30 s), `huge` (a 6 MB body, over the 5 MB cap) and `limited` (429 with
 Retry-After: 30). N private chats follow the topic isis, written to the database before the
 processes start. Once the start-up poll has recorded every feed's backlog, the soak runs for
-M minutes: one new, unique ISIS story about every `--story-every` seconds in a news feed picked
-at random; 5% of the chats block the bot at random times; every 25-50 s a 429 storm (the next
-10-40 sendMessage calls answered "retry after 2"); every 15-35 s one to three sendMessage
-connections dropped before they are processed. Then publishing stops, the hang and flap faults
+M minutes: one new ISIS event about every `--story-every` seconds in a news feed picked at
+random (distinct events as real ones are: a kind of incident in a town not used for that kind
+yet, its own unit, figures, time of day and source, from several templates), and for a fifth
+of them another outlet's rewrite of it in another feed 20-60 s later (one story: the bot should
+join it to the first, one alert and an "also in" edit); 5% of the chats block the bot at
+random times; every 25-50 s a 429 storm (the next 10-40 sendMessage calls answered "retry
+after 2"); every 15-35 s one to three sendMessage connections dropped before they are
+processed. Then publishing stops, the hang and flap faults
 are lifted, and the soak waits until every published story is stored and the outbox has no
 pending row to an active chat (or a timeout), and stops the processes with SIGTERM.
 
@@ -29,8 +33,9 @@ the processes' logs, feed_errors = failed polls logged). At the end:
 `expected=E delivered=D lost=L duplicated=U blocked_chats=B sends_after_block=X rejected_429=R
 feed_errors=F error_log_lines=G tracebacks=T rss_start_mb=.. rss_end_mb=.. rss_growth_pct=..`
 
-expected = every published story times every chat that never blocked the bot; delivered =
-those pairs the double accepted at least once; duplicated = alerts beyond one per (chat, story),
+expected = every published event times every chat that never blocked the bot; delivered =
+those pairs the double accepted an alert for (any outlet's item of the event); duplicated =
+alerts beyond one per (chat, story),
 blocked chats included; sends_after_block = sendMessage calls that reached the double for a
 blocked chat after it blocked the bot, beyond the one refused with 403 (calls answered by an
 injected 429 or drop are not counted, the bot rightly tries again); rejected_429 = the double's
@@ -42,9 +47,13 @@ from samples every 10 s), and `lost_by=` / `lost_feeds=` say where lost alerts s
 story row, no delivery row, or the row's status); `stuck_pending=` counts pending rows left
 to chats that are no longer active (nothing would ever send or give them up). Feeds that give
 no stories without an HTTP error (garbage, malformed) are `feed_warnings_by_feed`, not errors.
-The last line is `result=ok`, or `result=FAIL` with the reasons; the exit code is 0 when
-lost = 0, duplicated <= 1, sends_after_block = 0, no traceback, and also no token in the logs,
-no process died or exited non-zero on SIGTERM, the outbox drained with nothing stuck, and the
+A line `joins: expected_joins=J joined=K missed_joins=M wrong_joins=W missed_join_alerts=A`
+counts the rewrites published (J), stories joined to an item of their own event (K), items of
+one event left apart (M: each an extra alert, A of them sent) and stories joined to another
+event's (W: that event hidden, which also shows as lost). The last line is `result=ok`, or
+`result=FAIL` with the reasons; the exit code is 0 when lost = 0, wrong_joins = 0,
+duplicated <= 1, sends_after_block = 0, no traceback, and also no token in the logs, no
+process died or exited non-zero on SIGTERM, the outbox drained with nothing stuck, and the
 double had no internal error.
 """
 
@@ -164,10 +173,10 @@ KINDS: dict[str, tuple[list[str], list[str]]] = {
             "عبوة ناسفة تستهدف عجلة عسكرية في {place} غربي {province}",
         ],
         [
-            "أصيب {wounded} من منتسبي {unit} {daypart} بانفجار عبوة ناسفة زرعت على طريق ترابي "
-            "في {place}، وفق {source}، فيما طوقت قوة أمنية المكان.",
-            "ذكر {source} أن عبوة ناسفة انفجرت بعجلة تابعة لـ{unit} في {place} {daypart}، "
-            "وأسفرت عن إصابة {wounded} نقلوا إلى مستشفى قريب.",
+            "أصيب {wounded} من منتسبي {unit} {daypart} بانفجار عبوة ناسفة زرعها عناصر داعش على "
+            "طريق ترابي في {place}، وفق {source}، فيما طوقت قوة أمنية المكان.",
+            "ذكر {source} أن عبوة ناسفة من مخلفات داعش انفجرت بعجلة تابعة لـ{unit} في {place} "
+            "{daypart}، وأسفرت عن إصابة {wounded} نقلوا إلى مستشفى قريب.",
         ],
     ),
     "airstrike": (
@@ -217,9 +226,9 @@ KINDS: dict[str, tuple[list[str], list[str]]] = {
         ],
         [
             "سقطت {count} صواريخ من نوع كاتيوشا {daypart} قرب مقر لـ{unit} في {place}، دون أن "
-            "تسفر عن إصابات، بحسب {source}، فيما عثر على منصة الإطلاق.",
-            "أفاد {source} بسقوط {count} صواريخ على محيط موقع لـ{unit} في {place} {daypart}، "
-            "مبيناً أن القصف لم يوقع خسائر بشرية.",
+            "تسفر عن إصابات، بحسب {source}، الذي رجح وقوف خلايا داعش وراء القصف.",
+            "أفاد {source} بسقوط {count} صواريخ أطلقها عناصر من داعش على محيط موقع لـ{unit} في "
+            "{place} {daypart}، مبيناً أن القصف لم يوقع خسائر بشرية.",
         ],
     ),
     "cache": (
