@@ -301,13 +301,14 @@ def prepare(title: str, summary: str, at: datetime | None = None) -> Text:
 
 # What a headline says happened, by the words that name it: two headlines that each name one
 # and none in common («ضربة جوية» and «اعتقال») report two incidents, even in one place.
+# «قصف» is left out: rockets, artillery and aircraft all shell.
 _ACTIONS = {
-    "airstrike": "ضربة غارة قصف طيران مسيرة مسيرات طائرة",
+    "airstrike": "ضربة غارة جوية جوي طيران مسيرة مسيرات طائرة",
     "arrest": "اعتقال اعتقل يعتقل تعتقل القبض",
     "kidnap": "اختطاف خطف يختطف يختطفون اختطفوا يخطف مختطف",
     "ambush": "كمين",
     "bomb": "عبوة ناسفة تفجير انفجار مفخخة",
-    "rockets": "صاروخ صواريخ كاتيوشا قذائف هاون",
+    "rockets": "صاروخ صواريخ صاروخي صاروخية كاتيوشا قذائف هاون",
     "cache": "مخبأ مخزن ضبط",
 }
 _ACTION_WORDS = {normalize(w): name for name, words in _ACTIONS.items() for w in words.split()}
