@@ -274,7 +274,7 @@ def prepare(title: str, summary: str, at: datetime | None = None) -> Text:
     head = tfidf(grams(head_words))
     item = tfidf(grams(item_words))
     names = {}
-    for word in set(item_words):
+    for word in sorted(set(item_words)):  # sorted: the same names whatever the hash seed
         if len(word) < 4 or word[0].isdigit():
             continue
         weight = _word_rarity(word)
@@ -456,8 +456,12 @@ COMPONENTS = (
 def _names(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if not a or not b:
         return 0.0
-    bare_a = {_clitic_free(w): v for w, v in a.items()}
-    bare_b = {_clitic_free(w): v for w, v in b.items()}
+    bare_a: dict[str, float] = {}
+    bare_b: dict[str, float] = {}
+    for names, bare in ((a, bare_a), (b, bare_b)):
+        for word, weight in names.items():  # «البليدة», «والبليدة»: one name, its larger weight
+            key = _clitic_free(word)
+            bare[key] = max(weight, bare.get(key, 0.0))
     shared = math.fsum((v + bare_b[w]) / 2 for w, v in bare_a.items() if w in bare_b)
     smaller = min(math.fsum(bare_a.values()), math.fsum(bare_b.values()))
     return min(1.0, shared / smaller) if smaller else 0.0
