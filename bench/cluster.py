@@ -88,7 +88,7 @@ from support.databases import temporary_pg_database  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "cluster"
 SEMEVAL = ROOT.parent.parent / "shared" / "data" / "cluster" / "semeval2022-task8-ar-pairs.jsonl"
-IDF_FILE = ROOT / "src" / "postbot" / "match" / "ngram_idf.tsv"
+IDF_FILE = ROOT / "src" / "postbot" / "match" / "ngram_idf.py"
 FALSE_JOIN_RATE = 0.02  # of the training negatives: "when in doubt, don't join"
 APART = timedelta(minutes=3)  # two feeds' copies of one story, as --pairs decides them
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -292,7 +292,7 @@ def cross_validate(folds: int, seeds: int) -> None:
 
 
 def write_idf() -> None:
-    """Count the fixed n-gram IDF table (match/ngram_idf.py) over every article text at hand."""
+    """Count the fixed n-gram IDF table (in match/ngram_idf.py) over every article text."""
     docs: list[str] = []
     for pairs in pair_sets().values():
         for pair in pairs:
@@ -310,7 +310,11 @@ def write_idf() -> None:
     n = len(docs)
     keep = {g: math.log((n + 1) / (c + 1)) + 1 for g, c in df.items() if c >= max(3, 0.02 * n)}
     lines = [f"documents\t{n}"] + [f"{g}\t{v:.2f}" for g, v in sorted(keep.items())]
-    IDF_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # the table is the `_DATA` string of match/ngram_idf.py (the core reads no files)
+    module = IDF_FILE.read_text(encoding="utf-8")
+    start = module.index('_DATA = """\n') + len('_DATA = """\n')
+    end = module.index('"""', start)
+    IDF_FILE.write_text(module[:start] + "\n".join(lines) + "\n" + module[end:], encoding="utf-8")
     print(f"idf documents={n} grams={len(keep)} file={IDF_FILE}")
 
 
@@ -535,7 +539,7 @@ def main() -> None:
     parser.add_argument("--cv", action="store_true", help="cross-validate weights and threshold")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--write-idf", action="store_true", help="count match/ngram_idf.tsv")
+    parser.add_argument("--write-idf", action="store_true", help="recount match/ngram_idf.py")
     args = parser.parse_args()
     if args.pairs is not None:
         run_pairs(args.pairs)
