@@ -1,6 +1,25 @@
-"""Story clustering: precision/recall on the Arabic wire-rewrite pairs, and the cost per story.
+"""Story clustering: precision/recall on the Arabic pair sets, and the cost per story.
 
     python bench/cluster.py [--stories 10000] [--new 300] [--repeat 3] [--database URL]
+    python bench/cluster.py --pairs FILE.jsonl
+    python bench/cluster.py --cv [--folds 5] [--seeds 3]
+    python bench/cluster.py --write-idf
+
+Pairs. `--pairs FILE.jsonl` reads one pair a line, `{"id": …, "same": true|false, "a": {"title":
+…, "text": …}, "b": {…}}`, and decides each as postbot does for two stories from two different
+feeds three minutes apart (`same_story` on fingerprints of the title and the text, which the
+fingerprint cuts to the `ITEM_CHARS` a feed carries). Prints `pair=ID same=0|1 score=S` per pair
+(same = postbot's decision) and last `precision=P recall=R pairs=N` against the file's labels.
+
+Cross-validation. `--cv` pools every pair set: tests/fixtures/cluster/*-NN.yaml (tuning,
+holdout, traps) and the shared SemEval-2022 Arabic pairs (../shared/data/cluster: same_event
+should join; related_other_event and Overall 3 or 4 should not; unclear and Overall 2 are left
+out). In each of `--folds` folds (stratified, `--seeds` shuffles), a logistic regression of the
+evidence components (match/similarity.py) is fitted on the other folds and the threshold set to
+the lowest that keeps false joins within FALSE_JOIN_RATE of the training negatives; the held-out
+fold is decided with them. Prints the pooled held-out precision/recall per set and seed
+(`cv …`), their medians (`cv_summary …`), and the weights fitted on all pairs (`fit …`), which
+are the shipped cluster.WEIGHTS / BIAS / THRESHOLD.
 
 Quality. For tests/fixtures/cluster/tuning-*.yaml (the pairs the threshold was tuned on) and
 holdout-*.yaml (pairs written separately and never tuned on), prints precision, recall and F1
@@ -28,6 +47,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
+import math
 import random
 import statistics
 import sys
@@ -47,7 +68,17 @@ from sqlmodel import Session  # noqa: E402
 from postbot.catalog import CatalogRef  # noqa: E402
 from postbot.feeds.story import Story  # noqa: E402
 from postbot.match import cluster  # noqa: E402
-from postbot.match.cluster import THRESHOLD, band_keys, fingerprint, similarity  # noqa: E402
+from postbot.match.cluster import (  # noqa: E402
+    THRESHOLD,
+    band_keys,
+    explain,
+    fingerprint,
+    gate,
+    same_story,
+    similarity,
+)
+from postbot.match.normalize import normalize  # noqa: E402
+from postbot.match.similarity import COMPONENTS, digits_joined, grams, words_of  # noqa: E402
 from postbot.poll import Poller  # noqa: E402
 from postbot.store import repo  # noqa: E402
 from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
@@ -56,6 +87,10 @@ from support.catalogs import catalog  # noqa: E402
 from support.databases import temporary_pg_database  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "cluster"
+SEMEVAL = ROOT.parent.parent / "shared" / "data" / "cluster" / "semeval2022-task8-ar-pairs.jsonl"
+IDF_FILE = ROOT / "src" / "postbot" / "match" / "ngram_idf.py"
+FALSE_JOIN_RATE = 0.02  # of the training negatives: "when in doubt, don't join"
+APART = timedelta(minutes=3)  # two feeds' copies of one story, as --pairs decides them
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 _PLACE_NAMES = """
 الأنبار الرمادي الفلوجة هيت القائم الرطبة عكاشات كركوك الحويجة الطارمية سامراء تكريت
@@ -71,6 +106,216 @@ def load(prefix: str) -> list[dict[str, Any]]:
     for path in sorted(FIXTURES.glob(f"{prefix}-*.yaml")):
         pairs += yaml.load(path.read_text(encoding="utf-8"))
     return pairs
+
+
+def semeval_path() -> Path:
+    """The shared SemEval pairs (the worktree sits two levels below /work; main one level)."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        path = base / "shared" / "data" / "cluster" / SEMEVAL.name
+        if path.exists():
+            return path
+    return SEMEVAL
+
+
+def pair_sets() -> dict[str, list[dict[str, Any]]]:
+    """Every labelled pair set in the --pairs format, by set name."""
+    yaml = YAML(typ="safe")
+    sets: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted(FIXTURES.glob("*-*.yaml")):
+        for pair in yaml.load(path.read_text(encoding="utf-8")):
+            sets.setdefault(path.stem.split("-")[0], []).append(
+                {
+                    "id": pair["id"],
+                    "same": pair["label"] == "same",
+                    "a": {"title": pair["a"]["title"], "text": pair["a"].get("summary") or ""},
+                    "b": {"title": pair["b"]["title"], "text": pair["b"].get("summary") or ""},
+                }
+            )
+    path = semeval_path()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row["reading"] == "same_event":
+                same = True
+            elif row["reading"] == "related_other_event" or row["overall"] >= 3:
+                same = False
+            else:
+                continue  # unclear, or Overall 2 (not labelled for events)
+            pair = {"id": f"semeval-{row['pair']}", "same": same, "a": row["a"], "b": row["b"]}
+            sets.setdefault("semeval", []).append(pair)
+    return sets
+
+
+def decide(pair: dict[str, Any]) -> tuple[bool, float]:
+    """postbot's decision for a pair: two feeds' stories `APART` minutes apart."""
+    a = fingerprint(pair["a"]["title"], pair["a"].get("text") or "", NOW)
+    b = fingerprint(pair["b"]["title"], pair["b"].get("text") or "", NOW + APART)
+    score = similarity(a, b)
+    return same_story(a, b), score
+
+
+def run_pairs(path: Path) -> None:
+    tp = fp = fn = n = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        pair = json.loads(line)
+        said, score = decide(pair)
+        truth = bool(pair["same"])
+        tp += said and truth
+        fp += said and not truth
+        fn += truth and not said
+        n += 1
+        print(f"pair={pair['id']} same={int(said)} score={score:.3f}")
+    precision = tp / max(tp + fp, 1)
+    recall = tp / max(tp + fn, 1)
+    print(f"precision={precision:.2f} recall={recall:.2f} pairs={n}")
+
+
+# -- cross-validation -------------------------------------------------------------------------
+
+
+def features(pair: dict[str, Any]) -> list[float] | None:
+    """The evidence components of a pair (None: the stem gate already says no)."""
+    a = fingerprint(pair["a"]["title"], pair["a"].get("text") or "", NOW)
+    b = fingerprint(pair["b"]["title"], pair["b"].get("text") or "", NOW + APART)
+    if not gate(a, b):
+        return None
+    _, found = explain(a, b)
+    assert found is not None
+    if found.days_conflict or found.headline_conflict or found.places_conflict:
+        return None  # the rules say no, whatever the weights
+    if found.actions_conflict:
+        return None  # the rules say no, whatever the weights
+    return [v for name, v in zip(COMPONENTS, found.values(), strict=True) if name in FITTED]
+
+
+RULES = (
+    "days_conflict",
+    "headline_conflict",
+    "places_conflict",
+    "actions_conflict",
+    "hours_apart",
+)  # not fitted (see cluster.explain)
+FITTED = [name for name in COMPONENTS if name not in RULES]
+Sample = tuple[list[float] | None, bool]
+
+
+def logistic(data: list[Sample], l2: float = 0.01, steps: int = 1500) -> tuple[list[float], float]:
+    """Class-balanced L2 logistic regression by gradient descent (gated pairs left out)."""
+    rows = [(x, y) for x, y in data if x is not None]
+    k = len(FITTED)
+    weights, bias = [0.0] * k, 0.0
+    positives = sum(1 for _, y in rows if y)
+    if not positives or positives == len(rows):
+        return weights, bias
+    balance = {True: len(rows) / (2 * positives), False: len(rows) / (2 * (len(rows) - positives))}
+    for _ in range(steps):
+        grad, grad_bias = [0.0] * k, 0.0
+        for x, y in rows:
+            z = bias + sum(w * v for w, v in zip(weights, x, strict=True))
+            error = (1 / (1 + math.exp(-z)) - y) * balance[y]
+            for i in range(k):
+                grad[i] += error * x[i]
+            grad_bias += error
+        weights = [w - 0.5 * (g / len(rows) + l2 * w) for w, g in zip(weights, grad, strict=True)]
+        bias -= 0.5 * grad_bias / len(rows)
+    return weights, bias
+
+
+def _z(weights: list[float], bias: float, x: list[float] | None) -> float:
+    if x is None:
+        return -math.inf
+    return bias + sum(w * v for w, v in zip(weights, x, strict=True))
+
+
+def pick_threshold(scores: list[tuple[float, bool]], rate: float) -> float:
+    """The lowest score threshold with at most `rate` of the negatives at or above it."""
+    negatives = sorted((z for z, y in scores if not y), reverse=True)
+    allowed = int(rate * len(negatives))
+    if allowed >= len(negatives):
+        return -math.inf
+    return math.nextafter(negatives[allowed], math.inf)
+
+
+def cross_validate(folds: int, seeds: int) -> None:
+    sets = pair_sets()
+    labelled = [(name, pair) for name, pairs in sets.items() for pair in pairs]
+    data = [(features(pair), bool(pair["same"])) for _, pair in labelled]
+    results: dict[str, list[tuple[float, float, int, int]]] = {}
+    for seed in range(seeds):
+        rng = random.Random(seed)
+        # stratified: positives and negatives dealt to the folds in turn
+        order: list[int] = []
+        for label in (True, False):
+            part = [i for i, (_, y) in enumerate(data) if y is label]
+            rng.shuffle(part)
+            order += part
+        fold_of = {i: n % folds for n, i in enumerate(order)}
+        decided: dict[int, bool] = {}
+        for fold in range(folds):
+            train = [data[i] for i in range(len(data)) if fold_of[i] != fold]
+            weights, bias = logistic(train)
+            threshold = pick_threshold(
+                [(_z(weights, bias, x), y) for x, y in train], FALSE_JOIN_RATE
+            )
+            for i in range(len(data)):
+                if fold_of[i] == fold:
+                    decided[i] = _z(weights, bias, data[i][0]) >= threshold
+        for name in [*sets, "all"]:
+            idx = [i for i, (n, _) in enumerate(labelled) if name in (n, "all")]
+            tp = sum(1 for i in idx if decided[i] and data[i][1])
+            fp = sum(1 for i in idx if decided[i] and not data[i][1])
+            pos = sum(1 for i in idx if data[i][1])
+            precision, recall = tp / max(tp + fp, 1), tp / max(pos, 1)
+            results.setdefault(name, []).append((precision, recall, fp, len(idx) - pos))
+            print(
+                f"cv set={name} seed={seed} folds={folds} pairs={len(idx)} same={pos} "
+                f"precision={precision:.2f} recall={recall:.2f} tp={tp} fp={fp}"
+            )
+    for name, runs in results.items():
+        print(
+            f"cv_summary set={name} folds={folds} seeds={seeds} "
+            f"precision={statistics.median(r[0] for r in runs):.2f} "
+            f"recall={statistics.median(r[1] for r in runs):.2f} "
+            f"false_joins={statistics.median(r[2] for r in runs):g}/{runs[0][3]}"
+        )
+    weights, bias = logistic(data)
+    threshold = pick_threshold([(_z(weights, bias, x), y) for x, y in data], FALSE_JOIN_RATE)
+    # rounded up, so that the printed threshold keeps the negatives the exact one kept out
+    probability = math.ceil(1e4 / (1 + math.exp(-threshold))) / 1e4
+    print(
+        "fit "
+        + " ".join(f"{name}={w:.4f}" for name, w in zip(FITTED, weights, strict=True))
+        + f" bias={bias:.4f} threshold={probability:.4f}"
+    )
+
+
+def write_idf() -> None:
+    """Count the fixed n-gram IDF table (in match/ngram_idf.py) over every article text."""
+    docs: list[str] = []
+    for pairs in pair_sets().values():
+        for pair in pairs:
+            docs += [f"{pair[s]['title']} . {pair[s].get('text') or ''}" for s in ("a", "b")]
+    path = semeval_path()
+    if path.exists():  # the SemEval articles in full, Overall 2 and unclear pairs included
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            docs += [f"{row[s]['title']} . {row[s]['text']}" for s in ("a", "b")]
+    docs = list(dict.fromkeys(docs))
+    df: dict[str, int] = {}
+    for doc in docs:
+        for gram in grams(words_of(digits_joined(normalize(doc)))):
+            df[gram] = df.get(gram, 0) + 1
+    n = len(docs)
+    keep = {g: math.log((n + 1) / (c + 1)) + 1 for g, c in df.items() if c >= max(3, 0.02 * n)}
+    lines = [f"documents\t{n}"] + [f"{g}\t{v:.2f}" for g, v in sorted(keep.items())]
+    # the table is the `_DATA` string of match/ngram_idf.py (the core reads no files)
+    module = IDF_FILE.read_text(encoding="utf-8")
+    start = module.index('_DATA = """\n') + len('_DATA = """\n')
+    end = module.index('"""', start)
+    IDF_FILE.write_text(module[:start] + "\n".join(lines) + "\n" + module[end:], encoding="utf-8")
+    print(f"idf documents={n} grams={len(keep)} file={IDF_FILE}")
 
 
 def _fp(item: dict[str, Any]) -> cluster.Fingerprint:
@@ -98,7 +343,7 @@ def quality(prefix: str, verbose: bool) -> None:
         f"tp={tp} fp={fp} fn={fn}"
     )
     sweep = " ".join(
-        f"{t:.2f}:{at(t)[0]:.2f}/{at(t)[1]:.2f}" for t in (0.28, 0.31, 0.34, 0.37, 0.40, 0.43, 0.46)
+        f"{t:.2f}:{at(t)[0]:.2f}/{at(t)[1]:.2f}" for t in (0.45, 0.50, 0.55, 0.60, 0.65, 0.70, 0.75)
     )
     print(f"sweep set={prefix} threshold:precision/recall {sweep}")
     if verbose:
@@ -225,6 +470,7 @@ def cost(url: str | None, n_window: int, n_new: int, seed: int) -> dict[str, flo
         counter = CountingCandidates()
         repo.band_candidates = counter  # type: ignore[assignment]
         times, found, false_joins = [], 0, 0
+        cpu_started = time.process_time()
         originals: dict[str, int] = {}
         with Session(engine) as session:
             rows = session.execute(sa.select(StoryRow.key, StoryRow.id)).all()  # type: ignore[call-overload]
@@ -251,6 +497,7 @@ def cost(url: str | None, n_window: int, n_new: int, seed: int) -> dict[str, flo
                     found += root == originals[story.key]
                 elif root is not None:
                     false_joins += 1
+            cpu_ms = (time.process_time() - cpu_started) / max(n_new, 1) * 1000
         finally:
             repo.band_candidates = counter._real  # type: ignore[assignment]
         with Session(engine) as session:
@@ -265,6 +512,7 @@ def cost(url: str | None, n_window: int, n_new: int, seed: int) -> dict[str, flo
     times.sort()
     return {
         "ms_per_story": statistics.median(times) * 1000,
+        "cpu_ms": cpu_ms,
         "p95_ms": times[int(len(times) * 0.95)] * 1000,
         "candidates": statistics.median(counter.counts) if counter.counts else 0,
         "lookup_ms": statistics.median(counter.seconds) * 1000 if counter.seconds else 0.0,
@@ -287,7 +535,21 @@ def main() -> None:
     )
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--pairs", type=Path, help="decide the pairs of a JSONL file (see above)")
+    parser.add_argument("--cv", action="store_true", help="cross-validate weights and threshold")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--write-idf", action="store_true", help="recount match/ngram_idf.py")
     args = parser.parse_args()
+    if args.pairs is not None:
+        run_pairs(args.pairs)
+        return
+    if args.cv:
+        cross_validate(args.folds, args.seeds)
+        return
+    if args.write_idf:
+        write_idf()
+        return
     for prefix in ("tuning", "holdout"):
         quality(prefix, args.verbose)
     if args.quality_only:

@@ -14,10 +14,14 @@ bare `&`, unclosed tags, no closing `</rss>`). Three never give anything: `garba
 changed every 15-30 s), `huge` (a 6 MB body, over the 5 MB cap) and `limited` (429 with
 Retry-After: 30). N private chats follow the topic isis, written to the database before the
 processes start. Once the start-up poll has recorded every feed's backlog, the soak runs for
-M minutes: one new, unique ISIS story about every `--story-every` seconds in a news feed picked
-at random; 5% of the chats block the bot at random times; every 25-50 s a 429 storm (the next
-10-40 sendMessage calls answered "retry after 2"); every 15-35 s one to three sendMessage
-connections dropped before they are processed. Then publishing stops, the hang and flap faults
+M minutes: one new ISIS event about every `--story-every` seconds in a news feed picked at
+random (distinct events as real ones are: a kind of incident in a town not used for that kind
+yet, its own unit, figures, time of day and source, from several templates), and for a fifth
+of them another outlet's rewrite of it in another feed 20-60 s later (one story: the bot should
+join it to the first, one alert and an "also in" edit); 5% of the chats block the bot at
+random times; every 25-50 s a 429 storm (the next 10-40 sendMessage calls answered "retry
+after 2"); every 15-35 s one to three sendMessage connections dropped before they are
+processed. Then publishing stops, the hang and flap faults
 are lifted, and the soak waits until every published story is stored and the outbox has no
 pending row to an active chat (or a timeout), and stops the processes with SIGTERM.
 
@@ -29,8 +33,9 @@ the processes' logs, feed_errors = failed polls logged). At the end:
 `expected=E delivered=D lost=L duplicated=U blocked_chats=B sends_after_block=X rejected_429=R
 feed_errors=F error_log_lines=G tracebacks=T rss_start_mb=.. rss_end_mb=.. rss_growth_pct=..`
 
-expected = every published story times every chat that never blocked the bot; delivered =
-those pairs the double accepted at least once; duplicated = alerts beyond one per (chat, story),
+expected = every published event times every chat that never blocked the bot; delivered =
+those pairs the double accepted an alert for (any outlet's item of the event); duplicated =
+alerts beyond one per (chat, story),
 blocked chats included; sends_after_block = sendMessage calls that reached the double for a
 blocked chat after it blocked the bot, beyond the one refused with 403 (calls answered by an
 injected 429 or drop are not counted, the bot rightly tries again); rejected_429 = the double's
@@ -42,9 +47,13 @@ from samples every 10 s), and `lost_by=` / `lost_feeds=` say where lost alerts s
 story row, no delivery row, or the row's status); `stuck_pending=` counts pending rows left
 to chats that are no longer active (nothing would ever send or give them up). Feeds that give
 no stories without an HTTP error (garbage, malformed) are `feed_warnings_by_feed`, not errors.
-The last line is `result=ok`, or `result=FAIL` with the reasons; the exit code is 0 when
-lost = 0, duplicated <= 1, sends_after_block = 0, no traceback, and also no token in the logs,
-no process died or exited non-zero on SIGTERM, the outbox drained with nothing stuck, and the
+A line `joins: expected_joins=J joined=K missed_joins=M wrong_joins=W missed_join_alerts=A`
+counts the rewrites published (J), stories joined to an item of their own event (K), items of
+one event left apart (M: each an extra alert, A of them sent) and stories joined to another
+event's (W: that event hidden, which also shows as lost). The last line is `result=ok`, or
+`result=FAIL` with the reasons; the exit code is 0 when lost = 0, wrong_joins = 0,
+duplicated <= 1, sends_after_block = 0, no traceback, and also no token in the logs, no
+process died or exited non-zero on SIGTERM, the outbox drained with nothing stuck, and the
 double had no internal error.
 """
 
@@ -98,39 +107,215 @@ SAMPLE_EVERY = 10.0
 HUGE_BYTES = 6 * 1024 * 1024
 LONG_HANG = 70.0  # longer than the fetch's read timeout (30 s) and total timeout (60 s)
 
-PLACES = [
-    "الأنبار",
-    "حديثة",
-    "الرطبة",
-    "عنه",
-    "القائم",
-    "راوة",
-    "هيت",
-    "الفلوجة",
-    "سامراء",
-    "تكريت",
-    "كركوك",
-    "ديالى",
-    "بادية الشام",
-    "دير الزور",
-    "الميادين",
-    "البوكمال",
-]
-HEADLINES = [
-    "خلايا داعش تهاجم نقطة عسكرية قرب {place}",
-    "القوات العراقية تحبط هجوماً لداعش في {place}",
-    "ضربة جوية تستهدف مخبأً لداعش شرق {place}",
-    "تنظيم الدولة يتبنى تفجيراً قرب {place}",
-    "اعتقال قيادي في داعش خلال عملية أمنية في {place}",
-    "تفكيك عبوات ناسفة زرعها داعش على طريق {place}",
-]
-SENTENCES = [
-    "قالت مصادر أمنية إن الهجوم وقع فجر اليوم.",
-    "وأضافت المصادر أن القوات صدت المهاجمين بعد اشتباك قصير.",
-    "ولم تعلن أي جهة أخرى مسؤوليتها حتى الآن.",
-    "وتشهد المنطقة منذ أشهر نشاطاً متزايداً لخلايا التنظيم.",
-    "وأكد مسؤول محلي أن الطريق أعيد فتحه أمام المدنيين.",
-]
+# Stories are distinct events, as real ones are: each a kind of incident in one place (no kind
+# twice in a place), with its own unit, figures, time of day and source, worded from one of
+# several templates. About COPY_SHARE of them are run again by another feed 20-60 s later in
+# other words (another headline and lead, same facts): those are one story, and the bot should
+# join them (one alert, "also in"); the report counts them apart from losses.
+PLACES = {
+    "حديثة": "الأنبار",
+    "الرطبة": "الأنبار",
+    "عانة": "الأنبار",
+    "القائم": "الأنبار",
+    "راوة": "الأنبار",
+    "هيت": "الأنبار",
+    "الفلوجة": "الأنبار",
+    "عكاشات": "الأنبار",
+    "سامراء": "صلاح الدين",
+    "تكريت": "صلاح الدين",
+    "بيجي": "صلاح الدين",
+    "الشرقاط": "صلاح الدين",
+    "طوزخورماتو": "صلاح الدين",
+    "الحويجة": "كركوك",
+    "داقوق": "كركوك",
+    "الرشاد": "كركوك",
+    "خانقين": "ديالى",
+    "المقدادية": "ديالى",
+    "جلولاء": "ديالى",
+    "بلدروز": "ديالى",
+    "الطارمية": "بغداد",
+    "جرف النصر": "بابل",
+    "مخمور": "أربيل",
+    "سنجار": "نينوى",
+    "تلعفر": "نينوى",
+    "البعاج": "نينوى",
+    "الميادين": "دير الزور",
+    "البوكمال": "دير الزور",
+    "الشدادي": "الحسكة",
+    "السخنة": "حمص",
+}
+UNITS = ["الجيش العراقي", "الحشد الشعبي", "الشرطة الاتحادية", "حرس الحدود", "الشرطة المحلية"]
+UNITS += ["قوات البيشمركة", "الحشد العشائري", "قوات الرد السريع"]
+DAYPARTS = ["فجر اليوم", "صباح اليوم", "ظهر اليوم", "مساء أمس", "ليل أمس", "قبيل منتصف الليل"]
+SOURCES = ["خلية الإعلام الأمني", "مصدر أمني", "قيادة العمليات المشتركة", "مسؤول محلي"]
+SOURCES += ["مصدر في الشرطة", "بيان للجيش", "قائد العمليات في المنطقة"]
+COPY_SHARE = 0.2
+# kind -> (headlines, leads); {killed} {wounded} {count} {unit} {place} {province} {daypart}
+# {source}; the first headline and lead of a kind are the first outlet's, a copy takes another
+KINDS: dict[str, tuple[list[str], list[str]]] = {
+    "ambush": (
+        [
+            "مقتل {killed} من {unit} بكمين لداعش قرب {place}",
+            "كمين لخلايا داعش يوقع {killed} قتلى من {unit} في {place} بمحافظة {province}",
+            "{province}: {killed} قتلى و{wounded} جرحى من {unit} بكمين قرب {place}",
+        ],
+        [
+            "قتل {killed} من عناصر {unit} وأصيب {wounded} آخرون {daypart} بكمين نصبه مسلحون من "
+            "تنظيم داعش لرتل عسكري قرب {place}، بحسب {source}.",
+            "أفاد {source} بأن كميناً لداعش استهدف رتلاً لـ{unit} قرب {place} {daypart}، ما أسفر "
+            "عن مقتل {killed} وجرح {wounded}، وأن المهاجمين فروا نحو المناطق الوعرة.",
+        ],
+    ),
+    "ied": (
+        [
+            "انفجار عبوة ناسفة بعجلة لـ{unit} في {place} يوقع {wounded} جرحى",
+            "إصابة {wounded} من {unit} بتفجير عبوة على طريق {place}",
+            "عبوة ناسفة تستهدف عجلة عسكرية في {place} غربي {province}",
+        ],
+        [
+            "أصيب {wounded} من منتسبي {unit} {daypart} بانفجار عبوة ناسفة زرعها عناصر داعش على "
+            "طريق ترابي في {place}، وفق {source}، فيما طوقت قوة أمنية المكان.",
+            "ذكر {source} أن عبوة ناسفة من مخلفات داعش انفجرت بعجلة تابعة لـ{unit} في {place} "
+            "{daypart}، وأسفرت عن إصابة {wounded} نقلوا إلى مستشفى قريب.",
+        ],
+    ),
+    "airstrike": (
+        [
+            "ضربة جوية تدمر مضافة لداعش في {place} وتقتل {killed} من عناصره",
+            "طيران الجيش يقصف وكراً لداعش قرب {place} ويقتل {killed} مسلحين",
+            "مقتل {killed} إرهابيين بقصف جوي على مخبأ في {place}",
+        ],
+        [
+            "نفذت طائرات القوة الجوية {daypart} ضربة على مضافة لتنظيم داعش في وادٍ قرب {place} "
+            "بمحافظة {province}، ما أدى إلى مقتل {killed} من عناصره، بحسب {source}.",
+            "قال {source} إن ضربة جوية استهدفت مخبأ لداعش قرب {place} {daypart}، وقتلت {killed} "
+            "مسلحين ودمرت أسلحة وأعتدة كانت بحوزتهم.",
+        ],
+    ),
+    "arrest": (
+        [
+            "اعتقال {count} من عناصر داعش بعملية أمنية في {place}",
+            "القبض على خلية لداعش من {count} أفراد في {place}",
+            "{unit} يعتقل {count} مطلوبين بتهم إرهابية في {place}",
+        ],
+        [
+            "ألقت قوة من {unit} القبض على {count} من عناصر داعش {daypart} في عملية دهم بمنطقة "
+            "{place} في {province}، وفق {source}.",
+            "أعلن {source} اعتقال خلية من {count} عناصر ينتمون لداعش في {place}، بعد عملية "
+            "استخبارية نفذتها {unit} {daypart}.",
+        ],
+    ),
+    "foiled": (
+        [
+            "إحباط هجوم لداعش على قرية في {place}",
+            "{unit} تصد تسللاً لداعش نحو {place} دون خسائر",
+            "إفشال محاولة تسلل لخلايا داعش قرب {place} بمحافظة {province}",
+        ],
+        [
+            "أحبطت قوة من {unit} {daypart} هجوماً لعناصر داعش حاولوا التسلل إلى قرية في {place}، "
+            "وأجبرتهم على الانسحاب بعد اشتباك قصير، بحسب {source}.",
+            "قال {source} إن {unit} صدت محاولة تسلل لمسلحي داعش نحو {place} {daypart} دون "
+            "تسجيل خسائر، وإن تعزيزات وصلت إلى المنطقة.",
+        ],
+    ),
+    "rockets": (
+        [
+            "سقوط {count} صواريخ قرب مقر لـ{unit} في {place}",
+            "قصف صاروخي يستهدف موقعاً لـ{unit} في {place} دون إصابات",
+            "{count} صواريخ كاتيوشا تسقط قرب {place} في {province}",
+        ],
+        [
+            "سقطت {count} صواريخ من نوع كاتيوشا {daypart} قرب مقر لـ{unit} في {place}، دون أن "
+            "تسفر عن إصابات، بحسب {source}، الذي رجح وقوف خلايا داعش وراء القصف.",
+            "أفاد {source} بسقوط {count} صواريخ أطلقها عناصر من داعش على محيط موقع لـ{unit} في "
+            "{place} {daypart}، مبيناً أن القصف لم يوقع خسائر بشرية.",
+        ],
+    ),
+    "cache": (
+        [
+            "العثور على مخبأ لداعش يضم {count} عبوات ناسفة في {place}",
+            "ضبط {count} عبوات معدة للتفجير في وكر لداعش قرب {place}",
+            "{unit} تكشف مخزن أسلحة لداعش في {place}",
+        ],
+        [
+            "عثرت قوة من {unit} {daypart} على مخبأ لتنظيم داعش في {place} يضم {count} عبوات "
+            "ناسفة وأحزمة وأسلحة خفيفة، وفق {source}.",
+            "ذكر {source} أن {unit} ضبطت {count} عبوات ناسفة معدة للتفجير في وكر لداعش قرب "
+            "{place} {daypart}، وجرى تفجيرها تحت السيطرة.",
+        ],
+    ),
+    "kidnap": (
+        [
+            "مسلحون من داعش يختطفون {count} رعاة أغنام قرب {place}",
+            "اختطاف {count} مدنيين على يد خلية لداعش في صحراء {place}",
+            "داعش يخطف {count} رعاة في {place} و{unit} تبدأ عملية بحث",
+        ],
+        [
+            "اختطف مسلحون من تنظيم داعش {daypart} {count} رعاة أغنام في منطقة صحراوية قرب "
+            "{place} بمحافظة {province}، بحسب {source}، فيما بدأت {unit} عمليات بحث.",
+            "قال {source} إن خلية لداعش خطفت {count} مدنيين يرعون الأغنام قرب {place} {daypart}، "
+            "وإن {unit} تلاحق الخاطفين.",
+        ],
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One real-world incident: what, where, who, how many, when, said by whom."""
+
+    number: int
+    kind: str
+    place: str
+    unit: str
+    killed: int
+    wounded: int
+    count: int
+    daypart: str
+    source: str
+
+
+class Events:
+    """Distinct events: no kind twice in one place until every pair is used."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.unused: list[tuple[str, str]] = []
+
+    def next(self, number: int) -> Event:
+        if not self.unused:
+            self.unused = [(k, p) for k in KINDS for p in PLACES]
+            self.rng.shuffle(self.unused)
+        kind, place = self.unused.pop()
+        rng = self.rng
+        return Event(
+            number, kind, place, rng.choice(UNITS), rng.randint(2, 9), rng.randint(2, 12),
+            rng.randint(3, 40), rng.choice(DAYPARTS), rng.choice(SOURCES),
+        )  # fmt: skip
+
+
+def story(rng: random.Random, feed: str, event: Event, *, copy: bool = False) -> FeedItem:
+    """An outlet's item about `event`: the first outlet's wording, or (copy) another one."""
+    headlines, leads = KINDS[event.kind]
+    if copy:
+        headline = rng.choice(headlines[1:])
+        lead = leads[1]
+    else:
+        headline, lead = headlines[0], leads[0]
+    values = {
+        "killed": event.killed, "wounded": event.wounded, "count": event.count,
+        "unit": event.unit, "place": event.place, "province": PLACES[event.place],
+        "daypart": event.daypart, "source": event.source,
+    }  # fmt: skip
+    number = event.number
+    suffix = "-copy" if copy else ""
+    return FeedItem(
+        title=headline.format(**values),
+        link=f"https://news.example/soak/{feed}/{number}{suffix}",
+        description=lead.format(**values),
+        guid=f"soak-{feed}-{number}{suffix}",
+        pub_date=datetime.now(UTC),
+    )
 
 
 @dataclass(frozen=True)
@@ -140,6 +325,8 @@ class Published:
     feed: str
     item: FeedItem
     at: float  # time.monotonic() when published
+    event: int = 0  # the event it reports (copies share their original's)
+    copy: bool = False  # another outlet's rewrite of an event already published
 
 
 @dataclass
@@ -173,20 +360,6 @@ class Ledger:
 
 def path_of(feed: str) -> str:
     return f"/{feed}.xml"
-
-
-def story(rng: random.Random, feed: str, number: int) -> FeedItem:
-    """A unique ISIS story (its number in the title and the link)."""
-    place = rng.choice(PLACES)
-    title = rng.choice(HEADLINES).format(place=place) + f" ({number})"
-    description = " ".join(rng.sample(SENTENCES, 2))
-    return FeedItem(
-        title=title,
-        link=f"https://news.example/soak/{feed}/{number}",
-        description=description,
-        guid=f"soak-{feed}-{number}",
-        pub_date=datetime.now(UTC),
-    )
 
 
 def backlog(feed: str) -> FeedItem:
@@ -557,6 +730,31 @@ def lost_reasons(
     return reasons, feeds
 
 
+def join_figures(engine: sa.Engine, published: list[Published]) -> dict[str, int]:
+    """Copies published (expected joins), stories the bot joined to another item of their own
+    event (joined) or of another event (wrong: that event was hidden), and items of one event
+    left apart (missed: one more alert)."""
+    event_of = {p.item.link: p.event for p in published}
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT id, link, cluster_id FROM story")).all()
+    link_of = {r[0]: r[1] for r in rows}
+    figures = {"expected": sum(1 for p in published if p.copy), "joined": 0, "missed": 0}
+    figures["wrong"] = 0
+    roots: Counter[int] = Counter()  # event -> its items stored as a first story
+    for _, link, cluster_id in rows:
+        event = event_of.get(link)
+        if event is None:
+            continue  # a backlog item
+        if cluster_id is None:
+            roots[event] += 1
+        elif event_of.get(link_of.get(cluster_id, "")) == event:
+            figures["joined"] += 1
+        else:
+            figures["wrong"] += 1
+    figures["missed"] = sum(n - 1 for n in roots.values())
+    return figures
+
+
 # ----------------------------------------------------------------------------- the soak
 
 
@@ -715,14 +913,26 @@ def run_soak(
             )
             next_report += REPORT_EVERY
 
+    events = Events(rng)
+    copies: list[tuple[float, str, Event]] = []  # (when, feed, event): another outlet's rewrite
     while (now := time.monotonic()) < end:
         if now >= next_story:
             number += 1
             feed = rng.choice(NEWS_FEEDS)
-            item = story(rng, feed, number)
+            event = events.next(number)
+            item = story(rng, feed, event)
             news.add(feed, item)
-            ledger.published.append(Published(feed, item, now))
+            ledger.published.append(Published(feed, item, now, number))
             next_story = now + args.story_every * rng.uniform(0.5, 1.5)
+            if rng.random() < COPY_SHARE and now + 60 < end:
+                other = rng.choice([f for f in NEWS_FEEDS if f != feed])
+                copies.append((now + rng.uniform(20, 60), other, event))
+        for due in [c for c in copies if c[0] <= now]:
+            copies.remove(due)
+            _, feed, event = due
+            item = story(rng, feed, event, copy=True)
+            news.add(feed, item)
+            ledger.published.append(Published(feed, item, now, event.number, copy=True))
         hang.step(now)
         flap.step(now)
         garbage_feed.step(now)
@@ -774,7 +984,9 @@ def report(
     """Print the final lines; 0 if nothing was lost or wrongly sent."""
     links = {p.item.link: p for p in ledger.published}
     never_blocked = set(chats) - set(ledger.blocked)
-    expected = {(chat, link) for link in links for chat in never_blocked}
+    # one alert per event and chat: a copy another outlet ran is the same event (any of its
+    # links will do, the first stored is the one alerted)
+    expected = {(chat, p.event) for p in ledger.published if not p.copy for chat in never_blocked}
     per_pair: Counter[tuple[int, str]] = Counter()
     unmatched = 0
     for record in alerts(double):
@@ -783,9 +995,18 @@ def report(
             per_pair[(record.chat_id, link)] += 1
         else:
             unmatched += 1
-    delivered = len(expected & per_pair.keys())
-    lost = expected - per_pair.keys()
+    per_event: Counter[tuple[int, int]] = Counter()
+    for chat_id, link in per_pair:
+        per_event[(chat_id, links[link].event)] += 1
+    delivered = len(expected & per_event.keys())
+    lost_events = expected - per_event.keys()
+    first_link = {p.event: p.item.link for p in reversed(ledger.published)}
+    first_link.update({p.event: p.item.link for p in ledger.published if not p.copy})
+    lost = {(chat, first_link[event]) for chat, event in lost_events}
     duplicated = sum(n - 1 for n in per_pair.values())
+    # a missed join: a chat alerted to two outlets' copies of one event (one message too many)
+    missed_join_alerts = sum(n - 1 for n in per_event.values())
+    joins = join_figures(engine, ledger.published)
 
     calls = double.calls
     faults = classify_calls(calls, ledger.injections)
@@ -827,7 +1048,14 @@ def report(
     slopes = ",".join(f"{name}:{slope_mb_per_min(figures.samples, name):.2f}" for name in last.mb)
     healthy_errors = sum(logs.feed_errors[f] for f in HEALTHY)
     print(
-        f"extra: stories={len(links)} alerts={sum(per_pair.values())} unmatched_alerts={unmatched} "
+        f"joins: expected_joins={joins['expected']} joined={joins['joined']} "
+        f"missed_joins={joins['missed']} wrong_joins={joins['wrong']} "
+        f"missed_join_alerts={missed_join_alerts}",
+        flush=True,
+    )
+    print(
+        f"extra: stories={len(links)} events={len(first_link)} alerts={sum(per_pair.values())} "
+        f"unmatched_alerts={unmatched} "
         f"injected_429={used['429']}/{injected['429']} dropped={used['drop']}/{injected['drop']} "
         f"rejected_403={stats['rejected_403']} blocked_still_active={still_active} "
         f"stuck_pending={stuck} "
@@ -852,6 +1080,8 @@ def report(
     failures = []
     if lost:
         failures.append("lost")
+    if joins["wrong"]:
+        failures.append("wrong_joins")
     if duplicated > 1:
         failures.append("duplicated")
     if sends_after_block:

@@ -318,3 +318,80 @@ async def test_a_copy_alerted_on_its_own_is_edited_when_a_third_outlet_comes(
         assert copy is not None
         shown = repo.with_cluster_sources(session=session, stories={copy.id or 0: copy})
     assert shown[copy.id or 0].also_in == ["aljazeera", "skynewsarabia"]
+
+
+# -- same beat, same day, other events (issue 13) ---------------------------------------------
+
+TRAPS = {
+    pair["id"]: pair
+    for pair in YAML(typ="safe").load(
+        (Path(__file__).parent / "fixtures" / "cluster" / "traps-01.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
+}
+
+
+def trap_item(pair_id: str, side: str, guid: str) -> FeedItem:
+    entry = TRAPS[pair_id][side]
+    return FeedItem(
+        entry["title"], f"https://{entry['source']}.example/{guid}", entry["summary"], guid=guid
+    )
+
+
+@pytest.mark.parametrize(
+    ("pair_id", "watch"),
+    [
+        ("x-diff-diyala-foiled-vs-anbar-ambush", "داعش"),
+        ("x-diff-ainasad-visit-vs-troops-stay", "عين الأسد"),
+        ("x-diff-two-ieds-two-provinces", "عبوة ناسفة"),
+        ("x-diff-rockets-victory-vs-airport", "مطار بغداد"),
+        ("x-diff-turkish-drones-sinjar-vs-makhmour", "مسيرة تركية"),
+    ],
+)
+async def test_a_different_incident_of_the_same_kind_that_day_gets_its_own_story(
+    poller: Poller,
+    server: FeedServer,
+    engine: sa.Engine,
+    clock: Clock,
+    pair_id: str,
+    watch: str,
+) -> None:
+    subscribe(engine, 6, watch=watch)
+    server.set_feed("/aljazeera.xml", [FILLER, trap_item(pair_id, "a", "aj-trap")])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    send_all(engine)
+    server.set_feed("/shafaq.xml", [FILLER, trap_item(pair_id, "b", "sh-trap")])
+    clock.now = T0 + timedelta(minutes=3)
+    await poll(poller, engine, clock)
+    alerts = deliveries(engine)
+    assert len(alerts) == 2  # the second incident reached the chat as an alert of its own
+    assert {a.story_id for a in alerts} == {
+        story(engine, "aljazeera").id,
+        story(engine, "shafaq").id,
+    }
+    assert story(engine, "shafaq").cluster_id is None
+    assert story(engine, "aljazeera").also_in == []
+
+
+@pytest.mark.parametrize(
+    "pair_id", ["x-same-troops-2500-separators", "x-same-budget-dot-separator"]
+)
+async def test_one_statement_with_figures_written_differently_is_one_story(
+    poller: Poller, server: FeedServer, engine: sa.Engine, clock: Clock, pair_id: str
+) -> None:
+    with Session(engine) as session:
+        repo.get_or_create_chat(
+            session=session, chat_id=7, kind="private", title=None, lang="ar", now=T0
+        )
+        repo.add_watch(session=session, chat_id=7, query="العراق", now=T0)
+        session.commit()
+    server.set_feed("/aljazeera.xml", [FILLER, trap_item(pair_id, "a", "aj-fig")])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    server.set_feed("/shafaq.xml", [FILLER, trap_item(pair_id, "b", "sh-fig")])
+    clock.now = T0 + timedelta(minutes=2)
+    await poll(poller, engine, clock)
+    assert story(engine, "shafaq").cluster_id == story(engine, "aljazeera").id
+    assert story(engine, "aljazeera").also_in == ["shafaq"]
