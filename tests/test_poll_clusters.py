@@ -395,3 +395,63 @@ async def test_one_statement_with_figures_written_differently_is_one_story(
     await poll(poller, engine, clock)
     assert story(engine, "shafaq").cluster_id == story(engine, "aljazeera").id
     assert story(engine, "aljazeera").also_in == ["shafaq"]
+
+
+# one attack reported twice: the later outlet counts more dead (two of the wounded died)
+TOLL_FIRST = FeedItem(
+    "مقتل 4 جنود بهجوم لداعش على نقطة عسكرية في الطارمية",
+    "https://aj.example/tarmiya",
+    "قُتل أربعة جنود من الجيش العراقي، مساء الثلاثاء، بهجوم شنه مسلحون من تنظيم داعش على نقطة"
+    " تفتيش في قضاء الطارمية شمالي بغداد، بحسب مصدر أمني. وأضاف المصدر أن المهاجمين استخدموا"
+    " أسلحة قناصة وانسحبوا نحو البساتين.",
+    guid="aj-toll",
+)
+TOLL_LATER = FeedItem(
+    "مقتل 6 جنود بهجوم لداعش على نقطة عسكرية في الطارمية شمالي بغداد",
+    "https://sh.example/tarmiya",
+    "قال مصدر أمني إن ستة جنود قتلوا بهجوم لتنظيم داعش على نقطة تفتيش للجيش العراقي في قضاء"
+    " الطارمية، مساء الثلاثاء، بعد وفاة اثنين من الجرحى متأثرين بجراحهم. وانسحب المهاجمون نحو"
+    " البساتين المحيطة.",
+    guid="sh-toll",
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "minutes", "joined"),
+    [
+        (TOLL_FIRST, TOLL_LATER, 60, True),  # the toll rose an hour later: an update
+        (TOLL_FIRST, TOLL_LATER, 100, True),
+        (TOLL_FIRST, TOLL_LATER, 5, False),  # 4 and 6 dead minutes apart: two attacks
+        (TOLL_LATER, TOLL_FIRST, 60, False),  # a smaller toll later is not an update
+    ],
+)
+async def test_a_toll_that_rose_an_hour_later_is_the_same_story(
+    poller: Poller,
+    server: FeedServer,
+    engine: sa.Engine,
+    clock: Clock,
+    first: FeedItem,
+    second: FeedItem,
+    minutes: int,
+    joined: bool,
+) -> None:
+    """The poller gives the comparison each story's first-seen time (issue 13)."""
+    subscribe(engine, 8, watch="الطارمية")
+    server.set_feed("/aljazeera.xml", [FILLER, first])
+    clock.now = T0 + timedelta(minutes=1)
+    await poll(poller, engine, clock)
+    send_all(engine)
+    server.set_feed("/shafaq.xml", [FILLER, second])
+    clock.now = T0 + timedelta(minutes=1 + minutes)
+    await poll(poller, engine, clock)
+    root, copy = story(engine, "aljazeera"), story(engine, "shafaq")
+    assert root.first_seen_at == T0 + timedelta(minutes=1)
+    if joined:
+        assert copy.cluster_id == root.id
+        assert root.also_in == ["shafaq"]
+        (alert,) = deliveries(engine)  # one alert, edited to name the second outlet
+        assert alert.status == DeliveryStatus.EDIT.value
+    else:
+        assert copy.cluster_id is None
+        assert root.also_in == []
+        assert {a.story_id for a in deliveries(engine)} == {root.id, copy.id}

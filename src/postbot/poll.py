@@ -376,7 +376,8 @@ class Poller:
             # clustering (20 to 50 stories a feed, none alerted); a later copy of one of them
             # in another feed is news to every subscriber and is alerted
             return _Prepared(story, canon, None, [], None)
-        fp = fingerprint(story.title, story.summary)
+        # its time: a larger toll 45 min later is an update, days apart weigh against a join
+        fp = fingerprint(story.title, story.summary, now)
         keys = band_keys(fp)
         root = self._cluster_root(session, story.feed_id, canon, fp, keys, now)
         return _Prepared(story, canon, fp, keys, root)
@@ -415,7 +416,7 @@ class Poller:
         key = row.id or 0
         found = self._prints.get(key)
         if found is None:
-            found = fingerprint(row.title, row.summary)
+            found = fingerprint(row.title, row.summary, row.first_seen_at)
             if len(self._prints) >= FINGERPRINT_CACHE:
                 self._prints.popitem(last=False)
             self._prints[key] = found

@@ -167,9 +167,19 @@ _CLITIC = re.compile(r"^(وال|بال|فال|كال|لل|ال|و|ب|ل|ف)(?=..
 _END = re.compile(r"(ات|ون|ين|ان|يه|ي|ه)$")
 
 
+# armed personnel: outlets count one force with any of these nouns («2000 عنصر», «٢٠٠٠ جندي»,
+# «5 جنود»), singular or plural, so they are one kind, named by its usual noun
+TROOPS = normalize("جندي")
+_PERSONNEL_TEXT = "جندي جنود عنصر عناصر عسكري عسكريين مقاتل فرد افراد منتسب مستشار"
+_PERSONNEL = tuple(normalize(w) for w in _PERSONNEL_TEXT.split())
+
+
 def kind_of(word: str) -> str:
-    """What a figure counts, reduced to a short stem («جنود»/«جندي» differ: 4 letters kept)."""
+    """What a figure counts, reduced to a short stem (4 letters kept), or TROOPS for any noun
+    of armed personnel."""
     word = _CLITIC.sub("", word)
+    if word.startswith(_PERSONNEL):
+        return TROOPS
     if len(word) > 4:
         word = _END.sub("", word)
     return word[:4]
@@ -211,6 +221,23 @@ class Figure:
         return self.kind in _TOLL_KINDS
 
 
+_CASUALTY_TEXT = "قتيل قتلى جريح جرحى شهيد شهداء مصاب مصابين معتقل معتقلين"
+_CASUALTY_NOUNS = tuple(normalize(w) for w in _CASUALTY_TEXT.split())
+
+
+_YEAR_TEXT = "عام العام عامي سنة السنة سنه منذ حتى"
+_YEAR_WORDS = frozenset(normalize(w) for w in _YEAR_TEXT.split())
+
+
+def _counts_people(kind: str, tokens: list[Token], i: int, after: int) -> bool:
+    """Whether the year-shaped figure at tokens[i] counts people (the noun at `after`)."""
+    if i > 0 and tokens[i - 1].norm in _YEAR_WORDS:
+        return False
+    if kind == TROOPS:
+        return True
+    return after < len(tokens) and _CLITIC.sub("", tokens[after].norm).startswith(_CASUALTY_NOUNS)
+
+
 def figures(tokens: list[Token], text: str) -> frozenset[Figure]:
     """Counts in the text with their kind (years, vague counts and ordinals left out)."""
     found: set[Figure] = set()
@@ -220,7 +247,7 @@ def figures(tokens: list[Token], text: str) -> frozenset[Figure]:
             i += 1
             continue
         quantity = read_quantity(tokens, i, text, between=False)
-        if quantity is None or quantity.vague or quantity.low is None or quantity.yearlike:
+        if quantity is None or quantity.vague or quantity.low is None:
             i += 1 if quantity is None else quantity.last + 1 - i
             continue
         after = quantity.last + 1
@@ -228,6 +255,11 @@ def figures(tokens: list[Token], text: str) -> frozenset[Figure]:
             after += 1
         kind = kind_of(tokens[after].norm) if after < len(tokens) else ""
         toll = toll_class(tokens[after].norm) if after < len(tokens) else None
+        if quantity.yearlike and not _counts_people(kind, tokens, i, after):
+            # «2000» may be a year, but not when a noun of soldiers or casualties follows
+            # («أقل من 2000 عنصر», «1500 قتيل»); a verb after it («في 2019 قتل») keeps it a year
+            i = quantity.last + 1
+            continue
         if toll is None and i > 0:
             toll = toll_class(tokens[i - 1].norm)
         kind = toll or kind
