@@ -99,7 +99,8 @@ _PLAIN_RE = re.compile(
     "[^\x00-\x7f\u00a0\u0600-\u06a8\u06aa-\u06cb\u06cd-\u06d5\u06ee-\u06ff\u2000-\u206f]"
 )
 # The same scan over normalized text, where marks and tatweel are gone already.
-_PLAIN_SCAN_RE = re.compile(r"(\w+)|([.!?؟…]+(?=[\s\u0621-\u064a]|$)|[;؛:\n|•·])")
+_PLAIN_BREAK_RE = re.compile(r"[.!?؟…]+(?=[\s\u0621-\u064a]|$)|[;؛:\n|•·]")
+_PLAIN_WORD_RE = re.compile(r"\w+")
 
 
 def scan_words(text: str) -> tuple[list[str], list[int]]:
@@ -128,16 +129,20 @@ def _scan_plain(text: str) -> tuple[list[str], list[int]]:
     no longer hides the sentence end (invisible marks are ignored everywhere else too).
     """
     normalized = text.translate(_TABLE).lower()
-    norms: list[str] = []
+    # Separators are never word characters, so splitting at them first and then finding the
+    # words of each part gives what one scan for both would, with the loop per segment (a few
+    # per story) instead of per word.
+    parts = _PLAIN_BREAK_RE.split(normalized)
+    if len(parts) == 1:
+        norms = _PLAIN_WORD_RE.findall(normalized)
+        return norms, [0] * len(norms)
+    norms = []
     segments: list[int] = []
-    add_norm, add_segment = norms.append, segments.append
-    segment = 0
-    for word, _ in _PLAIN_SCAN_RE.findall(normalized):
-        if word:
-            add_norm(word)
-            add_segment(segment)
-        else:
-            segment += 1
+    for segment, part in enumerate(parts):
+        words = _PLAIN_WORD_RE.findall(part)
+        if words:
+            norms += words
+            segments += [segment] * len(words)
     return norms, segments
 
 
@@ -169,6 +174,9 @@ def _clitic_prefixes() -> tuple[str, ...]:
 # The bare word ("") first, then shorter prefixes before longer ones.
 CLITIC_PREFIXES = _clitic_prefixes()
 _MIN_STEM = 2  # a prefix is only taken off when at least two letters remain
+_PREFIX_SET = frozenset(CLITIC_PREFIXES[1:])
+_MAX_PREFIX = max(map(len, _PREFIX_SET))
+_CLITIC_FIRST = frozenset(p[0] for p in _PREFIX_SET)  # other words have no clitic to take off
 
 
 @functools.lru_cache(maxsize=65_536)  # phrase checks ask again and again for the same words
@@ -177,12 +185,15 @@ def clitic_stems(word: str) -> tuple[str, ...]:
 
     «لل» stands for ل + ال, so «للاسد» also gives «الاسد». Latin words have no clitics.
     """
-    if not word or not ("\u0621" <= word[0] <= "\u064a"):
+    if not word or word[0] not in _CLITIC_FIRST:
         return (word,)
     out = [word]
-    for prefix in CLITIC_PREFIXES[1:]:
-        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
-            rest = word[len(prefix) :]
+    # at most one prefix of each length starts the word, so trying the lengths in turn lists
+    # them in CLITIC_PREFIXES order with a few slices instead of a test per prefix
+    for n in range(1, min(_MAX_PREFIX, len(word) - _MIN_STEM) + 1):
+        prefix = word[:n]
+        if prefix in _PREFIX_SET:
+            rest = word[n:]
             out.append(rest)
             if prefix.endswith("لل"):
                 out.append("ال" + rest)
