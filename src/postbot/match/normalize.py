@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 _DELETE = (
     "\u0610\u0611\u0612\u0613\u0614\u0615\u0616\u0617\u0618\u0619\u061a"  # Quranic signs
@@ -91,21 +91,27 @@ def _normalize_word(word: str) -> str:
 
 
 # Text made only of these normalizes character by character without changing where words start
-# and end: ASCII, Arabic, and the spaces, punctuation and invisible marks of U+2000-U+206F.
+# and end: ASCII, Arabic, the no-break space, the guillemets «» (Arabic news quotes with them, so
+# a quote must not send a story down the slow path), and the spaces, punctuation and invisible
+# marks of U+2000-U+206F.
 # Elsewhere (presentation forms, "İ" whose case-fold adds a combining dot, Quranic small letters
 # that are word characters deleted by normalization, Persian ya/kaf that become Arabic letters
 # a sentence end looks at) words are normalized one by one, so they stay those of `word_spans`.
 _PLAIN_RE = re.compile(
-    "[^\x00-\x7f\u00a0\u0600-\u06a8\u06aa-\u06cb\u06cd-\u06d5\u06ee-\u06ff\u2000-\u206f]"
+    "[^\x00-\x7f\u00a0\u00ab\u00bb\u0600-\u06a8\u06aa-\u06cb\u06cd-\u06d5\u06ee-\u06ff\u2000-\u206f]"
 )
 # The same scan over normalized text, where marks and tatweel are gone already.
 _PLAIN_BREAK_RE = re.compile(r"[.!?؟…]+(?=[\s\u0621-\u064a]|$)|[;؛:\n|•·]")
 _PLAIN_WORD_RE = re.compile(r"\w+")
+_RAW_BREAK_RE = re.compile(r"[.!?؟…]+(?=[\s\u0621-\u064a\u0671]|$)|[;؛:\n|•·]")
+_DELETED_RE = re.compile("[" + re.escape(_DELETE) + "]")
 
 
 def scan_words(text: str) -> tuple[list[str], list[int]]:
     """Normalized words of `text` and the segment of each (positions: `word_spans`)."""
     if _PLAIN_RE.search(text) is None:
+        if _DELETED_RE.search(text) is None:
+            return _scan_clean(text)
         return _scan_plain(text)
     norms: list[str] = []
     segments: list[int] = []
@@ -144,6 +150,35 @@ def _scan_plain(text: str) -> tuple[list[str], list[int]]:
             norms += words
             segments += [segment] * len(words)
     return norms, segments
+
+
+def _scan_clean(text: str) -> tuple[list[str], list[int]]:
+    """`scan_words` for plain text with nothing to delete: split the raw text, map each word.
+
+    With no mark, tatweel or invisible character, normalizing maps letters to letters and
+    digits to digits one to one, so the raw text has the words and sentence ends of the
+    normalized text (alef wasla «ٱ», outside U+0621-U+064A, becomes «ا» inside it: the sentence
+    end test accepts both). Words are then normalized through the word cache: most are seen
+    already, which costs a dict lookup each instead of translating every character.
+    """
+    parts = _RAW_BREAK_RE.split(text)
+    if len(parts) == 1:
+        words = _PLAIN_WORD_RE.findall(text)
+        segments = [0] * len(words)
+    else:
+        words = []
+        segments = []
+        for segment, part in enumerate(parts):
+            found = _PLAIN_WORD_RE.findall(part)
+            if found:
+                words += found
+                segments += [segment] * len(found)
+    norms = list(map(_WORD_CACHE.get, words))
+    if None in norms:
+        for i, norm in enumerate(norms):
+            if norm is None:
+                norms[i] = _normalize_word(words[i])
+    return cast(list[str], norms), segments
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
