@@ -100,8 +100,8 @@ def _normalize_word(word: str) -> str:
 _PLAIN_RE = re.compile(
     "[^\x00-\x7f\u00a0\u00ab\u00bb\u0600-\u06a8\u06aa-\u06cb\u06cd-\u06d5\u06ee-\u06ff\u2000-\u206f]"
 )
-# The same scan over normalized text, where marks and tatweel are gone already.
-_PLAIN_BREAK_RE = re.compile(r"[.!?؟…]+(?=[\s\u0621-\u064a]|$)|[;؛:\n|•·]")
+# The same scan over plain text once marks and tatweel are deleted: words, and sentence ends
+# (alef wasla counts as the Arabic letter it becomes).
 _PLAIN_WORD_RE = re.compile(r"\w+")
 _RAW_BREAK_RE = re.compile(r"[.!?؟…]+(?=[\s\u0621-\u064a\u0671]|$)|[;؛:\n|•·]")
 _DELETED_RE = re.compile("[" + re.escape(_DELETE) + "]")
@@ -110,9 +110,9 @@ _DELETED_RE = re.compile("[" + re.escape(_DELETE) + "]")
 def scan_words(text: str) -> tuple[list[str], list[int]]:
     """Normalized words of `text` and the segment of each (positions: `word_spans`)."""
     if _PLAIN_RE.search(text) is None:
-        if _DELETED_RE.search(text) is None:
-            return _scan_clean(text)
-        return _scan_plain(text)
+        # deleting first is what translating does to these characters (the other changes map
+        # one character to one), and the words left are those the word cache has seen
+        return _scan_clean(_DELETED_RE.sub("", text))
     norms: list[str] = []
     segments: list[int] = []
     add_norm, add_segment, cached = norms.append, segments.append, _WORD_CACHE.get
@@ -127,39 +127,17 @@ def scan_words(text: str) -> tuple[list[str], list[int]]:
     return norms, segments
 
 
-def _scan_plain(text: str) -> tuple[list[str], list[int]]:
-    """`scan_words` for plain text: normalize it whole (in C), then split it once.
-
-    Deleting marks and mapping letters one to one within the Arabic and ASCII blocks never
-    joins or splits words, except that a mark standing between a sentence end and what follows
-    no longer hides the sentence end (invisible marks are ignored everywhere else too).
-    """
-    normalized = text.translate(_TABLE).lower()
-    # Separators are never word characters, so splitting at them first and then finding the
-    # words of each part gives what one scan for both would, with the loop per segment (a few
-    # per story) instead of per word.
-    parts = _PLAIN_BREAK_RE.split(normalized)
-    if len(parts) == 1:
-        norms = _PLAIN_WORD_RE.findall(normalized)
-        return norms, [0] * len(norms)
-    norms = []
-    segments: list[int] = []
-    for segment, part in enumerate(parts):
-        words = _PLAIN_WORD_RE.findall(part)
-        if words:
-            norms += words
-            segments += [segment] * len(words)
-    return norms, segments
-
-
 def _scan_clean(text: str) -> tuple[list[str], list[int]]:
-    """`scan_words` for plain text with nothing to delete: split the raw text, map each word.
+    """`scan_words` for plain text whose marks, tatweel and invisible characters are deleted.
 
-    With no mark, tatweel or invisible character, normalizing maps letters to letters and
-    digits to digits one to one, so the raw text has the words and sentence ends of the
-    normalized text (alef wasla «ٱ», outside U+0621-U+064A, becomes «ا» inside it: the sentence
-    end test accepts both). Words are then normalized through the word cache: most are seen
-    already, which costs a dict lookup each instead of translating every character.
+    Plain text (`_PLAIN_RE`) normalizes character by character without joining or splitting
+    words, except that a mark between a sentence end and what follows no longer hides the
+    sentence end (invisible marks are ignored everywhere else too). Once the deleted characters
+    are gone, normalizing maps letters to letters and digits to digits one to one, so the raw
+    text has the words and sentence ends of the normalized text (alef wasla «ٱ», outside
+    U+0621-U+064A, becomes «ا» inside it: the sentence end test accepts both). Words are then
+    normalized through the word cache: most were seen already, a dict lookup each instead of
+    translating every character.
     """
     parts = _RAW_BREAK_RE.split(text)
     if len(parts) == 1:
