@@ -3,13 +3,18 @@
     python bench/match.py --stories 5000 --watches 100 --watches 1000 --watches 10000
 
 Prints one line per run: `watches=W stories=N stories_per_s=X p99_ms=Y limit_stories_per_s=L
-regex_stories_per_s=R` (medians of --repeat runs for the rates; p99 of per-story latency over all
-runs), after a line on stderr describing the stories. The two comparison rates are measured in
-the same run, the three measurements taking turns in each repeat so that the machine's load
-weighs on them alike:
-- `limit`: a raw pyahocorasick scan (C) of every distinct normalized word of every watch and
-  topic over the same stories, normalized beforehand and outside the timing. It finds substrings
-  only (no whole words, clitics, phrases or logic), so no matcher can beat it.
+regex_stories_per_s=R limit_over_postbot=.. postbot_over_regex=.. scan_only_stories_per_s=S
+scan_only_over_postbot=..` (medians of --repeat runs for the rates; p99 of per-story latency
+over all runs), after a line on stderr describing the stories. The comparison rates are measured
+in the same run, the measurements taking turns in each repeat so that the machine's load weighs
+on them alike:
+- `limit`: per story, `normalize(title + "\n" + body)` (the same normalization postbot must do,
+  inside the timing) and a raw pyahocorasick scan (C) of every distinct normalized word of every
+  watch and topic over it. The scan finds substrings only (no whole words, clitics, phrases or
+  logic), so no matcher that reads raw story text can beat it. This is the limit issue #12's
+  "within 3x" target (4.1x at d3eb56b) refers to.
+- `scan_only`: the same automaton scan over the stories normalized beforehand, outside the
+  timing: the scan alone, a floor below what any matcher given raw text can reach.
 - `regex`: what other bots do, one compiled regex per term of each watch (whole words, optional
   Arabic clitics), the watch's AND/OR/NOT evaluated over them, story after story; it runs on the
   first --regex-stories stories (it is slow) and its rate is per story all the same.
@@ -209,6 +214,14 @@ def rate_of(texts: list[str], scan: Callable[[str], int]) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
+def limit_rate(stories: list[tuple[str, str]], scan: Callable[[str], int]) -> float:
+    """Stories per second of normalizing each story's text, then scanning it with `scan`."""
+    start = time.perf_counter()
+    for title, body in stories:
+        scan(normalize(f"{title}\n{body}"))
+    return len(stories) / (time.perf_counter() - start)
+
+
 def common_words(n: int) -> list[str]:
     """The `n` most frequent content words of the corpus (function words left out)."""
     counts: dict[str, int] = {}
@@ -343,20 +356,23 @@ def main() -> int:
         normalized = [normalize(f"{t}\n{b}") for t, b in stories]
         scan = limit_scanner(every)
         regex = regex_matcher(list(nodes.values()))
-        rates, latencies, limits, regexes = [], [], [], []
+        rates, latencies, limits, scans, regexes = [], [], [], [], []
         for _ in range(args.repeat):
             rate, lat = run(stories, matcher)
             rates.append(rate)
             latencies.extend(lat)
-            limits.append(rate_of(normalized, scan))
+            limits.append(limit_rate(stories, scan))
+            scans.append(rate_of(normalized, scan))
             regexes.append(rate_of(normalized[: args.regex_stories], regex))
         p99 = statistics.quantiles(latencies, n=100)[98]
-        rate, limit, rx = (statistics.median(x) for x in (rates, limits, regexes))
+        rate, limit, scan_only, rx = (statistics.median(x) for x in (rates, limits, scans, regexes))
         print(
             f"watches={w} stories={args.stories} "
             f"stories_per_s={rate:.0f} p99_ms={p99:.3f} "
             f"limit_stories_per_s={limit:.0f} regex_stories_per_s={rx:.1f} "
-            f"limit_over_postbot={limit / rate:.2f} postbot_over_regex={rate / rx:.0f}"
+            f"limit_over_postbot={limit / rate:.2f} postbot_over_regex={rate / rx:.0f} "
+            f"scan_only_stories_per_s={scan_only:.0f} "
+            f"scan_only_over_postbot={scan_only / rate:.2f}"
         )
         sys.stdout.flush()
     return 0

@@ -31,7 +31,7 @@ costs what checking their distinct prefixes costs, however many there are.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Generic, TypeVar, cast
 
@@ -137,6 +137,7 @@ class Matcher(Generic[K]):
             anchor = min(clauses, key=lambda c: (sum(self._cost(t, usage) for t in c), len(c)))
             for tid in anchor:
                 self._postings[tid].append(qi)
+        self._inexact = frozenset(qi for qi, is_exact in enumerate(self._exact) if not is_exact)
         self._prefix_lengths = sorted({len(p) for p in self._prefixes})
         # anchor word → {offset of the anchor in the phrase → trie of the phrase's words}
         self._anchors: dict[str, dict[int, _Trie]] = {}
@@ -332,26 +333,29 @@ class Matcher(Generic[K]):
 
     def matching_groups(self, found: Mapping[int, object]) -> list[int]:
         """Indexes of the distinct queries that hold, given the terms `occurrences` found."""
-        candidates: set[int] = set()
-        for tid in found:
-            postings = self._postings.get(tid)
-            if postings:
-                candidates.update(postings)
-        exact, tests = self._exact, self._tests
-        out: list[int] = []
-        for qi in sorted(candidates):
-            if not exact[qi]:
+        get = self._postings.get
+        candidates = set(chain.from_iterable([p for tid in found if (p := get(tid))]))
+        # exact candidates hold as they are; only the others are tested, and set operations in
+        # C keep the exact ones (most of them) out of the Python loop
+        inexact = candidates & self._inexact
+        if inexact:
+            tests = self._tests
+            for qi in inexact:
                 test = tests[qi]
                 if test is None:
                     test = tests[qi] = _predicate(self._compiled[qi], self._predicates)
                 if not test(found):
-                    continue
-            out.append(qi)
-        return out
+                    candidates.discard(qi)
+        return sorted(candidates)
 
     def keys_of(self, group: int) -> list[K]:
         """The keys that share the query of `group`."""
         return self._groups[group]
+
+    @property
+    def group_keys(self) -> Sequence[list[K]]:
+        """The keys of every group, by group index (read-only: do not change the lists)."""
+        return self._groups
 
     def highlight(
         self, doc: Document, found: Mapping[int, list[tuple[int, int]]], groups: Iterable[int]

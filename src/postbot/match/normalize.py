@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 _DELETE = (
     "\u0610\u0611\u0612\u0613\u0614\u0615\u0616\u0617\u0618\u0619\u061a"  # Quranic signs
@@ -91,21 +91,28 @@ def _normalize_word(word: str) -> str:
 
 
 # Text made only of these normalizes character by character without changing where words start
-# and end: ASCII, Arabic, and the spaces, punctuation and invisible marks of U+2000-U+206F.
+# and end: ASCII, Arabic, the no-break space, the guillemets «» (Arabic news quotes with them, so
+# a quote must not send a story down the slow path), and the spaces, punctuation and invisible
+# marks of U+2000-U+206F.
 # Elsewhere (presentation forms, "İ" whose case-fold adds a combining dot, Quranic small letters
 # that are word characters deleted by normalization, Persian ya/kaf that become Arabic letters
 # a sentence end looks at) words are normalized one by one, so they stay those of `word_spans`.
 _PLAIN_RE = re.compile(
-    "[^\x00-\x7f\u00a0\u0600-\u06a8\u06aa-\u06cb\u06cd-\u06d5\u06ee-\u06ff\u2000-\u206f]"
+    "[^\x00-\x7f\u00a0\u00ab\u00bb\u0600-\u06a8\u06aa-\u06cb\u06cd-\u06d5\u06ee-\u06ff\u2000-\u206f]"
 )
-# The same scan over normalized text, where marks and tatweel are gone already.
-_PLAIN_SCAN_RE = re.compile(r"(\w+)|([.!?؟…]+(?=[\s\u0621-\u064a]|$)|[;؛:\n|•·])")
+# The same scan over plain text once marks and tatweel are deleted: words, and sentence ends
+# (alef wasla counts as the Arabic letter it becomes).
+_PLAIN_WORD_RE = re.compile(r"\w+")
+_RAW_BREAK_RE = re.compile(r"[.!?؟…]+(?=[\s\u0621-\u064a\u0671]|$)|[;؛:\n|•·]")
+_DELETED_RE = re.compile("[" + re.escape(_DELETE) + "]")
 
 
 def scan_words(text: str) -> tuple[list[str], list[int]]:
     """Normalized words of `text` and the segment of each (positions: `word_spans`)."""
     if _PLAIN_RE.search(text) is None:
-        return _scan_plain(text)
+        # deleting first is what translating does to these characters (the other changes map
+        # one character to one), and the words left are those the word cache has seen
+        return _scan_clean(_DELETED_RE.sub("", text))
     norms: list[str] = []
     segments: list[int] = []
     add_norm, add_segment, cached = norms.append, segments.append, _WORD_CACHE.get
@@ -120,25 +127,36 @@ def scan_words(text: str) -> tuple[list[str], list[int]]:
     return norms, segments
 
 
-def _scan_plain(text: str) -> tuple[list[str], list[int]]:
-    """`scan_words` for plain text: normalize it whole (in C), then split it once.
+def _scan_clean(text: str) -> tuple[list[str], list[int]]:
+    """`scan_words` for plain text whose marks, tatweel and invisible characters are deleted.
 
-    Deleting marks and mapping letters one to one within the Arabic and ASCII blocks never
-    joins or splits words, except that a mark standing between a sentence end and what follows
-    no longer hides the sentence end (invisible marks are ignored everywhere else too).
+    Plain text (`_PLAIN_RE`) normalizes character by character without joining or splitting
+    words, except that a mark between a sentence end and what follows no longer hides the
+    sentence end (invisible marks are ignored everywhere else too). Once the deleted characters
+    are gone, normalizing maps letters to letters and digits to digits one to one, so the raw
+    text has the words and sentence ends of the normalized text (alef wasla «ٱ», outside
+    U+0621-U+064A, becomes «ا» inside it: the sentence end test accepts both). Words are then
+    normalized through the word cache: most were seen already, a dict lookup each instead of
+    translating every character.
     """
-    normalized = text.translate(_TABLE).lower()
-    norms: list[str] = []
-    segments: list[int] = []
-    add_norm, add_segment = norms.append, segments.append
-    segment = 0
-    for word, _ in _PLAIN_SCAN_RE.findall(normalized):
-        if word:
-            add_norm(word)
-            add_segment(segment)
-        else:
-            segment += 1
-    return norms, segments
+    parts = _RAW_BREAK_RE.split(text)
+    if len(parts) == 1:
+        words = _PLAIN_WORD_RE.findall(text)
+        segments = [0] * len(words)
+    else:
+        words = []
+        segments = []
+        for segment, part in enumerate(parts):
+            found = _PLAIN_WORD_RE.findall(part)
+            if found:
+                words += found
+                segments += [segment] * len(found)
+    norms = list(map(_WORD_CACHE.get, words))
+    if None in norms:
+        for i, norm in enumerate(norms):
+            if norm is None:
+                norms[i] = _normalize_word(words[i])
+    return cast(list[str], norms), segments
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -169,6 +187,9 @@ def _clitic_prefixes() -> tuple[str, ...]:
 # The bare word ("") first, then shorter prefixes before longer ones.
 CLITIC_PREFIXES = _clitic_prefixes()
 _MIN_STEM = 2  # a prefix is only taken off when at least two letters remain
+_PREFIX_SET = frozenset(CLITIC_PREFIXES[1:])
+_MAX_PREFIX = max(map(len, _PREFIX_SET))
+_CLITIC_FIRST = frozenset(p[0] for p in _PREFIX_SET)  # other words have no clitic to take off
 
 
 @functools.lru_cache(maxsize=65_536)  # phrase checks ask again and again for the same words
@@ -177,12 +198,15 @@ def clitic_stems(word: str) -> tuple[str, ...]:
 
     «لل» stands for ل + ال, so «للاسد» also gives «الاسد». Latin words have no clitics.
     """
-    if not word or not ("\u0621" <= word[0] <= "\u064a"):
+    if not word or word[0] not in _CLITIC_FIRST:
         return (word,)
     out = [word]
-    for prefix in CLITIC_PREFIXES[1:]:
-        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
-            rest = word[len(prefix) :]
+    # at most one prefix of each length starts the word, so trying the lengths in turn lists
+    # them in CLITIC_PREFIXES order with a few slices instead of a test per prefix
+    for n in range(1, min(_MAX_PREFIX, len(word) - _MIN_STEM) + 1):
+        prefix = word[:n]
+        if prefix in _PREFIX_SET:
+            rest = word[n:]
             out.append(rest)
             if prefix.endswith("لل"):
                 out.append("ال" + rest)

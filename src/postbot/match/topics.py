@@ -58,6 +58,7 @@ class StoryMatch(Generic[W]):
 
     __slots__ = (
         "_found",
+        "_group_of",
         "_groups",
         "_matcher",
         "_spans",
@@ -77,7 +78,7 @@ class StoryMatch(Generic[W]):
         *,
         matcher: Matcher[Any],
         found: dict[int, list[tuple[int, int]]],
-        groups: dict[Any, int],
+        groups: list[int],
         troop_topics: frozenset[str],
     ) -> None:
         self.document = document
@@ -86,7 +87,8 @@ class StoryMatch(Generic[W]):
         self.troop_counts = troop_counts
         self._matcher = matcher
         self._found = found
-        self._groups = groups
+        self._groups = groups  # the matched groups; key → group is built if highlights ask
+        self._group_of: dict[Any, int] | None = None
         self._troop_topics = troop_topics
         self._spans: tuple[Span, ...] | None = None
 
@@ -97,8 +99,12 @@ class StoryMatch(Generic[W]):
 
     def highlights(self, topics: Iterable[str], watches: Iterable[W]) -> tuple[Span, ...]:
         """Merged spans of the words that made these topics and watches match."""
-        groups = {self._groups[k] for k in map(_TopicKey, topics) if k in self._groups}
-        groups.update(self._groups[w] for w in watches if w in self._groups)
+        group_of = self._group_of
+        if group_of is None:
+            keys_of = self._matcher.keys_of
+            group_of = self._group_of = {k: g for g in self._groups for k in keys_of(g)}
+        groups = {group_of[k] for k in map(_TopicKey, topics) if k in group_of}
+        groups.update(group_of[w] for w in watches if w in group_of)
         spans = set(self._matcher.highlight(self.document, self._found, groups))
         if self._troop_topics.intersection(topics):
             spans.update((c.start, c.end) for c in self.troop_counts)
@@ -138,16 +144,32 @@ class StoryMatcher(Generic[W]):
             queries[wkey] = node
         self._matcher: Matcher[_TopicKey | W] = Matcher(queries)
         self._troop_topics = frozenset(t.id for t in self.topics if t.troop_counts)
+        # groups holding a topic key (a watch may share a topic's query); all others hold
+        # watches only, so a story's matched watches are gathered without a test per key
+        self._topic_groups = frozenset(
+            g
+            for g, keys in enumerate(self._matcher.group_keys)
+            if any(isinstance(k, _TopicKey) for k in keys)
+        )
 
     def match(self, title: str, body: str) -> StoryMatch[W]:
         """Match one story's title and body."""
         doc = make_document(title, body)
         matcher = self._matcher
         found = matcher.occurrences(doc)
-        hit: dict[_TopicKey | W, int] = {}
-        for group in matcher.matching_groups(found):
-            for key in matcher.keys_of(group):
-                hit[key] = group
+        groups = matcher.matching_groups(found)
+        group_keys, topic_groups = matcher.group_keys, self._topic_groups
+        watches: list[Any] = []  # keys of watch-only groups, added without a cast per group
+        hit: set[_TopicKey] = set()
+        for group in groups:
+            if group in topic_groups:
+                for key in group_keys[group]:
+                    if isinstance(key, _TopicKey):
+                        hit.add(key)
+                    else:
+                        watches.append(key)
+            else:
+                watches += group_keys[group]
         counts = tuple(extract_troop_counts(doc.text))
         topic_ids: list[str] = []
         for topic in self.topics:
@@ -158,15 +180,14 @@ class StoryMatcher(Generic[W]):
             if topic.troop_counts and not counts:
                 continue
             topic_ids.append(topic.id)
-        watches = tuple(k for k in hit if not isinstance(k, _TopicKey))
         return StoryMatch(
             doc,
             tuple(topic_ids),
-            watches,
+            tuple(watches),
             counts,
             matcher=matcher,
             found=found,
-            groups=hit,
+            groups=groups,
             troop_topics=self._troop_topics,
         )
 
