@@ -67,12 +67,36 @@ def native_mb() -> dict[str, float]:
     return figures
 
 
+def sqlalchemy_caches() -> list[str]:
+    """One line per SQLAlchemy compiled-statement cache: its size and the SQL texts it holds
+    most often (many entries of one text mean statements that defeat the cache)."""
+    import gc
+    from collections import Counter
+
+    try:
+        from sqlalchemy.util import LRUCache
+    except ImportError:
+        return []
+    lines = []
+    for cache in (o for o in gc.get_objects() if isinstance(o, LRUCache)):
+        texts: Counter[str] = Counter()
+        for value in list(cache.values()):
+            text = getattr(value, "string", None)
+            if isinstance(text, str):
+                texts[" ".join(text.split())[:140]] += 1
+        if texts:
+            top = " | ".join(f"{n}x {t}" for t, n in texts.most_common(3))
+            lines.append(f"sqlalchemy cache size={len(cache)} distinct={len(texts)}: {top}")
+    return lines
+
+
 def report(baseline: tracemalloc.Snapshot, now: tracemalloc.Snapshot, elapsed: float) -> str:
     """Text block: the lines that grew most between two snapshots, then three tracebacks."""
     base, cur = baseline, now
     total = sum(s.size for s in cur.statistics("filename")) / 1024 / 1024
     native = " ".join(f"{k}_mb={v:.1f}" for k, v in native_mb().items())
     lines = [f"== {datetime.now(UTC):%H:%M:%S} t={elapsed:.0f}s traced_mb={total:.1f} {native}"]
+    lines.extend(sqlalchemy_caches())
     for diff in cur.compare_to(base, "lineno")[:TOP]:
         frame = diff.traceback[0]
         lines.append(
