@@ -1,6 +1,7 @@
 """Soak: real postbot processes for M minutes against misbehaving feeds and a flaky Telegram.
 
     python bench/soak.py [--minutes 2] [--workers 0] [--chats 200] [--seed S] [--story-every 20]
+                         [--slope-after 1] [--tracemalloc DIR] [--tracemalloc-every 120]
 
 With `--workers 0` one `postbot run` works on a SQLite file; with `--workers K` a `postbot run`
 and K `postbot worker`s share a temporary PostgreSQL database made on the server of
@@ -55,6 +56,12 @@ event's (W: that event hidden, which also shows as lost). The last line is `resu
 duplicated <= 1, sends_after_block = 0, no traceback, and also no token in the logs, no
 process died or exited non-zero on SIGTERM, the outbox drained with nothing stuck, and the
 double had no internal error.
+
+Memory: `--slope-after MIN` starts the RSS slope MIN minutes in rather than after the one-minute
+warm-up (a 60-minute soak is judged with `--slope-after 10`). `--tracemalloc DIR` sets
+POSTBOT_TRACEMALLOC for every process (src/postbot/memtrace.py): each appends to DIR/<name>.txt,
+every `--tracemalloc-every` seconds, the source lines whose live memory grew most since its
+first report.
 """
 
 from __future__ import annotations
@@ -601,13 +608,25 @@ def sample(processes: dict[str, BotProcess], t: float) -> Sample:
     return Sample(t, {n: rss_mb(p.proc.pid) for n, p in processes.items() if p.proc is not None})
 
 
+def traced(args: argparse.Namespace, name: str) -> dict[str, str]:
+    """Environment that makes one process write its heap growth to `<dir>/<name>.txt`."""
+    if not args.tracemalloc:
+        return {}
+    directory = Path(args.tracemalloc)
+    directory.mkdir(parents=True, exist_ok=True)
+    return {
+        "POSTBOT_TRACEMALLOC": str(directory.resolve() / f"{name}.txt"),
+        "POSTBOT_TRACEMALLOC_EVERY": f"{args.tracemalloc_every:g}",
+    }
+
+
 def shown(mb: dict[str, float]) -> str:
     return ",".join(f"{name}:{value:.1f}" for name, value in mb.items())
 
 
-def slope_mb_per_min(samples: list[Sample], name: str) -> float:
-    """Least-squares slope of one process's RSS after the warm-up, MiB per minute."""
-    points = [(s.t / 60, s.mb[name]) for s in samples if s.t >= WARM_UP and name in s.mb]
+def slope_mb_per_min(samples: list[Sample], name: str, after: float = WARM_UP) -> float:
+    """Least-squares slope of one process's RSS from `after` seconds on, MiB per minute."""
+    points = [(s.t / 60, s.mb[name]) for s in samples if s.t >= after and name in s.mb]
     if len(points) < 2:
         return 0.0
     mean_t = sum(t for t, _ in points) / len(points)
@@ -818,10 +837,18 @@ def soak(args: argparse.Namespace) -> int:
         )
         with database(work, args.workers) as url:
             prepare_db(url)
-            run = bot_process(work, double.url, config, database_url=url, name="run")
+            run = bot_process(
+                work, double.url, config, database_url=url, name="run", env=traced(args, "run")
+            )
             workers = [
                 bot_process(
-                    work, double.url, config, command=("worker",), database_url=url, name=f"w{i}"
+                    work,
+                    double.url,
+                    config,
+                    command=("worker",),
+                    database_url=url,
+                    name=f"w{i}",
+                    env=traced(args, f"w{i}"),
                 )
                 for i in range(1, args.workers + 1)
             ]
@@ -850,6 +877,7 @@ def soak(args: argparse.Namespace) -> int:
                     except AssertionError:
                         codes[name] = None
             figures.codes = codes
+            figures.slope_after = max(args.slope_after * 60, WARM_UP)
             try:
                 return report(figures, double, ledger, chats, processes, engine)
             finally:
@@ -868,6 +896,7 @@ class Figures:
     flaps: int
     limited_hits: int
     codes: dict[str, int | None] = field(default_factory=dict)
+    slope_after: float = WARM_UP  # seconds into the soak where the RSS slope starts
 
 
 def run_soak(
@@ -1045,7 +1074,10 @@ def report(
     for injection in ledger.injections:
         injected[injection.kind] += injection.count
     used = Counter(f for f in faults if f is not None)
-    slopes = ",".join(f"{name}:{slope_mb_per_min(figures.samples, name):.2f}" for name in last.mb)
+    after = figures.slope_after
+    slopes = ",".join(
+        f"{name}:{slope_mb_per_min(figures.samples, name, after):.2f}" for name in last.mb
+    )
     healthy_errors = sum(logs.feed_errors[f] for f in HEALTHY)
     print(
         f"joins: expected_joins={joins['expected']} joined={joins['joined']} "
@@ -1115,6 +1147,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     parser.add_argument(
         "--story-every", type=float, default=20.0, help="seconds between stories (any feed)"
+    )
+    parser.add_argument(
+        "--slope-after",
+        type=float,
+        default=WARM_UP / 60,
+        metavar="MIN",
+        help="rss_slope_mb_per_min counts samples from MIN minutes on (default 1, the warm-up)",
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        metavar="DIR",
+        default=None,
+        help="each process writes its heap growth (tracemalloc) to DIR/<name>.txt (default off)",
+    )
+    parser.add_argument(
+        "--tracemalloc-every", type=float, default=120.0, help="seconds between heap reports"
     )
     args = parser.parse_args()
     if args.seed is None:

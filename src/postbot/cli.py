@@ -209,8 +209,12 @@ def cmd_db_upgrade(settings: Settings) -> int:
 
 def cmd_run(args: argparse.Namespace, settings: Settings, secret: str = "") -> int:
     """Start the bot (or a worker): refuse without a token or with a bad config, then serve."""
+    from postbot import malloc
+    from postbot.memtrace import start_from_env
     from postbot.runner import Webhook, run_bot, run_worker  # telegram is only needed here
 
+    malloc.tune()  # before any thread: freed memory goes back to the OS (see postbot.malloc)
+    start_from_env()  # POSTBOT_TRACEMALLOC: off unless set
     config_path = _config_path(args, settings)
     metrics_listen: tuple[str, int] | None = args.metrics_listen
     if args.metrics_port is not None:

@@ -139,3 +139,47 @@ def test_concurrent_bookings_never_overlap(engine: sa.Engine) -> None:
         b = repo.book_send_slots(session=second, now=NOW, spacing=spacing, count=3)
         second.commit()
     assert b == a + 3 * spacing
+
+
+@pytest.mark.parametrize("sizes", [range(1, 25), range(40, 0, -3), [7, 1, 30, 2, 19, 11, 3]])
+def test_claims_of_any_size_share_cached_statements(
+    session: Session,
+    make_chat: Callable[..., int],
+    make_story: Callable[..., int],
+    sizes: range | list[int],
+) -> None:
+    """The statements a claim runs do not depend on how many chats are due: SQLAlchemy's
+    compiled cache (and the driver's) stays the same size however many claim sizes it sees."""
+    engine = session.get_bind()
+    cache = engine._compiled_cache  # type: ignore[union-attr]
+    assert cache is not None
+    story = make_story("s")
+    next_chat = 1000
+
+    def claim(due: int, taken: int) -> list[int]:
+        nonlocal next_chat
+        chat_ids = list(range(next_chat, next_chat + due))
+        next_chat += due
+        for i, chat_id in enumerate(chat_ids):
+            make_chat(chat_id)
+            _queue(session, chat_id, [story], at=i * SEC)  # the first waited longest
+        rows = repo.claim_chats(
+            session=session, owner="me", now=NOW, lease_until=LEASE, chats=taken, per_chat=1
+        )
+        got = sorted({r.chat_id for r in rows})
+        # the chats not taken leave the next round alone
+        session.execute(
+            sa.update(Chat).where(Chat.id.in_(set(chat_ids) - set(got))).values(active=False)  # type: ignore[attr-defined]
+        )
+        session.commit()
+        return got
+
+    for due in (2, 3):  # warm up: every statement a claim uses compiled once
+        claim(due, due)
+    before = len(cache)
+    for due in sizes:
+        taken = max(due // 2, 1)
+        chats = claim(due, taken)
+        first = next_chat - due
+        assert chats == list(range(first, first + taken))  # the longest waiting, in order
+    assert len(cache) == before

@@ -18,6 +18,15 @@ from postbot.store.urls import database_url as database_url  # re-exported: part
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+# SQLite's memory, bounded so that a long run levels off (measured in bench/soak.py: SQLite's own
+# heap grew all along as the file grew). Each pooled connection keeps a page cache (2 MiB by
+# default) and sqlite3's prepared statements (128 by default; every length of an IN list is a
+# statement of its own). Smaller per connection, and a soft limit on the whole process beyond
+# which SQLite reuses cache pages instead of allocating more.
+SQLITE_CACHE_KIB = 1024
+SQLITE_STATEMENTS = 16
+SQLITE_SOFT_HEAP_LIMIT = 8 * 1024 * 1024
+
 
 def is_sqlite_memory(url: sa.URL) -> bool:
     """True for an in-memory SQLite URL (no file, so no WAL and one connection per thread)."""
@@ -34,7 +43,13 @@ def make_engine(url: str, *, echo: bool = False) -> sa.Engine:
         # a writer waits up to 30 s for another's commit (sqlite3's default is 5) before
         # "database is locked": a poll storing a feed's first 50 stories can take a while
         engine = sa.create_engine(
-            parsed, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+            parsed,
+            echo=echo,
+            connect_args={
+                "check_same_thread": False,
+                "timeout": 30,
+                "cached_statements": SQLITE_STATEMENTS,
+            },
         )
         _install_sqlite_pragmas(engine, wal=not is_sqlite_memory(parsed))
         return engine
@@ -47,6 +62,9 @@ def _install_sqlite_pragmas(engine: sa.Engine, *, wal: bool) -> None:
         try:
             # SQLite leaves foreign keys off unless asked, on every new connection.
             cursor.execute("PRAGMA foreign_keys=ON")
+            if wal:  # a file (an in-memory database *is* its page cache: no limit there)
+                cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+                cursor.execute(f"PRAGMA soft_heap_limit={SQLITE_SOFT_HEAP_LIMIT}")  # process-wide
             if wal:
                 # WAL lets readers (the bot) proceed while the poller writes.
                 cursor.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,145 @@
+"""Opt-in heap tracing for long runs: `POSTBOT_TRACEMALLOC=path` (off when unset).
+
+Memory that grows over hours is found by comparing the heap at two moments, not by guessing.
+With the variable set, `postbot run` / `worker` start `tracemalloc`, keep the first snapshot taken
+after `POSTBOT_TRACEMALLOC_EVERY` seconds (default 300) as the baseline, and every period after
+that append to `path` the source lines whose live memory grew most since the baseline, and the
+tracebacks of the top three. A daemon thread does it, so the event loop is never involved.
+Tracing costs CPU and memory of its own: it is a diagnostic, not for production.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import re
+import threading
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+ENV = "POSTBOT_TRACEMALLOC"
+ENV_EVERY = "POSTBOT_TRACEMALLOC_EVERY"
+ENV_FRAMES = "POSTBOT_TRACEMALLOC_FRAMES"
+FRAMES = 1  # per line is cheap; 8-12 frames show who called a library, at a high CPU cost
+TOP = 25
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+            "fordblks", "keepcost",
+        )
+    ]  # fmt: skip
+
+
+def native_mb() -> dict[str, float]:
+    """Memory outside Python's objects, MiB: RSS, glibc's heap in use and free (fragmentation),
+    and SQLite's own allocations (page caches, prepared statements). Missing ones are left out."""
+    figures: dict[str, float] = {}
+    try:
+        status = Path("/proc/self/status").read_text()
+        if found := re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE):
+            figures["rss"] = int(found.group(1)) / 1024
+    except OSError:
+        pass
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+        libc.mallinfo2.restype = _MallInfo2
+        info = libc.mallinfo2()
+        figures["malloc_used"] = (info.uordblks + info.hblkhd) / 1024 / 1024
+        figures["malloc_free"] = info.fordblks / 1024 / 1024
+    except (OSError, AttributeError, TypeError):
+        pass
+    try:
+        lib = ctypes.CDLL(ctypes.util.find_library("sqlite3"))
+        lib.sqlite3_memory_used.restype = ctypes.c_int64
+        figures["sqlite"] = lib.sqlite3_memory_used() / 1024 / 1024
+    except (OSError, AttributeError, TypeError):
+        pass
+    return figures
+
+
+def sqlalchemy_caches() -> list[str]:
+    """One line per SQLAlchemy compiled-statement cache: its size and the SQL texts it holds
+    most often (many entries of one text mean statements that defeat the cache)."""
+    import gc
+    from collections import Counter
+
+    try:
+        from sqlalchemy.util import LRUCache
+    except ImportError:
+        return []
+    lines = []
+    for cache in (o for o in gc.get_objects() if isinstance(o, LRUCache)):
+        texts: Counter[str] = Counter()
+        for value in list(cache.values()):
+            text = getattr(value, "string", None)
+            if isinstance(text, str):
+                texts[" ".join(text.split())[:140]] += 1
+        if texts:
+            top = " | ".join(f"{n}x {t}" for t, n in texts.most_common(3))
+            lines.append(f"sqlalchemy cache size={len(cache)} distinct={len(texts)}: {top}")
+    return lines
+
+
+def report(baseline: tracemalloc.Snapshot, now: tracemalloc.Snapshot, elapsed: float) -> str:
+    """Text block: the lines that grew most between two snapshots, then three tracebacks."""
+    base, cur = baseline, now
+    total = sum(s.size for s in cur.statistics("filename")) / 1024 / 1024
+    native = " ".join(f"{k}_mb={v:.1f}" for k, v in native_mb().items())
+    lines = [f"== {datetime.now(UTC):%H:%M:%S} t={elapsed:.0f}s traced_mb={total:.1f} {native}"]
+    lines.extend(sqlalchemy_caches())
+    for diff in cur.compare_to(base, "lineno")[:TOP]:
+        frame = diff.traceback[0]
+        lines.append(
+            f"{diff.size_diff / 1024:+9.1f} KiB {diff.count_diff:+7d} blocks "
+            f"(now {diff.size / 1024:.1f} KiB) {frame.filename}:{frame.lineno}"
+        )
+    if now.traceback_limit < 2:
+        return "\n".join(lines) + "\n"
+    for diff in cur.compare_to(base, "traceback")[:3]:
+        lines.append(f"-- {diff.size_diff / 1024:+.1f} KiB {diff.count_diff:+d} blocks from:")
+        lines.extend("   " + line for line in diff.traceback.format())
+    return "\n".join(lines) + "\n"
+
+
+def _loop(path: Path, every: float) -> None:
+    began = time.monotonic()
+    time.sleep(every)
+    if not tracemalloc.is_tracing():
+        return
+    baseline = tracemalloc.take_snapshot()
+    while True:
+        time.sleep(every)
+        if not tracemalloc.is_tracing():  # stopped by someone else (a test): nothing to report
+            return
+        try:
+            text = report(baseline, tracemalloc.take_snapshot(), time.monotonic() - began)
+            with path.open("a", encoding="utf-8") as out:
+                out.write(text)
+        except Exception:  # a diagnostic must never take the bot down
+            log.exception("tracemalloc report failed")
+
+
+def start_from_env(environ: dict[str, str] | None = None) -> bool:
+    """Start tracing if `POSTBOT_TRACEMALLOC` is set; True when it started."""
+    env = os.environ if environ is None else environ
+    target = env.get(ENV)
+    if not target:
+        return False
+    every = float(env.get(ENV_EVERY) or 300)
+    tracemalloc.start(int(env.get(ENV_FRAMES) or FRAMES))
+    thread = threading.Thread(
+        target=_loop, args=(Path(target), every), name="tracemalloc", daemon=True
+    )
+    thread.start()
+    log.info("tracemalloc on: heap growth every %.0f s to %s", every, target)
+    return True
