@@ -4,6 +4,7 @@
     python bench/cluster.py --pairs FILE.jsonl
     python bench/cluster.py --cv [--folds 5] [--seeds 3]
     python bench/cluster.py --write-idf
+    python bench/cluster.py --ceiling [--set semeval] [--wrong 3]
 
 Pairs. `--pairs FILE.jsonl` reads one pair a line, `{"id": …, "same": true|false, "a": {"title":
 …, "text": …}, "b": {…}}`, and decides each as postbot does for two stories from two different
@@ -20,6 +21,14 @@ the lowest that keeps false joins within FALSE_JOIN_RATE of the training negativ
 fold is decided with them. Prints the pooled held-out precision/recall per set and seed
 (`cv …`), their medians (`cv_summary …`), and the weights fitted on all pairs (`fit …`), which
 are the shipped cluster.WEIGHTS / BIAS / THRESHOLD.
+
+Ceiling. `--ceiling` says how far the evidence can go on one pair set (SemEval by default):
+how many of its same-event pairs the stem gate and each rule refuse whatever the weights
+(`stopped by=…`), and, for each fitted component alone and for a logistic regression fitted
+on that set itself (in-sample, so an upper bound, not a result), the AUC over the pairs the
+rules let through (`rank by=…`) and how many same-event pairs score above all but `--wrong`
+of its other pairs (`at_wrong`). A recall target that the in-sample fit cannot reach needs
+new evidence, not new weights.
 
 Quality. For tests/fixtures/cluster/tuning-*.yaml (the pairs the threshold was tuned on) and
 holdout-*.yaml (pairs written separately and never tuned on), prints precision, recall and F1
@@ -291,6 +300,42 @@ def cross_validate(folds: int, seeds: int) -> None:
     )
 
 
+def ceiling(name: str, wrong: int) -> None:
+    """Per-component ranking of one pair set and the in-sample ceiling (see the docstring)."""
+    pairs = pair_sets()[name]
+    stopped: dict[str, int] = {}
+    rows: list[tuple[list[float], bool]] = []
+    for pair in pairs:
+        same = bool(pair["same"])
+        a = fingerprint(pair["a"]["title"], pair["a"].get("text") or "", NOW)
+        b = fingerprint(pair["b"]["title"], pair["b"].get("text") or "", NOW + APART)
+        _, found = explain(a, b)
+        rule = "gate" if found is None else next((r for r in RULES if getattr(found, r)), None)
+        if rule is not None:
+            stopped[rule] = stopped.get(rule, 0) + same
+            continue
+        assert found is not None
+        x = [v for n, v in zip(COMPONENTS, found.values(), strict=True) if n in FITTED]
+        rows.append((x, same))
+    positives = sum(1 for p in pairs if p["same"])
+    for rule, count in stopped.items():
+        print(f"stopped set={name} by={rule} same={count}/{positives}")
+    weights, bias = logistic([(x, y) for x, y in rows])
+    scored = {n: [(x[i], y) for x, y in rows] for i, n in enumerate(FITTED)}
+    scored["fit_in_sample"] = [(_z(weights, bias, x), y) for x, y in rows]
+    for key, values in scored.items():
+        pos = [v for v, y in values if y]
+        neg = sorted((v for v, y in values if not y), reverse=True)
+        pairs_compared = max(len(pos) * len(neg), 1)
+        auc = sum((p > q) + 0.5 * (p == q) for p in pos for q in neg) / pairs_compared
+        bar = neg[wrong] if wrong < len(neg) else -math.inf
+        above = sum(1 for v in pos if v > bar)
+        print(
+            f"rank set={name} by={key} auc={auc:.2f} at_wrong={wrong} "
+            f"same={above}/{positives} recall={above / max(positives, 1):.2f}"
+        )
+
+
 def write_idf() -> None:
     """Count the fixed n-gram IDF table (in match/ngram_idf.py) over every article text."""
     docs: list[str] = []
@@ -540,9 +585,15 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--write-idf", action="store_true", help="recount match/ngram_idf.py")
+    parser.add_argument("--ceiling", action="store_true", help="how far the evidence can go")
+    parser.add_argument("--set", default="semeval", help="the pair set --ceiling reads")
+    parser.add_argument("--wrong", type=int, default=3, help="wrong joins --ceiling allows")
     args = parser.parse_args()
     if args.pairs is not None:
         run_pairs(args.pairs)
+        return
+    if args.ceiling:
+        ceiling(args.set, args.wrong)
         return
     if args.cv:
         cross_validate(args.folds, args.seeds)
