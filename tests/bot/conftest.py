@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from postbot.store.db import make_engine, upgrade_engine
 from support.botapi import BotApiDouble
+from support.databases import pg_admin_url, temporary_pg_database
 from support.feedserver import FeedItem, FeedServer
 from support.process import TOKEN, BotProcess, bot_process, write_config
 
@@ -32,6 +34,16 @@ def feeds() -> Iterator[FeedServer]:
     with FeedServer() as server:
         server.set_feed("/news.xml", [BACKLOG], title="وكالة الاختبار")
         yield server
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """An empty PostgreSQL database of this test's own, migrated."""
+    with temporary_pg_database(pg_admin_url()) as url:
+        engine = make_engine(url)
+        upgrade_engine(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture

@@ -14,14 +14,9 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from postbot.store.db import make_engine, upgrade_engine
 from support.botapi import BotApiDouble, utf16_len
-from support.databases import pg_admin_url, temporary_pg_database
 from support.feedserver import FeedItem, FeedServer, gzip_stream, zeros_bomb
 from support.process import (
     ADMIN_ID,
@@ -72,16 +67,6 @@ NUL_ITEMS = [
     "<title>داعش &#0; &#xDFFF; يهاجم مخفراً</title><guid>n-5</guid><link>https://b.example/5</link>",
 ]
 NUL_WORDS = ["برج", "سيطرة", "راعياً", "محصولاً", "مخفراً"]
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """An empty PostgreSQL database of this test's own, migrated."""
-    with temporary_pg_database(pg_admin_url()) as url:
-        engine = make_engine(url)
-        upgrade_engine(engine)
-        engine.dispose()
-        yield url
 
 
 def _forged_post(url: str, update_id: int, chat_id: int, text: str, secret: str | None) -> int:

@@ -7,14 +7,11 @@ which refuses any message over 4096 visible characters as Telegram does.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from postbot.store.db import make_engine, upgrade_engine
 from support.botapi import BotApiDouble, utf16_len
-from support.databases import pg_admin_url, temporary_pg_database
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, alerts, bot_process, seed_chats, write_config
 
@@ -145,16 +142,6 @@ HOSTILE_ITEMS = [
     f"<title>داعش يهاجم مطاراً</title><guid>{'غ' * 3000}</guid><link>https://news.example/6</link>",
     "<title>داعش يهاجم مركزاً</title><guid>good</guid><link>https://news.example/7</link>",
 ]
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """An empty PostgreSQL database of this test's own, migrated."""
-    with temporary_pg_database(pg_admin_url()) as url:
-        engine = make_engine(url)
-        upgrade_engine(engine)
-        engine.dispose()
-        yield url
 
 
 def test_nul_bytes_and_controls_lose_nothing_on_postgresql(

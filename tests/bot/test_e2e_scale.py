@@ -10,14 +10,9 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from postbot.store.db import make_engine, upgrade_engine
 from support.botapi import BotApiDouble
-from support.databases import pg_admin_url, temporary_pg_database
 from support.feedserver import FeedItem, FeedServer
 from support.process import (
     TOKEN,
@@ -38,16 +33,6 @@ STORY = FeedItem(
     guid="scale-isis",
 )
 FIRST_CHAT = 7_000_000
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """An empty PostgreSQL database of this test's own, migrated."""
-    with temporary_pg_database(pg_admin_url()) as url:
-        engine = make_engine(url)
-        upgrade_engine(engine)
-        engine.dispose()
-        yield url
 
 
 def wait_log(process: BotProcess, text: str, timeout: float = 30.0) -> None:
