@@ -90,6 +90,9 @@ _QUALIFIERS: dict[tuple[str, ...], int] = {
     for phrase in phrases.split("|")
 }
 _QUALIFIER_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب")
+# first words of the qualifiers with every clitic: a token outside this set starts none, which
+# spares most figures the span checks
+_QUALIFIER_HEADS = frozenset(c + phrase[0] for phrase in _QUALIFIERS for c in _QUALIFIER_CLITICS)
 
 # Cheap pre-checks over the lower-cased raw text (an IGNORECASE regex is several times slower).
 _MARK = "[\u064b-\u065f\u0670\u0640]*"
@@ -447,7 +450,7 @@ class _Scan:
         tokens, text = self.tokens, self.text
         for size in (4, 3, 2, 1):
             first = i - size
-            if first < floor:
+            if first < floor or tokens[first].norm not in _QUALIFIER_HEADS:
                 continue
             span = tokens[first : i + 1]
             if not all(spaces_only(text, a, b) for a, b in pairwise(span)):
