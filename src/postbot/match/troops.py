@@ -90,6 +90,9 @@ _QUALIFIERS: dict[tuple[str, ...], int] = {
     for phrase in phrases.split("|")
 }
 _QUALIFIER_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب")
+# first words of the qualifiers with every clitic: a token outside this set starts none, which
+# spares most figures the span checks
+_QUALIFIER_HEADS = frozenset(c + phrase[0] for phrase in _QUALIFIERS for c in _QUALIFIER_CLITICS)
 
 # Cheap pre-checks over the lower-cased raw text (an IGNORECASE regex is several times slower).
 _MARK = "[\u064b-\u065f\u0670\u0640]*"
@@ -115,8 +118,12 @@ _AR_NUMBER_STARTS = (
     "ألف ألوف آلاف الف الوف الاف مئ مائ مية عشر ثلاث أربع اربع خمس ست سبع ثمان تسع اثن إثن"
     " احد أحد إحد بضع عدة مليون ملايين واحد"
 )
-_NUMBER_HINT_PLAIN = re.compile(
-    "[0-9٠-٩۰-۹]|(?<![^\\W_])[وفبلك]{0,2}(?:ال)?(?:"
+# A number hint is a digit or a number word. The two are looked for apart: a digit is found by
+# a character-set scan, while the word patterns are tried at every position (several times
+# slower), and most personnel nouns in news have a digit near them.
+_DIGIT_HINT = re.compile("[0-9٠-٩۰-۹]")
+_NUMBER_WORD_PLAIN = re.compile(
+    "(?<![^\\W_])[وفبلك]{0,2}(?:ال)?(?:"
     + "|".join(_AR_NUMBER_STARTS.split())
     + ")|\\b(?:"
     + "|".join(_EN_NUMBER_STEMS.split())
@@ -127,9 +134,8 @@ _NOUN_HINT_PLAIN = re.compile("|".join(_STEMS))
 # between letters; tanwin at a word's end («جنديًا») does not.
 _HAS_MARKS = re.compile(_MARK[:-1] + "[\u0621-\u064a]")
 # (Latin words carry no Arabic marks: only the Arabic stems need them between letters.)
-_NUMBER_HINT_MARKED = re.compile(
-    "[0-9٠-٩۰-۹]|"
-    + "|".join(_MARK.join(s) for s in _AR_NUMBER_STEMS.split())
+_NUMBER_WORD_MARKED = re.compile(
+    "|".join(_MARK.join(s) for s in _AR_NUMBER_STEMS.split())
     + "|"
     + "|".join(_EN_NUMBER_STEMS.split())
 )
@@ -178,13 +184,18 @@ def _windows(text: str) -> list[tuple[int, int]]:
         lower = text.replace("İ", "I").lower()
     spans: list[tuple[int, int]] = []
     marked = _HAS_MARKS.search(lower) is not None
-    numbers = _NUMBER_HINT_MARKED if marked else _NUMBER_HINT_PLAIN
+    number_words = _NUMBER_WORD_MARKED if marked else _NUMBER_WORD_PLAIN
+
+    def numbers(lo: int, hi: int) -> bool:
+        digit = _DIGIT_HINT.search(lower, lo, hi) is not None
+        return digit or number_words.search(lower, lo, hi) is not None
+
     anchors = _ANCHOR_HINT_MARKED if marked else _ANCHOR_HINT_PLAIN
     nouns = [m.span() for m in _NOUN_HINT_MARKED.finditer(lower)] if marked else _plain_nouns(lower)
     for start, end in nouns:
-        if numbers.search(lower, max(0, start - _NEAR), start):
+        if numbers(max(0, start - _NEAR), start):
             lo, hi = max(0, start - _BEFORE), min(len(text), end + _AFTER)
-        elif numbers.search(lower, end, end + _NAMED_BEFORE) and anchors.search(
+        elif numbers(end, end + _NAMED_BEFORE) and anchors.search(
             lower, max(0, start - 30), end + _NAMED_BEFORE
         ):
             # «عدد الجنود … 600»: the noun comes first, the words before it matter less
@@ -439,7 +450,7 @@ class _Scan:
         tokens, text = self.tokens, self.text
         for size in (4, 3, 2, 1):
             first = i - size
-            if first < floor:
+            if first < floor or tokens[first].norm not in _QUALIFIER_HEADS:
                 continue
             span = tokens[first : i + 1]
             if not all(spaces_only(text, a, b) for a, b in pairwise(span)):
