@@ -123,9 +123,14 @@ def deliveries(engine: sa.Engine) -> list[Delivery]:
 
 
 def root(engine: sa.Engine) -> StoryRow:
+    """The first story of the attack's cluster (copy 0's own when it is alone or came first;
+    when several outlets arrive in one poll, whichever was saved first)."""
     link = ATTACK["event"][0]["link"]
     with Session(engine) as session:
-        return session.exec(select(StoryRow).where(col(StoryRow.link) == link)).one()
+        story = session.exec(select(StoryRow).where(col(StoryRow.link) == link)).one()
+        if story.cluster_id is None or story.cluster_id == story.id:
+            return story
+        return session.exec(select(StoryRow).where(col(StoryRow.id) == story.cluster_id)).one()
 
 
 def send_all(engine: sa.Engine) -> None:
