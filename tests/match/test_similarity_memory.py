@@ -72,12 +72,14 @@ def test_cosine_is_the_dict_cosine_bit_for_bit_on_every_fixture_pair() -> None:
         for j in (i + 1, i + 2):
             if j >= len(stories):
                 continue
+            found = similarity.evidence(prepared[i], prepared[j])  # both cosines at once
             for part in ("head", "item"):
                 a_words, b_words = (_words(stories[k], part) for k in (i, j))
                 want = _dict_cosine(tfidf(grams(a_words)), tfidf(grams(b_words)))
                 got = cosine(getattr(prepared[i], part), getattr(prepared[j], part))
                 assert got == want, (i, j, part)
                 assert cosine(getattr(prepared[j], part), getattr(prepared[i], part)) == want
+                assert getattr(found, part) == want, (i, j, part)
 
 
 def _words(story: tuple[str, str], part: str) -> list[str]:
