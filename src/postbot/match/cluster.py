@@ -213,7 +213,12 @@ class Fingerprint:
         return _prepared(self.title_text, self.summary_text)
 
 
-@functools.lru_cache(maxsize=8192)
+# stories kept prepared: ~12 KB each (similarity.Vector), so at most ~25 MB; the poller compares
+# a new story with the recent ones that share a band, which a few thousand cover
+PREPARED_CACHE = 2048
+
+
+@functools.lru_cache(maxsize=PREPARED_CACHE)
 def _prepared(title: str, summary: str) -> Text:
     # memoized: the poller compares a recent story with every new one that shares a band
     return prepare(title, summary)

@@ -38,10 +38,15 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from array import array
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
+from operator import mul, truediv
 
 from postbot.match.ngram_idf import DOCUMENTS, IDF_TABLE
 from postbot.match.normalize import Token, normalize, tokenize
@@ -92,7 +97,7 @@ def words_of(text: str) -> list[str]:
 
 
 _GRAM_CACHE: dict[str, tuple[str, ...]] = {}  # word → its n-grams; news vocabulary repeats
-_GRAM_CACHE_LIMIT = 200_000
+_GRAM_CACHE_LIMIT = 16_384
 
 
 def word_grams(word: str) -> tuple[str, ...]:
@@ -133,12 +138,165 @@ def tfidf(counts: Mapping[str, int]) -> dict[str, float]:
     return {g: v / norm for g, v in vector.items()}
 
 
-def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+# every IDF the table gives, so that a vector keeps a small code per n-gram, not a float
+_IDF_VALUES = sorted({*IDF_TABLE.values(), _MAX_IDF})
+_IDF_CODE = {v: i for i, v in enumerate(_IDF_VALUES)}
+_IDF_TYPE = "B" if len(_IDF_VALUES) <= 256 else "H"
+_GRAM_IDF_CODE = {g: _IDF_CODE[v] for g, v in IDF_TABLE.items()}  # one look-up, not two
+_RARE_CODE = _IDF_CODE[_MAX_IDF]
+_TF: list[float] = [1.0, 1.0]  # sublinear TF by count, as tfidf computes it; grown on demand
+_TF_LOCK = threading.Lock()
+
+
+def _smallest(values: list[int]) -> str:
+    """The smallest unsigned array type code that holds every value."""
+    top = max(values, default=0)
+    return "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I" if top < 1 << 32 else "Q"
+
+
+@dataclass(frozen=True, slots=True)
+class Vector:
+    """A unit TF-IDF vector (`tfidf`) kept compactly, from which its weights are recomputed
+    bit for bit.
+
+    The poller keeps thousands of prepared stories (cluster._prepared). As a dict[str, float]
+    a story's two vectors held ~57 KB, a float object and a dict slot per n-gram. A weight is
+    (1 + log count) × IDF / norm, and the fixed IDF table has a few hundred distinct values,
+    so a Vector keeps per n-gram its 64-bit `hash`, its IDF's code and its count (about 10
+    bytes), sorted by hash so that `cosine` finds shared n-grams by bisection, plus the norm.
+    Recomputing a weight repeats the same floating-point operations on the same operands, so
+    every cosine is unchanged. The headline vector's n-grams are a subset of the whole
+    item's, so it keeps ascending positions in the item's arrays (`base`) instead of hashes
+    (about 3 bytes an n-gram). Two different n-grams of two compared stories would have to
+    share a 64-bit hash (SipHash of str; about 1 in 10¹³ for two items of 1,000 n-grams) to
+    change a score. `hash` of a str varies between processes, so a Vector is never stored or
+    sent.
+    """
+
+    keys: array[int]  # n-gram hashes, or positions in base's arrays
+    counts: array[int]  # the n-gram's count in the text
+    norm: float
+    idf: array[int] | None = None  # codes in _IDF_VALUES (None: base's)
+    base: Vector | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __bool__(self) -> bool:
+        return len(self.keys) > 0
+
+    def hashes(self) -> Sequence[int]:
+        """The n-grams' hashes, ascending."""
+        if self.base is None:
+            return self.keys
+        return list(map(self.base.keys.__getitem__, self.keys))
+
+    def weights_at(self, places: Iterable[int]) -> Iterator[float]:
+        """The weights at these places, the same doubles `tfidf` gives."""
+        places = list(places)
+        if self.base is None:
+            assert self.idf is not None
+            idf: Iterable[int] = map(self.idf.__getitem__, places)
+        else:
+            base_idf = self.base.idf
+            assert base_idf is not None
+            idf = map(base_idf.__getitem__, map(self.keys.__getitem__, places))
+        tf = map(_TF.__getitem__, map(self.counts.__getitem__, places))
+        return map(truediv, map(mul, tf, map(_IDF_VALUES.__getitem__, idf)), repeat(self.norm))
+
+    def as_dict(self) -> dict[int, float]:
+        """n-gram hash → weight, the same doubles `tfidf` gives."""
+        return dict(zip(self.hashes(), self.weights_at(range(len(self))), strict=True))
+
+
+def _tf_upto(count: int) -> None:
+    if len(_TF) > count:
+        return
+    with _TF_LOCK:  # stories are prepared in worker threads: one index, one value
+        while len(_TF) <= count:
+            _TF.append(1.0 + math.log(len(_TF)))
+
+
+def vector(counts: Mapping[str, int]) -> Vector:
+    """`tfidf(counts)` kept compactly (see `Vector`)."""
+    return _vector(counts, None, None)
+
+
+def _vector(
+    counts: Mapping[str, int], parent: Vector | None, position: Mapping[str, int] | None
+) -> Vector:
+    get, log = IDF_TABLE.get, math.log
+    # the same expressions as tfidf, so that the norm is the same double
+    raw = {g: (1.0 + log(c) if c > 1 else 1.0) * get(g, _MAX_IDF) for g, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in raw.values()))
+    if norm == 0.0:
+        return Vector(array("B"), array("B"), 0.0, array("B"))
+    _tf_upto(max(counts.values()))
+    # sorted by hash, so that cosine finds a shared n-gram by bisection; built from lists,
+    # not iterators: an array grown from an iterator keeps its spare capacity
+    if parent is None or position is None:
+        order = sorted(counts, key=hash)
+        tally = [counts[g] for g in order]
+        keys = array("q", [hash(g) for g in order])
+        code = _GRAM_IDF_CODE.get
+        idf = array(_IDF_TYPE, [code(g, _RARE_CODE) for g in order])
+        return Vector(keys, array(_smallest(tally), tally), norm, idf)
+    placed = sorted((position[g], c) for g, c in counts.items())  # ascending: the parent's are
+    places = [p for p, _ in placed]
+    tally = [c for _, c in placed]
+    return Vector(
+        array(_smallest(places), places), array(_smallest(tally), tally), norm, None, parent
+    )
+
+
+def vectors(head: Mapping[str, int], item: Mapping[str, int]) -> tuple[Vector, Vector]:
+    """The headline's and the whole item's vectors (`Vector`); the headline's n-grams must
+    be among the item's."""
+    whole = _vector(item, None, None)
+    position = {g: i for i, g in enumerate(sorted(item, key=hash))}
+    return _vector(head, whole, position), whole
+
+
+def cosine(a: Vector, b: Vector) -> float:
     """Cosine of two unit vectors."""
-    if len(a) > len(b):
-        a, b = b, a
-    # fsum: correctly rounded whatever the order, so that the score is symmetric
-    return min(1.0, math.fsum(v * b[g] for g, v in a.items() if g in b))
+    if not a or not b:
+        return 0.0
+    keys_a, keys_b = a.hashes(), b.hashes()
+    small, large = (keys_a, keys_b) if len(keys_a) <= len(keys_b) else (keys_b, keys_a)
+    shared = list(set(small).intersection(large))
+    if not shared:
+        return 0.0
+    # each shared n-gram's place in each sorted array, then only those weights
+    weights_a = a.weights_at(map(bisect_left, repeat(keys_a), shared))
+    weights_b = b.weights_at(map(bisect_left, repeat(keys_b), shared))
+    # fsum: correctly rounded whatever the order, so that the score is symmetric (and the
+    # same as the products of the dict[str, float] vectors this replaced)
+    return min(1.0, math.fsum(map(mul, weights_a, weights_b)))
+
+
+def _cosines(head_a: Vector, item_a: Vector, head_b: Vector, item_b: Vector) -> tuple[float, float]:
+    """(cosine of the heads, cosine of the items), as `cosine` gives them, for heads kept as
+    positions in their items (`vectors`): the items' shared n-grams are found once, and the
+    heads' are those of them both heads hold."""
+    if head_a.base is not item_a or head_b.base is not item_b:
+        return cosine(head_a, head_b), cosine(item_a, item_b)
+    if not item_a or not item_b:
+        return 0.0, 0.0
+    keys_a, keys_b = item_a.keys, item_b.keys
+    small, large = (keys_a, keys_b) if len(keys_a) <= len(keys_b) else (keys_b, keys_a)
+    shared = list(set(small).intersection(large))
+    if not shared:
+        return 0.0, 0.0
+    at_a = list(map(bisect_left, repeat(keys_a), shared))
+    at_b = list(map(bisect_left, repeat(keys_b), shared))
+    item = min(1.0, math.fsum(map(mul, item_a.weights_at(at_a), item_b.weights_at(at_b))))
+    in_a, in_b = set(head_a.keys), set(head_b.keys)
+    both = [(x, y) for x, y in zip(at_a, at_b, strict=True) if x in in_a and y in in_b]
+    if not both:
+        return 0.0, item
+    weights_a = head_a.weights_at(map(bisect_left, repeat(head_a.keys), [x for x, _ in both]))
+    weights_b = head_b.weights_at(map(bisect_left, repeat(head_b.keys), [y for _, y in both]))
+    return min(1.0, math.fsum(map(mul, weights_a, weights_b))), item
 
 
 # -- figures ---------------------------------------------------------------------------------------
@@ -276,8 +434,8 @@ def figures(tokens: list[Token], text: str) -> frozenset[Figure]:
 class Text:
     """One item prepared for comparison."""
 
-    head: dict[str, float]  # title + lead n-grams, TF-IDF, unit length
-    item: dict[str, float]  # title + summary[:ITEM_CHARS]
+    head: Vector  # title + lead n-grams, TF-IDF, unit length
+    item: Vector  # title + summary[:ITEM_CHARS]
     names: dict[str, float]  # rare words of the item → their weight
     figures: frozenset[Figure]
     title_figures: frozenset[Figure]  # the headline's own
@@ -303,8 +461,7 @@ def prepare(title: str, summary: str, at: datetime | None = None) -> Text:
     lead_n = summary_n[: len(lead)]
     head_words = words_of(f"{title_n} . {lead_n}")
     item_words = head_words + words_of(summary_n[len(lead) :])
-    head = tfidf(grams(head_words))
-    item = tfidf(grams(item_words))
+    head, item = vectors(grams(head_words), grams(item_words))
     names = {}
     for word in sorted(set(item_words)):  # sorted: the same names whatever the hash seed
         if len(word) < 4 or word[0].isdigit():
@@ -569,10 +726,11 @@ def evidence(a: Text, b: Text, words: float = 0.0) -> Evidence:
     hours = 0.0
     if a.at is not None and b.at is not None:
         hours = abs((b.at - a.at).total_seconds()) / 3600
+    head, item = _cosines(a.head, a.item, b.head, b.item)
     return Evidence(
         words=words,
-        head=cosine(a.head, b.head),
-        item=cosine(a.item, b.item),
+        head=head,
+        item=item,
         names=_names(a.names, b.names),
         figures_shared=shared,
         figures_conflict=conflict,
