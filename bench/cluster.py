@@ -74,7 +74,7 @@ import sqlalchemy as sa  # noqa: E402
 from ruamel.yaml import YAML  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from postbot.catalog import CatalogRef  # noqa: E402
+from postbot.config.catalog import CatalogRef  # noqa: E402
 from postbot.feeds.story import Story  # noqa: E402
 from postbot.match import cluster  # noqa: E402
 from postbot.match.cluster import (  # noqa: E402
@@ -88,7 +88,7 @@ from postbot.match.cluster import (  # noqa: E402
 )
 from postbot.match.normalize import normalize  # noqa: E402
 from postbot.match.similarity import COMPONENTS, digits_joined, grams, words_of  # noqa: E402
-from postbot.poll import Poller  # noqa: E402
+from postbot.pipeline.poll import Poller  # noqa: E402
 from postbot.store import repo  # noqa: E402
 from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
 from postbot.store.models import StoryBand, StoryRow  # noqa: E402

@@ -66,8 +66,8 @@ from postbot.match.query import (
 )
 from postbot.match.stopwords import is_stop_word
 from postbot.match.topics import StoryMatcher, Topic
-from postbot.pipeline import build_topics
-from postbot.store.repo_watches import MAX_WATCHES
+from postbot.pipeline.scan import build_topics
+from postbot.store.repo.watches import MAX_WATCHES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -142,7 +142,7 @@ def make_watches(rng: random.Random, n: int, names: list[str]) -> list[str]:
 
 def builtin_topics() -> list[Topic]:
     """The three topics of the shipped config."""
-    from postbot.config import load_config
+    from postbot.config.load import load_config
 
     return build_topics(load_config(CONFIG).topics)
 

@@ -13,17 +13,18 @@ SRC = ROOT / "src" / "postbot"
 PURE = [
     *sorted((SRC / "match").glob("*.py")),
     SRC / "alerts" / "summarize.py",
-    SRC / "alerts" / "render.py",
-    SRC / "alerts" / "compose.py",
+    SRC / "alerts" / "html.py",
+    SRC / "alerts" / "content.py",
     SRC / "alerts" / "digest.py",
-    SRC / "schedule.py",
+    SRC / "alerts" / "release.py",
+    SRC / "alerts" / "texts.py",
     SRC / "feeds" / "parse.py",
     SRC / "feeds" / "decode.py",
     SRC / "feeds" / "inflate.py",
     SRC / "feeds" / "story.py",
 ]
 EDGE_LIBRARIES = {"httpx", "telegram", "sqlmodel", "sqlalchemy", "alembic", "psycopg", "asyncio"}
-IMPURE_POSTBOT = {"postbot.store", "postbot.feeds.fetch", "postbot.settings", "postbot.cli"}
+IMPURE_POSTBOT = {"postbot.store", "postbot.feeds.fetch", "postbot.config.settings", "postbot.cli"}
 
 
 def _imports(path: Path) -> set[str]:

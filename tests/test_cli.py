@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from postbot.cli import build_parser, main, parse_listen, webhook_secret
-from postbot.settings import load_settings
+from postbot.config.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FEEDS = ROOT / "tests" / "fixtures" / "feeds"

@@ -14,16 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from postbot import __version__, logs
-from postbot.config import Config, check_config, load_config
+from postbot import __version__
+from postbot.config.load import Config, check_config, load_config
+from postbot.config.settings import Settings, load_settings, webhook_secret_problem
 from postbot.errors import ConfigError, ConfigProblem, QuerySyntaxError, StartupError
 from postbot.feeds.fetch import make_client
 from postbot.ids import parse_number
-from postbot.logs import setup_logging
-from postbot.metrics import METRICS_HOST
-from postbot.pipeline import FeedScan, FeedSource, build_matcher, build_topics, scan
-from postbot.report import story_jsonl, story_text
-from postbot.settings import Settings, load_settings, webhook_secret_problem
+from postbot.ops import logs
+from postbot.ops.logs import setup_logging
+from postbot.ops.metrics import METRICS_HOST
+from postbot.pipeline.report import story_jsonl, story_text
+from postbot.pipeline.scan import FeedScan, FeedSource, build_matcher, build_topics, scan
 
 log = logging.getLogger(__name__)
 
@@ -209,11 +210,11 @@ def cmd_db_upgrade(settings: Settings) -> int:
 
 def cmd_run(args: argparse.Namespace, settings: Settings, secret: str = "") -> int:
     """Start the bot (or a worker): refuse without a token or with a bad config, then serve."""
-    from postbot import malloc
-    from postbot.memtrace import start_from_env
-    from postbot.runner import Webhook, run_bot, run_worker  # telegram is only needed here
+    from postbot.app import Webhook, run_bot, run_worker  # telegram is only needed here
+    from postbot.ops import malloc
+    from postbot.ops.memtrace import start_from_env
 
-    malloc.tune()  # before any thread: freed memory goes back to the OS (see postbot.malloc)
+    malloc.tune()  # before any thread: freed memory goes back to the OS (see postbot.ops.malloc)
     start_from_env()  # POSTBOT_TRACEMALLOC: off unless set
     config_path = _config_path(args, settings)
     metrics_listen: tuple[str, int] | None = args.metrics_listen

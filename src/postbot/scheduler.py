@@ -21,11 +21,11 @@ from sqlmodel import Session
 from telegram import Bot
 from telegram.ext import ContextTypes, JobQueue
 
-from postbot.catalog import CatalogRef
+from postbot.config.catalog import CatalogRef
 from postbot.delivery.dispatch import Dispatcher
 from postbot.delivery.flood import FloodGate
-from postbot.metrics import Metrics
-from postbot.poll import Notify, Poller
+from postbot.ops.metrics import Metrics
+from postbot.pipeline.poll import Notify, Poller
 from postbot.store import repo
 from postbot.store.leases import release_all
 

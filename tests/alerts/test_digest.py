@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from postbot.alerts.digest import MAX_ENTITIES, MAX_LINK_CHARS, DigestItem, render_digest
-from postbot.alerts.render import MAX_VISIBLE, RLM, utf16_len, visible_text
+from postbot.alerts.html import MAX_VISIBLE, RLM, utf16_len, visible_text
 
 END = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)  # 14:00 in Baghdad
 AT = datetime(2026, 11, 28, 10, 5, tzinfo=UTC)  # 13:05 in Baghdad

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from postbot.alerts.render import MAX_VISIBLE, RLM, Alert, render_alert, utf16_len, visible_text
+from postbot.alerts.html import MAX_VISIBLE, RLM, Alert, render_alert, utf16_len, visible_text
 from postbot.alerts.summarize import Sentence
 
 
@@ -203,7 +203,7 @@ def test_header_lists_what_fits_and_counts_the_rest() -> None:
     ],
 )
 def test_listed(items: tuple[str, ...], budget: int, expected: str) -> None:
-    from postbot.alerts.render import listed
+    from postbot.alerts.html import listed
 
     out = listed("> ", items, " · ", budget)
     assert out == expected
@@ -220,7 +220,7 @@ def test_listed(items: tuple[str, ...], budget: int, expected: str) -> None:
     ],
 )
 def test_cut_to(text: str, room: int, expected: str) -> None:
-    from postbot.alerts.render import cut_to
+    from postbot.alerts.html import cut_to
 
     assert cut_to(text, room) == expected
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from postbot.alerts.digest import DigestItem, render_digest
-from postbot.alerts.render import (
+from postbot.alerts.html import (
     MAX_ALSO_LINKS,
     RLM,
     Alert,

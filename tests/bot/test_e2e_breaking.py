@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from postbot.alerts.render import RLM
+from postbot.alerts.html import RLM
 from support.botapi import BotApiDouble, BotMessage
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, Say, alerts, converse, publish, query_db, says, write_config

@@ -5,7 +5,7 @@ Each check runs in its own group, so that no group waits out the 20-messages-a-m
 
 from __future__ import annotations
 
-from postbot.bot.i18n import text
+from postbot.alerts.texts import text
 from support.botapi import BotApiDouble
 from support.process import BotProcess, Say, converse, press, query_db, says, seed_chats
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from postbot.bot.app import HANDLERS
+from postbot.bot.application import HANDLERS
 from postbot.bot.views import MUTE_WATCH, STOP_TOPIC, TOPIC, UNTOPIC, UNWATCH
 from support.botapi import BotApiDouble, CallbackAnswer
 from support.process import BotProcess, Say, converse, query_db, says, seed_chats

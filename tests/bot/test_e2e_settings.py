@@ -23,8 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from postbot import schedule
-from postbot.bot.i18n import text
+from postbot.alerts.texts import text
 from postbot.bot.views import alert_keyboard, short_label
 from postbot.feeds.story import Story
 from postbot.store import repo
@@ -303,8 +302,7 @@ def test_held_alerts_move_when_the_settings_change(bot: BotProcess, double: BotA
             **settings,
         }
         return {
-            schedule.release_at(moment, **values) or moment
-            for moment in (before, datetime.now(UTC))
+            release.release_at(moment, **values) or moment for moment in (before, datetime.now(UTC))
         }
 
     # a daily digest at 21:30, now read in UTC

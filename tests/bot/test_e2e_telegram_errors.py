@@ -3,7 +3,7 @@ a dropped connection. Each time the alert arrives exactly once, where it should.
 
 from __future__ import annotations
 
-from postbot.alerts.render import visible_text
+from postbot.alerts.html import visible_text
 from support.botapi import BotApiDouble, SentRecord
 from support.feedserver import FeedItem, FeedServer
 from support.process import (

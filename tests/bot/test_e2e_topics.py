@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from postbot.bot.i18n import text
+from postbot.alerts.texts import text
 from support.botapi import BotApiDouble, BotMessage
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, Say, alerts, converse, press, publish, query_db, says

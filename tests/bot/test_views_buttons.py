@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from postbot.alerts.render import utf16_len, visible_text
-from postbot.bot.i18n import text
+from postbot.alerts.html import utf16_len, visible_text
+from postbot.alerts.texts import text
 from postbot.bot.views import (
     BUTTON_QUERY_CHARS,
     MAX_CALLBACK_BYTES,
@@ -23,7 +23,7 @@ from postbot.bot.views import (
     topics_keyboard,
     watches_view,
 )
-from postbot.catalog import Catalog
+from postbot.config.catalog import Catalog
 from postbot.store.models import Chat, Watch
 from support.catalogs import catalog
 

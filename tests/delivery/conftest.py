@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from telegram.ext import ExtBot
 
-from postbot.catalog import CatalogRef
+from postbot.config.catalog import CatalogRef
 from postbot.delivery.dispatch import Dispatcher
 from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import GateRateLimiter

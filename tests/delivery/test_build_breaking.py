@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from postbot.alerts.render import visible_text
-from postbot.catalog import CatalogRef
-from postbot.delivery.build import AlertBuilder
+from postbot.alerts.html import visible_text
+from postbot.config.catalog import CatalogRef
+from postbot.delivery.jobs import AlertBuilder
 from postbot.match.breaking import REASON
 from postbot.store.models import Chat, Delivery, StoryRow
 from support.catalogs import catalog

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 from telegram.ext import ExtBot
 
-from postbot.catalog import CatalogRef
+from postbot.config.catalog import CatalogRef
 from postbot.delivery.dispatch import Dispatcher
 from postbot.feeds.story import Story
 from postbot.store import repo

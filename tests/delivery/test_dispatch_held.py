@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from postbot.alerts.render import MAX_VISIBLE, utf16_len
+from postbot.alerts.html import MAX_VISIBLE, utf16_len
 from postbot.delivery.dispatch import Dispatcher
 from postbot.feeds.story import Story
 from postbot.store import repo

@@ -10,10 +10,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from postbot.config import load_config
+from postbot.config.load import load_config
 from postbot.match.query import parse_query
 from postbot.match.topics import StoryMatcher, Topic
-from postbot.pipeline import build_topics
+from postbot.pipeline.scan import build_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config" / "postbot.yaml"

@@ -118,7 +118,7 @@ def test_topic_subscriptions(session: Session, make_chat: Callable[..., int]) ->
 
 
 def test_watch_limit_per_user_across_chats(session: Session, make_chat: Callable[..., int]) -> None:
-    from postbot.store.repo_watches import UserWatchLimitError, count_owned_watches
+    from postbot.store.repo.watches import UserWatchLimitError, count_owned_watches
 
     chats = [make_chat(10 + i) for i in range(3)]
     owner, other = 777, 778
@@ -161,6 +161,6 @@ def test_watch_limit_per_user_across_chats(session: Session, make_chat: Callable
 
 
 def test_default_per_user_limit_is_four_chats() -> None:
-    from postbot.store.repo_watches import MAX_WATCHES_PER_USER
+    from postbot.store.repo.watches import MAX_WATCHES_PER_USER
 
     assert MAX_WATCHES_PER_USER == 4 * repo.MAX_WATCHES

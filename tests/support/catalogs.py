@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from postbot.catalog import Catalog
-from postbot.config import parse_config
+from postbot.config.catalog import Catalog
+from postbot.config.load import parse_config
 
 SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "config" / "postbot.yaml"
 

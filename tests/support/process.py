@@ -28,8 +28,8 @@ import sqlalchemy as sa
 from ruamel.yaml import YAML
 from sqlmodel import Session
 
-from postbot.alerts.render import visible_text
-from postbot.bot.i18n import text
+from postbot.alerts.html import visible_text
+from postbot.alerts.texts import text
 from postbot.store import repo
 from postbot.store.db import make_engine
 from postbot.store.models import Feed
@@ -355,7 +355,7 @@ def interleave(*scripts: Sequence[Say]) -> list[Say]:
 
 
 def says(lang: str, key: str, **values: Any) -> str:
-    """What a user sees for one of the bot's texts (postbot.bot.i18n), tags removed."""
+    """What a user sees for one of the bot's texts (postbot.alerts.texts), tags removed."""
     return visible_text(text(lang, key, **values))
 
 

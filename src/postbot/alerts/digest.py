@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from postbot.alerts.render import MAX_TITLE, MAX_VISIBLE, RLM, utf16_len, visible_text
-from postbot.schedule import check_tz
+from postbot.alerts.html import MAX_TITLE, MAX_VISIBLE, RLM, utf16_len, visible_text
+from postbot.alerts.release import check_tz
 
 MAX_ENTITIES = 100  # Telegram drops formatting past the 100th entity of a message
 MAX_LINK_CHARS = 8000  # total href length per message; ~9500 is refused as "entities too long"

@@ -12,15 +12,15 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from postbot.alerts.texts import text
 from postbot.bot.chats import ensure_chat
 from postbot.bot.commands import reply
-from postbot.bot.i18n import text
 from postbot.bot.services import Services, services
 from postbot.bot.views import split_message
-from postbot.catalog import Catalog
-from postbot.config import load_config
+from postbot.config.catalog import Catalog
+from postbot.config.load import load_config
 from postbot.errors import ConfigError, PostbotError
-from postbot.logs import redact_text
+from postbot.ops.logs import redact_text
 from postbot.store import repo
 from postbot.store.models import Chat
 

@@ -14,11 +14,11 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from postbot.alerts.texts import text
 from postbot.bot.chats import ensure_chat
 from postbot.bot.commands import command_args, may_change, reply
-from postbot.bot.i18n import text
 from postbot.bot.services import services
-from postbot.bot.timing import SHOWN_INPUT_CHARS
+from postbot.bot.settings_cmds import SHOWN_INPUT_CHARS
 from postbot.store import repo
 
 # what people type, in both languages, for on and off

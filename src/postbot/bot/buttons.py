@@ -12,8 +12,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from postbot.alerts.texts import text
 from postbot.bot.chats import ensure_chat, may_change_settings
-from postbot.bot.i18n import text
 from postbot.bot.services import Services, services
 from postbot.bot.views import (
     MUTE_WATCH,

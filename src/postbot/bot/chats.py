@@ -12,7 +12,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from postbot.bot.i18n import lang_of
+from postbot.alerts.texts import lang_of
 from postbot.bot.services import Services
 from postbot.store import repo
 

@@ -12,15 +12,15 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from postbot.alerts.texts import LANGS, TEXTS, text
 from postbot.bot.chats import ChatInfo, ensure_chat, may_change_settings
-from postbot.bot.i18n import LANGS, TEXTS, text
 from postbot.bot.services import services
 from postbot.bot.views import topics_keyboard, watches_view
 from postbot.errors import QuerySyntaxError
 from postbot.ids import parse_number
 from postbot.match.query import parse_query
 from postbot.store import repo
-from postbot.store.repo_watches import (
+from postbot.store.repo.watches import (
     MAX_QUERY_CHARS,
     MAX_WATCHES,
     UserWatchLimitError,

@@ -11,9 +11,9 @@ from typing import cast
 import sqlalchemy as sa
 from telegram.ext import ContextTypes
 
-from postbot.catalog import CatalogRef
 from postbot.clock import utcnow
-from postbot.metrics import Metrics
+from postbot.config.catalog import CatalogRef
+from postbot.ops.metrics import Metrics
 
 KEY = "postbot"
 

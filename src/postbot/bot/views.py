@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from postbot.alerts.render import MAX_VISIBLE, utf16_len, visible_text
-from postbot.bot.i18n import text
-from postbot.catalog import Catalog
-from postbot.schedule import DEFAULT_DIGEST_AT, in_quiet, next_digest, release_for
+from postbot.alerts.html import MAX_VISIBLE, utf16_len, visible_text
+from postbot.alerts.release import DEFAULT_DIGEST_AT, in_quiet, next_digest, release_for
+from postbot.alerts.texts import text
+from postbot.config.catalog import Catalog
 from postbot.store.models import Chat, Watch
 
 MAX_CALLBACK_BYTES = 64

@@ -47,14 +47,14 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from postbot.alerts.render import visible_text
-from postbot.catalog import CatalogRef
+from postbot.alerts.html import visible_text
 from postbot.clock import utcnow
-from postbot.delivery.build import AlertBuilder, Links
+from postbot.config.catalog import CatalogRef
 from postbot.delivery.flood import FloodGate
+from postbot.delivery.jobs import AlertBuilder, Links
 from postbot.delivery.ratelimit import retry_seconds
-from postbot.logs import ctx
-from postbot.metrics import Metrics
+from postbot.ops.logs import ctx
+from postbot.ops.metrics import Metrics
 from postbot.store import repo
 from postbot.store.models import Chat, Delivery, DeliveryStatus, StoryRow
 

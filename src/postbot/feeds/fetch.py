@@ -31,7 +31,7 @@ import httpx
 
 from postbot.errors import FeedHTTPError, FeedTimeout, FeedTooLarge, FetchError, TooManyRedirects
 from postbot.feeds.inflate import OFFERED, EncodingError, Inflater, content_coding
-from postbot.logs import redact_text, redact_url
+from postbot.ops.logs import redact_text, redact_url
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from ruamel.yaml import YAML
 from sqlmodel import Session, col, select
 
-from postbot.catalog import CatalogRef
+from postbot.config.catalog import CatalogRef
 from postbot.feeds.fetch import make_client
-from postbot.poll import Poller
+from postbot.pipeline.poll import Poller
 from postbot.store import repo
 from postbot.store.models import Delivery, DeliveryStatus, Feed, StoryBand, StoryRow
 from support.catalogs import catalog
@@ -29,7 +29,9 @@ from support.feedserver import FeedItem, FeedServer
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # 15:00 in Baghdad
 FEEDS = ("aljazeera", "skynewsarabia", "shafaq", "alsumaria")
 TRIPLE = YAML(typ="safe").load(
-    (Path(__file__).parent / "fixtures" / "cluster" / "triple.yaml").read_text(encoding="utf-8")
+    (Path(__file__).parent.parent / "fixtures" / "cluster" / "triple.yaml").read_text(
+        encoding="utf-8"
+    )
 )
 FILLER = FeedItem("نشرة الطقس", "https://w.example/weather", "أجواء صحوة.", guid="filler")
 
@@ -325,7 +327,7 @@ async def test_a_copy_alerted_on_its_own_is_edited_when_a_third_outlet_comes(
 TRAPS = {
     pair["id"]: pair
     for pair in YAML(typ="safe").load(
-        (Path(__file__).parent / "fixtures" / "cluster" / "traps-01.yaml").read_text(
+        (Path(__file__).parent.parent / "fixtures" / "cluster" / "traps-01.yaml").read_text(
             encoding="utf-8"
         )
     )

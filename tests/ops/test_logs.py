@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from postbot.logs import RedactingFilter, setup_logging
+from postbot.ops.logs import RedactingFilter, setup_logging
 
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
 
@@ -69,7 +69,7 @@ def test_token_in_an_exception_is_redacted_in_the_traceback() -> None:
 def test_context_ids_are_in_every_line(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from postbot.logs import ctx
+    from postbot.ops.logs import ctx
 
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
@@ -135,7 +135,7 @@ def test_context_ids_are_in_every_line(fmt: str, capsys: pytest.CaptureFixture[s
     ],
 )
 def test_url_credentials_are_redacted(text: str, hidden: list[str], kept: str) -> None:
-    from postbot.logs import redact_text
+    from postbot.ops.logs import redact_text
 
     clean = redact_text(text)
     assert not [h for h in hidden if h in clean], clean
@@ -153,7 +153,7 @@ def test_url_credentials_are_redacted(text: str, hidden: list[str], kept: str) -
     ],
 )
 def test_urls_without_credentials_are_untouched(text: str) -> None:
-    from postbot.logs import redact_text, redact_url
+    from postbot.ops.logs import redact_text, redact_url
 
     assert redact_text(text) == text
     if "://" in text:
@@ -219,7 +219,7 @@ def test_startup_error_about_the_bot_api_url_hides_credentials(
 ) -> None:
     from postbot.cli import main
 
-    config = Path(__file__).resolve().parent.parent / "config" / "postbot.yaml"
+    config = Path(__file__).resolve().parent.parent.parent / "config" / "postbot.yaml"
     port = _closed_port()
     monkeypatch.chdir(tmp_path)
     for var in ("POSTBOT_CONFIG", "POSTBOT_ADMINS", "LOG_FORMAT"):
@@ -228,7 +228,7 @@ def test_startup_error_about_the_bot_api_url_hides_credentials(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/run.db")
     monkeypatch.setenv("TELEGRAM_API_URL", api_url.format(port=port))
     monkeypatch.setenv("LOG_LEVEL", "DEBUG")  # every line that could mention the URL
-    monkeypatch.setattr("postbot.logs._MASKED", ())  # main adds the URL's; not for later tests
+    monkeypatch.setattr("postbot.ops.logs._MASKED", ())  # main adds the URL's; not for later tests
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
     quiet = ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler", "alembic.runtime.plugins")
@@ -250,7 +250,7 @@ def test_startup_error_about_the_bot_api_url_hides_credentials(
 def test_a_real_postbot_run_never_prints_the_bot_api_password(tmp_path: Path, fmt: str) -> None:
     from support.process import bot_process, run_cli
 
-    config = Path(__file__).resolve().parent.parent / "config" / "postbot.yaml"
+    config = Path(__file__).resolve().parent.parent.parent / "config" / "postbot.yaml"
     api_url = f"http://proxy-user:secret%2Fpass@127.0.0.1:{_closed_port()}"
     process = bot_process(
         tmp_path, api_url, config, token=TOKEN, env={"LOG_LEVEL": "DEBUG", "LOG_FORMAT": fmt}
@@ -275,7 +275,7 @@ def test_a_real_postbot_run_never_prints_the_bot_api_password(tmp_path: Path, fm
     ],
 )
 def test_url_secrets(url: str, masked: list[str]) -> None:
-    from postbot.logs import url_secrets
+    from postbot.ops.logs import url_secrets
 
     secrets = url_secrets(url)
     assert set(masked) <= set(secrets)
@@ -303,7 +303,7 @@ def test_url_secrets(url: str, masked: list[str]) -> None:
 def test_redaction_is_linear_on_hostile_messages(text: str) -> None:
     import time
 
-    from postbot.logs import redact_text
+    from postbot.ops.logs import redact_text
 
     started = time.perf_counter()
     redact_text(text)
@@ -311,9 +311,9 @@ def test_redaction_is_linear_on_hostile_messages(text: str) -> None:
 
 
 def test_mask_everywhere_reaches_every_filter_and_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    from postbot.logs import mask_everywhere, redact_text
+    from postbot.ops.logs import mask_everywhere, redact_text
 
-    monkeypatch.setattr("postbot.logs._MASKED", ())
+    monkeypatch.setattr("postbot.ops.logs._MASKED", ())
     mask_everywhere(["proxy:pa/ss", "", "pa/ss"])
     assert redact_text("port 'pa/ss' of proxy:pa/ss") == "port '<redacted>' of <redacted>"
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "via %s", ("proxy:pa/ss",), None)

@@ -1,4 +1,4 @@
-"""postbot.malloc: big buffers freed by a long-running process go back to the OS.
+"""postbot.ops.malloc: big buffers freed by a long-running process go back to the OS.
 
 Each case runs in a fresh interpreter (malloc settings are process-wide): it allocates and frees
 buffers of one size a few times, keeping something small after each (as the bot keeps a row),
@@ -15,8 +15,8 @@ import textwrap
 
 import pytest
 
-from postbot import malloc
-from postbot.memtrace import native_mb
+from postbot.ops import malloc
+from postbot.ops.memtrace import native_mb
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux") or "malloc_free" not in native_mb(),
@@ -26,8 +26,8 @@ pytestmark = pytest.mark.skipif(
 PROGRAM = textwrap.dedent(
     """
     import sys, threading
-    from postbot import malloc
-    from postbot.memtrace import native_mb
+    from postbot.ops import malloc
+    from postbot.ops.memtrace import native_mb
 
     size, rounds = int(sys.argv[1]), int(sys.argv[2])
     tuned, in_thread = sys.argv[3] == "1", sys.argv[4] == "1"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from postbot.config_schema import describe, feed_location, parse_interval, url_key
+from postbot.config.model import describe, feed_location, parse_interval, url_key
 
 
 @pytest.mark.parametrize(

@@ -12,16 +12,16 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from postbot.catalog import CatalogRef
+from postbot.config.catalog import CatalogRef
 from postbot.feeds.fetch import make_client
-from postbot.poll import FAILING_AFTER, MAX_BACKOFF, Poller, backoff, next_poll
+from postbot.pipeline.poll import FAILING_AFTER, MAX_BACKOFF, Poller, backoff, next_poll
 from postbot.store import repo
 from postbot.store.models import Delivery, Feed, StoryRow
 from support.catalogs import catalog
 from support.clocks import Clock
 from support.feedserver import FeedItem, FeedServer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 OLD = FeedItem("خبر قديم عن داعش", "https://n.example/old", "كان في الموجز من قبل.", guid="old")
@@ -386,7 +386,7 @@ _LONG_KEY = "".join(random.Random(3).choices(string.ascii_letters + string.digit
 async def test_each_story_is_saved_in_its_own_savepoint(
     h: Harness, poller: Poller, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import postbot.poll as poll_module
+    import postbot.pipeline.poll as poll_module
     from postbot.feeds.parse import ParsedFeed
     from postbot.feeds.story import Story
 
@@ -407,7 +407,7 @@ async def test_each_story_is_saved_in_its_own_savepoint(
         h.server.add_item("/a.xml", OTHER)  # a changed body, so that the poll parses again
         h.clock.now += timedelta(minutes=2)
         h.due()
-        with caplog.at_level("WARNING", logger="postbot.poll"):
+        with caplog.at_level("WARNING", logger="postbot.pipeline.poll"):
             await h.poll(poller)
     feed = h.feed()
     assert feed.consecutive_errors == 0 and feed.last_error is None

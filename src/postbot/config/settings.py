@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from postbot.config_schema import Config
+from postbot.config.model import Config
 from postbot.errors import ConfigError, ConfigProblem
 from postbot.ids import USER_ID_MAX, parse_number
 from postbot.store.urls import database_url

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from postbot.config import load_config, parse_config
-from postbot.config_schema import BreakingConfig
+from postbot.config.load import load_config, parse_config
+from postbot.config.model import BreakingConfig
 from postbot.errors import ConfigError
 
-SHIPPED = Path(__file__).resolve().parent.parent / "config" / "postbot.yaml"
+SHIPPED = Path(__file__).resolve().parent.parent.parent / "config" / "postbot.yaml"
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from postbot.catalog import Catalog
+from postbot.config.catalog import Catalog
 from postbot.errors import QuerySyntaxError
 from postbot.match.query import Node, parse_query
 from postbot.match.topics import StoryMatch, StoryMatcher

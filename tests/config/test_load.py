@@ -8,7 +8,7 @@ from textwrap import dedent
 
 import pytest
 
-from postbot.config import (
+from postbot.config.load import (
     Config,
     LocalizedName,
     check_config,
@@ -17,9 +17,9 @@ from postbot.config import (
 )
 from postbot.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SHIPPED = ROOT / "config" / "postbot.yaml"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "config"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "config"
 
 FEED = """\
 feeds:

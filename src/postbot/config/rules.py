@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from postbot.config_schema import (
+from postbot.config.model import (
     BREAKING_MINUTES,
     BREAKING_OUTLETS,
     DEFAULT_INTERVAL,
@@ -29,7 +29,7 @@ from postbot.config_schema import (
     parse_interval,
     url_key,
 )
-from postbot.config_yaml import item_line, key_line, offset_line, value_line
+from postbot.config.yamltree import item_line, key_line, offset_line, value_line
 from postbot.errors import ConfigError, ConfigProblem, QuerySyntaxError
 from postbot.match.query import parse_query
 

@@ -8,7 +8,7 @@ repo_outbox (deliveries).
 
 from __future__ import annotations
 
-from postbot.store.repo_chats import (
+from postbot.store.repo.chats import (
     chats_by_id,
     get_chat,
     get_or_create_chat,
@@ -20,7 +20,7 @@ from postbot.store.repo_chats import (
     set_chat_quiet,
     set_chat_tz,
 )
-from postbot.store.repo_clusters import (
+from postbot.store.repo.clusters import (
     band_candidates,
     breaking_chats,
     cluster_chats,
@@ -36,7 +36,7 @@ from postbot.store.repo_clusters import (
     set_cluster,
     with_cluster_sources,
 )
-from postbot.store.repo_feeds import (
+from postbot.store.repo.feeds import (
     FeedSpec,
     FeedSpecLike,
     add_also_in,
@@ -55,7 +55,7 @@ from postbot.store.repo_feeds import (
     save_story,
     upsert_feeds,
 )
-from postbot.store.repo_outbox import (
+from postbot.store.repo.outbox import (
     StoreStats,
     cancel_pending,
     claim_deliveries,
@@ -74,14 +74,14 @@ from postbot.store.repo_outbox import (
     settle_held,
     store_stats,
 )
-from postbot.store.repo_sending import (
+from postbot.store.repo.sending import (
     book_send_slots,
     claim_chats,
     note_sent,
     release_chat,
     renew_leases,
 )
-from postbot.store.repo_watches import (
+from postbot.store.repo.watches import (
     MAX_QUERY_CHARS,
     MAX_WATCHES,
     WatchLimitError,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from postbot.schedule import (
+from postbot.alerts.release import (
     DEFAULT_DIGEST_AT,
     check_tz,
     in_quiet,

@@ -18,18 +18,18 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ExtBot
 
 from postbot.bot import admin
-from postbot.bot.app import build_application, gate_for
+from postbot.bot.application import build_application, gate_for
 from postbot.bot.outage import OutageLog, WatchedRequest
 from postbot.bot.services import Services
-from postbot.catalog import Catalog, CatalogRef
-from postbot.config import load_config
+from postbot.config.catalog import Catalog, CatalogRef
+from postbot.config.load import load_config
+from postbot.config.settings import Settings, require_token
 from postbot.delivery.ratelimit import GateRateLimiter
 from postbot.errors import StartupError
 from postbot.feeds.fetch import make_client
-from postbot.logs import redact_text, redact_url
-from postbot.metrics import Metrics, MetricsServer
+from postbot.ops.logs import redact_text, redact_url
+from postbot.ops.metrics import Metrics, MetricsServer
 from postbot.scheduler import Scheduler
-from postbot.settings import Settings, require_token
 
 log = logging.getLogger(__name__)
 

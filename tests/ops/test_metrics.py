@@ -12,7 +12,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from postbot.metrics import Metrics, MetricsServer
+from postbot.ops.metrics import Metrics, MetricsServer
 
 
 class FakeClock:
@@ -217,7 +217,7 @@ def test_client_hanging_up_does_not_stop_the_server(
     capfd: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="postbot.metrics")
+    caplog.set_level(logging.DEBUG, logger="postbot.ops.metrics")
     for request in (b"GET /metrics HTTP/1.1\r\n", b"GET /metr", b""):
         with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
             raw.sendall(request)

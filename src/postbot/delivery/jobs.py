@@ -17,18 +17,18 @@ from datetime import datetime
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup
 
-from postbot.alerts.compose import compose_alert
+from postbot.alerts.content import compose_alert
 from postbot.alerts.digest import DigestItem, render_digest
-from postbot.alerts.render import Breaking, Outlet, render_alert
+from postbot.alerts.html import Breaking, Outlet, render_alert
+from postbot.alerts.release import check_tz
 from postbot.bot.views import alert_keyboard
-from postbot.catalog import CatalogRef
+from postbot.config.catalog import CatalogRef
 from postbot.errors import QuerySyntaxError
 from postbot.feeds.story import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, Story, cap_text, clean_text
 from postbot.match.breaking import REASON as BREAKING_REASON
 from postbot.match.query import Node, parse_query
 from postbot.match.topics import StoryMatcher
-from postbot.routing import split_reasons
-from postbot.schedule import check_tz
+from postbot.pipeline.route import split_reasons
 from postbot.store import repo
 from postbot.store.models import DEFAULT_TZ, Chat, Delivery, Digest, StoryRow
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, select
 from postbot.errors import StoreError
 from postbot.store.db import insert_ignore
 from postbot.store.models import Chat, TopicSubscription, Watch
-from postbot.store.repo_chats import now_or_utcnow
+from postbot.store.repo.chats import now_or_utcnow
 
 MAX_WATCHES = 50
 # Per person, across every chat where they add watches (their private chat and the groups they

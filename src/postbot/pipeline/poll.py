@@ -29,14 +29,13 @@ import httpx
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from postbot import schedule
-from postbot.catalog import CatalogRef
+from postbot.alerts import release
 from postbot.clock import utcnow
+from postbot.config.catalog import CatalogRef
 from postbot.errors import FeedHTTPError, FeedUnreadable, FetchError
 from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.feeds.parse import ParsedFeed, parse_feed
 from postbot.feeds.story import Story
-from postbot.logs import ctx
 from postbot.match.breaking import REASON as BREAKING_REASON
 from postbot.match.breaking import is_breaking, velocity
 from postbot.match.cluster import (
@@ -47,8 +46,9 @@ from postbot.match.cluster import (
     content_key,
     fingerprint,
 )
-from postbot.metrics import Metrics
-from postbot.routing import Router
+from postbot.ops.logs import ctx
+from postbot.ops.metrics import Metrics
+from postbot.pipeline.route import Router
 from postbot.store import repo
 from postbot.store.models import Feed, StoryRow
 
@@ -116,12 +116,12 @@ class PollOutcome:
     error: str | None = None
 
 
-def _release_at(chat: schedule.Timing | None, now: datetime) -> datetime | None:
+def _release_at(chat: release.Timing | None, now: datetime) -> datetime | None:
     """When an alert matched now goes to this chat: None at once, else with its digest."""
     if chat is None:
         return None
     try:
-        return schedule.release_for(chat, now)
+        return release.release_for(chat, now)
     except ValueError:  # settings the commands would have refused: send rather than lose
         log.warning("chat settings unreadable, alerting at once: %r", chat)
         return None

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postbot.config_rules import build_config
-from postbot.config_schema import (
+from postbot.config.model import (
     DEFAULT_INTERVAL,
     MIN_INTERVAL,
     Config,
@@ -20,7 +19,8 @@ from postbot.config_schema import (
     TopicConfig,
     parse_interval,
 )
-from postbot.config_yaml import read_tree
+from postbot.config.rules import build_config
+from postbot.config.yamltree import read_tree
 from postbot.errors import ConfigError, ConfigProblem
 
 __all__ = [

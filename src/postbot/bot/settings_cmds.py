@@ -14,12 +14,12 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from postbot.alerts.release import DEFAULT_DIGEST_AT, check_tz, parse_hhmm, parse_quiet, release_for
+from postbot.alerts.texts import text
 from postbot.bot.chats import ensure_chat
 from postbot.bot.commands import command_args, may_change, reply
-from postbot.bot.i18n import text
 from postbot.bot.services import Services, services
 from postbot.bot.views import digest_lines, local_time, quiet_lines
-from postbot.schedule import DEFAULT_DIGEST_AT, check_tz, parse_hhmm, parse_quiet, release_for
 from postbot.store import repo
 from postbot.store.models import Chat
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from postbot.config import Config, FeedConfig
+from postbot.config.load import Config, FeedConfig
 from postbot.match.topics import Topic
-from postbot.pipeline import build_topics
+from postbot.pipeline.scan import build_topics
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from postbot import memtrace
+from postbot.ops import memtrace
 
 
 @pytest.fixture

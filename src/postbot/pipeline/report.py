@@ -6,9 +6,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from postbot.alerts.compose import compose_alert, summary_sentences, summary_text
-from postbot.alerts.render import render_alert, visible_text
-from postbot.pipeline import FeedScan, ScannedStory
+from postbot.alerts.content import compose_alert, summary_sentences, summary_text
+from postbot.alerts.html import render_alert, visible_text
+from postbot.pipeline.scan import FeedScan, ScannedStory
 
 
 def story_record(feed_id: str, scanned: ScannedStory) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from typing import TypeVar
 
-from postbot.alerts.render import Alert, Breaking, Outlet
+from postbot.alerts.html import Alert, Breaking, Outlet
 from postbot.alerts.summarize import Sentence, split_sentences, summarize
 from postbot.feeds.story import Story
 from postbot.match.topics import StoryMatch

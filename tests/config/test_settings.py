@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from postbot.config import Config
+from postbot.config.load import Config
+from postbot.config.settings import Settings, admin_ids, load_settings, require_token
 from postbot.errors import ConfigError
-from postbot.settings import Settings, admin_ids, load_settings, require_token
 
 VARIABLES = (
     "TELEGRAM_BOT_TOKEN",

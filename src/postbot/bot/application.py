@@ -23,9 +23,9 @@ from telegram.ext import (
     filters,
 )
 
-from postbot.bot import admin, breaking, buttons, commands, membership, timing
+from postbot.alerts.texts import command_list, lang_of, text
+from postbot.bot import admin, breaking, buttons, commands, membership, settings_cmds
 from postbot.bot.chats import ensure_chat
-from postbot.bot.i18n import command_list, lang_of, text
 from postbot.bot.outage import (
     OutageLog,
     WatchedRequest,
@@ -60,9 +60,9 @@ HANDLERS = {
     "watch": commands.cmd_watch,
     "watches": commands.cmd_watches,
     "unwatch": commands.cmd_unwatch,
-    "digest": timing.cmd_digest,
-    "tz": timing.cmd_tz,
-    "quiet": timing.cmd_quiet,
+    "digest": settings_cmds.cmd_digest,
+    "tz": settings_cmds.cmd_tz,
+    "quiet": settings_cmds.cmd_quiet,
     "breaking": breaking.cmd_breaking,
     "feeds": commands.cmd_feeds,
     "help": commands.cmd_help,

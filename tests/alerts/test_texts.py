@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from postbot.bot.i18n import ADMIN_COMMANDS, COMMANDS, TEXTS, command_list, lang_of, text
+from postbot.alerts.texts import ADMIN_COMMANDS, COMMANDS, TEXTS, command_list, lang_of, text
 
 
 def _fields(template: str) -> set[str]:

@@ -20,11 +20,11 @@ import sqlalchemy as sa
 from ruamel.yaml import YAML
 from sqlmodel import Session, col, select
 
-from postbot.catalog import Catalog, CatalogRef
-from postbot.config_schema import BreakingConfig
+from postbot.config.catalog import Catalog, CatalogRef
+from postbot.config.model import BreakingConfig
 from postbot.feeds.fetch import make_client
 from postbot.match.breaking import REASON
-from postbot.poll import Poller
+from postbot.pipeline.poll import Poller
 from postbot.store import repo
 from postbot.store.models import Delivery, DeliveryStatus, Feed, StoryRow
 from support.catalogs import catalog
@@ -34,7 +34,9 @@ from support.feedserver import FeedItem, FeedServer
 T0 = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 FEEDS = ("aljazeera", "skynewsarabia", "shafaq", "alsumaria")
 ATTACK = YAML(typ="safe").load(
-    (Path(__file__).parent / "fixtures" / "breaking" / "attack.yaml").read_text(encoding="utf-8")
+    (Path(__file__).parent.parent / "fixtures" / "breaking" / "attack.yaml").read_text(
+        encoding="utf-8"
+    )
 )
 FILLER = FeedItem("نشرة الطقس", "https://w.example/weather", "أجواء صحوة.", guid="filler")
 FOLLOWER, BREAKING_ONLY, PAUSED, BOTH = 1, 2, 3, 4
