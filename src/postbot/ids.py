@@ -16,14 +16,24 @@ ROW_ID_MAX = 2**31 - 1
 USER_ID_MAX = 2**52 - 1
 
 ASCII_DIGITS = "0123456789"
-DIGIT_SETS = (ASCII_DIGITS, "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹")
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+EXTENDED_ARABIC_INDIC_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+DIGIT_SETS = (ASCII_DIGITS, ARABIC_INDIC_DIGITS, EXTENDED_ARABIC_INDIC_DIGITS)
+_TO_ASCII = str.maketrans(
+    ARABIC_INDIC_DIGITS + EXTENDED_ARABIC_INDIC_DIGITS, ASCII_DIGITS + ASCII_DIGITS
+)
+
+
+def to_ascii_digits(text: str) -> str:
+    """`text` with every Arabic-Indic and Extended Arabic-Indic digit written in ASCII."""
+    return text.translate(_TO_ASCII)
 
 
 def ascii_digits(text: str) -> str | None:
     """`text` with its digits written in ASCII, if it is all digits of one set; else None."""
     for digits in DIGIT_SETS:
         if text and all(c in digits for c in text):
-            return text.translate(str.maketrans(digits, ASCII_DIGITS))
+            return to_ascii_digits(text)
     return None
 
 

@@ -19,10 +19,12 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from postbot.alerts.html import MAX_TITLE, MAX_VISIBLE, RLM, utf16_len, visible_text
 from postbot.alerts.release import check_tz
+from postbot.alerts.texts import text
 
 MAX_ENTITIES = 100  # Telegram drops formatting past the 100th entity of a message
 MAX_LINK_CHARS = 8000  # total href length per message; ~9500 is refused as "entities too long"
@@ -30,28 +32,13 @@ MAX_GROUP = 200
 MAX_SOURCE = 80
 MAX_SOURCES = 5
 
-_LABELS = {
-    "ar": {
-        "hourly": "📰 ملخص الساعة",
-        "daily": "📰 ملخص اليوم",
-        "quiet": "🌙 ما فاتك خلال ساعات الهدوء",
-        "count": "الأخبار: {n}",
-        "count_one": "الأخبار: 1",
-        "other": "أخرى",
-        "untitled": "(بلا عنوان)",
-        "breaking": "🔴 عاجل",
-    },
-    "en": {
-        "hourly": "📰 Hourly digest",
-        "daily": "📰 Daily digest",
-        "quiet": "🌙 While you were in quiet hours",
-        "count": "{n} stories",
-        "count_one": "1 story",
-        "other": "Other",
-        "untitled": "(untitled)",
-        "breaking": "🔴 Breaking",
-    },
-}
+
+@cache
+def _labels(lang: str) -> dict[str, str]:
+    """This language's digest labels, from postbot.alerts.texts."""
+    names = ("hourly_head", "daily_head", "quiet_head", "other", "untitled", "breaking")
+    labels = {name: text(lang, f"digest_{name}") for name in names}
+    return {key.removesuffix("_head"): value for key, value in labels.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +96,7 @@ def _header(labels: dict[str, str], kind: str, lang: str, end: datetime, count: 
     parts = [
         labels[kind],
         stamp,
-        labels["count_one"] if count == 1 else labels["count"].format(n=count),
+        text(lang, "digest_count", n=count),
     ]
     return html.escape(_sep("·", lang).join(parts), quote=False)
 
@@ -187,7 +174,7 @@ def render_digest(
     if not items:
         return []
     lang = "ar" if lang == "ar" else "en"
-    labels = _LABELS[lang]
+    labels = _labels(lang)
     if kind not in ("hourly", "daily", "quiet"):
         raise ValueError(f"unknown digest kind: {kind!r}")
     zone = ZoneInfo(check_tz(tz))

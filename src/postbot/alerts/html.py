@@ -23,8 +23,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 
 from postbot.alerts.summarize import Sentence
+from postbot.alerts.texts import text
 
 MAX_VISIBLE = 4096
 MAX_TITLE = 300
@@ -38,22 +40,14 @@ SOURCE_BUDGET = 200
 MAX_BOLD = 90  # bold terms in the summary: Telegram formats only a message's first 100 entities
 
 MAX_ALSO_LINKS = 5  # outlets linked on the "also in" line; the rest are counted as "+N"
-_LABELS = {
-    "ar": {
-        "source": "المصدر",
-        "read": "اقرأ الخبر",
-        "also": "ورد أيضاً في",
-        "comma": "، ",
-        "breaking": "🔴 عاجل: {outlets} مصادر خلال {minutes} دقيقة",
-    },
-    "en": {
-        "source": "Source",
-        "read": "Read the story",
-        "also": "also in",
-        "comma": ", ",
-        "breaking": "🔴 Breaking: {outlets} outlets in {minutes} min",
-    },
-}
+
+
+@cache
+def _labels(lang: str) -> dict[str, str]:
+    """This language's alert labels, from postbot.alerts.texts."""
+    return {name: text(lang, f"alert_{name}") for name in ("source", "read", "also", "comma")}
+
+
 _STRONG = re.compile(r"[A-Za-z\u00c0-\u024f\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _ARABIC = re.compile(r"[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 
@@ -224,8 +218,7 @@ def _also_line(
 
 def breaking_line(breaking: Breaking, lang: str) -> str:
     """«🔴 عاجل: 4 مصادر خلال 12 دقيقة» / "🔴 Breaking: 4 outlets in 12 min" (plain text)."""
-    labels = _LABELS.get(lang, _LABELS["en"])
-    return labels["breaking"].format(outlets=breaking.outlets, minutes=breaking.minutes)
+    return text(lang, "alert_breaking", outlets=breaking.outlets, minutes=breaking.minutes)
 
 
 def _bold_budget(alert: Alert) -> Alert:
@@ -248,7 +241,7 @@ def render_alert(alert: Alert, lang: str = "ar", *, compact: bool = False) -> st
     `compact`: the fallback when Telegram refused the full text (header and lists cut shorter,
     no summary, no troop figures); it still names why, what, where from, and links the story.
     """
-    labels = _LABELS.get(lang, _LABELS["en"])
+    labels = _labels(lang)
     level = 1 if compact else 0
     title = alert.text[: alert.title_end].strip()
     if len(title) > MAX_TITLE:

@@ -15,10 +15,10 @@ from functools import cache
 from typing import Protocol
 from zoneinfo import ZoneInfo, available_timezones
 
+from postbot.ids import to_ascii_digits
+
 DEFAULT_DIGEST_AT = "08:00"
 
-# Arabic-Indic and Extended (Persian) Arabic-Indic digits → ASCII.
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Direction marks that Telegram clients may put around Arabic-script input.
 _MARKS = str.maketrans("", "", "\u200e\u200f\u061c\u2066\u2067\u2068\u2069")
 # "8:00", "08:00" and "8.00" (a dot is common on phone keyboards; minutes must have two digits).
@@ -30,7 +30,7 @@ _QUARTER = timedelta(minutes=15)
 
 
 def _clean(text: str) -> str:
-    return text.translate(_MARKS).translate(_DIGITS).strip()
+    return to_ascii_digits(text.translate(_MARKS)).strip()
 
 
 def parse_hhmm(text: str) -> str:

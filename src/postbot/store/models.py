@@ -73,7 +73,6 @@ class DeliveryStatus(StrEnum):
     EDIT = "edit"  # sent; its message must be edited (another outlet carried the story)
 
 
-LANGS = ("ar", "en")
 DEFAULT_TZ = "Asia/Baghdad"
 
 

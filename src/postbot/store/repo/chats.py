@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
+from postbot.alerts.texts import LANGS
 from postbot.store.db import insert_ignore, table_of
 from postbot.store.models import (
     DEFAULT_TZ,
-    LANGS,
     Chat,
     ChatKind,
     Delivery,
