@@ -191,9 +191,11 @@ class _Counting(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         nouns = NOUNS.get(format_spec)
-        if nouns is not None and isinstance(value, int):
-            return plural(self.lang, value, nouns.get(self.lang, nouns["en"]))
-        return format(value, format_spec)
+        if nouns is None:
+            return format(value, format_spec)
+        if not isinstance(value, int):  # a count given as text: shown as it is, never a crash
+            return str(value)
+        return plural(self.lang, value, nouns.get(self.lang, nouns["en"]))
 
 
 _FORMATTERS = {lang: _Counting(lang) for lang in LANGS}

@@ -32,7 +32,7 @@ from postbot.bot.outage import (
     is_network_error,
     quiet_ptb_network_tracebacks,
 )
-from postbot.bot.services import KEY, Services
+from postbot.bot.services import BotData, Context, Services
 from postbot.bot.updates import PerChatUpdateProcessor
 from postbot.delivery.budget import make_gate
 from postbot.delivery.flood import DEFAULT_PER_SECOND, PAID_PER_SECOND, FloodGate
@@ -42,8 +42,8 @@ from postbot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
-RUNTIME = "postbot.scheduler"
-GATE = "postbot.gate"
+# PTB builds our bot_data; user and chat data stay plain dicts
+CONTEXT_TYPES = ContextTypes(bot_data=BotData)
 
 
 def gate_for(svc: Services) -> FloodGate:
@@ -90,6 +90,7 @@ def build_application(
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
         .rate_limiter(GateRateLimiter(gate))
+        .context_types(CONTEXT_TYPES)
         .concurrent_updates(processor)
         .post_init(_post_init)
         .post_stop(_post_stop)
@@ -97,7 +98,7 @@ def build_application(
     )
 
     async def too_many_queued(update: Update) -> None:
-        chat = ensure_chat(svc, update)
+        chat = await ensure_chat(svc, update)
         notice = text(chat.lang, "too_many_queued")
         if update.callback_query is not None:
             await update.callback_query.answer(notice, show_alert=True)
@@ -105,8 +106,8 @@ def build_application(
             await app.bot.send_message(chat.id, notice)
 
     processor.on_overflow = too_many_queued
-    app.bot_data[KEY] = svc
-    app.bot_data[GATE] = gate
+    app.bot_data.services = svc
+    app.bot_data.gate = gate
     # new messages only: editing an old "/watch ..." must not add a watch again
     new = filters.UpdateType.MESSAGE
     for name, callback in HANDLERS.items():
@@ -140,7 +141,7 @@ class PostbotApplication(Application[Any, Any, Any, Any, Any, Any]):
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    svc: Services = app.bot_data[KEY]
+    svc = app.bot_data.services
     await register_commands(app, svc)
 
     async def notify(key: str, values: dict[str, str]) -> None:
@@ -152,17 +153,17 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         catalog=svc.catalog,
         client=make_client(),
         notify_admins=notify,
-        gate=app.bot_data[GATE],
+        gate=app.bot_data.gate,
         metrics=svc.metrics,
         paid_broadcast=svc.catalog.current.config.paid_broadcast,
     )
     svc.on_reload = lambda: scheduler.poller.sync_feeds(poll_now=False)
-    app.bot_data[RUNTIME] = scheduler
+    app.bot_data.scheduler = scheduler
     await scheduler.start(app.job_queue)
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    scheduler: Scheduler | None = app.bot_data.get(RUNTIME)
+    scheduler = app.bot_data.scheduler
     if scheduler is not None:
         await scheduler.stop()
 
@@ -186,7 +187,7 @@ async def register_commands(app: Application[Any, Any, Any, Any, Any, Any], svc:
             log.info("admin %s: commands not registered for their chat: %s", admin_id, exc)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log an unexpected handler error with its chat, and tell the user it did not work."""
     chat_id = (
         update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import html
 
-from sqlmodel import Session
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from postbot.alerts.texts import text
 from postbot.bot.chats import ensure_chat
 from postbot.bot.commands import command_args, may_change, reply
-from postbot.bot.services import services
+from postbot.bot.services import Context, services
 from postbot.bot.settings_cmds import SHOWN_INPUT_CHARS
-from postbot.store import repo
+from postbot.service import chats
 
 # what people type, in both languages, for on and off
 SWITCH_WORDS = {
@@ -39,16 +37,14 @@ def _state(lang: str, on: bool, outlets: int, minutes: int) -> str:
     return text(lang, key, outlets=outlets, minutes=minutes)
 
 
-async def cmd_breaking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cmd_breaking(update: Update, context: Context) -> None:
     """Show or set whether the chat receives every breaking story: `/breaking on|off`."""
     svc = services(context)
-    chat = ensure_chat(svc, update)
+    chat = await ensure_chat(svc, update)
     arg = command_args(update, context)
     rule = svc.catalog.current.config.breaking
     if not arg:
-        with Session(svc.engine) as session:
-            row = repo.get_chat(session=session, chat_id=chat.id)
-            on = bool(row is not None and row.breaking)
+        on = (await svc.call(chats.chat_settings, svc.engine, chat.id)).breaking
         await reply(update, _state(chat.lang, on, rule.outlets, rule.minutes))
         return
     if not await may_change(update, context, chat):
@@ -58,7 +54,5 @@ async def cmd_breaking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         shown = arg if len(arg) <= SHOWN_INPUT_CHARS else arg[: SHOWN_INPUT_CHARS - 1] + "…"
         await reply(update, text(chat.lang, "breaking_bad", value=html.escape(shown)))
         return
-    with Session(svc.engine) as session:
-        repo.set_chat_breaking(session=session, chat_id=chat.id, on=choice, now=svc.now())
-        session.commit()
+    await svc.call(chats.set_breaking, svc.engine, chat_id=chat.id, on=choice, now=svc.now())
     await reply(update, _state(chat.lang, choice, rule.outlets, rule.minutes))

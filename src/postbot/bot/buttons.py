@@ -6,15 +6,13 @@ from __future__ import annotations
 import html
 import logging
 
-from sqlmodel import Session
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
 from postbot.alerts.texts import text
 from postbot.bot.chats import ensure_chat, may_change_settings
-from postbot.bot.services import Services, services
+from postbot.bot.services import Context, Services, services
 from postbot.bot.views import (
     MUTE_WATCH,
     STOP_TOPIC,
@@ -26,7 +24,9 @@ from postbot.bot.views import (
     watches_view,
 )
 from postbot.ids import parse_number
-from postbot.store import repo
+from postbot.service import topics, watches
+from postbot.service.topics import Following
+from postbot.service.watches import WatchList
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +44,13 @@ def plausible(data: str) -> bool:
     return 0 < size <= CALLBACK_DATA_MAX and data.isprintable()
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: Context) -> None:
     """Dispatch a button press by its callback data."""
     query = update.callback_query
     if query is None or update.effective_chat is None:
         return
     svc = services(context)
-    chat = ensure_chat(svc, update)
+    chat = await ensure_chat(svc, update)
     data = query.data or ""
     if not await may_change_settings(update, context):
         await query.answer(text(chat.lang, "group_admins_only"), show_alert=True)
@@ -65,9 +65,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if watch_id is None:  # «unwatch:» + 20 digits would overflow the database's integer
             await query.answer(text(chat.lang, "button_invalid"))
         else:
-            await _remove_from_list(svc, query, chat.id, chat.lang, UNWATCH, str(watch_id))
+            await _remove_from_list(svc, query, chat.id, chat.lang, watch_id=watch_id)
     elif data.startswith(UNTOPIC):
-        await _remove_from_list(svc, query, chat.id, chat.lang, UNTOPIC, data.removeprefix(UNTOPIC))
+        topic_id = data.removeprefix(UNTOPIC)
+        await _remove_from_list(svc, query, chat.id, chat.lang, topic_id=topic_id)
     elif data.startswith(MUTE_WATCH):
         await _mute_watch(svc, query, chat.id, chat.lang, data)
     elif data.startswith(STOP_TOPIC):
@@ -86,30 +87,29 @@ async def _toggle_topic(
             text(lang, "unknown_topic", topic=short_label(topic_id)), show_alert=True
         )
         return
-    with Session(svc.engine) as session:
-        added = repo.subscribe_topic(
-            session=session, chat_id=chat_id, topic_id=topic_id, now=svc.now()
-        )
-        if not added:
-            repo.unsubscribe_topic(session=session, chat_id=chat_id, topic_id=topic_id)
-        subscribed = set(repo.chat_topics(session=session, chat_id=chat_id))
-        session.commit()
-    await query.answer(text(lang, "topic_on" if added else "topic_off", topic=topic.name(lang)))
-    await _edit_markup(query, topics_keyboard(catalog, subscribed, lang))
+    toggled = await svc.call(
+        topics.toggle_topic, svc.engine, chat_id=chat_id, topic_id=topic_id, now=svc.now()
+    )
+    key = "topic_on" if toggled.added else "topic_off"
+    await query.answer(text(lang, key, topic=topic.name(lang)))
+    await _edit_markup(query, topics_keyboard(catalog, toggled.topics, lang))
 
 
 async def _remove_from_list(
-    svc: Services, query: CallbackQuery, chat_id: int, lang: str, kind: str, key: str
+    svc: Services,
+    query: CallbackQuery,
+    chat_id: int,
+    lang: str,
+    *,
+    watch_id: int | None = None,
+    topic_id: str | None = None,
 ) -> None:
     """A ❌ under /watches: remove the watch (by id) or the topic, then redraw the list."""
-    with Session(svc.engine) as session:
-        if kind == UNWATCH:
-            removed = repo.remove_watch_by_id(session=session, chat_id=chat_id, watch_id=int(key))
-        else:
-            removed = repo.unsubscribe_topic(session=session, chat_id=chat_id, topic_id=key)
-        session.commit()
+    removed, listed = await svc.call(
+        watches.remove_listed, svc.engine, chat_id=chat_id, watch_id=watch_id, topic_id=topic_id
+    )
     await query.answer(text(lang, "removed" if removed else "already_removed"))
-    await _refresh_list(svc, query, chat_id, lang)
+    await _redraw_list(svc, query, listed, lang)
 
 
 async def _mute_watch(
@@ -120,17 +120,12 @@ async def _mute_watch(
     if watch_id is None:
         await query.answer(text(lang, "button_invalid"))
         return
-    with Session(svc.engine) as session:
-        watches = repo.list_watches(session=session, chat_id=chat_id)
-        removed = next((w.query for w in watches if w.id == watch_id), None)
-        if removed is not None:
-            repo.remove_watch_by_id(session=session, chat_id=chat_id, watch_id=watch_id)
-        session.commit()
-    if removed is None:
+    muted = await svc.call(topics.mute_watch, svc.engine, chat_id=chat_id, watch_id=watch_id)
+    if muted.query is None:
         await query.answer(text(lang, "watch_already_removed"))
     else:
-        await query.answer(text(lang, "watch_muted", query=short_label(removed)))
-    await _drop_spent_buttons(svc, query, chat_id)
+        await query.answer(text(lang, "watch_muted", query=short_label(muted.query)))
+    await _drop_spent_buttons(query, muted.following)
 
 
 async def _stop_topic(
@@ -139,38 +134,33 @@ async def _stop_topic(
     """⏹ under an alert: unsubscribe this chat from that topic, then drop its button."""
     topic_id = data.removeprefix(STOP_TOPIC)
     topic = svc.catalog.current.topic(topic_id)
-    with Session(svc.engine) as session:
-        stopped = repo.unsubscribe_topic(session=session, chat_id=chat_id, topic_id=topic_id)
-        session.commit()
+    stopped = await svc.call(topics.stop_topic, svc.engine, chat_id=chat_id, topic_id=topic_id)
     name = short_label(topic.name(lang) if topic else topic_id)
-    if stopped:
+    if stopped.done:
         await query.answer(text(lang, "topic_stopped", topic=name))
     elif topic is None:
         await query.answer(text(lang, "unknown_topic", topic=name))
     else:
         await query.answer(text(lang, "topic_already_stopped", topic=name))
-    await _drop_spent_buttons(svc, query, chat_id)
+    await _drop_spent_buttons(query, stopped.following)
 
 
-async def _drop_spent_buttons(svc: Services, query: CallbackQuery, chat_id: int) -> None:
+async def _drop_spent_buttons(query: CallbackQuery, following: Following) -> None:
     """Edit the alert's keyboard to keep only the buttons that still do something; the text
     stays. Judged on the store, not on the pressed button alone: a quick second press carries
     the message as it was before the first press's edit."""
     message = query.message
     if not isinstance(message, Message) or message.reply_markup is None:
         return  # too old for Telegram to show us: nothing to edit
-    with Session(svc.engine) as session:
-        watches = {str(w.id) for w in repo.list_watches(session=session, chat_id=chat_id)}
-        topics = set(repo.chat_topics(session=session, chat_id=chat_id))
 
     def live(data: object) -> bool:
         if not isinstance(data, str):
             return True
         watch_id = parse_number(data.removeprefix(MUTE_WATCH))
         if data.startswith(MUTE_WATCH) and watch_id is not None:
-            return str(watch_id) in watches
+            return watch_id in following.watch_ids
         if data.startswith(STOP_TOPIC):
-            return data.removeprefix(STOP_TOPIC) in topics
+            return data.removeprefix(STOP_TOPIC) in following.topic_ids
         return True  # not an alert button (or a malformed one): leave it alone
 
     old = message.reply_markup.inline_keyboard
@@ -183,11 +173,8 @@ async def _drop_spent_buttons(svc: Services, query: CallbackQuery, chat_id: int)
         _ignore_not_modified(exc)
 
 
-async def _refresh_list(svc: Services, query: CallbackQuery, chat_id: int, lang: str) -> None:
-    with Session(svc.engine) as session:
-        watches = repo.list_watches(session=session, chat_id=chat_id)
-        topic_ids = repo.chat_topics(session=session, chat_id=chat_id)
-    body, markup = watches_view(svc.catalog.current, watches, topic_ids, lang)
+async def _redraw_list(svc: Services, query: CallbackQuery, listed: WatchList, lang: str) -> None:
+    body, markup = watches_view(svc.catalog.current, listed.watches, listed.topic_ids, lang)
     try:
         await query.edit_message_text(body, parse_mode=ParseMode.HTML, reply_markup=markup)
     except BadRequest as exc:

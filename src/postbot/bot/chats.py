@@ -5,16 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlmodel import Session
 from telegram import Chat as TgChat
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from postbot.alerts.texts import lang_of
-from postbot.bot.services import Services
-from postbot.store import repo
+from postbot.bot.services import Context, Services
+from postbot.service import chats
 
 log = logging.getLogger(__name__)
 
@@ -37,27 +35,24 @@ def kind_of(chat: TgChat) -> str:
     return chat.type if chat.type in ("private", "group", "supergroup", "channel") else "private"
 
 
-def ensure_chat(svc: Services, update: Update) -> ChatInfo:
+async def ensure_chat(svc: Services, update: Update) -> ChatInfo:
     """The update's chat, created (with the user's language) on first contact."""
     chat = update.effective_chat
     assert chat is not None
     user = update.effective_user
-    lang = lang_of(user.language_code if user else None)
-    with Session(svc.engine) as session:
-        row = repo.get_or_create_chat(
-            session=session,
-            chat_id=chat.id,
-            kind=kind_of(chat),
-            title=chat.title or chat.username or None,
-            lang=lang,
-            now=svc.now(),
-        )
-        info = ChatInfo(row.id, row.lang, row.active, chat.type in GROUP_TYPES)
-        session.commit()
-    return info
+    state = await svc.call(
+        chats.ensure_chat,
+        svc.engine,
+        chat_id=chat.id,
+        kind=kind_of(chat),
+        title=chat.title or chat.username or None,
+        lang=lang_of(user.language_code if user else None),
+        now=svc.now(),
+    )
+    return ChatInfo(state.id, state.lang, state.active, chat.type in GROUP_TYPES)
 
 
-async def may_change_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def may_change_settings(update: Update, context: Context) -> bool:
     """In a group only its administrators may change settings; anyone in a private chat."""
     chat = update.effective_chat
     if chat is None or chat.type not in GROUP_TYPES:

@@ -1,21 +1,38 @@
-"""What the command handlers work with, built once in `main` and kept in `bot_data`."""
+"""What the handlers work with: `Services`, built once in `main`, kept in the typed bot_data.
+
+The service functions (postbot.service) block on the database; `Services.call` runs them on
+one small thread pool shared by all handlers, so the event loop never waits for the store.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, ExtBot
 
 from postbot.clock import utcnow
 from postbot.config.catalog import CatalogRef
 from postbot.ops.metrics import Metrics
 
-KEY = "postbot"
+if TYPE_CHECKING:
+    from postbot.delivery.flood import FloodGate
+    from postbot.scheduler import Scheduler
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# Threads for handlers' database work: more than SQLite's one writer needs, fewer than the
+# connection pool holds, so a burst of commands queues here rather than on the pool.
+DB_THREADS = 8
 
 
 @dataclass
@@ -29,12 +46,46 @@ class Services:
     on_reload: Callable[[], None] = lambda: None
     now: Callable[[], datetime] = utcnow
     metrics: Metrics = field(default_factory=Metrics)
+    # threads start on first use and idle ones exit with the process
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(DB_THREADS, thread_name_prefix="postbot-db")
+    )
 
     def is_admin(self, user_id: int | None) -> bool:
         """A bot admin (config `admins` or POSTBOT_ADMINS)."""
         return user_id is not None and user_id in self.catalog.current.admins
 
+    async def call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """`fn(*args, **kwargs)` on the database threads (with this task's context vars)."""
+        context = contextvars.copy_context()
+        call = functools.partial(context.run, fn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, call)
 
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+
+class BotData:
+    """The application's bot_data (PTB `ContextTypes`): what every handler shares."""
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+        self.gate: FloodGate | None = None
+        self.scheduler: Scheduler | None = None
+
+    @property
+    def services(self) -> Services:
+        """The Services, set when the application is built."""
+        if self._services is None:
+            raise RuntimeError("bot_data.services is set by build_application")
+        return self._services
+
+    @services.setter
+    def services(self, value: Services) -> None:
+        self._services = value
+
+
+# what handlers receive: PTB's context with our bot_data (user and chat data stay plain dicts)
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+
+
+def services(context: Context) -> Services:
     """The Services stored in the application's bot_data."""
-    return cast(Services, context.bot_data[KEY])
+    return context.bot_data.services

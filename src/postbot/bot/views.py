@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,9 @@ def short_label(value: str, limit: int = BUTTON_QUERY_CHARS) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def topics_keyboard(catalog: Catalog, subscribed: set[str], lang: str) -> InlineKeyboardMarkup:
+def topics_keyboard(
+    catalog: Catalog, subscribed: AbstractSet[str], lang: str
+) -> InlineKeyboardMarkup:
     """One toggle button per built-in topic: ✅ followed, ➕ not."""
     rows = []
     for topic in catalog.topics:

@@ -7,6 +7,7 @@ number is its rank by creation among the chat's watches, computed here and never
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, func, select
@@ -57,6 +58,15 @@ def list_watches(*, session: Session, chat_id: int) -> list[Watch]:
     return list(session.exec(stmt).all())
 
 
+@dataclass(frozen=True, slots=True)
+class NumberedWatch:
+    """A watch with its display number, and whether it was there before it was asked for."""
+
+    watch: Watch
+    number: int
+    existed: bool
+
+
 def add_watch(
     *,
     session: Session,
@@ -72,13 +82,36 @@ def add_watch(
     WatchLimitError past the chat's limit; UserWatchLimitError when `owner_id` (the user who
     adds it) already has `max_per_owner` watches across all chats.
     """
+    return add_numbered_watch(
+        session=session,
+        chat_id=chat_id,
+        query=query,
+        max_watches=max_watches,
+        owner_id=owner_id,
+        max_per_owner=max_per_owner,
+        now=now,
+    ).watch
+
+
+def add_numbered_watch(
+    *,
+    session: Session,
+    chat_id: int,
+    query: str,
+    max_watches: int = MAX_WATCHES,
+    owner_id: int | None = None,
+    max_per_owner: int = MAX_WATCHES_PER_USER,
+    now: datetime | None = None,
+) -> NumberedWatch:
+    """`add_watch`, also saying the watch's display number and whether it existed (the chat's
+    watches are listed once)."""
     query = query.strip()
     if not query or len(query) > MAX_QUERY_CHARS:
         raise ValueError(f"a query must have 1 to {MAX_QUERY_CHARS} characters")
     watches = list_watches(session=session, chat_id=chat_id)
-    for watch in watches:
+    for number, watch in enumerate(watches, 1):
         if watch.query == query:
-            return watch
+            return NumberedWatch(watch, number, existed=True)
     if len(watches) >= max_watches:
         raise WatchLimitError(max_watches)
     if owner_id is not None and (
@@ -88,27 +121,41 @@ def add_watch(
     watch = Watch(chat_id=chat_id, query=query, created_at=now_or_utcnow(now), owner_id=owner_id)
     session.add(watch)
     session.flush()
-    return watch
+    # its rank in list_watches' order: last, unless a clock set back gave it an older time
+    key = (watch.created_at, watch.id or 0)
+    number = 1 + sum((w.created_at, w.id or 0) < key for w in watches)
+    return NumberedWatch(watch, number, existed=False)
 
 
 def remove_watch(*, session: Session, chat_id: int, number: int) -> bool:
     """Remove the chat's watch with this display number; False if there is none."""
+    return take_watch(session=session, chat_id=chat_id, number=number) is not None
+
+
+def take_watch(*, session: Session, chat_id: int, number: int) -> Watch | None:
+    """Remove the chat's watch with this display number and return it; None if there is none."""
     watches = list_watches(session=session, chat_id=chat_id)
     if not 1 <= number <= len(watches):
-        return False
-    session.delete(watches[number - 1])
+        return None
+    watch = watches[number - 1]
+    session.delete(watch)
     session.flush()
-    return True
+    return watch
 
 
 def remove_watch_by_id(*, session: Session, chat_id: int, watch_id: int) -> bool:
     """Remove a watch by id (stable for buttons, unlike numbers); False if not this chat's."""
+    return take_watch_by_id(session=session, chat_id=chat_id, watch_id=watch_id) is not None
+
+
+def take_watch_by_id(*, session: Session, chat_id: int, watch_id: int) -> Watch | None:
+    """Remove a watch by id and return it; None if there is none of this chat's."""
     watch = session.get(Watch, watch_id)
     if watch is None or watch.chat_id != chat_id:
-        return False
+        return None
     session.delete(watch)
     session.flush()
-    return True
+    return watch
 
 
 def all_active_watches(*, session: Session) -> list[Watch]:
