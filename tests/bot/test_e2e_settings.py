@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from postbot.alerts import release as release_rules
 from postbot.alerts.texts import text
 from postbot.bot.views import alert_keyboard, short_label
 from postbot.feeds.story import Story
@@ -302,7 +303,8 @@ def test_held_alerts_move_when_the_settings_change(bot: BotProcess, double: BotA
             **settings,
         }
         return {
-            release.release_at(moment, **values) or moment for moment in (before, datetime.now(UTC))
+            release_rules.release_at(moment, **values) or moment
+            for moment in (before, datetime.now(UTC))
         }
 
     # a daily digest at 21:30, now read in UTC
