@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from postbot.ids import ROW_ID_MAX, USER_ID_MAX, ascii_digits, parse_number
+from postbot.ids import ROW_ID_MAX, USER_ID_MAX, ascii_digits, parse_number, to_ascii_digits
 
 
 @pytest.mark.parametrize(
@@ -81,3 +81,8 @@ def test_random_strings_never_raise_and_stay_in_range() -> None:
         assert value is None or 1 <= value <= ROW_ID_MAX
         if value is not None:
             assert ascii_digits(text) is not None
+
+
+def test_the_one_digits_helper_writes_both_arabic_digit_sets_in_ascii() -> None:
+    assert to_ascii_digits("٢١:٣٠ و۴۵ and 7") == "21:30 و45 and 7"
+    assert ascii_digits("٢۴") is None  # two sets in one number stay ambiguous
