@@ -32,7 +32,7 @@ from postbot.bot.outage import (
     is_network_error,
     quiet_ptb_network_tracebacks,
 )
-from postbot.bot.services import BotData, Context, Services
+from postbot.bot.services import BotData, Context, Services, bot_data_of
 from postbot.bot.updates import PerChatUpdateProcessor
 from postbot.delivery.budget import make_gate
 from postbot.delivery.flood import DEFAULT_PER_SECOND, PAID_PER_SECOND, FloodGate
@@ -106,8 +106,8 @@ def build_application(
             await app.bot.send_message(chat.id, notice)
 
     processor.on_overflow = too_many_queued
-    app.bot_data.services = svc
-    app.bot_data.gate = gate
+    shared = bot_data_of(app)
+    shared.services, shared.gate = svc, gate
     # new messages only: editing an old "/watch ..." must not add a watch again
     new = filters.UpdateType.MESSAGE
     for name, callback in HANDLERS.items():
@@ -141,7 +141,8 @@ class PostbotApplication(Application[Any, Any, Any, Any, Any, Any]):
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    svc = app.bot_data.services
+    shared = bot_data_of(app)
+    svc = shared.services
     await register_commands(app, svc)
 
     async def notify(key: str, values: dict[str, str]) -> None:
@@ -153,17 +154,17 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         catalog=svc.catalog,
         client=make_client(),
         notify_admins=notify,
-        gate=app.bot_data.gate,
+        gate=shared.gate,
         metrics=svc.metrics,
         paid_broadcast=svc.catalog.current.config.paid_broadcast,
     )
     svc.on_reload = lambda: scheduler.poller.sync_feeds(poll_now=False)
-    app.bot_data.scheduler = scheduler
+    shared.scheduler = scheduler
     await scheduler.start(app.job_queue)
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    scheduler = app.bot_data.scheduler
+    scheduler = bot_data_of(app).scheduler
     if scheduler is not None:
         await scheduler.stop()
 

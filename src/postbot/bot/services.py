@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot
 
 from postbot.clock import utcnow
 from postbot.config.catalog import CatalogRef
@@ -89,3 +89,11 @@ Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
 def services(context: Context) -> Services:
     """The Services stored in the application's bot_data."""
     return context.bot_data.services
+
+
+def bot_data_of(app: Application[Any, Any, Any, Any, Any, Any]) -> BotData:
+    """The application's bot_data, typed (an Application built by build_application)."""
+    data = app.bot_data
+    if not isinstance(data, BotData):
+        raise TypeError("the application was not built with postbot's ContextTypes")
+    return data
