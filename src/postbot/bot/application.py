@@ -37,13 +37,8 @@ from postbot.bot.updates import PerChatUpdateProcessor
 from postbot.delivery.budget import make_gate
 from postbot.delivery.flood import DEFAULT_PER_SECOND, PAID_PER_SECOND, FloodGate
 from postbot.delivery.ratelimit import GateRateLimiter
-from postbot.feeds.fetch import make_client
-from postbot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
-
-RUNTIME = "postbot.scheduler"
-GATE = "postbot.gate"
 
 
 def gate_for(svc: Services) -> FloodGate:
@@ -91,6 +86,7 @@ def build_application(
         .base_file_url(f"{api_url}/file/bot")
         .rate_limiter(GateRateLimiter(gate))
         .concurrent_updates(processor)
+        .job_queue(None)  # our scheduler runs the ticks (postbot.scheduler), not PTB's JobQueue
         .post_init(_post_init)
         .post_stop(_post_stop)
         .build()
@@ -106,7 +102,6 @@ def build_application(
 
     processor.on_overflow = too_many_queued
     app.bot_data[KEY] = svc
-    app.bot_data[GATE] = gate
     # new messages only: editing an old "/watch ..." must not add a watch again
     new = filters.UpdateType.MESSAGE
     for name, callback in HANDLERS.items():
@@ -140,31 +135,18 @@ class PostbotApplication(Application[Any, Any, Any, Any, Any, Any]):
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Register the command menus, then start the scheduler app.py built (if any)."""
     svc: Services = app.bot_data[KEY]
     await register_commands(app, svc)
-
-    async def notify(key: str, values: dict[str, str]) -> None:
-        await admin.notify_admins(app.bot, svc, key, values)
-
-    scheduler = Scheduler(
-        engine=svc.engine,
-        bot=app.bot,
-        catalog=svc.catalog,
-        client=make_client(),
-        notify_admins=notify,
-        gate=app.bot_data[GATE],
-        metrics=svc.metrics,
-        paid_broadcast=svc.catalog.current.config.paid_broadcast,
-    )
-    svc.on_reload = lambda: scheduler.poller.sync_feeds(poll_now=False)
-    app.bot_data[RUNTIME] = scheduler
-    await scheduler.start(app.job_queue)
+    if svc.scheduler is not None:
+        await svc.scheduler.start()
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    scheduler: Scheduler | None = app.bot_data.get(RUNTIME)
-    if scheduler is not None:
-        await scheduler.stop()
+    """Stop the scheduler: polls and sends in flight finish first."""
+    svc: Services = app.bot_data[KEY]
+    if svc.scheduler is not None:
+        await svc.scheduler.stop()
 
 
 async def register_commands(app: Application[Any, Any, Any, Any, Any, Any], svc: Services) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 
 import sqlalchemy as sa
 from telegram.ext import ContextTypes
@@ -16,6 +16,13 @@ from postbot.config.catalog import CatalogRef
 from postbot.ops.metrics import Metrics
 
 KEY = "postbot"
+
+
+class Lifecycle(Protocol):
+    """What runs beside the handlers (the scheduler): started and stopped with the bot."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -29,6 +36,7 @@ class Services:
     on_reload: Callable[[], None] = lambda: None
     now: Callable[[], datetime] = utcnow
     metrics: Metrics = field(default_factory=Metrics)
+    scheduler: Lifecycle | None = None  # set by app.py's builder; None: handlers only (tests)
 
     def is_admin(self, user_id: int | None) -> bool:
         """A bot admin (config `admins` or POSTBOT_ADMINS)."""

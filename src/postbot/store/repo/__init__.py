@@ -8,6 +8,7 @@ repo_outbox (deliveries).
 
 from __future__ import annotations
 
+from postbot.store.leases import release_all_leases
 from postbot.store.repo.chats import (
     chats_by_id,
     get_chat,
@@ -155,6 +156,7 @@ __all__ = [
     "prune_bands",
     "record_poll_failure",
     "record_poll_success",
+    "release_all_leases",
     "release_chat",
     "remove_watch",
     "remove_watch_by_id",
