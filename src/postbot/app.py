@@ -24,13 +24,15 @@ from postbot.bot.services import Services
 from postbot.config.catalog import Catalog, CatalogRef
 from postbot.config.load import load_config
 from postbot.config.settings import Settings, require_token
+from postbot.delivery.dispatch import Dispatcher
 from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import GateRateLimiter
 from postbot.errors import StartupError
 from postbot.feeds.fetch import make_client
 from postbot.ops.logs import redact_text, redact_url
 from postbot.ops.metrics import Metrics, MetricsServer
-from postbot.scheduler import Scheduler
+from postbot.pipeline.poll import Poller
+from postbot.scheduler import Scheduler, process_owner
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,8 @@ class Runtime:
     svc: Services
     gate: FloodGate
     bot: Bot
+    poller: Poller
+    dispatcher: Dispatcher
     scheduler: Scheduler
     application: Application[Any, Any, Any, Any, Any, Any] | None  # None: `postbot worker`
 
@@ -97,19 +101,37 @@ def build(settings: Settings, config_path: Path, *, handlers: bool) -> Runtime:
     async def notify(key: str, values: dict[str, str]) -> None:
         await admin.notify_admins(bot, svc, key, values)
 
-    scheduler = Scheduler(
+    owner = process_owner()
+    client = make_client()
+    dispatcher = Dispatcher(
         engine=svc.engine,
         bot=bot,
         catalog=svc.catalog,
-        client=make_client(),
-        notify_admins=notify,
+        owner=owner,
         gate=gate,
-        metrics=svc.metrics,
         paid_broadcast=svc.catalog.current.config.paid_broadcast,
+        metrics=svc.metrics,
+    )
+    poller = Poller(
+        engine=svc.engine,
+        client=client,
+        catalog=svc.catalog,
+        owner=owner,
+        notify_admins=notify,
+        on_queued=dispatcher.wake,
+        metrics=svc.metrics,
+    )
+    scheduler = Scheduler(
+        engine=svc.engine,
+        poller=poller,
+        dispatcher=dispatcher,
+        owner=owner,
+        client=client,
+        metrics=svc.metrics,
     )
     svc.scheduler = scheduler
-    svc.on_reload = lambda: scheduler.poller.sync_feeds(poll_now=False)
-    return Runtime(token, svc, gate, bot, scheduler, application)
+    svc.on_reload = lambda: poller.sync_feeds(poll_now=False)
+    return Runtime(token, svc, gate, bot, poller, dispatcher, scheduler, application)
 
 
 def run_bot(

@@ -23,22 +23,17 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import httpx
 import sqlalchemy as sa
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 from sqlmodel import Session
-from telegram import Bot
 
-from postbot.config.catalog import CatalogRef
-from postbot.delivery.dispatch import RENEW_EVERY, Dispatcher
-from postbot.delivery.flood import FloodGate
+from postbot.delivery.dispatch import RENEW_EVERY
 from postbot.ops.metrics import Metrics
-from postbot.pipeline.poll import Poller
-from postbot.pipeline.refresh import Notify
 from postbot.store import repo
 
 log = logging.getLogger(__name__)
@@ -55,6 +50,24 @@ def process_owner() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
+class Polls(Protocol):
+    """What the poll job drives (pipeline/poll.py's Poller)."""
+
+    def sync_feeds(self, *, poll_now: bool = True) -> None: ...
+    async def tick(self) -> Sequence[object]: ...
+    async def wait_idle(self) -> None: ...
+
+
+class Sends(Protocol):
+    """What the send and lease jobs drive (delivery/dispatch.py's Dispatcher)."""
+
+    on_wake: Callable[[], None] | None
+
+    async def send_tick(self) -> int: ...
+    async def renew_leases(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
 class Scheduler:
     """Polls due feeds and sends the outbox, on APScheduler's jobs, until stopped."""
 
@@ -62,43 +75,25 @@ class Scheduler:
         self,
         *,
         engine: sa.Engine,
-        bot: Bot,
-        catalog: CatalogRef,
-        client: httpx.AsyncClient,
-        notify_admins: Notify,
-        owner: str | None = None,
+        poller: Polls,
+        dispatcher: Sends,
+        owner: str,
+        client: httpx.AsyncClient | None = None,
         tick: float = TICK_SECONDS,
         send_every: float = SEND_SECONDS,
-        gate: FloodGate | None = None,
+        renew_every: float = RENEW_EVERY.total_seconds(),
         metrics: Metrics | None = None,
-        paid_broadcast: bool = False,
     ) -> None:
-        self.owner = owner or process_owner()
         self.engine = engine
-        self.client = client
+        self.poller = poller
+        self.dispatcher = dispatcher
+        self.owner = owner
+        self.client = client  # the feeds' HTTP client, closed once the last poll is done
         self.tick_seconds = tick
         self.send_seconds = send_every
+        self.renew_seconds = renew_every
         self.metrics = metrics or Metrics()
-        self.dispatcher = Dispatcher(
-            engine=engine,
-            bot=bot,
-            catalog=catalog,
-            owner=self.owner,
-            gate=gate,
-            paid_broadcast=paid_broadcast,
-            metrics=self.metrics,
-            idle_wait=send_every,
-        )
         self.dispatcher.on_wake = self.wake_sender
-        self.poller = Poller(
-            engine=engine,
-            client=client,
-            catalog=catalog,
-            owner=self.owner,
-            notify_admins=notify_admins,
-            on_queued=self.dispatcher.wake,
-            metrics=self.metrics,
-        )
         self.metrics.set_queue_probe(self._queue_depth)
         # misfire_grace_time None: a tick late because the loop was busy still runs (once)
         self.jobs = AsyncIOScheduler(
@@ -126,7 +121,7 @@ class Scheduler:
         every = self.jobs.add_job
         every(self.poll_tick, "interval", seconds=self.tick_seconds, id=POLL, next_run_time=now)
         every(self.send_tick, "interval", seconds=self.send_seconds, id=SEND, next_run_time=now)
-        every(self.renew_leases, "interval", seconds=RENEW_EVERY.total_seconds(), id=LEASES)
+        every(self.renew_leases, "interval", seconds=self.renew_seconds, id=LEASES)
         self.jobs.start()
         log.info("scheduler %s started", self.owner)
 
@@ -188,8 +183,11 @@ class Scheduler:
     async def stop(self) -> None:
         """Stop the jobs; let polls and sends in flight finish (up to a grace period)."""
         self._stopping = True
-        if self.jobs.running:
-            self.jobs.shutdown(wait=False)
+        if not self.jobs.running:  # never started
+            return
+        # paused, not shut down yet: APScheduler's shutdown cancels the jobs in flight, and a
+        # poll tick cancelled after its claim would leave the claimed feeds leased
+        self.jobs.pause()
         me = asyncio.current_task()
         try:
             async with asyncio.timeout(STOP_GRACE_SECONDS):
@@ -203,5 +201,7 @@ class Scheduler:
                 "scheduler: work still in flight after %.0fs; its leases will expire",
                 STOP_GRACE_SECONDS,
             )
-        await self.client.aclose()
+        self.jobs.shutdown(wait=False)
+        if self.client is not None:
+            await self.client.aclose()
         log.info("scheduler %s stopped", self.owner)
