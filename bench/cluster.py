@@ -87,7 +87,7 @@ from postbot.match.cluster import (  # noqa: E402
 )
 from postbot.match.normalize import normalize  # noqa: E402
 from postbot.match.similarity import COMPONENTS, digits_joined, grams, words_of  # noqa: E402
-from postbot.pipeline.clustering import Clusterer  # noqa: E402
+from postbot.pipeline.ingest import Clusterer  # noqa: E402
 from postbot.store import repo  # noqa: E402
 from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
 from postbot.store.models import StoryBand, StoryRow  # noqa: E402

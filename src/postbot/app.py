@@ -31,7 +31,7 @@ from postbot.errors import StartupError
 from postbot.feeds.fetch import make_client
 from postbot.ops.logs import redact_text, redact_url
 from postbot.ops.metrics import Metrics, MetricsServer
-from postbot.pipeline.poll import Poller
+from postbot.pipeline.refresh import Poller
 from postbot.scheduler import Scheduler, process_owner
 
 log = logging.getLogger(__name__)

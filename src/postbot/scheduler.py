@@ -51,7 +51,7 @@ def process_owner() -> str:
 
 
 class Polls(Protocol):
-    """What the poll job drives (pipeline/poll.py's Poller)."""
+    """What the poll job drives (pipeline/refresh.py's Poller)."""
 
     def sync_feeds(self, *, poll_now: bool = True) -> None: ...
     async def tick(self) -> Sequence[object]: ...

@@ -14,8 +14,7 @@ from sqlmodel import Session, select
 
 from postbot.config.catalog import CatalogRef
 from postbot.feeds.fetch import make_client
-from postbot.pipeline.poll import Poller
-from postbot.pipeline.refresh import FAILING_AFTER, MAX_BACKOFF, backoff, next_poll
+from postbot.pipeline.refresh import FAILING_AFTER, MAX_BACKOFF, Poller, backoff, next_poll
 from postbot.store import repo
 from postbot.store.models import Delivery, Feed, StoryRow
 from support.catalogs import catalog

@@ -19,7 +19,6 @@ from postbot.match.breaking import REASON as BREAKING_REASON
 from postbot.match.breaking import is_breaking, velocity
 from postbot.ops.logs import ctx
 from postbot.ops.metrics import Metrics
-from postbot.pipeline.clustering import Saved
 from postbot.pipeline.route import Router
 from postbot.store import repo
 from postbot.store.models import StoryRow
@@ -52,9 +51,9 @@ class Enqueuer:
         """Bring the router up to date with the watches and the config (before `enqueue`)."""
         self.router.refresh(session, self.catalog.current, self.catalog.version)
 
-    def enqueue(self, session: Session, saved: Saved, now: datetime) -> int:
-        """Queue alerts for a new story; a later copy edits the first one's alerts instead."""
-        row, root = saved.row, saved.root
+    def enqueue(self, session: Session, row: StoryRow, root: StoryRow | None, now: datetime) -> int:
+        """Queue alerts for a story just saved; `root` is its cluster's first story (None: it
+        is new). A later copy edits the first one's alerts instead."""
         assert row.id is not None
         skip: set[int] = set()
         queued = 0

@@ -1,11 +1,17 @@
-"""Refresh one claimed feed, top to bottom: fetch → ingest → record the outcome on the feed row.
+"""Refresh: claim the feeds that are due → fetch each → ingest → record the outcome on its row.
 
-Conditional GET with the stored validators → on failure store the error on the row, back off
+The story of a feed item in the running bot: claim and fetch (here) → parse, save and cluster
+(ingest.py) → match and enqueue (enqueue.py, with route.py's Router) → send (delivery/).
+
+`Poller.tick` claims due feeds with a lease on their rows, so no two polls of one feed overlap,
+in this process or another (the due times live in the database, so backoff and jitter survive
+restarts), and refreshes each in a task of its own. One refresh reads top to bottom:
+conditional GET with the stored validators → on failure store the error on the row, back off
 (doubling from the feed's interval, capped at a day, at least the server's Retry-After) and
-return → parse and ingest the new stories (pipeline/ingest.py) → in the same transaction, store
-the validators, reset the error count and set the next poll (one interval on, plus jitter).
-Admins hear once when a feed starts failing (after FAILING_AFTER errors in a row) and once when
-it recovers. Parsing and the database work run in a worker thread, never on the event loop.
+return → parse and ingest the new stories → in the same transaction, store the validators,
+reset the error count and set the next poll (one interval on, plus jitter). Admins hear once
+when a feed starts failing (after FAILING_AFTER errors in a row) and once when it recovers.
+Parsing and the database work run in a worker thread, never on the event loop.
 """
 
 from __future__ import annotations
@@ -22,16 +28,19 @@ import httpx
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from postbot.clock import utcnow
 from postbot.config.catalog import CatalogRef
 from postbot.errors import FeedHTTPError, FeedUnreadable, FetchError
 from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.ops.logs import ctx
 from postbot.ops.metrics import Metrics
-from postbot.pipeline.ingest import Ingested, Ingester, parse
+from postbot.pipeline.enqueue import Enqueuer
+from postbot.pipeline.ingest import Clusterer, Ingested, Ingester, parse
 from postbot.store import repo
 
 log = logging.getLogger(__name__)
 
+LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(days=1)
 FAILING_AFTER = 3  # consecutive errors before admins are told a feed is failing
 
@@ -212,3 +221,87 @@ class Refresher:
         catalog = self.catalog.current
         feed = catalog.feed(feed_id)
         return feed.interval if feed else catalog.config.default_interval
+
+
+class Poller:
+    """Claims due feeds and polls them, each in its own task."""
+
+    def __init__(
+        self,
+        *,
+        engine: sa.Engine,
+        client: httpx.AsyncClient,
+        catalog: CatalogRef,
+        owner: str,
+        notify_admins: Notify,
+        on_queued: Callable[[], None] = lambda: None,
+        concurrency: int = 8,
+        now: Now = utcnow,
+        rng: random.Random | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.engine = engine
+        self.catalog = catalog
+        self.owner = owner
+        self.concurrency = concurrency
+        self.now = now
+        self.metrics = metrics or Metrics()
+        self.ingester = Ingester(
+            clusters=Clusterer(), enqueuer=Enqueuer(catalog=catalog, metrics=self.metrics)
+        )
+        self.refresher = Refresher(
+            engine=engine,
+            client=client,
+            catalog=catalog,
+            ingester=self.ingester,
+            notify_admins=notify_admins,
+            on_queued=on_queued,
+            now=now,
+            rng=rng or random.Random(),
+            metrics=self.metrics,
+        )
+        self._running: dict[str, asyncio.Task[PollOutcome]] = {}
+
+    def sync_feeds(self, *, poll_now: bool = True) -> None:
+        """Make the feed rows match the config; with poll_now, every enabled feed is due now."""
+        now = self.now()
+        with Session(self.engine) as session:
+            repo.upsert_feeds(session=session, feeds=self.catalog.current.config.feeds, now=now)
+            if poll_now:
+                repo.make_feeds_due(session=session, now=now)
+            session.commit()
+
+    async def tick(self) -> list[asyncio.Task[PollOutcome]]:
+        """Claim the feeds that are due (as many as there is room for) and start polling them."""
+        room = self.concurrency - len(self._running)
+        if room <= 0:
+            return []
+        tasks = []
+        for feed in await asyncio.to_thread(self._claim, room):
+            if feed.id in self._running:  # our own lease ran out mid-poll: let it finish
+                continue
+            task = asyncio.create_task(self.refresher.refresh(feed), name=f"poll:{feed.id}")
+            self._running[feed.id] = task
+            task.add_done_callback(self._poll_done)
+            tasks.append(task)
+        return tasks
+
+    def _claim(self, room: int) -> list[ClaimedFeed]:
+        now = self.now()
+        with Session(self.engine) as session:
+            feeds = repo.claim_due_feeds(
+                session=session, owner=self.owner, now=now, lease_until=now + LEASE, limit=room
+            )
+            claimed = [
+                ClaimedFeed(f.id, f.url, f.etag, f.last_modified, f.first_polled) for f in feeds
+            ]
+            session.commit()
+        return claimed
+
+    def _poll_done(self, task: asyncio.Task[PollOutcome]) -> None:
+        self._running.pop(task.get_name().removeprefix("poll:"), None)
+
+    async def wait_idle(self) -> None:
+        """Wait for the polls in flight (shutdown, tests)."""
+        while self._running:
+            await asyncio.gather(*self._running.values(), return_exceptions=True)
