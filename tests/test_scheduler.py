@@ -163,6 +163,19 @@ async def test_a_wake_runs_the_send_tick_at_once(
     assert (next_run - datetime.now(UTC)).total_seconds() > LONG - 60  # back on its interval
 
 
+async def test_a_burst_of_wakes_while_idle_is_one_send_tick(
+    running: Scheduler, dispatcher: FakeDispatcher
+) -> None:
+    await until(lambda: dispatcher.sends == 1)
+    for _ in range(50):  # chats finishing one after another
+        dispatcher.wake()
+    await until(lambda: dispatcher.sends == 2)
+    await asyncio.sleep(0.05)
+    assert dispatcher.sends == 2
+    dispatcher.wake()  # and the next wake is heard again
+    await until(lambda: dispatcher.sends == 3)
+
+
 async def test_a_wake_during_a_send_tick_runs_it_again_never_twice_at_once(
     engine: sa.Engine, poller: FakePoller
 ) -> None:

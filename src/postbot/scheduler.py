@@ -101,8 +101,9 @@ class Scheduler:
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
         )
         self._stopping = False
-        self._sending = False
-        self._send_again = False
+        self._sending = False  # a send job is running
+        self._send_again = False  # woken while it ran: it runs its tick once more
+        self._send_called = False  # woken while idle: the job is due now already
         self._running: set[asyncio.Task[object]] = set()
 
     async def start(self, *, poll_now: bool = True) -> None:
@@ -139,7 +140,7 @@ class Scheduler:
     async def send_tick(self) -> None:
         """Claim chats with due alerts; again at once while that started chats or a wake came
         meanwhile (a wake while the job runs cannot start a second instance of it)."""
-        self._sending = True
+        self._sending, self._send_called = True, False
         try:
             while not self._stopping:
                 self._send_again = False
@@ -159,8 +160,9 @@ class Scheduler:
             return
         if self._sending:
             self._send_again = True
-            return
-        self.jobs.modify_job(SEND, next_run_time=datetime.now(UTC))
+        elif not self._send_called:  # a burst of wakes (chats finishing) moves the job once
+            self._send_called = True
+            self.jobs.modify_job(SEND, next_run_time=datetime.now(UTC))
 
     async def _tracked(self, job: Callable[[], Awaitable[T]]) -> T | None:
         """Run one job's work unless stopping, known to `stop` while it runs."""
