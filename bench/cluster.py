@@ -41,7 +41,7 @@ filed under its MinHash bands as the poller files them. The stories are syntheti
 words of the fixture pairs drawn by their frequency there, with place names and numbers mixed
 in, so that common beat words
 («داعش», «الأنبار», «هجوم») are shared by many stories of the window and rare ones by few.
-Then `--new` more stories go through the poller's own save path (`Poller._save_story`:
+Then `--new` more stories go through the poller's own save path (`Clusterer.save`:
 canonical link, fingerprint, band lookup, exact comparison of the candidates, filing), one
 transaction each: half are rewrites of a story in the window (a sentence dropped, the rest
 reordered, a fifth of the words changed, the title reworded) and half are new. Printed per
@@ -74,7 +74,6 @@ import sqlalchemy as sa  # noqa: E402
 from ruamel.yaml import YAML  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from postbot.config.catalog import CatalogRef  # noqa: E402
 from postbot.feeds.story import Story  # noqa: E402
 from postbot.match import cluster  # noqa: E402
 from postbot.match.cluster import (  # noqa: E402
@@ -88,11 +87,10 @@ from postbot.match.cluster import (  # noqa: E402
 )
 from postbot.match.normalize import normalize  # noqa: E402
 from postbot.match.similarity import COMPONENTS, digits_joined, grams, words_of  # noqa: E402
-from postbot.pipeline.poll import Poller  # noqa: E402
+from postbot.pipeline.ingest import Clusterer  # noqa: E402
 from postbot.store import repo  # noqa: E402
 from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
 from postbot.store.models import StoryBand, StoryRow  # noqa: E402
-from support.catalogs import catalog  # noqa: E402
 from support.databases import temporary_pg_database  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "cluster"
@@ -505,13 +503,7 @@ def cost(url: str | None, n_window: int, n_new: int, seed: int) -> dict[str, flo
         engine = make_engine(db_url or f"sqlite:///{tmp}/cluster.db")
         upgrade_engine(engine)
         build_window(engine, window)
-        poller = Poller(
-            engine=engine,
-            client=None,  # type: ignore[arg-type]  # the save path fetches nothing
-            catalog=CatalogRef(catalog([("window", "Window", "https://w.example/rss")])),
-            owner="bench",
-            notify_admins=lambda key, values: None,  # type: ignore[arg-type,return-value]
-        )
+        clusters = Clusterer()  # the poller's own, as its ingest uses it
         counter = CountingCandidates()
         repo.band_candidates = counter  # type: ignore[assignment]
         times, found, false_joins = [], 0, 0
@@ -532,8 +524,8 @@ def cost(url: str | None, n_window: int, n_new: int, seed: int) -> dict[str, flo
                 with Session(engine) as session:
                     repo.lock_clustering(session=session)
                     at = NOW + timedelta(minutes=1)
-                    item = poller._prepare(session, story, at, find_root=True)
-                    saved = poller._save_story(session, item, at, {})
+                    item = clusters.prepare(session, story, at, find_root=True)
+                    saved = clusters.save(session, item, at, {})
                     assert saved is not None
                     root = saved.root.id if saved.root is not None else None
                     session.commit()

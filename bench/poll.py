@@ -56,7 +56,7 @@ from postbot.config.catalog import CatalogRef  # noqa: E402
 from postbot.feeds.fetch import make_client  # noqa: E402
 from postbot.feeds.parse import parse_feed  # noqa: E402
 from postbot.match.normalize import has_arabic  # noqa: E402
-from postbot.pipeline.poll import Poller, PollOutcome  # noqa: E402
+from postbot.pipeline.refresh import Poller, PollOutcome  # noqa: E402
 from postbot.store.db import make_engine, upgrade_engine  # noqa: E402
 from postbot.store.models import Feed  # noqa: E402
 from support.catalogs import catalog  # noqa: E402

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import ExtBot
+from telegram.ext import Application, ExtBot
 
 from postbot.bot import admin
 from postbot.bot.application import build_application, gate_for
@@ -24,12 +24,15 @@ from postbot.bot.services import Services
 from postbot.config.catalog import Catalog, CatalogRef
 from postbot.config.load import load_config
 from postbot.config.settings import Settings, require_token
+from postbot.delivery.dispatch import Dispatcher
+from postbot.delivery.flood import FloodGate
 from postbot.delivery.ratelimit import GateRateLimiter
 from postbot.errors import StartupError
 from postbot.feeds.fetch import make_client
 from postbot.ops.logs import redact_text, redact_url
 from postbot.ops.metrics import Metrics, MetricsServer
-from postbot.scheduler import Scheduler
+from postbot.pipeline.refresh import Poller
+from postbot.scheduler import Scheduler, process_owner
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,77 @@ def prepare(settings: Settings, config_path: Path) -> tuple[str, Services]:
     return token, svc
 
 
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """Everything one process runs, built once: the bot (with the Application in `run` mode),
+    the flood gate they share, and the scheduler (reached by handlers through `svc`)."""
+
+    token: str
+    svc: Services
+    gate: FloodGate
+    bot: Bot
+    poller: Poller
+    dispatcher: Dispatcher
+    scheduler: Scheduler
+    application: Application[Any, Any, Any, Any, Any, Any] | None  # None: `postbot worker`
+
+
+def build(settings: Settings, config_path: Path, *, handlers: bool) -> Runtime:
+    """Build the process: with `handlers` (postbot run) the Application and its bot, else a
+    bare bot (postbot worker); then the one scheduler, started and stopped with them."""
+    token, svc = prepare(settings, config_path)
+    api_url = settings.telegram_api_url
+    gate = gate_for(svc)
+    application = None
+    bot: Bot
+    if handlers:
+        application = build_application(token=token, api_url=api_url, svc=svc, gate=gate)
+        bot = application.bot
+    else:
+        bot = ExtBot(
+            token,
+            base_url=f"{api_url}/bot",
+            base_file_url=f"{api_url}/file/bot",
+            rate_limiter=GateRateLimiter(gate),
+            request=WatchedRequest(OutageLog(), connection_pool_size=256),
+        )
+
+    async def notify(key: str, values: dict[str, str]) -> None:
+        await admin.notify_admins(bot, svc, key, values)
+
+    owner = process_owner()
+    client = make_client()
+    dispatcher = Dispatcher(
+        engine=svc.engine,
+        bot=bot,
+        catalog=svc.catalog,
+        owner=owner,
+        gate=gate,
+        paid_broadcast=svc.catalog.current.config.paid_broadcast,
+        metrics=svc.metrics,
+    )
+    poller = Poller(
+        engine=svc.engine,
+        client=client,
+        catalog=svc.catalog,
+        owner=owner,
+        notify_admins=notify,
+        on_queued=dispatcher.wake,
+        metrics=svc.metrics,
+    )
+    scheduler = Scheduler(
+        engine=svc.engine,
+        poller=poller,
+        dispatcher=dispatcher,
+        owner=owner,
+        client=client,
+        metrics=svc.metrics,
+    )
+    svc.scheduler = scheduler
+    svc.on_reload = lambda: poller.sync_feeds(poll_now=False)
+    return Runtime(token, svc, gate, bot, poller, dispatcher, scheduler, application)
+
+
 def run_bot(
     settings: Settings,
     config_path: Path,
@@ -67,15 +141,18 @@ def run_bot(
     metrics_listen: tuple[str, int] | None = None,
 ) -> None:
     """The bot, the feed scheduler and the dispatcher in one process, until SIGINT/SIGTERM."""
-    token, svc = prepare(settings, config_path)
-    app = build_application(token=token, api_url=settings.telegram_api_url, svc=svc)
+    built = build(settings, config_path, handlers=True)
+    assert built.application is not None
     log.info("postbot starting (%s)", "webhook" if webhook else "long polling")
     try:
-        with telegram_errors(settings.telegram_api_url), serve_metrics(svc.metrics, metrics_listen):
-            asyncio.run(verify_bot_api(token, settings.telegram_api_url))
-            _serve(app, webhook)
+        with (
+            telegram_errors(settings.telegram_api_url),
+            serve_metrics(built.svc.metrics, metrics_listen),
+        ):
+            asyncio.run(verify_bot_api(built.token, settings.telegram_api_url))
+            _serve(built.application, webhook)
     finally:
-        svc.engine.dispose()
+        built.svc.engine.dispose()
 
 
 @contextmanager
@@ -150,41 +227,24 @@ def run_worker(
             "postbot worker shares the work of `postbot run` through PostgreSQL; with SQLite "
             "(DATABASE_URL is a sqlite URL) run only `postbot run`, which polls and sends too"
         )
-    token, svc = prepare(settings, config_path)
-    with telegram_errors(settings.telegram_api_url), serve_metrics(svc.metrics, metrics_listen):
-        asyncio.run(verify_bot_api(token, settings.telegram_api_url))
-        asyncio.run(_worker(token, settings.telegram_api_url, svc))
+    built = build(settings, config_path, handlers=False)
+    with (
+        telegram_errors(settings.telegram_api_url),
+        serve_metrics(built.svc.metrics, metrics_listen),
+    ):
+        asyncio.run(verify_bot_api(built.token, settings.telegram_api_url))
+        asyncio.run(_worker(built))
 
 
-async def _worker(token: str, api_url: str, svc: Services) -> None:
-    bot: ExtBot[int] = ExtBot(
-        token,
-        base_url=f"{api_url}/bot",
-        base_file_url=f"{api_url}/file/bot",
-        rate_limiter=GateRateLimiter(gate := gate_for(svc)),
-        request=WatchedRequest(OutageLog(), connection_pool_size=256),
-    )
+async def _worker(built: Runtime) -> None:
+    """Start the scheduler with the bot and run until SIGINT/SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-
-    async def notify(key: str, values: dict[str, str]) -> None:
-        await admin.notify_admins(bot, svc, key, values)
-
-    async with bot:
-        scheduler = Scheduler(
-            engine=svc.engine,
-            bot=bot,
-            catalog=svc.catalog,
-            client=make_client(),
-            notify_admins=notify,
-            gate=gate,
-            metrics=svc.metrics,
-            paid_broadcast=svc.catalog.current.config.paid_broadcast,
-        )
-        await scheduler.start(None, poll_now=False)
+    async with built.bot:
+        await built.scheduler.start(poll_now=False)
         log.info("postbot worker started")
         await stop.wait()
-        await scheduler.stop()
-    svc.engine.dispose()
+        await built.scheduler.stop()
+    built.svc.engine.dispose()

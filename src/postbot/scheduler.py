@@ -1,9 +1,19 @@
-"""When things run: the feed poll tick and the outbox dispatcher of one process.
+"""When things run: one APScheduler (AsyncIOScheduler) for `postbot run` and `postbot worker`.
 
-The scheduler only decides *when*: every `tick` seconds it asks the Poller to claim whatever
-feeds are due (the due times live in the database, so backoff and jitter survive restarts and
-are shared by processes), and it keeps one Dispatcher loop running that sends the outbox.
-In `postbot run` the tick is a PTB JobQueue job; `stop` lets in-flight work finish.
+The scheduler only decides *when*; its jobs, each at most one instance at a time, late runs
+coalesced into one:
+
+    poll    every `tick` seconds: the Poller claims whatever feeds are due (the due times live
+            in the database, so backoff and jitter survive restarts and are shared by processes)
+    send    every `send_every` seconds, and at once when the dispatcher is woken (deliveries
+            were queued, a chat's turn ended): `Dispatcher.send_tick`, again while it starts
+            chats or a wake came during it
+    leases  every RENEW_EVERY: `Dispatcher.renew_leases`, so that a dead process's chats are
+            taken over
+
+Held alerts (digests, quiet hours) need no job of their own: a held delivery's `release_at` is
+its due time in the outbox, and the send tick claims it when it comes. `stop` lets polls and
+sends in flight finish, up to a grace period.
 """
 
 from __future__ import annotations
@@ -13,26 +23,26 @@ import logging
 import os
 import secrets
 import socket
-from contextlib import suppress
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Protocol, TypeVar
 
 import httpx
 import sqlalchemy as sa
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 from sqlmodel import Session
-from telegram import Bot
-from telegram.ext import ContextTypes, JobQueue
 
-from postbot.config.catalog import CatalogRef
-from postbot.delivery.dispatch import Dispatcher
-from postbot.delivery.flood import FloodGate
+from postbot.delivery.dispatch import RENEW_EVERY
 from postbot.ops.metrics import Metrics
-from postbot.pipeline.poll import Notify, Poller
 from postbot.store import repo
-from postbot.store.leases import release_all
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TICK_SECONDS = 1.0
+SEND_SECONDS = 1.0
 STOP_GRACE_SECONDS = 10.0
+POLL, SEND, LEASES = "poll", "send", "leases"
 
 
 def process_owner() -> str:
@@ -40,91 +50,132 @@ def process_owner() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
+class Polls(Protocol):
+    """What the poll job drives (pipeline/refresh.py's Poller)."""
+
+    def sync_feeds(self, *, poll_now: bool = True) -> None: ...
+    async def tick(self) -> Sequence[object]: ...
+    async def wait_idle(self) -> None: ...
+
+
+class Sends(Protocol):
+    """What the send and lease jobs drive (delivery/dispatch.py's Dispatcher)."""
+
+    on_wake: Callable[[], None] | None
+
+    async def send_tick(self) -> int: ...
+    async def renew_leases(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
 class Scheduler:
-    """Polls due feeds and runs the dispatcher until stopped."""
+    """Polls due feeds and sends the outbox, on APScheduler's jobs, until stopped."""
 
     def __init__(
         self,
         *,
         engine: sa.Engine,
-        bot: Bot,
-        catalog: CatalogRef,
-        client: httpx.AsyncClient,
-        notify_admins: Notify,
-        owner: str | None = None,
+        poller: Polls,
+        dispatcher: Sends,
+        owner: str,
+        client: httpx.AsyncClient | None = None,
         tick: float = TICK_SECONDS,
-        gate: FloodGate | None = None,
+        send_every: float = SEND_SECONDS,
+        renew_every: float = RENEW_EVERY.total_seconds(),
         metrics: Metrics | None = None,
-        paid_broadcast: bool = False,
     ) -> None:
-        self.owner = owner or process_owner()
         self.engine = engine
-        self.client = client
+        self.poller = poller
+        self.dispatcher = dispatcher
+        self.owner = owner
+        self.client = client  # the feeds' HTTP client, closed once the last poll is done
         self.tick_seconds = tick
+        self.send_seconds = send_every
+        self.renew_seconds = renew_every
         self.metrics = metrics or Metrics()
-        self.dispatcher = Dispatcher(
-            engine=engine,
-            bot=bot,
-            catalog=catalog,
-            owner=self.owner,
-            gate=gate,
-            paid_broadcast=paid_broadcast,
-            metrics=self.metrics,
-        )
-        self.poller = Poller(
-            engine=engine,
-            client=client,
-            catalog=catalog,
-            owner=self.owner,
-            notify_admins=notify_admins,
-            on_queued=self.dispatcher.wake,
-            metrics=self.metrics,
-        )
+        self.dispatcher.on_wake = self.wake_sender
         self.metrics.set_queue_probe(self._queue_depth)
-        self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        # misfire_grace_time None: a tick late because the loop was busy still runs (once)
+        self.jobs = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        )
+        self._stopping = False
+        self._sending = False  # a send job is running
+        self._send_again = False  # woken while it ran: it runs its tick once more
+        self._send_called = False  # woken while idle: the job is due now already
+        self._running: set[asyncio.Task[object]] = set()
 
-    async def start(
-        self, job_queue: JobQueue[ContextTypes.DEFAULT_TYPE] | None = None, *, poll_now: bool = True
-    ) -> None:
-        """Sync the feed rows with the config and start working; with `poll_now` (postbot run)
+    async def start(self, *, poll_now: bool = True) -> None:
+        """Sync the feed rows with the config and start the jobs; with `poll_now` (postbot run)
         every enabled feed is due at once, while a worker joining others leaves due times be."""
         self.poller.sync_feeds(poll_now=poll_now)
         if self.engine.dialect.name == "sqlite":
             with Session(self.engine) as session:
-                released = release_all(session)
+                released = repo.release_all_leases(session=session)
                 session.commit()
             if released:
                 log.info(
                     "released %d claims left by a previous run that did not stop cleanly", released
                 )
-        self._tasks.append(asyncio.create_task(self.dispatcher.run(self._stop), name="dispatch"))
-        if job_queue is not None:
-            job_queue.run_repeating(
-                self._job, interval=self.tick_seconds, first=0.0, name="poll due feeds"
-            )
-        else:
-            self._tasks.append(asyncio.create_task(self._loop(), name="poll loop"))
+        now = datetime.now(UTC)
+        every = self.jobs.add_job
+        every(self.poll_tick, "interval", seconds=self.tick_seconds, id=POLL, next_run_time=now)
+        every(self.send_tick, "interval", seconds=self.send_seconds, id=SEND, next_run_time=now)
+        every(self.renew_leases, "interval", seconds=self.renew_seconds, id=LEASES)
+        self.jobs.start()
         log.info("scheduler %s started", self.owner)
 
-    async def _job(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.tick()
-
-    async def tick(self) -> None:
+    async def poll_tick(self) -> None:
         """Start polls for the feeds that are due; errors are logged, never raised."""
-        if self._stop.is_set():
-            return
+        await self._tracked(self._poll_tick)
+
+    async def _poll_tick(self) -> None:
         self.metrics.heartbeat("poll")
         try:
             await self.poller.tick()
         except Exception:  # the database hiccuped: the next tick tries again
             log.exception("poll tick failed")
 
-    async def _loop(self) -> None:
-        while not self._stop.is_set():
-            await self.tick()
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self.tick_seconds)
+    async def send_tick(self) -> None:
+        """Claim chats with due alerts; again at once while that started chats or a wake came
+        meanwhile (a wake while the job runs cannot start a second instance of it)."""
+        self._sending, self._send_called = True, False
+        try:
+            while not self._stopping:
+                self._send_again = False
+                started = await self._tracked(self.dispatcher.send_tick)
+                if not started and not self._send_again:
+                    break
+        finally:
+            self._sending = False
+
+    async def renew_leases(self) -> None:
+        """Keep this process's chat leases alive while it serves them."""
+        await self._tracked(self.dispatcher.renew_leases)
+
+    def wake_sender(self) -> None:
+        """Run the send job now (new deliveries were queued, or a chat's turn ended)."""
+        if self._stopping or not self.jobs.running:
+            return
+        if self._sending:
+            self._send_again = True
+        elif not self._send_called:  # a burst of wakes (chats finishing) moves the job once
+            self._send_called = True
+            self.jobs.modify_job(SEND, next_run_time=datetime.now(UTC))
+
+    async def _tracked(self, job: Callable[[], Awaitable[T]]) -> T | None:
+        """Run one job's work unless stopping, known to `stop` while it runs."""
+        if self._stopping:
+            return None
+        task: asyncio.Task[object] | None = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            return await job()
+        finally:
+            if task is not None:
+                self._running.discard(task)
 
     def _queue_depth(self) -> tuple[int, int]:
         """(pending alerts, failing feeds) for /metrics; runs in the metrics server's thread."""
@@ -132,18 +183,27 @@ class Scheduler:
             return repo.count_pending(session=session), repo.count_failing_feeds(session=session)
 
     async def stop(self) -> None:
-        """Stop claiming; let polls and sends in flight finish (up to a grace period)."""
-        self._stop.set()
+        """Stop the jobs; let polls and sends in flight finish (up to a grace period)."""
+        self._stopping = True
+        if not self.jobs.running:  # never started
+            return
+        # paused, not shut down yet: APScheduler's shutdown cancels the jobs in flight, and a
+        # poll tick cancelled after its claim would leave the claimed feeds leased
+        self.jobs.pause()
+        me = asyncio.current_task()
         try:
             async with asyncio.timeout(STOP_GRACE_SECONDS):
-                await asyncio.gather(*self._tasks, return_exceptions=True)
+                await asyncio.gather(
+                    *(t for t in self._running if t is not me), return_exceptions=True
+                )
+                await self.dispatcher.stop()
                 await self.poller.wait_idle()
         except TimeoutError:
             log.warning(
                 "scheduler: work still in flight after %.0fs; its leases will expire",
                 STOP_GRACE_SECONDS,
             )
-            for task in self._tasks:
-                task.cancel()
-        await self.client.aclose()
+        self.jobs.shutdown(wait=False)
+        if self.client is not None:
+            await self.client.aclose()
         log.info("scheduler %s stopped", self.owner)

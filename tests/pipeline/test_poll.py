@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from postbot.config.catalog import CatalogRef
 from postbot.feeds.fetch import make_client
-from postbot.pipeline.poll import FAILING_AFTER, MAX_BACKOFF, Poller, backoff, next_poll
+from postbot.pipeline.refresh import FAILING_AFTER, MAX_BACKOFF, Poller, backoff, next_poll
 from postbot.store import repo
 from postbot.store.models import Delivery, Feed, StoryRow
 from support.catalogs import catalog
@@ -386,7 +386,7 @@ _LONG_KEY = "".join(random.Random(3).choices(string.ascii_letters + string.digit
 async def test_each_story_is_saved_in_its_own_savepoint(
     h: Harness, poller: Poller, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import postbot.pipeline.poll as poll_module
+    import postbot.pipeline.ingest as ingest_module
     from postbot.feeds.parse import ParsedFeed
     from postbot.feeds.story import Story
 
@@ -401,13 +401,13 @@ async def test_each_story_is_saved_in_its_own_savepoint(
         Story("a", "last-good", "داعش أخيراً", "https://n.example/5", "نص آخر.", None),
     ]
     monkeypatch.setattr(
-        poll_module, "parse_feed", lambda *a, **k: ParsedFeed("A", list(stories), None)
+        ingest_module, "parse_feed", lambda *a, **k: ParsedFeed("A", list(stories), None)
     )
     for _ in range(2):  # polled twice: the refused stories are logged once, not per poll
         h.server.add_item("/a.xml", OTHER)  # a changed body, so that the poll parses again
         h.clock.now += timedelta(minutes=2)
         h.due()
-        with caplog.at_level("WARNING", logger="postbot.pipeline.poll"):
+        with caplog.at_level("WARNING", logger="postbot.pipeline.ingest"):
             await h.poll(poller)
     feed = h.feed()
     assert feed.consecutive_errors == 0 and feed.last_error is None

@@ -24,7 +24,7 @@ from postbot.config.catalog import Catalog, CatalogRef
 from postbot.config.model import BreakingConfig
 from postbot.feeds.fetch import make_client
 from postbot.match.breaking import REASON
-from postbot.pipeline.poll import Poller
+from postbot.pipeline.refresh import Poller
 from postbot.store import repo
 from postbot.store.models import Delivery, DeliveryStatus, Feed, StoryRow
 from support.catalogs import catalog

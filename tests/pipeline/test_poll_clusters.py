@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from postbot.config.catalog import CatalogRef
 from postbot.feeds.fetch import make_client
-from postbot.pipeline.poll import Poller
+from postbot.pipeline.refresh import Poller
 from postbot.store import repo
 from postbot.store.models import Delivery, DeliveryStatus, Feed, StoryBand, StoryRow
 from support.catalogs import catalog

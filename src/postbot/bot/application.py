@@ -37,8 +37,6 @@ from postbot.bot.updates import PerChatUpdateProcessor
 from postbot.delivery.budget import make_gate
 from postbot.delivery.flood import DEFAULT_PER_SECOND, PAID_PER_SECOND, FloodGate
 from postbot.delivery.ratelimit import GateRateLimiter
-from postbot.feeds.fetch import make_client
-from postbot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +90,7 @@ def build_application(
         .rate_limiter(GateRateLimiter(gate))
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(processor)
+        .job_queue(None)  # our scheduler runs the ticks (postbot.scheduler), not PTB's JobQueue
         .post_init(_post_init)
         .post_stop(_post_stop)
         .build()
@@ -106,8 +105,7 @@ def build_application(
             await app.bot.send_message(chat.id, notice)
 
     processor.on_overflow = too_many_queued
-    shared = bot_data_of(app)
-    shared.services, shared.gate = svc, gate
+    bot_data_of(app).services = svc
     # new messages only: editing an old "/watch ..." must not add a watch again
     new = filters.UpdateType.MESSAGE
     for name, callback in HANDLERS.items():
@@ -141,32 +139,18 @@ class PostbotApplication(Application[Any, Any, Any, Any, Any, Any]):
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    shared = bot_data_of(app)
-    svc = shared.services
+    """Register the command menus, then start the scheduler app.py built (if any)."""
+    svc = bot_data_of(app).services
     await register_commands(app, svc)
-
-    async def notify(key: str, values: dict[str, str]) -> None:
-        await admin.notify_admins(app.bot, svc, key, values)
-
-    scheduler = Scheduler(
-        engine=svc.engine,
-        bot=app.bot,
-        catalog=svc.catalog,
-        client=make_client(),
-        notify_admins=notify,
-        gate=shared.gate,
-        metrics=svc.metrics,
-        paid_broadcast=svc.catalog.current.config.paid_broadcast,
-    )
-    svc.on_reload = lambda: scheduler.poller.sync_feeds(poll_now=False)
-    shared.scheduler = scheduler
-    await scheduler.start(app.job_queue)
+    if svc.scheduler is not None:
+        await svc.scheduler.start()
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    scheduler = bot_data_of(app).scheduler
-    if scheduler is not None:
-        await scheduler.stop()
+    """Stop the scheduler: polls and sends in flight finish first."""
+    svc = bot_data_of(app).services
+    if svc.scheduler is not None:
+        await svc.scheduler.stop()
 
 
 async def register_commands(app: Application[Any, Any, Any, Any, Any, Any], svc: Services) -> None:

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 import sqlalchemy as sa
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -23,16 +23,19 @@ from postbot.clock import utcnow
 from postbot.config.catalog import CatalogRef
 from postbot.ops.metrics import Metrics
 
-if TYPE_CHECKING:
-    from postbot.delivery.flood import FloodGate
-    from postbot.scheduler import Scheduler
-
 P = ParamSpec("P")
 T = TypeVar("T")
 
 # Threads for handlers' database work: more than SQLite's one writer needs, fewer than the
 # connection pool holds, so a burst of commands queues here rather than on the pool.
 DB_THREADS = 8
+
+
+class Lifecycle(Protocol):
+    """What runs beside the handlers (the scheduler): started and stopped with the bot."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Services:
     on_reload: Callable[[], None] = lambda: None
     now: Callable[[], datetime] = utcnow
     metrics: Metrics = field(default_factory=Metrics)
+    scheduler: Lifecycle | None = None  # set by app.py's builder; None: handlers only (tests)
     # threads start on first use and idle ones exit with the process
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(DB_THREADS, thread_name_prefix="postbot-db")
@@ -67,8 +71,6 @@ class BotData:
 
     def __init__(self) -> None:
         self._services: Services | None = None
-        self.gate: FloodGate | None = None
-        self.scheduler: Scheduler | None = None
 
     @property
     def services(self) -> Services:

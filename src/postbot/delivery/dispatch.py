@@ -169,6 +169,8 @@ class Dispatcher:
         self.idle_wait = idle_wait
         self.stats = DispatchStats()
         self._wake = asyncio.Event()
+        # set by the scheduler: "run send_tick now" (new deliveries, or a chat's turn ended)
+        self.on_wake: Callable[[], None] | None = None
         self._chats: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
         self._moved: dict[int, int] = {}  # groups that became supergroups while being served
@@ -226,6 +228,33 @@ class Dispatcher:
     def wake(self) -> None:
         """New deliveries were queued: look now rather than at the next idle tick."""
         self._wake.set()
+        if self.on_wake is not None:
+            self.on_wake()
+
+    async def send_tick(self) -> int:
+        """One pass: claim due chats and start their tasks; never raises; returns chats started."""
+        if self._stopping:
+            return 0
+        self.metrics.heartbeat("dispatch")
+        try:
+            return await self.fill()
+        except Exception:  # the database went away for a moment: the next tick tries again
+            log.exception("dispatcher: claiming deliveries failed")
+            return 0
+
+    async def renew_leases(self) -> None:
+        """Renew this process's chat leases once (a dead process stops renewing); never raises."""
+        if not self._chats:
+            return
+        try:
+            await self._in_db_thread(self._renew)
+        except Exception:
+            log.exception("dispatcher: renewing leases failed")
+
+    async def stop(self) -> None:
+        """Stop claiming; wait for the chats in flight to finish their current message."""
+        self._stopping = True
+        await self.wait_idle()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Claim and send until `stop` is set; then let in-flight chats finish their message."""
@@ -300,7 +329,7 @@ class Dispatcher:
 
     def _chat_done(self, task: asyncio.Task[None]) -> None:
         self._chats.pop(int(task.get_name().removeprefix("chat:")), None)
-        self._wake.set()
+        self.wake()  # the chat may have more queued: claim again now
 
     def _claim(self, room: int, busy: list[int]) -> dict[int, tuple[list[Work], float]]:
         """Lease chats and their due alerts, with the stories to render (by the chats' tasks).

@@ -36,7 +36,7 @@ def take_leases(
     return rows
 
 
-def release_all(session: Session) -> int:
+def release_all_leases(*, session: Session) -> int:
     """Drop every lease (SQLite runs one process: a lease found at start is a dead process's)."""
     count = 0
     for model in (Feed, Delivery):

@@ -8,6 +8,7 @@ repo_outbox (deliveries).
 
 from __future__ import annotations
 
+from postbot.store.leases import release_all_leases
 from postbot.store.repo.chats import (
     chats_by_id,
     get_chat,
@@ -49,6 +50,7 @@ from postbot.store.repo.feeds import (
     get_story,
     known_story_keys,
     list_feeds,
+    make_feeds_due,
     mark_failing_notified,
     record_poll_failure,
     record_poll_success,
@@ -148,6 +150,7 @@ __all__ = [
     "list_feeds",
     "list_watches",
     "lock_clustering",
+    "make_feeds_due",
     "mark_breaking",
     "mark_digest_sent",
     "mark_failed",
@@ -161,6 +164,7 @@ __all__ = [
     "prune_bands",
     "record_poll_failure",
     "record_poll_success",
+    "release_all_leases",
     "release_chat",
     "remove_watch",
     "remove_watch_by_id",

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -76,6 +77,13 @@ def upsert_feeds(
     for row in existing.values():
         row.enabled = False
         session.add(row)
+    session.flush()
+
+
+def make_feeds_due(*, session: Session, now: datetime) -> None:
+    """Make every enabled feed due at `now` (a fresh start polls them all at once)."""
+    stmt = update(Feed).where(col(Feed.enabled).is_(True)).values(next_poll_at=now)
+    session.exec(stmt)
     session.flush()
 
 
