@@ -426,3 +426,41 @@ def test_fast_on_a_story() -> None:
         extract_troop_counts(text)
     # The budget is under 1 ms per 3 KB story; allow slack for slow CI machines.
     assert (time.perf_counter() - began) / runs < 0.005
+
+
+def _all_texts() -> list[str]:
+    texts = [text for _, text, _ in CASES] + [str(c["text"]) for c in FIXTURE_CASES + BLIND_CASES]
+    # the same sentences vocalized, stretched with tatweel and in capitals
+    texts += [t.replace("ا", "اَ").replace("ن", "نّ").replace("جنود", "جنـود") for t in texts]
+    return texts + [t.upper() for t in texts]
+
+
+def test_precheck_never_rules_out_a_stated_count() -> None:
+    from postbot.match.matcher import make_document
+    from postbot.match.troops import may_state_counts
+
+    stated = 0
+    for text in _all_texts():
+        if extract_troop_counts(text):
+            stated += 1
+            assert may_state_counts(make_document(text, "").words, text), text
+    assert stated > 500
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("عاد الجنود إلى ثكناتهم", False),  # personnel, no figure
+        ("زار 500 شخص المعرض", False),  # a figure, no personnel stem
+        ("وصل 500 جندي", True),
+        ("وصل خمسمائة جندي", True),  # a number word
+        ("وصل 450عسكري", True),  # digits glued to the noun
+        ("an 800-man unit", True),  # "-man" after a hyphen
+        ("800 SOLDİERS", True),  # "İ": lower case and case fold differ
+    ],
+)
+def test_precheck(text: str, expected: bool) -> None:
+    from postbot.match.matcher import make_document
+    from postbot.match.troops import may_state_counts
+
+    assert may_state_counts(make_document(text, "").words, text) is expected

@@ -53,12 +53,13 @@ class Document:
     Word positions are worked out only when something matched and needs highlighting.
     """
 
-    __slots__ = ("_spans", "norms", "segments", "text", "title_end")
+    __slots__ = ("_spans", "norms", "segments", "text", "title_end", "words")
 
     def __init__(self, text: str, title_end: int) -> None:
         self.text = text
         self.title_end = title_end
         self.norms, self.segments = scan_words(text)
+        self.words = set(self.norms)  # distinct words, for set operations with the indexes
         self._spans: list[Span] | None = None
 
     def span(self, first: int, last: int) -> Span:
@@ -293,7 +294,7 @@ class Matcher(Generic[K]):
         highlight an alert, so `highlight` works it out then. Phrases carry their positions.
         """
         norms = doc.norms
-        distinct = set(norms)
+        distinct = doc.words
         # set operations in C sort the distinct words; only new ones cost a lookup
         for token in distinct - self._known:
             self._lookup(token)

@@ -30,6 +30,7 @@ noun followed by a figure opens a window only when a count or change word is nea
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -177,6 +178,42 @@ def extract_troop_counts(text: str) -> list[TroopCount]:
     return found
 
 
+def may_state_counts(words: AbstractSet[str], text: str) -> bool:
+    """False when `text`, whose distinct normalized words are `words`, can state no troop count.
+
+    A count needs a figure token (a word ending in a digit, or a number word of `START_WORDS`)
+    and a window opened by a personnel stem of the raw text. Window tokens are the words of
+    `normalize.scan_words`, or, for digits glued to a word, a split of one whose first part
+    ends in a digit; and a stem found in the lower-cased raw text (marks allowed between its
+    letters) is in the normalized word that holds it, because normalizing maps those letters
+    one to one and deletes the marks. "İ" is the one letter whose lower case and case fold
+    differ in ASCII letters, so a text holding it is never ruled out. Words are classified once.
+    """
+    if "İ" in text:
+        return True
+    new = words - _CLASSIFIED
+    if new:
+        if len(_CLASSIFIED) > 100_000:
+            for known in (_CLASSIFIED, _STEM_WORDS, _FIGURE_WORDS):
+                known.clear()
+            new = set(words)
+        for word in new:
+            if any(stem in word for stem in _NORM_STEMS):
+                _STEM_WORDS.add(word)
+            if word in START_WORDS or _ASCII_DIGIT.search(word) is not None:
+                _FIGURE_WORDS.add(word)
+        _CLASSIFIED.update(new)
+    return not (_STEM_WORDS.isdisjoint(words) or _FIGURE_WORDS.isdisjoint(words))
+
+
+# "-man" and "-men" are found after a hyphen in the raw text: their words start with the rest
+_NORM_STEMS = tuple({normalize(stem.lstrip("-")) for stem in _STEMS})
+_ASCII_DIGIT = re.compile("[0-9]")
+_CLASSIFIED: set[str] = set()
+_STEM_WORDS: set[str] = set()
+_FIGURE_WORDS: set[str] = set()
+
+
 def _windows(text: str) -> list[tuple[int, int]]:
     """Disjoint spans around personnel nouns that have something number-like near them."""
     lower = text.lower()
@@ -250,7 +287,7 @@ _NOUN_AUTOMATON = _noun_automaton()
 def _tokens(text: str, lo: int, hi: int) -> list[Token]:
     """Tokens of text[lo:hi]; digits glued to a word («450عسكري») become two tokens."""
     tokens: list[Token] = []
-    add, cached = tokens.append, _WORDS.get
+    add, cached, new = tokens.append, _WORDS.get, tuple.__new__
     glued = _GLUED.search(text, lo, hi) is not None
     for m in TOKEN_RE.finditer(text, lo, hi):
         raw = m.group()
@@ -261,7 +298,8 @@ def _tokens(text: str, lo: int, hi: int) -> list[Token]:
                 for a, b in ((m.start(), cut), (cut, m.end())):
                     add(Token(_word(text[a:b]), a, b, 0))
                 continue
-        add(Token(cached(raw) or _word(raw), m.start(), m.end(), 0))
+        # tuple.__new__ spares the NamedTuple constructor's Python frame (most of the cost)
+        add(new(Token, (cached(raw) or _word(raw), m.start(), m.end(), 0)))
     return [t for t in tokens if t.norm]
 
 
