@@ -37,6 +37,7 @@ word is near.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Set as AbstractSet
 
 import ahocorasick
@@ -85,18 +86,12 @@ _NUMBER_WORD_PLAIN = re.compile(
     + ")"
 )
 _NOUN_HINT_PLAIN = re.compile("|".join(_STEMS))
-# Text with tashkeel or tatweel inside a word needs the slower patterns that allow a mark
-# between letters; tanwin at a word's end («جنديًا») does not.
+# Text with tashkeel or tatweel inside a word is searched with its marks deleted (a stem may
+# have marks between its letters); tanwin at a word's end («جنديًا») does not need that. There a
+# number word may be any stem of `_NUMBER_STEMS`, also inside a word.
 _HAS_MARKS = re.compile(_MARK[:-1] + "[\u0621-\u064a]")
-# (Latin words carry no Arabic marks: only the Arabic stems need them between letters.)
-_NUMBER_WORD_MARKED = re.compile(
-    "|".join(_MARK.join(s) for s in _AR_NUMBER_STEMS.split())
-    + "|"
-    + "|".join(_EN_NUMBER_STEMS.split())
-)
-_NOUN_HINT_MARKED = re.compile(
-    "|".join([_MARK.join(s) for s in _AR_STEMS.split()] + _EN_STEMS.split())
-)
+_MARK_CHAR = re.compile(_MARK[:-1])
+_NUMBER_WORD_ANYWHERE = re.compile("|".join(_NUMBER_STEMS))
 # Words that name a count before its figure: «عدد», «قوامها», "number", "troop levels", «الـ400».
 # Change words too: «خفض القوات … إلى 2500», "cut troops … to 2,500".
 _AR_ANCHOR_STEMS = "عدد تعداد قوام حجم خفض تقليص قلص سحب رفع زياد ارتفع انخفض تراجع"
@@ -105,12 +100,10 @@ _EN_ANCHOR_STEMS = (
 )
 _ANCHOR_STEMS = _AR_ANCHOR_STEMS.split() + _EN_ANCHOR_STEMS.split()
 _ANCHOR_HINT_PLAIN = re.compile("|".join(_ANCHOR_STEMS) + "|ال\u0640*[0-9٠-٩۰-۹]")
-_ANCHOR_HINT_MARKED = re.compile(
-    "|".join([_MARK.join(stem) for stem in _AR_ANCHOR_STEMS.split()] + _EN_ANCHOR_STEMS.split())
-    + "|ال"
-    + _MARK
-    + "[0-9٠-٩۰-۹]"
-)
+# With marks, the stems are looked for without them, «الـ400» in the raw text (marks allowed
+# between «ال» and the figure only)
+_ANCHOR_STEM_HINT = re.compile("|".join(_ANCHOR_STEMS))
+_ARTICLE_FIGURE_MARKED = re.compile("ال" + _MARK + "[0-9٠-٩۰-۹]")
 _DIGITS = re.compile(r"\d+")
 _GLUED = re.compile(r"\d[^\W\d_]")
 _WORDS: dict[str, str] = {}
@@ -167,20 +160,44 @@ def _windows(text: str) -> list[tuple[int, int]]:
     if len(lower) != len(text):  # "İ" is the one character whose lower case is longer
         lower = text.replace("İ", "I").lower()
     spans: list[tuple[int, int]] = []
-    marked = _HAS_MARKS.search(lower) is not None
-    number_words = _NUMBER_WORD_MARKED if marked else _NUMBER_WORD_PLAIN
+    if _HAS_MARKS.search(lower) is None:
+        view, number_words = lower, _NUMBER_WORD_PLAIN
+        nouns = _plain_nouns(lower)
+
+        def at(pos: int) -> int:
+            return pos
+
+        def anchored(lo: int, hi: int) -> bool:
+            return _ANCHOR_HINT_PLAIN.search(lower, lo, hi) is not None
+
+    else:
+        # the same searches over the text without its marks; positions are mapped both ways
+        deleted = [m.start() for m in _MARK_CHAR.finditer(lower)]
+        moved = [pos - k for k, pos in enumerate(deleted)]  # where each deleted mark stood
+        view, number_words = _MARK_CHAR.sub("", lower), _NUMBER_WORD_ANYWHERE
+        nouns = [
+            (a + bisect_right(moved, a), b + bisect_right(moved, b - 1))
+            for a, b in _plain_nouns(view)
+        ]
+
+        def at(pos: int) -> int:
+            return pos - bisect_left(deleted, pos)
+
+        def anchored(lo: int, hi: int) -> bool:
+            if _ANCHOR_STEM_HINT.search(view, at(lo), at(hi)) is not None:
+                return True
+            return _ARTICLE_FIGURE_MARKED.search(lower, lo, hi) is not None
 
     def numbers(lo: int, hi: int) -> bool:
-        digit = _DIGIT_HINT.search(lower, lo, hi) is not None
-        return digit or number_words.search(lower, lo, hi) is not None
+        lo, hi = at(lo), at(hi)
+        digit = _DIGIT_HINT.search(view, lo, hi) is not None
+        return digit or number_words.search(view, lo, hi) is not None
 
-    anchors = _ANCHOR_HINT_MARKED if marked else _ANCHOR_HINT_PLAIN
-    nouns = [m.span() for m in _NOUN_HINT_MARKED.finditer(lower)] if marked else _plain_nouns(lower)
     for start, end in nouns:
         if numbers(max(0, start - _NEAR), start):
             lo, hi = max(0, start - _BEFORE), min(len(text), end + _AFTER)
-        elif numbers(end, end + _NAMED_BEFORE) and anchors.search(
-            lower, max(0, start - 30), end + _NAMED_BEFORE
+        elif numbers(end, end + _NAMED_BEFORE) and anchored(
+            max(0, start - 30), end + _NAMED_BEFORE
         ):
             # «عدد الجنود … 600»: the noun comes first, the words before it matter less
             lo, hi = max(0, start - _NEAR), min(len(text), end + _NAMED_BEFORE + 20)
