@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Generic, TypeVar
 
 from postbot.match.matcher import Document, Matcher, Span, make_document
@@ -169,17 +170,21 @@ class StoryMatcher(Generic[W]):
         found = matcher.occurrences(doc)
         groups = matcher.matching_groups(found)
         group_keys, topic_groups = matcher.group_keys, self._topic_groups
-        watches: list[Any] = []  # keys of watch-only groups, added without a cast per group
         hit: set[_TopicKey] = set()
-        for group in groups:
-            if group in topic_groups:
-                for key in group_keys[group]:
-                    if isinstance(key, _TopicKey):
-                        hit.add(key)
-                    else:
-                        watches.append(key)
-            else:
-                watches += group_keys[group]
+        if topic_groups.isdisjoint(groups):
+            # watches only (most stories): their keys gathered in C, in group order
+            watches: list[Any] = list(chain.from_iterable(map(group_keys.__getitem__, groups)))
+        else:
+            watches = []  # keys of watch-only groups, added without a cast per group
+            for group in groups:
+                if group in topic_groups:
+                    for key in group_keys[group]:
+                        if isinstance(key, _TopicKey):
+                            hit.add(key)
+                        else:
+                            watches.append(key)
+                else:
+                    watches += group_keys[group]
         text = doc.text
         counts = tuple(extract_troop_counts(text)) if may_state_counts(doc.words, text) else ()
         topic_ids: list[str] = []

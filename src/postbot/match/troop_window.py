@@ -92,6 +92,8 @@ class Window:
     def breaks(self, a: int, b: int, *, sentence: bool = False) -> bool:
         """True when a clause (or, with `sentence`, a sentence) ends between tokens a and b."""
         gap = self.gap(a, b)
+        if gap == " ":  # most gaps: no need for the regex
+            return False
         hit = (_SENTENCE_CHARS if sentence else _BREAK_CHARS).search(gap)
         if hit is None:
             return False
