@@ -260,11 +260,16 @@ def _tokens(text: str, lo: int, hi: int) -> list[Token]:
             if digits is not None and 0 < digits.end() < len(raw) and raw[digits.end()].isalpha():
                 cut = m.start() + digits.end()
                 for a, b in ((m.start(), cut), (cut, m.end())):
-                    add(Token(_word(text[a:b]), a, b, 0))
+                    if part := _word(text[a:b]):
+                        add(Token(part, a, b, 0))
                 continue
-        # tuple.__new__ spares the NamedTuple constructor's Python frame (most of the cost)
-        add(new(Token, (cached(raw) or _word(raw), m.start(), m.end(), 0)))
-    return [t for t in tokens if t.norm]
+        norm = cached(raw)
+        if norm is None:
+            norm = _word(raw)
+        if norm:  # a word of marks only normalizes to nothing
+            # tuple.__new__ spares the NamedTuple constructor's Python frame (most of the cost)
+            add(new(Token, (norm, m.start(), m.end(), 0)))
+    return tokens
 
 
 def _word(raw: str) -> str:
