@@ -76,17 +76,19 @@ class Token(NamedTuple):
 # A phrase may not span a sentence end, a clause separator or a line break.
 # A dot only ends a sentence before a space, an Arabic letter or the end ("U.S." and "3.5" go on).
 _SCAN_RE = re.compile(f"({TOKEN_RE.pattern})|([.!?؟…]+(?=[\\s\u0621-\u064a]|$)|[;؛:\n|•·])")
-_WORD_CACHE: dict[str, str] = {}  # raw word → normalized; news vocabulary repeats a lot
+# raw word → normalized; news vocabulary repeats a lot (troop windows read it too)
+WORD_CACHE: dict[str, str] = {}
 _WORD_CACHE_LIMIT = 100_000
 
 
-def _normalize_word(word: str) -> str:
-    norm = _WORD_CACHE.get(word)
+def normalize_word(word: str) -> str:
+    """`normalize(word)`, remembered in `WORD_CACHE`."""
+    norm = WORD_CACHE.get(word)
     if norm is None:
         norm = normalize(word)
-        if len(_WORD_CACHE) >= _WORD_CACHE_LIMIT:
-            _WORD_CACHE.clear()
-        _WORD_CACHE[word] = norm
+        if len(WORD_CACHE) >= _WORD_CACHE_LIMIT:
+            WORD_CACHE.clear()
+        WORD_CACHE[word] = norm
     return norm
 
 
@@ -119,14 +121,14 @@ def scan_words(text: str) -> tuple[list[str], list[int]]:
         return _scan_clean(_DELETED_RE.sub("", text))
     norms: list[str] = []
     segments: list[int] = []
-    add_norm, add_segment, cached = norms.append, segments.append, _WORD_CACHE.get
+    add_norm, add_segment, cached = norms.append, segments.append, WORD_CACHE.get
     segment = 0
     for word, _ in _SCAN_RE.findall(text):
         if not word:
             segment += 1
             continue
         # TOKEN_RE guarantees a kept character, so a word never normalizes to nothing
-        add_norm(cached(word) or _normalize_word(word))
+        add_norm(cached(word) or normalize_word(word))
         add_segment(segment)
     return norms, segments
 
@@ -155,11 +157,11 @@ def _scan_clean(text: str) -> tuple[list[str], list[int]]:
             if found:
                 words += found
                 segments += [segment] * len(found)
-    norms = list(map(_WORD_CACHE.get, words))
+    norms = list(map(WORD_CACHE.get, words))
     if None in norms:
         for i, norm in enumerate(norms):
             if norm is None:
-                norms[i] = _normalize_word(words[i])
+                norms[i] = normalize_word(words[i])
     return cast(list[str], norms), segments
 
 

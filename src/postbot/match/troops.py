@@ -42,7 +42,13 @@ from collections.abc import Set as AbstractSet
 
 import ahocorasick
 
-from postbot.match.normalize import TOKEN_RE, Token, normalize
+from postbot.match.normalize import (
+    TOKEN_RE,
+    WORD_CACHE,
+    Token,
+    normalize,
+    normalize_word,
+)
 from postbot.match.numbers import START_WORDS
 from postbot.match.troop_scan import Scan
 from postbot.match.troop_window import TroopCount
@@ -106,7 +112,6 @@ _ANCHOR_STEM_HINT = re.compile("|".join(_ANCHOR_STEMS))
 _ARTICLE_FIGURE_MARKED = re.compile("ال" + _MARK + "[0-9٠-٩۰-۹]")
 _DIGITS = re.compile(r"\d+")
 _GLUED = re.compile(r"\d[^\W\d_]")
-_WORDS: dict[str, str] = {}
 _BEFORE, _NEAR, _AFTER, _NAMED_BEFORE = 120, 60, 60, 80
 
 
@@ -251,7 +256,7 @@ _NOUN_AUTOMATON = _noun_automaton()
 def _tokens(text: str, lo: int, hi: int) -> list[Token]:
     """Tokens of text[lo:hi]; digits glued to a word («450عسكري») become two tokens."""
     tokens: list[Token] = []
-    add, cached, new = tokens.append, _WORDS.get, tuple.__new__
+    add, cached, new = tokens.append, WORD_CACHE.get, tuple.__new__
     glued = _GLUED.search(text, lo, hi) is not None
     for m in TOKEN_RE.finditer(text, lo, hi):
         raw = m.group()
@@ -260,22 +265,13 @@ def _tokens(text: str, lo: int, hi: int) -> list[Token]:
             if digits is not None and 0 < digits.end() < len(raw) and raw[digits.end()].isalpha():
                 cut = m.start() + digits.end()
                 for a, b in ((m.start(), cut), (cut, m.end())):
-                    if part := _word(text[a:b]):
+                    if part := normalize_word(text[a:b]):
                         add(Token(part, a, b, 0))
                 continue
         norm = cached(raw)
         if norm is None:
-            norm = _word(raw)
+            norm = normalize_word(raw)
         if norm:  # a word of marks only normalizes to nothing
             # tuple.__new__ spares the NamedTuple constructor's Python frame (most of the cost)
             add(new(Token, (norm, m.start(), m.end(), 0)))
     return tokens
-
-
-def _word(raw: str) -> str:
-    """`raw` normalized, remembered: news vocabulary repeats a lot."""
-    norm = normalize(raw)
-    if len(_WORDS) >= 50_000:
-        _WORDS.clear()
-    _WORDS[raw] = norm
-    return norm
