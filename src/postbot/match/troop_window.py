@@ -104,8 +104,7 @@ class Window:
         return True
 
     def back(self, k: int, reach: int, *, sentence: bool = False) -> Iterator[int]:
-        """Indexes of up to `reach` tokens before tokens[k], nearest first, within its clause
-        (or, with `sentence`, its sentence)."""
+        """Up to `reach` token indexes before tokens[k], nearest first, in its clause (sentence)."""
         for _ in range(reach):
             if k == 0 or self.breaks(k - 1, k, sentence=sentence):
                 return

@@ -123,17 +123,16 @@ def extract_troop_counts(text: str) -> list[TroopCount]:
     return found
 
 
+# Why ruling a story out this way never loses a count: a count needs a figure token (a word
+# ending in a digit, or a number word of `START_WORDS`) and a window opened by a personnel stem
+# of the raw text. Window tokens are the words of `normalize.scan_words`, or, for digits glued
+# to a word, a split of one whose first part ends in a digit; and a stem found in the
+# lower-cased raw text (marks allowed between its letters) is in the normalized word that holds
+# it, because normalizing maps those letters one to one and deletes the marks. "İ" is the one
+# letter whose lower case and case fold differ in ASCII letters, so a text holding it is never
+# ruled out. Words are classified once.
 def may_state_counts(words: AbstractSet[str], text: str) -> bool:
-    """False when `text`, whose distinct normalized words are `words`, can state no troop count.
-
-    A count needs a figure token (a word ending in a digit, or a number word of `START_WORDS`)
-    and a window opened by a personnel stem of the raw text. Window tokens are the words of
-    `normalize.scan_words`, or, for digits glued to a word, a split of one whose first part
-    ends in a digit; and a stem found in the lower-cased raw text (marks allowed between its
-    letters) is in the normalized word that holds it, because normalizing maps those letters
-    one to one and deletes the marks. "İ" is the one letter whose lower case and case fold
-    differ in ASCII letters, so a text holding it is never ruled out. Words are classified once.
-    """
+    """False when `text`, whose distinct normalized words are `words`, can state no troop count."""
     if "İ" in text:
         return True
     new = words - _CLASSIFIED
