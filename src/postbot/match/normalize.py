@@ -158,7 +158,7 @@ def _scan_clean(text: str) -> tuple[list[str], list[int]]:
                 words += found
                 segments += [segment] * len(found)
     norms = list(map(WORD_CACHE.get, words))
-    if None in norms:
+    if not all(norms):  # a truth test per word is cheaper than comparing each with None
         for i, norm in enumerate(norms):
             if norm is None:
                 norms[i] = normalize_word(words[i])
