@@ -332,7 +332,8 @@ class Matcher(Generic[K]):
     def matching_groups(self, found: Mapping[int, object]) -> list[int]:
         """Indexes of the distinct queries that hold, given the terms `occurrences` found."""
         get = self._postings.get
-        candidates = set(chain.from_iterable([p for tid in found if (p := get(tid))]))
+        # postings of the terms found, gathered in C (filter drops the terms no query is under)
+        candidates = set(chain.from_iterable(filter(None, map(get, found))))
         # exact candidates hold as they are; only the others are tested, and set operations in
         # C keep the exact ones (most of them) out of the Python loop
         inexact = candidates & self._inexact
