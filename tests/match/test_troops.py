@@ -426,3 +426,102 @@ def test_fast_on_a_story() -> None:
         extract_troop_counts(text)
     # The budget is under 1 ms per 3 KB story; allow slack for slow CI machines.
     assert (time.perf_counter() - began) / runs < 0.005
+
+
+def _all_texts() -> list[str]:
+    texts = [text for _, text, _ in CASES] + [str(c["text"]) for c in FIXTURE_CASES + BLIND_CASES]
+    # the same sentences vocalized, stretched with tatweel and in capitals
+    texts += [t.replace("ا", "اَ").replace("ن", "نّ").replace("جنود", "جنـود") for t in texts]
+    return texts + [t.upper() for t in texts]
+
+
+def test_precheck_never_rules_out_a_stated_count() -> None:
+    from postbot.match.matcher import make_document
+    from postbot.match.troops import may_state_counts
+
+    stated = 0
+    for text in _all_texts():
+        if extract_troop_counts(text):
+            stated += 1
+            assert may_state_counts(make_document(text, "").words, text), text
+    assert stated > 500
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("عاد الجنود إلى ثكناتهم", False),  # personnel, no figure
+        ("زار 500 شخص المعرض", False),  # a figure, no personnel stem
+        ("وصل 500 جندي", True),
+        ("وصل خمسمائة جندي", True),  # a number word
+        ("وصل 450عسكري", True),  # digits glued to the noun
+        ("an 800-man unit", True),  # "-man" after a hyphen
+        ("800 SOLDİERS", True),  # "İ": lower case and case fold differ
+    ],
+)
+def test_precheck(text: str, expected: bool) -> None:
+    from postbot.match.matcher import make_document
+    from postbot.match.troops import may_state_counts
+
+    assert may_state_counts(make_document(text, "").words, text) is expected
+
+
+def _marked_windows_reference(text: str) -> list[tuple[int, int]]:
+    """The windows of a text with marks, by patterns that allow marks between stem letters."""
+    import re
+
+    from postbot.match import troops as t
+
+    def marked(stems: list[str]) -> str:
+        return "|".join(t._MARK.join(s) if not s.isascii() else s for s in stems)
+
+    nouns = re.compile(marked(t._STEMS))
+    number_words = re.compile(marked(t._NUMBER_STEMS))
+    anchors = re.compile(marked(t._ANCHOR_STEMS) + "|ال" + t._MARK + "[0-9٠-٩۰-۹]")
+    lower = text.lower()
+
+    def numbers(lo: int, hi: int) -> bool:
+        found = t._DIGIT_HINT.search(lower, lo, hi) or number_words.search(lower, lo, hi)
+        return found is not None
+
+    spans: list[tuple[int, int]] = []
+    for m in nouns.finditer(lower):
+        start, end = m.span()
+        if numbers(max(0, start - t._NEAR), start):
+            lo, hi = max(0, start - t._BEFORE), min(len(text), end + t._AFTER)
+        elif numbers(end, end + t._NAMED_BEFORE) and anchors.search(
+            lower, max(0, start - 30), end + t._NAMED_BEFORE
+        ):
+            lo, hi = max(0, start - t._NEAR), min(len(text), end + t._NAMED_BEFORE + 20)
+        else:
+            continue
+        while lo > 0 and not text[lo - 1].isspace():
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+def test_windows_of_vocalized_text_are_found_without_the_marks() -> None:
+    from postbot.match.troops import _windows
+
+    rng = random.Random(11)
+    marks = "\u064b\u064e\u064f\u0650\u0651\u0652\u0640"
+    texts = [str(c["text"]) for c in FIXTURE_CASES + BLIND_CASES]
+    texts.append(" ".join(texts[:40]))  # long enough for windows far apart
+    opened = 0
+    for text in texts:
+        vocalized = "".join(
+            c + (rng.choice(marks) if "\u0621" <= c <= "\u064a" and rng.random() < 0.4 else "")
+            for c in text
+        )
+        if vocalized == text:
+            continue
+        windows = _windows(vocalized)
+        assert windows == _marked_windows_reference(vocalized), vocalized
+        opened += bool(windows)
+    assert opened > 200

@@ -33,9 +33,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from itertools import chain
-from typing import Generic, TypeVar, cast
+from typing import Generic, TypeVar
 
 from postbot.match.normalize import clitic_stems, scan_words, word_spans
+from postbot.match.predicates import Compiled, Test, is_exact, predicate
 from postbot.match.query import And, Node, Not, Or, Term
 from postbot.match.stopwords import is_stop_term, is_stop_word
 
@@ -52,12 +53,13 @@ class Document:
     Word positions are worked out only when something matched and needs highlighting.
     """
 
-    __slots__ = ("_spans", "norms", "segments", "text", "title_end")
+    __slots__ = ("_spans", "norms", "segments", "text", "title_end", "words")
 
     def __init__(self, text: str, title_end: int) -> None:
         self.text = text
         self.title_end = title_end
         self.norms, self.segments = scan_words(text)
+        self.words = set(self.norms)  # distinct words, for set operations with the indexes
         self._spans: list[Span] | None = None
 
     def span(self, first: int, last: int) -> Span:
@@ -71,9 +73,6 @@ def make_document(title: str, body: str) -> Document:
     """Tokenize a story's title and body into one searchable document."""
     text = f"{title}\n{body}" if body else title
     return Document(text, len(title))
-
-
-_Compiled = tuple[str, object]  # ("t", term_id) | ("not", c) | ("and", [c...]) | ("or", [c...])
 
 
 class _Trie:
@@ -103,9 +102,8 @@ class Matcher(Generic[K]):
         # identical queries (many people watch «داعش») are compiled and evaluated once
         self._groups: list[list[K]] = []
         group_of: dict[Node, int] = {}
-        self._compiled: list[_Compiled] = []
-        self._tests: list[Callable[[Mapping[int, object]], bool] | None] = []
-        self._predicates: dict[str, Callable[[Mapping[int, object]], bool]] = {}
+        self._compiled: list[Compiled] = []
+        self._tests: list[Test | None] = []
         self._positive: list[list[int]] = []
         self._exact: list[bool] = []  # a candidate is a match: no need to evaluate
         all_clauses: list[list[set[int]]] = []
@@ -122,7 +120,7 @@ class Matcher(Generic[K]):
             self._positive.append(list(dict.fromkeys(positive)))
             clauses = self._clauses(node)
             all_clauses.append(clauses)
-            self._exact.append(len(clauses) == 1 and _is_exact(node))
+            self._exact.append(len(clauses) == 1 and is_exact(node))
         # Each query is indexed under one required clause only. Without text statistics, the
         # clause whose terms the fewest queries use is the best guess at the rarest one: common
         # words ("العراق") recur across watches, names and places seldom do; function words
@@ -193,7 +191,7 @@ class Matcher(Generic[K]):
                 self._words[term.words[0]].append(tid)
         return tid
 
-    def _compile(self, node: Node, positive: list[int], *, negated: bool) -> _Compiled:
+    def _compile(self, node: Node, positive: list[int], *, negated: bool) -> Compiled:
         if isinstance(node, Term):
             tid = self._intern(node)
             if not negated:
@@ -296,7 +294,7 @@ class Matcher(Generic[K]):
         highlight an alert, so `highlight` works it out then. Phrases carry their positions.
         """
         norms = doc.norms
-        distinct = set(norms)
+        distinct = doc.words
         # set operations in C sort the distinct words; only new ones cost a lookup
         for token in distinct - self._known:
             self._lookup(token)
@@ -334,7 +332,8 @@ class Matcher(Generic[K]):
     def matching_groups(self, found: Mapping[int, object]) -> list[int]:
         """Indexes of the distinct queries that hold, given the terms `occurrences` found."""
         get = self._postings.get
-        candidates = set(chain.from_iterable([p for tid in found if (p := get(tid))]))
+        # postings of the terms found, gathered in C (filter drops the terms no query is under)
+        candidates = set(chain.from_iterable(filter(None, map(get, found))))
         # exact candidates hold as they are; only the others are tested, and set operations in
         # C keep the exact ones (most of them) out of the Python loop
         inexact = candidates & self._inexact
@@ -343,7 +342,7 @@ class Matcher(Generic[K]):
             for qi in inexact:
                 test = tests[qi]
                 if test is None:
-                    test = tests[qi] = _predicate(self._compiled[qi], self._predicates)
+                    test = tests[qi] = predicate(self._compiled[qi])
                 if not test(found):
                     candidates.discard(qi)
         return sorted(candidates)
@@ -378,44 +377,3 @@ class Matcher(Generic[K]):
             for key in self._groups[qi]:
                 result[key] = spans
         return result
-
-
-def _is_exact(node: Node) -> bool:
-    """True when one present term of the (single) clause means the query holds."""
-    if isinstance(node, Term):
-        return True
-    if isinstance(node, Or):
-        return all(isinstance(c, Term) for c in node.children)
-    if isinstance(node, And):
-        return all(
-            isinstance(c, Term) or (isinstance(c, Or) and _is_exact(c)) for c in node.children
-        )
-    return False
-
-
-def _expression(node: _Compiled) -> str:
-    """Python source testing `node` against a mapping `f` of the terms found."""
-    kind, arg = node
-    if kind == "t":
-        return f"({int(cast(int, arg))} in f)"
-    if kind == "not":
-        return f"(not {_expression(cast(_Compiled, arg))})"
-    joiner = " and " if kind == "and" else " or "
-    return "(" + joiner.join(_expression(c) for c in cast(list[_Compiled], arg)) + ")"
-
-
-def _predicate(
-    node: _Compiled, cache: dict[str, Callable[[Mapping[int, object]], bool]]
-) -> Callable[[Mapping[int, object]], bool]:
-    """`node` as one Python function (a query's AND/OR/NOT over term ids).
-
-    A candidate query is tested once per story that contains its anchor; a walk of the tree
-    costs a call per node, a compiled expression one call in all (about 10x less), which is
-    what keeps queries of common words cheap. The source is built only from integers and the
-    operators and/or/not/in, never from query text, so compiling it runs nothing else.
-    """
-    source = "lambda f: " + _expression(node)
-    test = cache.get(source)
-    if test is None:
-        test = cache[source] = eval(source, {"__builtins__": {}})
-    return test

@@ -76,17 +76,19 @@ class Token(NamedTuple):
 # A phrase may not span a sentence end, a clause separator or a line break.
 # A dot only ends a sentence before a space, an Arabic letter or the end ("U.S." and "3.5" go on).
 _SCAN_RE = re.compile(f"({TOKEN_RE.pattern})|([.!?؟…]+(?=[\\s\u0621-\u064a]|$)|[;؛:\n|•·])")
-_WORD_CACHE: dict[str, str] = {}  # raw word → normalized; news vocabulary repeats a lot
+# raw word → normalized; news vocabulary repeats a lot (troop windows read it too)
+WORD_CACHE: dict[str, str] = {}
 _WORD_CACHE_LIMIT = 100_000
 
 
-def _normalize_word(word: str) -> str:
-    norm = _WORD_CACHE.get(word)
+def normalize_word(word: str) -> str:
+    """`normalize(word)`, remembered in `WORD_CACHE`."""
+    norm = WORD_CACHE.get(word)
     if norm is None:
         norm = normalize(word)
-        if len(_WORD_CACHE) >= _WORD_CACHE_LIMIT:
-            _WORD_CACHE.clear()
-        _WORD_CACHE[word] = norm
+        if len(WORD_CACHE) >= _WORD_CACHE_LIMIT:
+            WORD_CACHE.clear()
+        WORD_CACHE[word] = norm
     return norm
 
 
@@ -103,7 +105,11 @@ _PLAIN_RE = re.compile(
 # The same scan over plain text once marks and tatweel are deleted: words, and sentence ends
 # (alef wasla counts as the Arabic letter it becomes).
 _PLAIN_WORD_RE = re.compile(r"\w+")
-_RAW_BREAK_RE = re.compile(r"[.!?؟…]+(?=[\s\u0621-\u064a\u0671]|$)|[;؛:\n|•·]")
+# (the lookahead of every break character first lets the regex engine skip to candidates
+# instead of trying both alternatives at every position: the same matches, a third faster)
+_RAW_BREAK_RE = re.compile(
+    r"(?=[.!?؟…;؛:\n|•·])(?:[.!?؟…]+(?=[\s\u0621-\u064a\u0671]|$)|[;؛:\n|•·])"
+)
 _DELETED_RE = re.compile("[" + re.escape(_DELETE) + "]")
 
 
@@ -115,14 +121,14 @@ def scan_words(text: str) -> tuple[list[str], list[int]]:
         return _scan_clean(_DELETED_RE.sub("", text))
     norms: list[str] = []
     segments: list[int] = []
-    add_norm, add_segment, cached = norms.append, segments.append, _WORD_CACHE.get
+    add_norm, add_segment, cached = norms.append, segments.append, WORD_CACHE.get
     segment = 0
     for word, _ in _SCAN_RE.findall(text):
         if not word:
             segment += 1
             continue
         # TOKEN_RE guarantees a kept character, so a word never normalizes to nothing
-        add_norm(cached(word) or _normalize_word(word))
+        add_norm(cached(word) or normalize_word(word))
         add_segment(segment)
     return norms, segments
 
@@ -151,11 +157,11 @@ def _scan_clean(text: str) -> tuple[list[str], list[int]]:
             if found:
                 words += found
                 segments += [segment] * len(found)
-    norms = list(map(_WORD_CACHE.get, words))
-    if None in norms:
+    norms = list(map(WORD_CACHE.get, words))
+    if not all(norms):  # a truth test per word is cheaper than comparing each with None
         for i, norm in enumerate(norms):
             if norm is None:
-                norms[i] = _normalize_word(words[i])
+                norms[i] = normalize_word(words[i])
     return cast(list[str], norms), segments
 
 

@@ -24,6 +24,9 @@ CLITICS: tuple[str, ...] = ("", "و", "ف", "ب", "ل", "ك", "ال", "وال", 
 CLITICS += ("ولل", "فلل", "وب", "ول", "فب", "فل", "وك")
 
 _UNIT, _PRE, _TEN, _HUND, _MULT, _PLURAL, _FIXED, _NUM, _EN_HUND, _DOZEN = range(10)
+# Values are ints, exact and fast; a Fraction only for a decimal figure before a multiplier
+# ("1.5 ألف"), so that its product is exact too.
+_Value = Fraction | int
 
 
 _EN_UNITS = (
@@ -130,10 +133,12 @@ def spaces_only(text: str, a: Token, b: Token) -> bool:
 
 def clitic_splits(norm: str) -> list[tuple[int, str]]:
     """Every (clitic length, rest) reading of a normalized word, the bare word first."""
+    if norm[:1].isdigit():  # no clitic starts with a digit (most figures)
+        return [(0, norm)]
     return [(len(p), norm[len(p) :]) for p in CLITICS if norm.startswith(p) and len(norm) > len(p)]
 
 
-def _digits(tokens: list[Token], i: int, core: str, text: str) -> tuple[Fraction, int, bool]:
+def _digits(tokens: list[Token], i: int, core: str, text: str) -> tuple[_Value, int, bool]:
     """Glue digit groups split by the tokenizer; return (value, last index, plain 4-digit?)."""
     digits, last, grouped = core, i, False
     while last + 1 < len(tokens):
@@ -149,16 +154,16 @@ def _digits(tokens: list[Token], i: int, core: str, text: str) -> tuple[Fraction
             break
         digits, last, grouped = digits + nxt, last + 1, True
     plain = not grouped and len(digits) == 4 and 1900 <= int(digits) <= 2100
-    return Fraction(int(digits)), last, plain
+    return int(digits), last, plain
 
 
-def _element(tokens: list[Token], i: int, core: str, text: str) -> tuple[int, Fraction, int, bool]:
+def _element(tokens: list[Token], i: int, core: str, text: str) -> tuple[int, _Value, int, bool]:
     """Classify one number element: (kind, value, last token index, yearlike); kind -1 if none."""
     if core.isascii() and core.isdigit():
         value, last, plain = _digits(tokens, i, core, text)
         return _NUM, value, last, plain
     kind, number = _WORDS.get(core, (-1, 0))
-    return kind, Fraction(number), i, False
+    return kind, number, i, False
 
 
 def _read_number(tokens: list[Token], i: int, text: str, core: str) -> _Number | None:
@@ -166,10 +171,12 @@ def _read_number(tokens: list[Token], i: int, text: str, core: str) -> _Number |
     kind, value, last, yearlike = _element(tokens, i, core, text)
     following = tokens[i + 1].norm if i + 1 < len(tokens) else ""
     if core == "a" and following in _A_HEADS:  # "a thousand troops", "a dozen Marines"
-        kind, value = _UNIT, Fraction(1)
+        kind, value = _UNIT, 1
     elif core == "one" and following not in _ONE_HEADS:
         return None
-    total, group, scale, first_scale = Fraction(0), Fraction(0), 0, 1
+    total: _Value = 0
+    group: _Value = 0
+    scale, first_scale = 0, 1
     saved: _Number | None = None
     if kind in (_NUM, _UNIT, _TEN, _HUND):
         group = value
@@ -210,10 +217,10 @@ def _read_number(tokens: list[Token], i: int, text: str, core: str) -> _Number |
         elif not joined and kind == _UNIT and prev == _TEN and norm in _EN_UNIT_WORDS:
             group, prev = group + value, _UNIT  # "twenty-five", "twenty five"
         elif not joined and (kind in (_MULT, _PLURAL) or norm == _ALFA) and group > 0:
-            value = Fraction(1000) if norm == _ALFA else value  # «عشرين ألفاً», not «ألفا جندي»
+            value = 1000 if norm == _ALFA else value  # «عشرين ألفاً», not «ألفا جندي»
             if saved is not None and value >= scale:
                 return saved  # «5 آلاف و6 آلاف»: the second part is another number
-            total, group, scale, prev = total + group * value, Fraction(0), int(value), _MULT
+            total, group, scale, prev = total + group * value, 0, int(value), _MULT
             first_scale = first_scale if first_scale > 1 else scale
         elif joined and prev in (_MULT, _FIXED) and kind in (_NUM, _UNIT, _TEN, _HUND):
             if value >= scale:
@@ -231,7 +238,7 @@ def _read_number(tokens: list[Token], i: int, text: str, core: str) -> _Number |
     return _finish(total + group, last, first_scale, yearlike)
 
 
-def _finish(value: Fraction, last: int, scale: int, yearlike: bool) -> _Number | None:
+def _finish(value: _Value, last: int, scale: int, yearlike: bool) -> _Number | None:
     if value <= 0 or value.denominator != 1:
         return None
     return _Number(int(value), last, scale, yearlike)

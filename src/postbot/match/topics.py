@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Generic, TypeVar
 
 from postbot.match.matcher import Document, Matcher, Span, make_document
 from postbot.match.query import Node, parse_query
-from postbot.match.troops import TroopCount, extract_troop_counts
+from postbot.match.troops import TroopCount, extract_troop_counts, may_state_counts
 
 W = TypeVar("W", bound=Hashable)
 
@@ -144,6 +145,16 @@ class StoryMatcher(Generic[W]):
             queries[wkey] = node
         self._matcher: Matcher[_TopicKey | W] = Matcher(queries)
         self._troop_topics = frozenset(t.id for t in self.topics if t.troop_counts)
+        # what each topic needs, its keys made once (a story is matched against every topic)
+        self._needs = tuple(
+            (
+                t.id,
+                _TopicKey(t.id) if t.query is not None else None,
+                _TopicKey(t.id, context=True) if t.context is not None else None,
+                t.troop_counts,
+            )
+            for t in self.topics
+        )
         # groups holding a topic key (a watch may share a topic's query); all others hold
         # watches only, so a story's matched watches are gathered without a test per key
         self._topic_groups = frozenset(
@@ -159,27 +170,32 @@ class StoryMatcher(Generic[W]):
         found = matcher.occurrences(doc)
         groups = matcher.matching_groups(found)
         group_keys, topic_groups = matcher.group_keys, self._topic_groups
-        watches: list[Any] = []  # keys of watch-only groups, added without a cast per group
         hit: set[_TopicKey] = set()
-        for group in groups:
-            if group in topic_groups:
-                for key in group_keys[group]:
-                    if isinstance(key, _TopicKey):
-                        hit.add(key)
-                    else:
-                        watches.append(key)
-            else:
-                watches += group_keys[group]
-        counts = tuple(extract_troop_counts(doc.text))
+        if topic_groups.isdisjoint(groups):
+            # watches only (most stories): their keys gathered in C, in group order
+            watches: list[Any] = list(chain.from_iterable(map(group_keys.__getitem__, groups)))
+        else:
+            watches = []  # keys of watch-only groups, added without a cast per group
+            for group in groups:
+                if group in topic_groups:
+                    for key in group_keys[group]:
+                        if isinstance(key, _TopicKey):
+                            hit.add(key)
+                        else:
+                            watches.append(key)
+                else:
+                    watches += group_keys[group]
+        text = doc.text
+        counts = tuple(extract_troop_counts(text)) if may_state_counts(doc.words, text) else ()
         topic_ids: list[str] = []
-        for topic in self.topics:
-            if topic.query is not None and _TopicKey(topic.id) not in hit:
+        for topic_id, query_key, context_key, troop_counts in self._needs:
+            if query_key is not None and query_key not in hit:
                 continue
-            if topic.context is not None and _TopicKey(topic.id, context=True) not in hit:
+            if context_key is not None and context_key not in hit:
                 continue
-            if topic.troop_counts and not counts:
+            if troop_counts and not counts:
                 continue
-            topic_ids.append(topic.id)
+            topic_ids.append(topic_id)
         return StoryMatch(
             doc,
             tuple(topic_ids),
