@@ -11,7 +11,7 @@ from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
 from postbot.app import Runtime, build
-from postbot.bot.services import KEY
+from postbot.bot.services import BotData, bot_data_of
 from postbot.config.settings import Settings
 from postbot.delivery.ratelimit import GateRateLimiter
 from postbot.store import repo
@@ -55,8 +55,8 @@ def test_run_builds_the_application_and_one_scheduler_for_it(settings: Settings)
         # no second tick mechanism, and nothing in bot_data but the services
         with pytest.warns(PTBUserWarning, match="No `JobQueue` set up"):
             assert built.application.job_queue is None
-        assert set(built.application.bot_data) == {KEY}
-        assert built.application.bot_data[KEY] is built.svc
+        assert isinstance(built.application.bot_data, BotData)
+        assert bot_data_of(built.application).services is built.svc
         assert 7 in built.svc.catalog.current.admins
     finally:
         built.svc.engine.dispose()
