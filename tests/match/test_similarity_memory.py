@@ -13,6 +13,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from postbot.match import cluster, similarity
+from postbot.match import vectors as ngram_vectors
 from postbot.match.similarity import cosine, grams, tfidf, vector, vectors, words_of
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cluster"
@@ -136,17 +137,17 @@ def test_prepared_cache_is_bounded() -> None:
 
 
 def test_word_gram_cache_is_bounded() -> None:
-    limit = similarity._GRAM_CACHE_LIMIT
+    limit = ngram_vectors._GRAM_CACHE_LIMIT
     assert limit <= 20_000  # ~1.5 KB a word (its n-gram strings): a few tens of MB at most
     for i in range(limit + 100):
-        similarity.word_grams(f"كلمة{i}")
-        assert len(similarity._GRAM_CACHE) <= limit
+        ngram_vectors.word_grams(f"كلمة{i}")
+        assert len(ngram_vectors._GRAM_CACHE) <= limit
     # a word's n-grams are the same whether cached or not
-    similarity._GRAM_CACHE.clear()
-    first = similarity.word_grams("الرطبة")
-    assert similarity.word_grams("الرطبة") == first
+    ngram_vectors._GRAM_CACHE.clear()
+    first = ngram_vectors.word_grams("الرطبة")
+    assert ngram_vectors.word_grams("الرطبة") == first
     assert first == tuple(
         " الرطبة "[i : i + n]
-        for n in range(similarity.MIN_GRAM, similarity.MAX_GRAM + 1)
+        for n in range(ngram_vectors.MIN_GRAM, ngram_vectors.MAX_GRAM + 1)
         for i in range(len(" الرطبة ") - n + 1)
     )

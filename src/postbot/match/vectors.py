@@ -1,0 +1,259 @@
+"""Character n-gram TF-IDF vectors of feed items, kept compactly, and their cosine (pure).
+
+Two outlets rewrite one wire story in their own words; character 3- to 5-grams inside words
+(padded with a space) survive the rewording: «بهجوم» and «الهجوم» share «هجو», «جوم», «جوم ».
+Each n-gram is weighed by a fixed IDF estimate (`postbot.match.ngram_idf`); an n-gram the table
+does not list is rare (the highest weight). Thousands of items are kept prepared, so a vector
+keeps hashes, IDF codes and counts in arrays (`Vector`) and recomputes its weights bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from operator import mul, truediv
+
+from postbot.match.ngram_idf import DOCUMENTS, IDF_TABLE
+from postbot.match.normalize import normalize, tokenize
+
+MIN_GRAM, MAX_GRAM = 3, 5
+
+# n-grams the fixed table does not list occur in under `MIN_DF` of its documents
+_MAX_IDF = math.log((DOCUMENTS + 1) / 1.0) + 1.0
+
+_SEPARATED = re.compile(r"(?<![\d.,٫٬])(\d{1,3})((?:[,٬.٫]\d{3})+)(?![\d]|[.,٫٬]\d)")
+
+_STOP_WORDS = """
+    في من على الى الي عن ان او ثم مع هذا هذه ذلك تلك التي الذي الذين هو هي هم كان كانت قد
+    لقد وقد لا لم لن ما كما حيث بعد قبل خلال بين عند منذ حتى اذا كل بعض غير اي ايضا الا لكن
+    انه انها بان وان اليوم امس يوم قال قالت اعلن اعلنت افاد افادت ذكر ذكرت اضاف اضافت اكد
+    اكدت اوضح اوضحت اشار اشارت وقال وقالت واضاف واضافت واكد واوضح واشار بحسب وفق وفقا نقلا
+    the a an of in on at to for from by with and or as is was were be been that this it its
+"""
+STOP = frozenset(normalize(w) for w in _STOP_WORDS.split())
+
+
+def digits_joined(text: str) -> str:
+    """`text` with thousands separators removed from figures: «2,500» and «2.500» → «2500».
+
+    Arabic-Indic digits are made ASCII first (by `normalize`, which the caller applies). A
+    group of three digits after "," "٬" "." or "٫" is a thousands group, as in
+    `postbot.match.numbers` ("2.500 جندي": nobody counts two and a half soldiers); "2.5" is
+    left alone.
+    """
+    return _SEPARATED.sub(lambda m: m.group(1) + re.sub(r"[^\d]", "", m.group(2)), text)
+
+
+def words_of(text: str) -> list[str]:
+    """Normalized content words of `text` (function words and reporting verbs dropped)."""
+    return [t.norm for t in tokenize(text) if t.norm not in STOP]
+
+
+_GRAM_CACHE: dict[str, tuple[str, ...]] = {}  # word → its n-grams; news vocabulary repeats
+_GRAM_CACHE_LIMIT = 16_384
+
+
+def word_grams(word: str) -> tuple[str, ...]:
+    """Character 3- to 5-grams of one word padded with a space on both sides."""
+    found = _GRAM_CACHE.get(word)
+    if found is None:
+        padded = f" {word} "
+        size = len(padded)
+        found = tuple(
+            padded[i : i + n] for n in range(MIN_GRAM, MAX_GRAM + 1) for i in range(size - n + 1)
+        )
+        if len(_GRAM_CACHE) >= _GRAM_CACHE_LIMIT:
+            _GRAM_CACHE.clear()
+        _GRAM_CACHE[word] = found
+    return found
+
+
+def grams(words: Iterable[str]) -> Counter[str]:
+    """Character 3- to 5-grams inside each word, padded with a space on both sides."""
+    counts: Counter[str] = Counter()
+    for word in words:
+        counts.update(word_grams(word))
+    return counts
+
+
+def idf(gram: str) -> float:
+    """The fixed IDF estimate of an n-gram (unlisted: rare)."""
+    return IDF_TABLE.get(gram, _MAX_IDF)
+
+
+def tfidf(counts: Mapping[str, int]) -> dict[str, float]:
+    """Unit-length TF-IDF vector (sublinear TF) of n-gram counts; empty counts → {}."""
+    get, log = IDF_TABLE.get, math.log
+    vector = {g: (1.0 + log(c) if c > 1 else 1.0) * get(g, _MAX_IDF) for g, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    if norm == 0.0:
+        return {}
+    return {g: v / norm for g, v in vector.items()}
+
+
+# every IDF the table gives, so that a vector keeps a small code per n-gram, not a float
+_IDF_VALUES = sorted({*IDF_TABLE.values(), _MAX_IDF})
+_IDF_CODE = {v: i for i, v in enumerate(_IDF_VALUES)}
+_IDF_TYPE = "B" if len(_IDF_VALUES) <= 256 else "H"
+_GRAM_IDF_CODE = {g: _IDF_CODE[v] for g, v in IDF_TABLE.items()}  # one look-up, not two
+_RARE_CODE = _IDF_CODE[_MAX_IDF]
+_TF: list[float] = [1.0, 1.0]  # sublinear TF by count, as tfidf computes it; grown on demand
+_TF_LOCK = threading.Lock()
+
+
+def _smallest(values: list[int]) -> str:
+    """The smallest unsigned array type code that holds every value."""
+    top = max(values, default=0)
+    return "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I" if top < 1 << 32 else "Q"
+
+
+@dataclass(frozen=True, slots=True)
+class Vector:
+    """A unit TF-IDF vector (`tfidf`) kept compactly, from which its weights are recomputed
+    bit for bit.
+
+    The poller keeps thousands of prepared stories (cluster._prepared). As a dict[str, float]
+    a story's two vectors held ~57 KB, a float object and a dict slot per n-gram. A weight is
+    (1 + log count) × IDF / norm, and the fixed IDF table has a few hundred distinct values,
+    so a Vector keeps per n-gram its 64-bit `hash`, its IDF's code and its count (about 10
+    bytes), sorted by hash so that `cosine` finds shared n-grams by bisection, plus the norm.
+    Recomputing a weight repeats the same floating-point operations on the same operands, so
+    every cosine is unchanged. The headline vector's n-grams are a subset of the whole
+    item's, so it keeps ascending positions in the item's arrays (`base`) instead of hashes
+    (about 3 bytes an n-gram). Two different n-grams of two compared stories would have to
+    share a 64-bit hash (SipHash of str; about 1 in 10¹³ for two items of 1,000 n-grams) to
+    change a score. `hash` of a str varies between processes, so a Vector is never stored or
+    sent.
+    """
+
+    keys: array[int]  # n-gram hashes, or positions in base's arrays
+    counts: array[int]  # the n-gram's count in the text
+    norm: float
+    idf: array[int] | None = None  # codes in _IDF_VALUES (None: base's)
+    base: Vector | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __bool__(self) -> bool:
+        return len(self.keys) > 0
+
+    def hashes(self) -> Sequence[int]:
+        """The n-grams' hashes, ascending."""
+        if self.base is None:
+            return self.keys
+        return list(map(self.base.keys.__getitem__, self.keys))
+
+    def weights_at(self, places: Iterable[int]) -> Iterator[float]:
+        """The weights at these places, the same doubles `tfidf` gives."""
+        places = list(places)
+        if self.base is None:
+            assert self.idf is not None
+            idf: Iterable[int] = map(self.idf.__getitem__, places)
+        else:
+            base_idf = self.base.idf
+            assert base_idf is not None
+            idf = map(base_idf.__getitem__, map(self.keys.__getitem__, places))
+        tf = map(_TF.__getitem__, map(self.counts.__getitem__, places))
+        return map(truediv, map(mul, tf, map(_IDF_VALUES.__getitem__, idf)), repeat(self.norm))
+
+    def as_dict(self) -> dict[int, float]:
+        """n-gram hash → weight, the same doubles `tfidf` gives."""
+        return dict(zip(self.hashes(), self.weights_at(range(len(self))), strict=True))
+
+
+def _tf_upto(count: int) -> None:
+    if len(_TF) > count:
+        return
+    with _TF_LOCK:  # stories are prepared in worker threads: one index, one value
+        while len(_TF) <= count:
+            _TF.append(1.0 + math.log(len(_TF)))
+
+
+def vector(counts: Mapping[str, int]) -> Vector:
+    """`tfidf(counts)` kept compactly (see `Vector`)."""
+    return _vector(counts, None, None)
+
+
+def _vector(
+    counts: Mapping[str, int], parent: Vector | None, position: Mapping[str, int] | None
+) -> Vector:
+    get, log = IDF_TABLE.get, math.log
+    # the same expressions as tfidf, so that the norm is the same double
+    raw = {g: (1.0 + log(c) if c > 1 else 1.0) * get(g, _MAX_IDF) for g, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in raw.values()))
+    if norm == 0.0:
+        return Vector(array("B"), array("B"), 0.0, array("B"))
+    _tf_upto(max(counts.values()))
+    # sorted by hash, so that cosine finds a shared n-gram by bisection; built from lists,
+    # not iterators: an array grown from an iterator keeps its spare capacity
+    if parent is None or position is None:
+        order = sorted(counts, key=hash)
+        tally = [counts[g] for g in order]
+        keys = array("q", [hash(g) for g in order])
+        code = _GRAM_IDF_CODE.get
+        idf = array(_IDF_TYPE, [code(g, _RARE_CODE) for g in order])
+        return Vector(keys, array(_smallest(tally), tally), norm, idf)
+    placed = sorted((position[g], c) for g, c in counts.items())  # ascending: the parent's are
+    places = [p for p, _ in placed]
+    tally = [c for _, c in placed]
+    return Vector(
+        array(_smallest(places), places), array(_smallest(tally), tally), norm, None, parent
+    )
+
+
+def vectors(head: Mapping[str, int], item: Mapping[str, int]) -> tuple[Vector, Vector]:
+    """The headline's and the whole item's vectors (`Vector`); the headline's n-grams must
+    be among the item's."""
+    whole = _vector(item, None, None)
+    position = {g: i for i, g in enumerate(sorted(item, key=hash))}
+    return _vector(head, whole, position), whole
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Cosine of two unit vectors."""
+    if not a or not b:
+        return 0.0
+    keys_a, keys_b = a.hashes(), b.hashes()
+    small, large = (keys_a, keys_b) if len(keys_a) <= len(keys_b) else (keys_b, keys_a)
+    shared = list(set(small).intersection(large))
+    if not shared:
+        return 0.0
+    # each shared n-gram's place in each sorted array, then only those weights
+    weights_a = a.weights_at(map(bisect_left, repeat(keys_a), shared))
+    weights_b = b.weights_at(map(bisect_left, repeat(keys_b), shared))
+    # fsum: correctly rounded whatever the order, so that the score is symmetric (and the
+    # same as the products of the dict[str, float] vectors this replaced)
+    return min(1.0, math.fsum(map(mul, weights_a, weights_b)))
+
+
+def _cosines(head_a: Vector, item_a: Vector, head_b: Vector, item_b: Vector) -> tuple[float, float]:
+    """(cosine of the heads, cosine of the items), as `cosine` gives them, for heads kept as
+    positions in their items (`vectors`): the items' shared n-grams are found once, and the
+    heads' are those of them both heads hold."""
+    if head_a.base is not item_a or head_b.base is not item_b:
+        return cosine(head_a, head_b), cosine(item_a, item_b)
+    if not item_a or not item_b:
+        return 0.0, 0.0
+    keys_a, keys_b = item_a.keys, item_b.keys
+    small, large = (keys_a, keys_b) if len(keys_a) <= len(keys_b) else (keys_b, keys_a)
+    shared = list(set(small).intersection(large))
+    if not shared:
+        return 0.0, 0.0
+    at_a = list(map(bisect_left, repeat(keys_a), shared))
+    at_b = list(map(bisect_left, repeat(keys_b), shared))
+    item = min(1.0, math.fsum(map(mul, item_a.weights_at(at_a), item_b.weights_at(at_b))))
+    in_a, in_b = set(head_a.keys), set(head_b.keys)
+    both = [(x, y) for x, y in zip(at_a, at_b, strict=True) if x in in_a and y in in_b]
+    if not both:
+        return 0.0, item
+    weights_a = head_a.weights_at(map(bisect_left, repeat(head_a.keys), [x for x, _ in both]))
+    weights_b = head_b.weights_at(map(bisect_left, repeat(head_b.keys), [y for _, y in both]))
+    return min(1.0, math.fsum(map(mul, weights_a, weights_b))), item
