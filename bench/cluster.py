@@ -98,7 +98,8 @@ from support.databases import temporary_pg_database  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "cluster"
 SEMEVAL = ROOT.parent.parent / "shared" / "data" / "cluster" / "semeval2022-task8-ar-pairs.jsonl"
 IDF_FILE = ROOT / "src" / "postbot" / "match" / "ngram_idf.py"
-FALSE_JOIN_RATE = 0.02  # of the training negatives: "when in doubt, don't join"
+FALSE_JOIN_RATE = 0.015  # of the training negatives: "when in doubt, don't join" (0.02 let
+# the held-out folds wrongly join 5 SemEval pairs once the date rules took the top negatives out)
 APART = timedelta(minutes=3)  # two feeds' copies of one story, as --pairs decides them
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 _PLACE_NAMES = """
@@ -194,7 +195,7 @@ def features(pair: dict[str, Any]) -> list[float] | None:
     assert found is not None
     if found.days_conflict or found.headline_conflict or found.places_conflict:
         return None  # the rules say no, whatever the weights
-    if found.actions_conflict:
+    if found.actions_conflict or found.dates_conflict or found.steps_conflict:
         return None  # the rules say no, whatever the weights
     return [v for name, v in zip(COMPONENTS, found.values(), strict=True) if name in FITTED]
 
@@ -204,6 +205,8 @@ RULES = (
     "headline_conflict",
     "places_conflict",
     "actions_conflict",
+    "dates_conflict",
+    "steps_conflict",
     "hours_apart",
 )  # not fitted (see cluster.explain)
 FITTED = [name for name in COMPONENTS if name not in RULES]

@@ -22,6 +22,14 @@ that survive rewording:
   جوية», «اعتقال») are two incidents.
 - **Weekdays**: two items that each name the day of the event («الأحد», «الاثنين») and name
   none in common are two days' news: the daily toll of one day and the next read alike.
+- **Dates and steps**: items that each name calendar dates («18 مارس», «26/4/2020») and none
+  in common, or number a step of a running story («الحلقة 23», «الحلقة 30») differently, are
+  two days' or two steps' news («another day's count, another step of a running story»).
+- **The headline covered**: the larger share (by IDF) of one headline's n-grams found in the
+  other item. An outlet's headline is usually a phrase of the other outlet's lead when both
+  report one event, and only the name they share when one person says two things.
+- **Numbers shared**: numbers of two digits or more (not years) in both items, whatever they
+  count («S43», «350 ألف», «12500 كمامة»).
 - **Time apart**: items seen more than `SAME_DAY_HOURS` apart are rarely the same event.
 
 The IDF is a fixed estimate (`postbot.match.ngram_idf`), counted once over Arabic news
@@ -40,28 +48,49 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from postbot.match.figures import CLITIC, UPDATE_MINUTES, Figure, close, compare, figures
+from postbot.match.figures import (
+    CLITIC,
+    UPDATE_MINUTES,
+    Figure,
+    close,
+    compare,
+    figures,
+    numbers_in,
+    shared_numbers,
+)
 from postbot.match.normalize import normalize, tokenize
 from postbot.match.vectors import (
     _MAX_IDF,
     STOP,
     Vector,
+    compare_vectors,
     cosine,
+    covered,
     digits_joined,
     grams,
     idf,
     tfidf,
+    title_places,
     vector,
     vectors,
     word_grams,
     words_of,
 )
-from postbot.match.vectors import _cosines as cosines
-from postbot.match.vetoes import UPDATE, WEEKDAYS, actions_in, places_in
+from postbot.match.vetoes import (
+    UPDATE,
+    WEEKDAYS,
+    actions_in,
+    apart,
+    dates_in,
+    places_in,
+    steps_in,
+    today_in,
+)
 
 __all__ = [
     "COMPONENTS",
@@ -115,6 +144,11 @@ class Text:
     places: frozenset[str]  # towns and districts the item names (not provinces)
     actions: frozenset[str]  # what the headline says happened (airstrike, arrest, ...)
     at: datetime | None
+    today: frozenset[str] = frozenset()  # the weekday the item says is today («اليوم الأحد»)
+    dates: frozenset[tuple[int, int]] = frozenset()  # calendar dates named (day, month)
+    steps: frozenset[tuple[str, int]] = frozenset()  # numbered steps («الحلقة 23»)
+    title: array[int] = field(default_factory=lambda: array("B"))  # its n-grams' places in item
+    numbers: frozenset[str] = frozenset()  # numbers of 2 digits or more, years left out
 
     @property
     def empty(self) -> bool:
@@ -156,6 +190,11 @@ def prepare(title: str, summary: str, at: datetime | None = None) -> Text:
         places_in([t.norm for t in tokens]),
         actions_in([t.norm for t in title_tokens]),
         at,
+        today_in([t.norm for t in tokens]),
+        dates_in(text),
+        steps_in(text),
+        title_places(item, grams(words_of(title_n))),
+        numbers_in(text),
     )
 
 
@@ -183,10 +222,15 @@ class Evidence:
     names: float  # share of rare words (names, places) in common, weighed by rarity
     figures_shared: float  # 1 when a figure of one kind is in both, else 0
     figures_conflict: float  # 1 when a kind's figures disagree (not an update), else 0
-    days_conflict: float  # 1 when both name weekdays and none is the same, else 0
+    title_cover: float  # the larger share of one headline's n-grams (by IDF) in the other item
+    numbers: float  # share of the numbers (2 digits or more, not years) in common
+    days_conflict: float  # 1 when both name weekdays and none is the same, or both say which
+    # weekday is today and say different ones, else 0
     headline_conflict: float  # 1 when the headlines' own figures conflict, else 0
     places_conflict: float  # 1 when both name towns and none is the same, else 0
     actions_conflict: float  # 1 when both headlines name incidents and none is the same
+    dates_conflict: float  # 1 when both name calendar dates and none is the same, else 0
+    steps_conflict: float  # 1 when both number a step of a story («الحلقة 23») and none agree
     hours_apart: float  # beyond SAME_DAY_HOURS, in days (0 when unknown or close)
 
     def values(self) -> tuple[float, ...]:
@@ -198,10 +242,14 @@ class Evidence:
             self.names,
             self.figures_shared,
             self.figures_conflict,
+            self.title_cover,
+            self.numbers,
             self.days_conflict,
             self.headline_conflict,
             self.places_conflict,
             self.actions_conflict,
+            self.dates_conflict,
+            self.steps_conflict,
             self.hours_apart,
         )
 
@@ -213,10 +261,14 @@ COMPONENTS = (
     "names",
     "figures_shared",
     "figures_conflict",
+    "title_cover",
+    "numbers",
     "days_conflict",
     "headline_conflict",
     "places_conflict",
     "actions_conflict",
+    "dates_conflict",
+    "steps_conflict",
     "hours_apart",
 )
 
@@ -242,19 +294,23 @@ def evidence(a: Text, b: Text, words: float = 0.0) -> Evidence:
     hours = 0.0
     if a.at is not None and b.at is not None:
         hours = abs((b.at - a.at).total_seconds()) / 3600
-    head, item = cosines(a.head, a.item, b.head, b.item)
+    found = compare_vectors(a.head, a.item, b.head, b.item)
     return Evidence(
         words=words,
-        head=head,
-        item=item,
+        head=found.head,
+        item=found.item,
         names=_names(a.names, b.names),
         figures_shared=shared,
         figures_conflict=conflict,
-        days_conflict=1.0 if a.days and b.days and not (a.days & b.days) else 0.0,
+        title_cover=max(covered(a.title, a.item, found.at_a), covered(b.title, b.item, found.at_b)),
+        numbers=shared_numbers(a.numbers, b.numbers),
+        days_conflict=max(apart(a.days, b.days), apart(a.today, b.today)),
         headline_conflict=compare(
             a.title_figures, b.title_figures, (a.at, b.at), (a.update, b.update)
         )[1],
-        places_conflict=1.0 if a.places and b.places and not (a.places & b.places) else 0.0,
-        actions_conflict=1.0 if a.actions and b.actions and not (a.actions & b.actions) else 0.0,
+        places_conflict=apart(a.places, b.places),
+        actions_conflict=apart(a.actions, b.actions),
+        dates_conflict=apart(a.dates, b.dates),
+        steps_conflict=apart(a.steps, b.steps),
         hours_apart=max(0.0, hours - SAME_DAY_HOURS) / 24,
     )

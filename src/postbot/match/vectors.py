@@ -234,26 +234,53 @@ def cosine(a: Vector, b: Vector) -> float:
     return min(1.0, math.fsum(map(mul, weights_a, weights_b)))
 
 
-def _cosines(head_a: Vector, item_a: Vector, head_b: Vector, item_b: Vector) -> tuple[float, float]:
-    """(cosine of the heads, cosine of the items), as `cosine` gives them, for heads kept as
-    positions in their items (`vectors`): the items' shared n-grams are found once, and the
-    heads' are those of them both heads hold."""
-    if head_a.base is not item_a or head_b.base is not item_b:
-        return cosine(head_a, head_b), cosine(item_a, item_b)
+def title_places(item: Vector, title: Iterable[str]) -> array[int]:
+    """The positions of a title's n-grams in its item's arrays (`vectors`), ascending."""
+    places = sorted({bisect_left(item.keys, hash(g)) for g in title})
+    return array(_smallest(places), places)
+
+
+@dataclass(frozen=True, slots=True)
+class Compared:
+    """Two items' vectors compared: the cosines and where their shared n-grams are."""
+
+    head: float  # cosine of the heads
+    item: float  # cosine of the items
+    at_a: list[int]  # the shared n-grams' positions in the first item's arrays
+    at_b: list[int]  # and in the second's, in the same order
+
+
+def compare_vectors(head_a: Vector, item_a: Vector, head_b: Vector, item_b: Vector) -> Compared:
+    """The heads' and the items' cosines, as `cosine` gives them, for heads kept as positions
+    in their items (`vectors`): the items' shared n-grams are found once, and the heads' are
+    those of them both heads hold."""
     if not item_a or not item_b:
-        return 0.0, 0.0
+        return Compared(cosine(head_a, head_b), 0.0, [], [])
     keys_a, keys_b = item_a.keys, item_b.keys
     small, large = (keys_a, keys_b) if len(keys_a) <= len(keys_b) else (keys_b, keys_a)
     shared = list(set(small).intersection(large))
     if not shared:
-        return 0.0, 0.0
+        return Compared(0.0, 0.0, [], [])
     at_a = list(map(bisect_left, repeat(keys_a), shared))
     at_b = list(map(bisect_left, repeat(keys_b), shared))
     item = min(1.0, math.fsum(map(mul, item_a.weights_at(at_a), item_b.weights_at(at_b))))
+    if head_a.base is not item_a or head_b.base is not item_b:
+        return Compared(cosine(head_a, head_b), item, at_a, at_b)
     in_a, in_b = set(head_a.keys), set(head_b.keys)
     both = [(x, y) for x, y in zip(at_a, at_b, strict=True) if x in in_a and y in in_b]
     if not both:
-        return 0.0, item
+        return Compared(0.0, item, at_a, at_b)
     weights_a = head_a.weights_at(map(bisect_left, repeat(head_a.keys), [x for x, _ in both]))
     weights_b = head_b.weights_at(map(bisect_left, repeat(head_b.keys), [y for _, y in both]))
-    return min(1.0, math.fsum(map(mul, weights_a, weights_b))), item
+    return Compared(min(1.0, math.fsum(map(mul, weights_a, weights_b))), item, at_a, at_b)
+
+
+def covered(places: Sequence[int], item: Vector, shared: Iterable[int]) -> float:
+    """The IDF-weighted share of the n-grams at `places` in `item` (a title's, `title_places`)
+    that are among the `shared` positions, 0 to 1."""
+    if not places or item.idf is None:
+        return 0.0
+    idf, values = item.idf, _IDF_VALUES
+    inside = set(shared)
+    total = math.fsum(values[idf[p]] for p in places)
+    return math.fsum(values[idf[p]] for p in places if p in inside) / total if total else 0.0

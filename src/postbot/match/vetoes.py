@@ -5,15 +5,24 @@
 - **Incidents**: headlines that each name what happened and name nothing in common («ضربة
   جوية», «اعتقال») are two incidents.
 - **Weekdays**: two items that each name the day of the event («الأحد», «الاثنين») and name
-  none in common are two days' news: the daily toll of one day and the next read alike.
+  none in common are two days' news: the daily toll of one day and the next read alike; so are
+  two that each say which weekday is today («اليوم الأحد») and say different ones.
+- **Dates**: two items that each name calendar dates («18 مارس», «26/4/2020») and none in
+  common report two days' news.
+- **Steps**: two items that each number a step of a running story («الحلقة 23», «الجولة 24»)
+  and share no number report two steps.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
+from typing import TypeVar
 
 from postbot.match.figures import CLITIC
 from postbot.match.normalize import normalize
+
+T = TypeVar("T")
 
 # What a headline says happened, by the words that name it: two headlines that each name one
 # and none in common («ضربة جوية» and «اعتقال») report two incidents, even in one place.
@@ -105,3 +114,83 @@ UPDATE = re.compile(
 WEEKDAYS = frozenset(
     normalize(w) for w in ("الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت")
 )
+
+
+# Calendar dates: «18 مارس», «18 من شهر مارس», «29/يونيو/2020», «13 شباط», «26/4/2020». Two items
+# that each date what they report and share no date are two days' news (another day's count,
+# another step of a running story), whatever their wording. Eastern (Levantine) and Maghrebi
+# month names are the same months.
+_MONTH_NAMES = (
+    "يناير كانون_الثاني جانفي",
+    "فبراير شباط فيفري",
+    "مارس آذار",
+    "أبريل إبريل نيسان أفريل",
+    "مايو أيار ماي",
+    "يونيو يونيه حزيران جوان",
+    "يوليو يوليه تموز جويلية",
+    "أغسطس آب أوت",
+    "سبتمبر أيلول",
+    "أكتوبر تشرين_الأول",
+    "نوفمبر تشرين_الثاني",
+    "ديسمبر كانون_الأول",
+)
+_MONTHS = {
+    normalize(name.replace("_", " ")): month
+    for month, names in enumerate(_MONTH_NAMES, start=1)
+    for name in names.split()
+}
+_MONTH_PATTERN = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+_NAMED_DATE = re.compile(
+    rf"(?<![\d/.-])(\d{{1,2}})\s*(?:/\s*|من\s+(?:شهر\s+)?|شهر\s+)?({_MONTH_PATTERN})(?!\w)"
+)
+# a year makes «4/6» a date (a score «1/2» or a model «209/1400» is not); day or month first,
+# as outlets write both («6/29/2020»), so either reading counts
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d\d)(?!\d)"
+)
+
+
+def dates_in(text: str) -> frozenset[tuple[int, int]]:
+    """The calendar dates (day, month) a normalized text names, in either order when the
+    digits alone cannot tell."""
+    found: set[tuple[int, int]] = set()
+    for match in _NAMED_DATE.finditer(text):
+        day = int(match.group(1))
+        if 1 <= day <= 31:
+            found.add((day, _MONTHS[match.group(2)]))
+    for match in _NUMERIC_DATE.finditer(text):
+        x, y = int(match.group(1)), int(match.group(3))
+        found.update((d, m) for d, m in ((x, y), (y, x)) if 1 <= d <= 31 and 1 <= m <= 12)
+    return frozenset(found)
+
+
+_TODAY = normalize("اليوم")
+
+
+def today_in(words: list[str]) -> frozenset[str]:
+    """The weekdays a text says are today («اليوم الأحد»), among its normalized words."""
+    return frozenset(
+        day
+        for word, following in pairwise(words)
+        if word == _TODAY
+        for day in (following, following[1:])
+        if day in WEEKDAYS
+    )
+
+
+# Numbered steps of a running story: the 23rd episode and the last, the 23rd round and the
+# 24th. Two items that each number the same kind of step and share no number are two steps.
+_STEP_NOUNS = "حلقه جوله مرحله دفعه دوره نسخه جلسه اسبوع"
+_STEP = re.compile(
+    rf"(?<!\w)(?:[وب]?ال)?({'|'.join(_STEP_NOUNS.split())})\s+(?:رقم\s+)?(?:ال\s*)?(\d{{1,3}})(?!\d)"
+)
+
+
+def steps_in(text: str) -> frozenset[tuple[str, int]]:
+    """The numbered steps («الحلقة 23», «الجولة الـ24») a normalized text names."""
+    return frozenset((m.group(1), int(m.group(2))) for m in _STEP.finditer(text))
+
+
+def apart(a: frozenset[T], b: frozenset[T]) -> float:
+    """1 when both items name some and none is the same, else 0."""
+    return 1.0 if a and b and not (a & b) else 0.0
