@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import json
 import math
 import random
@@ -75,17 +76,19 @@ from ruamel.yaml import YAML  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from postbot.catalog import CatalogRef  # noqa: E402
+from postbot.cluster_data import idf_table  # noqa: E402
 from postbot.feeds.story import Story  # noqa: E402
 from postbot.match import cluster  # noqa: E402
 from postbot.match.cluster import (  # noqa: E402
     THRESHOLD,
     band_keys,
     explain,
-    fingerprint,
     gate,
     same_story,
     similarity,
 )
+from postbot.match.idf import IDF_FILE as IDF_NAME  # noqa: E402
+from postbot.match.idf import format_idf  # noqa: E402
 from postbot.match.normalize import normalize  # noqa: E402
 from postbot.match.similarity import COMPONENTS, digits_joined, grams, words_of  # noqa: E402
 from postbot.poll import Poller  # noqa: E402
@@ -97,7 +100,7 @@ from support.databases import temporary_pg_database  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "cluster"
 SEMEVAL = ROOT.parent.parent / "shared" / "data" / "cluster" / "semeval2022-task8-ar-pairs.jsonl"
-IDF_FILE = ROOT / "src" / "postbot" / "match" / "ngram_idf.py"
+IDF_FILE = ROOT / "src" / "postbot" / "match" / IDF_NAME  # package data, gzip'd TSV
 FALSE_JOIN_RATE = 0.015  # of the training negatives: "when in doubt, don't join" (0.02 let
 # the held-out folds wrongly join 5 SemEval pairs once the date rules took the top negatives out)
 APART = timedelta(minutes=3)  # two feeds' copies of one story, as --pairs decides them
@@ -108,6 +111,11 @@ _PLACE_NAMES = """
 الحسكة الشدادي تدمر السخنة البادية إدلب أربيل دهوك السليمانية البصرة كربلاء بابل
 """
 PLACES = _PLACE_NAMES.split()
+
+
+def fingerprint(title: str, summary: str, at: datetime | None = None) -> cluster.Fingerprint:
+    """A story's fingerprint, its n-grams weighed by the shipped IDF table."""
+    return cluster.fingerprint(title, summary, at, idf=idf_table())
 
 
 def load(prefix: str) -> list[dict[str, Any]]:
@@ -340,7 +348,7 @@ def ceiling(name: str, wrong: int) -> None:
 
 
 def write_idf() -> None:
-    """Count the fixed n-gram IDF table (in match/ngram_idf.py) over every article text."""
+    """Count the fixed n-gram IDF table (match/ngram_idf.tsv.gz) over every article text."""
     docs: list[str] = []
     for pairs in pair_sets().values():
         for pair in pairs:
@@ -357,12 +365,9 @@ def write_idf() -> None:
             df[gram] = df.get(gram, 0) + 1
     n = len(docs)
     keep = {g: math.log((n + 1) / (c + 1)) + 1 for g, c in df.items() if c >= max(3, 0.02 * n)}
-    lines = [f"documents\t{n}"] + [f"{g}\t{v:.2f}" for g, v in sorted(keep.items())]
-    # the table is the `_DATA` string of match/ngram_idf.py (the core reads no files)
-    module = IDF_FILE.read_text(encoding="utf-8")
-    start = module.index('_DATA = """\n') + len('_DATA = """\n')
-    end = module.index('"""', start)
-    IDF_FILE.write_text(module[:start] + "\n".join(lines) + "\n" + module[end:], encoding="utf-8")
+    # package data, read by postbot.cluster_data; mtime 0: the same counts, the same bytes
+    data = format_idf(n, keep).encode("utf-8")
+    IDF_FILE.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     print(f"idf documents={n} grams={len(keep)} file={IDF_FILE}")
 
 
@@ -587,7 +592,7 @@ def main() -> None:
     parser.add_argument("--cv", action="store_true", help="cross-validate weights and threshold")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--write-idf", action="store_true", help="recount match/ngram_idf.py")
+    parser.add_argument("--write-idf", action="store_true", help="recount match/ngram_idf.tsv.gz")
     parser.add_argument("--ceiling", action="store_true", help="how far the evidence can go")
     parser.add_argument("--set", default="semeval", help="the pair set --ceiling reads")
     parser.add_argument("--wrong", type=int, default=3, help="wrong joins --ceiling allows")

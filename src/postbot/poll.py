@@ -32,6 +32,7 @@ from sqlmodel import Session
 from postbot import schedule
 from postbot.catalog import CatalogRef
 from postbot.clock import utcnow
+from postbot.cluster_data import idf_table
 from postbot.errors import FeedHTTPError, FeedUnreadable, FetchError
 from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.feeds.parse import ParsedFeed, parse_feed
@@ -47,6 +48,7 @@ from postbot.match.cluster import (
     content_key,
     fingerprint,
 )
+from postbot.match.idf import IdfTable
 from postbot.metrics import Metrics
 from postbot.routing import Router
 from postbot.store import repo
@@ -143,6 +145,7 @@ class Poller:
         now: Now = utcnow,
         rng: random.Random | None = None,
         metrics: Metrics | None = None,
+        idf: IdfTable | None = None,
     ) -> None:
         self.engine = engine
         self.client = client
@@ -159,6 +162,7 @@ class Poller:
         self._store_lock = threading.Lock()
         self._pruned_at: datetime | None = None
         self._prints: OrderedDict[int, Fingerprint] = OrderedDict()
+        self._idf = idf or idf_table()  # the n-gram weights of story comparison (package data)
         self._refused: OrderedDict[tuple[str, str], None] = OrderedDict()
 
     def sync_feeds(self, *, poll_now: bool = True) -> None:
@@ -377,7 +381,7 @@ class Poller:
             # in another feed is news to every subscriber and is alerted
             return _Prepared(story, canon, None, [], None)
         # its time: a larger toll 45 min later is an update, days apart weigh against a join
-        fp = fingerprint(story.title, story.summary, now)
+        fp = fingerprint(story.title, story.summary, now, idf=self._idf)
         keys = band_keys(fp)
         root = self._cluster_root(session, story.feed_id, canon, fp, keys, now)
         return _Prepared(story, canon, fp, keys, root)
@@ -416,7 +420,7 @@ class Poller:
         key = row.id or 0
         found = self._prints.get(key)
         if found is None:
-            found = fingerprint(row.title, row.summary, row.first_seen_at)
+            found = fingerprint(row.title, row.summary, row.first_seen_at, idf=self._idf)
             if len(self._prints) >= FINGERPRINT_CACHE:
                 self._prints.popitem(last=False)
             self._prints[key] = found

@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from postbot.cluster_data import idf_table
+from postbot.match import cluster
+from postbot.match import similarity as sim
 from postbot.match.cluster import (
     THRESHOLD,
     ClusterIndex,
@@ -23,7 +26,6 @@ from postbot.match.cluster import (
     canonical_link,
     content_key,
     explain,
-    fingerprint,
     same_story,
     similarity,
     stem,
@@ -31,10 +33,21 @@ from postbot.match.cluster import (
 )
 from postbot.match.figures import numbers_in
 from postbot.match.normalize import normalize
-from postbot.match.similarity import COMPONENTS, Figure, digits_joined, prepare
+from postbot.match.similarity import COMPONENTS, Figure, Text, digits_joined
 from postbot.match.vetoes import dates_in
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cluster"
+IDF = idf_table()
+
+
+def fingerprint(title: str, summary: str, at: datetime | None = None) -> cluster.Fingerprint:
+    return cluster.fingerprint(title, summary, at, idf=IDF)
+
+
+def prepare(title: str, summary: str) -> Text:
+    return sim.prepare(title, summary, idf=IDF)
+
+
 # the shared SemEval pairs: /work/shared from a worktree (/work/wt/NAME) or from /work/main
 SEMEVAL = next(
     (

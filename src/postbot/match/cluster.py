@@ -4,10 +4,9 @@ Arabic outlets republish a wire story within minutes, rewording it. Two feed ite
 story when their links are the same once tracking and mobile/AMP decorations are removed
 (`canonical_link`), or when their normalized words mostly agree (`same_story`).
 
-Text is reduced to a set of *stems*: normalized words (see `normalize`) with one attached clitic
-prefix and one common suffix taken off (a light stemmer: «وبالقوات» and «القوة» meet, «الأمريكية»
-and «أميركي» meet), reporting verbs and function words dropped. Numbers are kept as they are:
-«3 جنود» against «5 جنود» is the commonest way two look-alike attacks differ.
+Text is reduced to a set of *stems* (`postbot.match.stems`): normalized words with one clitic
+prefix and one common suffix taken off, function words and reporting verbs dropped, numbers kept
+(«3 جنود» against «5 جنود» is the commonest way two look-alike attacks differ).
 
 Finding candidates among thousands of recent stories uses MinHash with banding (LSH): each story
 gets `HASHES` min-hashes of its stems, cut into bands of `ROWS`; two stories that share a band are
@@ -29,16 +28,17 @@ from datetime import datetime
 from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from postbot.match.normalize import normalize, scan_words
+from postbot.match.idf import IdfTable
 from postbot.match.similarity import (
     COMPONENTS,
     ITEM_CHARS,
     Evidence,
     Text,
-    digits_joined,
     evidence,
     prepare,
 )
+from postbot.match.stems import stem as stem
+from postbot.match.stems import stems
 
 T = TypeVar("T")
 
@@ -94,65 +94,6 @@ def canonical_link(url: str) -> str:
     return urlunsplit(("https", host, path, urlencode(query), fragment))
 
 
-# -- stems -----------------------------------------------------------------------------------------
-
-_STOP_WORDS = """
-    في من على الى الي عن ان او ثم مع هذا هذه ذلك تلك التي الذي الذين اللذين اللتين هو هي هم
-    كان كانت يكون تكون قد لقد وقد لا لم لن ما ماذا كما حيث بعد قبل خلال بين عند منذ حتى اذا اذ
-    كل بعض غير اي ايضا الا لكن لان انه انها بان بانه بانها وان اليوم امس الاحد الاثنين الثلاثاء
-    الاربعاء الخميس الجمعه السبت صباح مساء فجر ليل ليله يوم
-    قال قالت يقول تقول اعلن اعلنت يعلن افاد افادت ذكر ذكرت اضاف اضافت اكد اكدت اوضح اوضحت
-    اشار اشارت بحسب حسب وفق وفقا نقلا نقل تابع تابعت مصدر مصادر بيان بيانا تصريح تصريحات
-    the a an of in on at to for from by with and or as is was were be been that this these those
-    it its has have had said says according after before during while over into than also
-"""
-_STOP = frozenset(normalize(w) for w in _STOP_WORDS.split())
-# light stemming in the manner of Larkey et al.'s "light10": one clitic prefix (the article and
-# its combinations first, then a lone و ب ل ف ك), then one suffix. A lone letter is sometimes
-# part of the word («كاميرات»), but «بهجوم»/«هجوم» meeting matters more on the tuning pairs.
-_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
-_SUFFIXES = ("يين", "يون", "ات", "ون", "ين", "ان", "يه", "ها", "هم", "ه", "ي", "ت")
-_MIN_STEM = 3
-_DIGITS = re.compile(r"^\d[\d.,٫٬]*$")
-_YEAR = re.compile(r"^(19|20)\d\d$")
-
-
-def stem(word: str) -> str:
-    """A normalized word's light stem: one clitic prefix and one suffix off, 3 letters kept."""
-    if not word or not ("\u0621" <= word[0] <= "\u064a"):
-        return word[:-1] if len(word) > 4 and word.endswith("s") else word
-    for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
-            word = word[len(prefix) :]
-            break
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            word = word[: -len(suffix)]
-            break
-    # «أمريكي», «أميركي», «الأمريكية»: one spelling
-    if word.startswith(("امريك", "اميرك")):
-        word = "امرك" + word[5:]
-    return word
-
-
-def stems(text: str) -> list[str]:
-    """The content stems of `text`, in order (function words and reporting verbs dropped)."""
-    # «2,500» and «2500» one stem: thousands separators off first (see similarity.digits_joined)
-    words, _ = scan_words(digits_joined(normalize(text)))
-    out = []
-    for word in words:
-        if _DIGITS.match(word):
-            if not _YEAR.match(word):
-                out.append(word.replace(",", "").replace("٬", ""))
-            continue
-        if word in _STOP or len(word) < 2:
-            continue
-        s = stem(word)
-        if s not in _STOP:
-            out.append(s)
-    return out
-
-
 # -- fingerprints ---------------------------------------------------------------------------------
 
 # min-hashes of the whole text: 80 bands. 64 were enough while no join went below a stem
@@ -204,6 +145,7 @@ class Fingerprint:
     title_text: str = ""
     summary_text: str = ""  # the first ITEM_CHARS characters, as a feed carries them
     at: datetime | None = None  # when the story was seen, if known
+    idf: IdfTable | None = None  # the n-gram weights its text is prepared with
 
     @property
     def empty(self) -> bool:
@@ -213,7 +155,9 @@ class Fingerprint:
     @property
     def text(self) -> Text:
         """The item prepared for the full comparison (memoized by its text)."""
-        return _prepared(self.title_text, self.summary_text)
+        if self.idf is None:
+            raise ValueError("a fingerprint compared in full needs its IDF table")
+        return _prepared(self.title_text, self.summary_text, self.idf)
 
 
 # stories kept prepared: ~12 KB each (similarity.Vector), so at most ~25 MB; the poller compares
@@ -222,19 +166,22 @@ PREPARED_CACHE = 2048
 
 
 @functools.lru_cache(maxsize=PREPARED_CACHE)
-def _prepared(title: str, summary: str) -> Text:
+def _prepared(title: str, summary: str, idf: IdfTable) -> Text:
     # memoized: the poller compares a recent story with every new one that shares a band
-    return prepare(title, summary)
+    return prepare(title, summary, idf=idf)
 
 
-def fingerprint(title: str, summary: str, at: datetime | None = None) -> Fingerprint:
-    """The stems of a story's title and of its title and summary, and its text."""
+def fingerprint(
+    title: str, summary: str, at: datetime | None = None, *, idf: IdfTable
+) -> Fingerprint:
+    """The stems of a story's title and of its title and summary, and its text (whose
+    n-grams `idf` weighs: `postbot.cluster_data.idf_table()`)."""
     summary = " ".join(summary.split())[:ITEM_CHARS]
     title_stems = stems(title)
     body_stems = stems(summary)
     words = frozenset(title_stems) | frozenset(body_stems)
     numbers = frozenset(w for w in words if w[0].isdigit())
-    return Fingerprint(frozenset(title_stems), words, numbers, title, summary, at)
+    return Fingerprint(frozenset(title_stems), words, numbers, title, summary, at, idf)
 
 
 def band_keys(fp: Fingerprint) -> list[int]:

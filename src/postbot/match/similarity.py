@@ -32,8 +32,9 @@ that survive rewording:
   count («S43», «350 ألف», «12500 كمامة»).
 - **Time apart**: items seen more than `SAME_DAY_HOURS` apart are rarely the same event.
 
-The IDF is a fixed estimate (`postbot.match.ngram_idf`), counted once over Arabic news
-articles; an n-gram it does not list is rare (the highest weight). Fixed rather than counted
+The IDF is a fixed estimate (`idf.IdfTable`, read by `postbot.cluster_data` and passed in),
+counted once over Arabic news articles; an n-gram it does not list is rare (the highest
+weight). Fixed rather than counted
 over the live window: the window's counts would need a table updated on every save and read on
 every comparison, and a few hundred general news articles already rank beat words («الامن»,
 «العراق», «قوات») well below names.
@@ -63,9 +64,9 @@ from postbot.match.figures import (
     numbers_in,
     shared_numbers,
 )
+from postbot.match.idf import IdfTable
 from postbot.match.normalize import normalize, tokenize
 from postbot.match.vectors import (
-    _MAX_IDF,
     STOP,
     Vector,
     compare_vectors,
@@ -73,7 +74,6 @@ from postbot.match.vectors import (
     covered,
     digits_joined,
     grams,
-    idf,
     tfidf,
     title_places,
     vector,
@@ -107,7 +107,6 @@ __all__ = [
     "evidence",
     "figures",
     "grams",
-    "idf",
     "prepare",
     "split_lead",
     "tfidf",
@@ -156,8 +155,9 @@ class Text:
         return not self.head
 
 
-def prepare(title: str, summary: str, at: datetime | None = None) -> Text:
-    """A feed item (title, summary, when it was seen) as the comparison needs it."""
+def prepare(title: str, summary: str, at: datetime | None = None, *, idf: IdfTable) -> Text:
+    """A feed item (title, summary, when it was seen) as the comparison needs it, its n-grams
+    weighed by `idf`."""
     summary = " ".join(summary.split())[:ITEM_CHARS]
     title = " ".join(title.split())
     lead = split_lead(summary)
@@ -166,12 +166,12 @@ def prepare(title: str, summary: str, at: datetime | None = None) -> Text:
     lead_n = summary_n[: len(lead)]
     head_words = words_of(f"{title_n} . {lead_n}")
     item_words = head_words + words_of(summary_n[len(lead) :])
-    head, item = vectors(grams(head_words), grams(item_words))
+    head, item = vectors(grams(head_words), grams(item_words), idf)
     names = {}
     for word in sorted(set(item_words)):  # sorted: the same names whatever the hash seed
         if len(word) < 4 or word[0].isdigit():
             continue
-        weight = _word_rarity(word)
+        weight = _word_rarity(word, idf)
         if weight >= NAME_RARITY:
             names[word] = weight
     text = f"{title_n} . {summary_n}"
@@ -201,11 +201,11 @@ def prepare(title: str, summary: str, at: datetime | None = None) -> Text:
 NAME_RARITY = 0.55  # the share of a word's inner n-grams that are rare for it to count as a name
 
 
-def _word_rarity(word: str) -> float:
+def _word_rarity(word: str, table: IdfTable) -> float:
     """How rare a word's inner 4-grams are, from 0 (all common) to 1 (none listed)."""
     padded = f" {word} "
     inner = [padded[i : i + 4] for i in range(len(padded) - 3)]
-    return sum(idf(g) for g in inner) / (len(inner) * _MAX_IDF)
+    return sum(map(table.idf, inner)) / (len(inner) * table.rare)
 
 
 def _clitic_free(word: str) -> str:

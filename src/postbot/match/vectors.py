@@ -2,9 +2,10 @@
 
 Two outlets rewrite one wire story in their own words; character 3- to 5-grams inside words
 (padded with a space) survive the rewording: «بهجوم» and «الهجوم» share «هجو», «جوم», «جوم ».
-Each n-gram is weighed by a fixed IDF estimate (`postbot.match.ngram_idf`); an n-gram the table
-does not list is rare (the highest weight). Thousands of items are kept prepared, so a vector
-keeps hashes, IDF codes and counts in arrays (`Vector`) and recomputes its weights bit for bit.
+Each n-gram is weighed by a fixed IDF estimate (`idf.IdfTable`, given by the caller); an
+n-gram the table does not list is rare (the highest weight). Thousands of items are kept
+prepared, so a vector keeps hashes, IDF codes and counts in arrays (`Vector`) and recomputes
+its weights bit for bit.
 """
 
 from __future__ import annotations
@@ -20,13 +21,10 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import mul, truediv
 
-from postbot.match.ngram_idf import DOCUMENTS, IDF_TABLE
+from postbot.match.idf import IdfTable
 from postbot.match.normalize import normalize, tokenize
 
 MIN_GRAM, MAX_GRAM = 3, 5
-
-# n-grams the fixed table does not list occur in under `MIN_DF` of its documents
-_MAX_IDF = math.log((DOCUMENTS + 1) / 1.0) + 1.0
 
 _SEPARATED = re.compile(r"(?<![\d.,٫٬])(\d{1,3})((?:[,٬.٫]\d{3})+)(?![\d]|[.,٫٬]\d)")
 
@@ -83,27 +81,16 @@ def grams(words: Iterable[str]) -> Counter[str]:
     return counts
 
 
-def idf(gram: str) -> float:
-    """The fixed IDF estimate of an n-gram (unlisted: rare)."""
-    return IDF_TABLE.get(gram, _MAX_IDF)
-
-
-def tfidf(counts: Mapping[str, int]) -> dict[str, float]:
+def tfidf(counts: Mapping[str, int], table: IdfTable) -> dict[str, float]:
     """Unit-length TF-IDF vector (sublinear TF) of n-gram counts; empty counts → {}."""
-    get, log = IDF_TABLE.get, math.log
-    vector = {g: (1.0 + log(c) if c > 1 else 1.0) * get(g, _MAX_IDF) for g, c in counts.items()}
+    get, log, rare = table.table.get, math.log, table.rare
+    vector = {g: (1.0 + log(c) if c > 1 else 1.0) * get(g, rare) for g, c in counts.items()}
     norm = math.sqrt(sum(v * v for v in vector.values()))
     if norm == 0.0:
         return {}
     return {g: v / norm for g, v in vector.items()}
 
 
-# every IDF the table gives, so that a vector keeps a small code per n-gram, not a float
-_IDF_VALUES = sorted({*IDF_TABLE.values(), _MAX_IDF})
-_IDF_CODE = {v: i for i, v in enumerate(_IDF_VALUES)}
-_IDF_TYPE = "B" if len(_IDF_VALUES) <= 256 else "H"
-_GRAM_IDF_CODE = {g: _IDF_CODE[v] for g, v in IDF_TABLE.items()}  # one look-up, not two
-_RARE_CODE = _IDF_CODE[_MAX_IDF]
 _TF: list[float] = [1.0, 1.0]  # sublinear TF by count, as tfidf computes it; grown on demand
 _TF_LOCK = threading.Lock()
 
@@ -136,7 +123,8 @@ class Vector:
     keys: array[int]  # n-gram hashes, or positions in base's arrays
     counts: array[int]  # the n-gram's count in the text
     norm: float
-    idf: array[int] | None = None  # codes in _IDF_VALUES (None: base's)
+    values: Sequence[float]  # the IDF table's distinct values (IdfTable.values)
+    idf: array[int] | None = None  # codes in values (None: base's)
     base: Vector | None = None
 
     def __len__(self) -> int:
@@ -162,7 +150,7 @@ class Vector:
             assert base_idf is not None
             idf = map(base_idf.__getitem__, map(self.keys.__getitem__, places))
         tf = map(_TF.__getitem__, map(self.counts.__getitem__, places))
-        return map(truediv, map(mul, tf, map(_IDF_VALUES.__getitem__, idf)), repeat(self.norm))
+        return map(truediv, map(mul, tf, map(self.values.__getitem__, idf)), repeat(self.norm))
 
     def as_dict(self) -> dict[int, float]:
         """n-gram hash → weight, the same doubles `tfidf` gives."""
@@ -177,20 +165,23 @@ def _tf_upto(count: int) -> None:
             _TF.append(1.0 + math.log(len(_TF)))
 
 
-def vector(counts: Mapping[str, int]) -> Vector:
-    """`tfidf(counts)` kept compactly (see `Vector`)."""
-    return _vector(counts, None, None)
+def vector(counts: Mapping[str, int], table: IdfTable) -> Vector:
+    """`tfidf(counts, table)` kept compactly (see `Vector`)."""
+    return _vector(counts, table, None, None)
 
 
 def _vector(
-    counts: Mapping[str, int], parent: Vector | None, position: Mapping[str, int] | None
+    counts: Mapping[str, int],
+    table: IdfTable,
+    parent: Vector | None,
+    position: Mapping[str, int] | None,
 ) -> Vector:
-    get, log = IDF_TABLE.get, math.log
+    get, log, rare = table.table.get, math.log, table.rare
     # the same expressions as tfidf, so that the norm is the same double
-    raw = {g: (1.0 + log(c) if c > 1 else 1.0) * get(g, _MAX_IDF) for g, c in counts.items()}
+    raw = {g: (1.0 + log(c) if c > 1 else 1.0) * get(g, rare) for g, c in counts.items()}
     norm = math.sqrt(sum(v * v for v in raw.values()))
     if norm == 0.0:
-        return Vector(array("B"), array("B"), 0.0, array("B"))
+        return Vector(array("B"), array("B"), 0.0, table.values, array("B"))
     _tf_upto(max(counts.values()))
     # sorted by hash, so that cosine finds a shared n-gram by bisection; built from lists,
     # not iterators: an array grown from an iterator keeps its spare capacity
@@ -198,23 +189,30 @@ def _vector(
         order = sorted(counts, key=hash)
         tally = [counts[g] for g in order]
         keys = array("q", [hash(g) for g in order])
-        code = _GRAM_IDF_CODE.get
-        idf = array(_IDF_TYPE, [code(g, _RARE_CODE) for g in order])
-        return Vector(keys, array(_smallest(tally), tally), norm, idf)
+        code, rare_code = table.codes.get, table.rare_code
+        idf = array(table.code_type, [code(g, rare_code) for g in order])
+        return Vector(keys, array(_smallest(tally), tally), norm, table.values, idf)
     placed = sorted((position[g], c) for g, c in counts.items())  # ascending: the parent's are
     places = [p for p, _ in placed]
     tally = [c for _, c in placed]
     return Vector(
-        array(_smallest(places), places), array(_smallest(tally), tally), norm, None, parent
+        array(_smallest(places), places),
+        array(_smallest(tally), tally),
+        norm,
+        table.values,
+        None,
+        parent,
     )
 
 
-def vectors(head: Mapping[str, int], item: Mapping[str, int]) -> tuple[Vector, Vector]:
+def vectors(
+    head: Mapping[str, int], item: Mapping[str, int], table: IdfTable
+) -> tuple[Vector, Vector]:
     """The headline's and the whole item's vectors (`Vector`); the headline's n-grams must
     be among the item's."""
-    whole = _vector(item, None, None)
+    whole = _vector(item, table, None, None)
     position = {g: i for i, g in enumerate(sorted(item, key=hash))}
-    return _vector(head, whole, position), whole
+    return _vector(head, table, whole, position), whole
 
 
 def cosine(a: Vector, b: Vector) -> float:
@@ -280,7 +278,7 @@ def covered(places: Sequence[int], item: Vector, shared: Iterable[int]) -> float
     that are among the `shared` positions, 0 to 1."""
     if not places or item.idf is None:
         return 0.0
-    idf, values = item.idf, _IDF_VALUES
+    idf, values = item.idf, item.values
     inside = set(shared)
     total = math.fsum(values[idf[p]] for p in places)
     return math.fsum(values[idf[p]] for p in places if p in inside) / total if total else 0.0
