@@ -101,8 +101,8 @@ from support.databases import temporary_pg_database  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "cluster"
 SEMEVAL = ROOT.parent.parent / "shared" / "data" / "cluster" / "semeval2022-task8-ar-pairs.jsonl"
 IDF_FILE = ROOT / "src" / "postbot" / "match" / IDF_NAME  # package data, gzip'd TSV
-FALSE_JOIN_RATE = 0.015  # of the training negatives: "when in doubt, don't join" (0.02 let
-# the held-out folds wrongly join 5 SemEval pairs once the date rules took the top negatives out)
+FALSE_JOIN_RATE = 0.015  # of the training negatives: "when in doubt, don't join" (at 0.02 the
+# held-out folds wrongly join 4 SemEval pairs once the date rules took the top negatives out)
 APART = timedelta(minutes=3)  # two feeds' copies of one story, as --pairs decides them
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 _PLACE_NAMES = """

@@ -208,23 +208,3 @@ def compare(
                 continue  # the item that says the toll rose counts more: the same event
         conflict = 1.0
     return shared, conflict
-
-
-# Numbers of any kind shared (a plate «S43», «350 ألف», a date's day): a wire story's numbers
-# come along when it is reworded. Single digits are everywhere (lists, «أوميغا 3») and years
-# date the news, not the event, so neither counts.
-_NUMBER = re.compile(r"\d{2,}")
-_YEAR = re.compile(r"(19|20)\d\d")
-
-
-def numbers_in(text: str) -> frozenset[str]:
-    """The numbers of two digits or more in a normalized text (thousands joined), years left
-    out."""
-    return frozenset(n for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n))
-
-
-def shared_numbers(a: frozenset[str], b: frozenset[str]) -> float:
-    """The share of the smaller set of numbers found in the other, 0 to 1."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))

@@ -28,8 +28,6 @@ that survive rewording:
 - **The headline covered**: the larger share (by IDF) of one headline's n-grams found in the
   other item. An outlet's headline is usually a phrase of the other outlet's lead when both
   report one event, and only the name they share when one person says two things.
-- **Numbers shared**: numbers of two digits or more (not years) in both items, whatever they
-  count («S43», «350 ألف», «12500 كمامة»).
 - **Time apart**: items seen more than `SAME_DAY_HOURS` apart are rarely the same event.
 
 The IDF is a fixed estimate (`idf.IdfTable`, read by `postbot.cluster_data` and passed in),
@@ -61,8 +59,6 @@ from postbot.match.figures import (
     close,
     compare,
     figures,
-    numbers_in,
-    shared_numbers,
 )
 from postbot.match.idf import IdfTable
 from postbot.match.normalize import normalize, tokenize
@@ -147,7 +143,6 @@ class Text:
     dates: frozenset[tuple[int, int]] = frozenset()  # calendar dates named (day, month)
     steps: frozenset[tuple[str, int]] = frozenset()  # numbered steps («الحلقة 23»)
     title: array[int] = field(default_factory=lambda: array("B"))  # its n-grams' places in item
-    numbers: frozenset[str] = frozenset()  # numbers of 2 digits or more, years left out
 
     @property
     def empty(self) -> bool:
@@ -194,7 +189,6 @@ def prepare(title: str, summary: str, at: datetime | None = None, *, idf: IdfTab
         dates_in(text),
         steps_in(text),
         title_places(item, grams(words_of(title_n))),
-        numbers_in(text),
     )
 
 
@@ -223,7 +217,6 @@ class Evidence:
     figures_shared: float  # 1 when a figure of one kind is in both, else 0
     figures_conflict: float  # 1 when a kind's figures disagree (not an update), else 0
     title_cover: float  # the larger share of one headline's n-grams (by IDF) in the other item
-    numbers: float  # share of the numbers (2 digits or more, not years) in common
     days_conflict: float  # 1 when both name weekdays and none is the same, or both say which
     # weekday is today and say different ones, else 0
     headline_conflict: float  # 1 when the headlines' own figures conflict, else 0
@@ -243,7 +236,6 @@ class Evidence:
             self.figures_shared,
             self.figures_conflict,
             self.title_cover,
-            self.numbers,
             self.days_conflict,
             self.headline_conflict,
             self.places_conflict,
@@ -262,7 +254,6 @@ COMPONENTS = (
     "figures_shared",
     "figures_conflict",
     "title_cover",
-    "numbers",
     "days_conflict",
     "headline_conflict",
     "places_conflict",
@@ -303,7 +294,6 @@ def evidence(a: Text, b: Text, words: float = 0.0) -> Evidence:
         figures_shared=shared,
         figures_conflict=conflict,
         title_cover=max(covered(a.title, a.item, found.at_a), covered(b.title, b.item, found.at_b)),
-        numbers=shared_numbers(a.numbers, b.numbers),
         days_conflict=max(apart(a.days, b.days), apart(a.today, b.today)),
         headline_conflict=compare(
             a.title_figures, b.title_figures, (a.at, b.at), (a.update, b.update)
