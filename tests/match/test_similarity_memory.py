@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from postbot.cluster_data import idf_table
 from postbot.match import cluster, similarity
+from postbot.match import vectors as ngram_vectors
 from postbot.match.similarity import cosine, grams, tfidf, vector, vectors, words_of
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cluster"
+IDF = idf_table()
 
 
 def _stories() -> list[tuple[str, str]]:
@@ -50,24 +53,24 @@ TEXTS = [
 @pytest.mark.parametrize("text", TEXTS)
 def test_compact_weights_are_the_tfidf_doubles(text: str) -> None:
     counts = grams(words_of(text))
-    expected = {hash(g): w for g, w in tfidf(counts).items()}
-    assert vector(counts).as_dict() == expected  # == on floats: bit for bit
-    assert len(vector(counts)) == len(expected)
+    expected = {hash(g): w for g, w in tfidf(counts, IDF).items()}
+    assert vector(counts, IDF).as_dict() == expected  # == on floats: bit for bit
+    assert len(vector(counts, IDF)) == len(expected)
 
 
 @pytest.mark.parametrize("head_text", TEXTS)
 def test_head_vector_kept_as_positions_gives_its_own_weights(head_text: str) -> None:
     head_words = words_of(head_text)
     item_words = head_words + words_of("وأصيب ثالث بجروح اليوم الثلاثاء في صحراء الرطبة")
-    head, item = vectors(grams(head_words), grams(item_words))
-    assert head.as_dict() == {hash(g): w for g, w in tfidf(grams(head_words)).items()}
-    assert item.as_dict() == {hash(g): w for g, w in tfidf(grams(item_words)).items()}
-    assert bool(head) == bool(head_words and tfidf(grams(head_words)))
+    head, item = vectors(grams(head_words), grams(item_words), IDF)
+    assert head.as_dict() == {hash(g): w for g, w in tfidf(grams(head_words), IDF).items()}
+    assert item.as_dict() == {hash(g): w for g, w in tfidf(grams(item_words), IDF).items()}
+    assert bool(head) == bool(head_words and tfidf(grams(head_words), IDF))
 
 
 def test_cosine_is_the_dict_cosine_bit_for_bit_on_every_fixture_pair() -> None:
     stories = _stories()
-    prepared = [similarity.prepare(t, s) for t, s in stories]
+    prepared = [similarity.prepare(t, s, idf=IDF) for t, s in stories]
     for i in range(0, len(stories) - 1, 2):  # each fixture pair, and the next story over
         for j in (i + 1, i + 2):
             if j >= len(stories):
@@ -75,7 +78,7 @@ def test_cosine_is_the_dict_cosine_bit_for_bit_on_every_fixture_pair() -> None:
             found = similarity.evidence(prepared[i], prepared[j])  # both cosines at once
             for part in ("head", "item"):
                 a_words, b_words = (_words(stories[k], part) for k in (i, j))
-                want = _dict_cosine(tfidf(grams(a_words)), tfidf(grams(b_words)))
+                want = _dict_cosine(tfidf(grams(a_words), IDF), tfidf(grams(b_words), IDF))
                 got = cosine(getattr(prepared[i], part), getattr(prepared[j], part))
                 assert got == want, (i, j, part)
                 assert cosine(getattr(prepared[j], part), getattr(prepared[i], part)) == want
@@ -103,12 +106,12 @@ def test_retained_memory_per_cached_story_is_bounded() -> None:
     stories = [(f"{t} {i}", s) for i, (t, s) in enumerate(_stories())]
     cluster._prepared.cache_clear()
     for title, summary in stories:  # warm the word → n-gram cache: not per story
-        similarity.prepare(title, summary)
+        similarity.prepare(title, summary, idf=IDF)
     gc.collect()
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        held = [cluster.fingerprint(t, s) for t, s in stories]
+        held = [cluster.fingerprint(t, s, idf=IDF) for t, s in stories]
         fingerprints = tracemalloc.get_traced_memory()[0]
         for fp in held:
             assert not fp.text.empty or not fp.words
@@ -127,7 +130,7 @@ def test_prepared_cache_is_bounded() -> None:
     title, summary = _stories()[0]
     try:
         for i in range(cluster.PREPARED_CACHE + 50):
-            assert not cluster.fingerprint(f"{title} {i}", summary).text.empty
+            assert not cluster.fingerprint(f"{title} {i}", summary, idf=IDF).text.empty
         info = cluster._prepared.cache_info()
         assert info.currsize == cluster.PREPARED_CACHE == info.maxsize
         assert cluster.PREPARED_CACHE * BYTES_PER_STORY <= 64 * 1024 * 1024  # tens of MB
@@ -136,17 +139,17 @@ def test_prepared_cache_is_bounded() -> None:
 
 
 def test_word_gram_cache_is_bounded() -> None:
-    limit = similarity._GRAM_CACHE_LIMIT
+    limit = ngram_vectors._GRAM_CACHE_LIMIT
     assert limit <= 20_000  # ~1.5 KB a word (its n-gram strings): a few tens of MB at most
     for i in range(limit + 100):
-        similarity.word_grams(f"كلمة{i}")
-        assert len(similarity._GRAM_CACHE) <= limit
+        ngram_vectors.word_grams(f"كلمة{i}")
+        assert len(ngram_vectors._GRAM_CACHE) <= limit
     # a word's n-grams are the same whether cached or not
-    similarity._GRAM_CACHE.clear()
-    first = similarity.word_grams("الرطبة")
-    assert similarity.word_grams("الرطبة") == first
+    ngram_vectors._GRAM_CACHE.clear()
+    first = ngram_vectors.word_grams("الرطبة")
+    assert ngram_vectors.word_grams("الرطبة") == first
     assert first == tuple(
         " الرطبة "[i : i + n]
-        for n in range(similarity.MIN_GRAM, similarity.MAX_GRAM + 1)
+        for n in range(ngram_vectors.MIN_GRAM, ngram_vectors.MAX_GRAM + 1)
         for i in range(len(" الرطبة ") - n + 1)
     )

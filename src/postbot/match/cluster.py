@@ -4,10 +4,9 @@ Arabic outlets republish a wire story within minutes, rewording it. Two feed ite
 story when their links are the same once tracking and mobile/AMP decorations are removed
 (`canonical_link`), or when their normalized words mostly agree (`same_story`).
 
-Text is reduced to a set of *stems*: normalized words (see `normalize`) with one attached clitic
-prefix and one common suffix taken off (a light stemmer: «وبالقوات» and «القوة» meet, «الأمريكية»
-and «أميركي» meet), reporting verbs and function words dropped. Numbers are kept as they are:
-«3 جنود» against «5 جنود» is the commonest way two look-alike attacks differ.
+Text is reduced to a set of *stems* (`postbot.match.stems`): normalized words with one clitic
+prefix and one common suffix taken off, function words and reporting verbs dropped, numbers kept
+(«3 جنود» against «5 جنود» is the commonest way two look-alike attacks differ).
 
 Finding candidates among thousands of recent stories uses MinHash with banding (LSH): each story
 gets `HASHES` min-hashes of its stems, cut into bands of `ROWS`; two stories that share a band are
@@ -29,16 +28,17 @@ from datetime import datetime
 from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from postbot.match.normalize import normalize, scan_words
+from postbot.match.idf import IdfTable
 from postbot.match.similarity import (
     COMPONENTS,
     ITEM_CHARS,
     Evidence,
     Text,
-    digits_joined,
     evidence,
     prepare,
 )
+from postbot.match.stems import stem as stem
+from postbot.match.stems import stems
 
 T = TypeVar("T")
 
@@ -94,65 +94,6 @@ def canonical_link(url: str) -> str:
     return urlunsplit(("https", host, path, urlencode(query), fragment))
 
 
-# -- stems -----------------------------------------------------------------------------------------
-
-_STOP_WORDS = """
-    في من على الى الي عن ان او ثم مع هذا هذه ذلك تلك التي الذي الذين اللذين اللتين هو هي هم
-    كان كانت يكون تكون قد لقد وقد لا لم لن ما ماذا كما حيث بعد قبل خلال بين عند منذ حتى اذا اذ
-    كل بعض غير اي ايضا الا لكن لان انه انها بان بانه بانها وان اليوم امس الاحد الاثنين الثلاثاء
-    الاربعاء الخميس الجمعه السبت صباح مساء فجر ليل ليله يوم
-    قال قالت يقول تقول اعلن اعلنت يعلن افاد افادت ذكر ذكرت اضاف اضافت اكد اكدت اوضح اوضحت
-    اشار اشارت بحسب حسب وفق وفقا نقلا نقل تابع تابعت مصدر مصادر بيان بيانا تصريح تصريحات
-    the a an of in on at to for from by with and or as is was were be been that this these those
-    it its has have had said says according after before during while over into than also
-"""
-_STOP = frozenset(normalize(w) for w in _STOP_WORDS.split())
-# light stemming in the manner of Larkey et al.'s "light10": one clitic prefix (the article and
-# its combinations first, then a lone و ب ل ف ك), then one suffix. A lone letter is sometimes
-# part of the word («كاميرات»), but «بهجوم»/«هجوم» meeting matters more on the tuning pairs.
-_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
-_SUFFIXES = ("يين", "يون", "ات", "ون", "ين", "ان", "يه", "ها", "هم", "ه", "ي", "ت")
-_MIN_STEM = 3
-_DIGITS = re.compile(r"^\d[\d.,٫٬]*$")
-_YEAR = re.compile(r"^(19|20)\d\d$")
-
-
-def stem(word: str) -> str:
-    """A normalized word's light stem: one clitic prefix and one suffix off, 3 letters kept."""
-    if not word or not ("\u0621" <= word[0] <= "\u064a"):
-        return word[:-1] if len(word) > 4 and word.endswith("s") else word
-    for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
-            word = word[len(prefix) :]
-            break
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            word = word[: -len(suffix)]
-            break
-    # «أمريكي», «أميركي», «الأمريكية»: one spelling
-    if word.startswith(("امريك", "اميرك")):
-        word = "امرك" + word[5:]
-    return word
-
-
-def stems(text: str) -> list[str]:
-    """The content stems of `text`, in order (function words and reporting verbs dropped)."""
-    # «2,500» and «2500» one stem: thousands separators off first (see similarity.digits_joined)
-    words, _ = scan_words(digits_joined(normalize(text)))
-    out = []
-    for word in words:
-        if _DIGITS.match(word):
-            if not _YEAR.match(word):
-                out.append(word.replace(",", "").replace("٬", ""))
-            continue
-        if word in _STOP or len(word) < 2:
-            continue
-        s = stem(word)
-        if s not in _STOP:
-            out.append(s)
-    return out
-
-
 # -- fingerprints ---------------------------------------------------------------------------------
 
 HASHES = 128  # min-hashes of the whole text: 64 bands
@@ -201,6 +142,7 @@ class Fingerprint:
     title_text: str = ""
     summary_text: str = ""  # the first ITEM_CHARS characters, as a feed carries them
     at: datetime | None = None  # when the story was seen, if known
+    idf: IdfTable | None = None  # the n-gram weights its text is prepared with
 
     @property
     def empty(self) -> bool:
@@ -210,7 +152,9 @@ class Fingerprint:
     @property
     def text(self) -> Text:
         """The item prepared for the full comparison (memoized by its text)."""
-        return _prepared(self.title_text, self.summary_text)
+        if self.idf is None:
+            raise ValueError("a fingerprint compared in full needs its IDF table")
+        return _prepared(self.title_text, self.summary_text, self.idf)
 
 
 # stories kept prepared: ~12 KB each (similarity.Vector), so at most ~25 MB; the poller compares
@@ -219,19 +163,22 @@ PREPARED_CACHE = 2048
 
 
 @functools.lru_cache(maxsize=PREPARED_CACHE)
-def _prepared(title: str, summary: str) -> Text:
+def _prepared(title: str, summary: str, idf: IdfTable) -> Text:
     # memoized: the poller compares a recent story with every new one that shares a band
-    return prepare(title, summary)
+    return prepare(title, summary, idf=idf)
 
 
-def fingerprint(title: str, summary: str, at: datetime | None = None) -> Fingerprint:
-    """The stems of a story's title and of its title and summary, and its text."""
+def fingerprint(
+    title: str, summary: str, at: datetime | None = None, *, idf: IdfTable
+) -> Fingerprint:
+    """The stems of a story's title and of its title and summary, and its text (whose
+    n-grams `idf` weighs: `postbot.cluster_data.idf_table()`)."""
     summary = " ".join(summary.split())[:ITEM_CHARS]
     title_stems = stems(title)
     body_stems = stems(summary)
     words = frozenset(title_stems) | frozenset(body_stems)
     numbers = frozenset(w for w in words if w[0].isdigit())
-    return Fingerprint(frozenset(title_stems), words, numbers, title, summary, at)
+    return Fingerprint(frozenset(title_stems), words, numbers, title, summary, at, idf)
 
 
 def band_keys(fp: Fingerprint) -> list[int]:
@@ -253,16 +200,17 @@ def content_key(fp: Fingerprint) -> str:
 # `python bench/cluster.py --cv` (logistic regression, then the lowest threshold that keeps
 # false joins within FALSE_JOIN_RATE of the training negatives); see the README.
 WEIGHTS = {
-    "words": 1.3572,
-    "head": 1.2516,
-    "item": 1.0939,
-    "names": 0.9901,
-    "figures_shared": 1.0617,
-    "figures_conflict": -1.3778,
+    "words": 1.1629,
+    "head": 1.1444,
+    "item": 1.0381,
+    "names": 1.0448,
+    "figures_shared": 1.3314,
+    "figures_conflict": -0.7025,
+    "title_cover": 2.0641,
     "hours_apart": -4.0,  # not in the pair sets (no times): a fixed prior, see similarity
 }
-BIAS = -1.9778
-THRESHOLD = 0.5495  # `similarity` at or above this: the same story
+BIAS = -3.0835
+THRESHOLD = 0.5667  # `similarity` at or above this: the same story
 # the cheap gate on stems before the full comparison: every same-event pair of the pair sets
 # shares at least 6 stems and 14% of the smaller item's; below these, no join
 GATE_SHARED = 4
@@ -317,7 +265,10 @@ def explain(a: Fingerprint, b: Fingerprint) -> tuple[float, Evidence | None]:
     figures of one kind disagree («3 جنود», «5 جنود»; not a toll that rose, said so or seen
     UPDATE_MINUTES later: 10 pairs, all two events); other places (both name a town of the
     beat, none the same: 17 pairs, all two events); other incidents (both headlines name what
-    happened, nothing in common: 4 pairs, all two events).
+    happened, nothing in common: 4 pairs, all two events); other dates (both name calendar
+    dates, «18 مارس», «26/4/2020», none the same: 13 pairs past the gate, all two events;
+    two weekdays each said to be today, «اليوم الأحد», count as other days); other steps of
+    a running story («الحلقة 23», «الحلقة 30»: 1 pair, two events).
     """
     if not gate(a, b):
         return 0.0, None
@@ -325,7 +276,7 @@ def explain(a: Fingerprint, b: Fingerprint) -> tuple[float, Evidence | None]:
     found = evidence(replace(ta, at=a.at), replace(tb, at=b.at), stem_overlap(a, b))
     if found.days_conflict or found.headline_conflict or found.places_conflict:
         return 0.0, found
-    if found.actions_conflict:
+    if found.actions_conflict or found.dates_conflict or found.steps_conflict:
         return 0.0, found
     z = BIAS + sum(
         WEIGHTS.get(name, 0.0) * value

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
+from postbot.cluster_data import idf_table
 from postbot.errors import FeedUnreadable
 from postbot.feeds.fetch import FetchResult
 from postbot.feeds.parse import ParsedFeed, parse_feed
@@ -38,6 +39,7 @@ from postbot.match.cluster import (
     content_key,
     fingerprint,
 )
+from postbot.match.idf import IdfTable
 from postbot.ops.logs import ctx
 from postbot.pipeline.enqueue import Enqueuer
 from postbot.store import repo
@@ -197,9 +199,10 @@ class Saved:
 class Clusterer:
     """Finds a new story's cluster and files the story for later ones (one per process)."""
 
-    def __init__(self) -> None:
+    def __init__(self, idf: IdfTable | None = None) -> None:
         self._prints: OrderedDict[int, Fingerprint] = OrderedDict()
         self._pruned_at: datetime | None = None
+        self._idf = idf or idf_table()  # the n-gram weights of story comparison (package data)
 
     def prepare(self, session: Session, story: Story, now: datetime, find_root: bool) -> Prepared:
         """Everything saving a story needs that reads the store or costs CPU."""
@@ -210,7 +213,7 @@ class Clusterer:
             # in another feed is news to every subscriber and is alerted
             return Prepared(story, canon, None, [], None)
         # its time: a larger toll 45 min later is an update, days apart weigh against a join
-        fp = fingerprint(story.title, story.summary, now)
+        fp = fingerprint(story.title, story.summary, now, idf=self._idf)
         keys = band_keys(fp)
         root = self._cluster_root(session, story.feed_id, canon, fp, keys, now)
         return Prepared(story, canon, fp, keys, root)
@@ -256,7 +259,7 @@ class Clusterer:
         key = row.id or 0
         found = self._prints.get(key)
         if found is None:
-            found = fingerprint(row.title, row.summary, row.first_seen_at)
+            found = fingerprint(row.title, row.summary, row.first_seen_at, idf=self._idf)
             if len(self._prints) >= FINGERPRINT_CACHE:
                 self._prints.popitem(last=False)
             self._prints[key] = found
