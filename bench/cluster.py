@@ -16,7 +16,7 @@ Cross-validation. `--cv` pools every pair set: tests/fixtures/cluster/*-NN.yaml 
 holdout, traps) and the shared SemEval-2022 Arabic pairs (../shared/data/cluster: same_event
 should join; related_other_event and Overall 3 or 4 should not; unclear and Overall 2 are left
 out). In each of `--folds` folds (stratified, `--seeds` shuffles), a logistic regression of the
-evidence components (match/similarity.py) is fitted on the other folds and the threshold set to
+evidence components (cluster/similarity.py) is fitted on the other folds and the threshold set to
 the lowest that keeps false joins within FALSE_JOIN_RATE of the training negatives; the held-out
 fold is decided with them. Prints the pooled held-out precision/recall per set and seed
 (`cv …`), their medians (`cv_summary …`), and the weights fitted on all pairs (`fit …`), which
@@ -75,10 +75,9 @@ import sqlalchemy as sa  # noqa: E402
 from ruamel.yaml import YAML  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from postbot.cluster_data import idf_table  # noqa: E402
-from postbot.feeds.story import Story  # noqa: E402
-from postbot.match import cluster  # noqa: E402
-from postbot.match.cluster import (  # noqa: E402
+from postbot.cluster import fingerprint as cluster  # noqa: E402
+from postbot.cluster.data import idf_table  # noqa: E402
+from postbot.cluster.fingerprint import (  # noqa: E402
     THRESHOLD,
     band_keys,
     explain,
@@ -86,10 +85,11 @@ from postbot.match.cluster import (  # noqa: E402
     same_story,
     similarity,
 )
-from postbot.match.idf import IDF_FILE as IDF_NAME  # noqa: E402
-from postbot.match.idf import format_idf  # noqa: E402
+from postbot.cluster.idf import IDF_FILE as IDF_NAME  # noqa: E402
+from postbot.cluster.idf import format_idf  # noqa: E402
+from postbot.cluster.similarity import COMPONENTS, digits_joined, grams, words_of  # noqa: E402
+from postbot.feeds.story import Story  # noqa: E402
 from postbot.match.normalize import normalize  # noqa: E402
-from postbot.match.similarity import COMPONENTS, digits_joined, grams, words_of  # noqa: E402
 from postbot.pipeline.ingest import Clusterer  # noqa: E402
 from postbot.store import repo  # noqa: E402
 from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
@@ -98,7 +98,7 @@ from support.databases import temporary_pg_database  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "cluster"
 SEMEVAL = ROOT.parent.parent / "shared" / "data" / "cluster" / "semeval2022-task8-ar-pairs.jsonl"
-IDF_FILE = ROOT / "src" / "postbot" / "match" / IDF_NAME  # package data, gzip'd TSV
+IDF_FILE = ROOT / "src" / "postbot" / "cluster" / IDF_NAME  # package data, gzip'd TSV
 FALSE_JOIN_RATE = 0.015  # of the training negatives: "when in doubt, don't join" (at 0.02 the
 # held-out folds wrongly join 4 SemEval pairs once the date rules took the top negatives out)
 APART = timedelta(minutes=3)  # two feeds' copies of one story, as --pairs decides them
@@ -346,7 +346,7 @@ def ceiling(name: str, wrong: int) -> None:
 
 
 def write_idf() -> None:
-    """Count the fixed n-gram IDF table (match/ngram_idf.tsv.gz) over every article text."""
+    """Count the fixed n-gram IDF table (cluster/ngram_idf.tsv.gz) over every article text."""
     docs: list[str] = []
     for pairs in pair_sets().values():
         for pair in pairs:
@@ -363,7 +363,7 @@ def write_idf() -> None:
             df[gram] = df.get(gram, 0) + 1
     n = len(docs)
     keep = {g: math.log((n + 1) / (c + 1)) + 1 for g, c in df.items() if c >= max(3, 0.02 * n)}
-    # package data, read by postbot.cluster_data; mtime 0: the same counts, the same bytes
+    # package data, read by postbot.cluster.data; mtime 0: the same counts, the same bytes
     data = format_idf(n, keep).encode("utf-8")
     IDF_FILE.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     print(f"idf documents={n} grams={len(keep)} file={IDF_FILE}")
@@ -584,7 +584,7 @@ def main() -> None:
     parser.add_argument("--cv", action="store_true", help="cross-validate weights and threshold")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--write-idf", action="store_true", help="recount match/ngram_idf.tsv.gz")
+    parser.add_argument("--write-idf", action="store_true", help="recount cluster/ngram_idf.tsv.gz")
     parser.add_argument("--ceiling", action="store_true", help="how far the evidence can go")
     parser.add_argument("--set", default="semeval", help="the pair set --ceiling reads")
     parser.add_argument("--wrong", type=int, default=3, help="wrong joins --ceiling allows")

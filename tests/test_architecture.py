@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "postbot"
 PURE = [
     *sorted((SRC / "match").glob("*.py")),
+    *sorted(p for p in (SRC / "cluster").glob("*.py") if p.name != "data.py"),
     SRC / "alerts" / "summarize.py",
     SRC / "alerts" / "html.py",
     SRC / "alerts" / "content.py",

@@ -26,12 +26,8 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from postbot.cluster_data import idf_table
-from postbot.errors import FeedUnreadable
-from postbot.feeds.fetch import FetchResult
-from postbot.feeds.parse import ParsedFeed, parse_feed
-from postbot.feeds.story import Story
-from postbot.match.cluster import (
+from postbot.cluster.data import idf_table
+from postbot.cluster.fingerprint import (
     Fingerprint,
     band_keys,
     best_match,
@@ -39,7 +35,11 @@ from postbot.match.cluster import (
     content_key,
     fingerprint,
 )
-from postbot.match.idf import IdfTable
+from postbot.cluster.idf import IdfTable
+from postbot.errors import FeedUnreadable
+from postbot.feeds.fetch import FetchResult
+from postbot.feeds.parse import ParsedFeed, parse_feed
+from postbot.feeds.story import Story
 from postbot.ops.logs import ctx
 from postbot.pipeline.enqueue import Enqueuer
 from postbot.store import repo

@@ -139,7 +139,7 @@ class StoryRow(SQLModel, table=True):
 
 
 class StoryBand(SQLModel, table=True):
-    """A recent story filed under one of its MinHash band keys (match/cluster.py)."""
+    """A recent story filed under one of its MinHash band keys (cluster/fingerprint.py)."""
 
     __tablename__ = "story_band"
     __table_args__ = (

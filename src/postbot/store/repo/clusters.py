@@ -1,6 +1,6 @@
 """One story across outlets, in the store: canonical links, MinHash bands, later copies.
 
-A story's band keys (match/cluster.py) are filed in `story_band` while the story is recent, so
+A story's band keys (cluster/fingerprint.py) are filed in `story_band` while the story is recent, so
 that the near-identical stories of the last 48 hours are found with an index lookup, whatever the
 number of stories and processes. A later copy points at the first story of its cluster
 (`cluster_id`); the first story lists the feeds that also carried it (`also_in`), and its sent

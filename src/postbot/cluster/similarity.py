@@ -30,7 +30,7 @@ that survive rewording:
   report one event, and only the name they share when one person says two things.
 - **Time apart**: items seen more than `SAME_DAY_HOURS` apart are rarely the same event.
 
-The IDF is a fixed estimate (`idf.IdfTable`, read by `postbot.cluster_data` and passed in),
+The IDF is a fixed estimate (`idf.IdfTable`, read by `postbot.cluster.data` and passed in),
 counted once over Arabic news articles; an n-gram it does not list is rare (the highest
 weight). Fixed rather than counted
 over the live window: the window's counts would need a table updated on every save and read on
@@ -52,7 +52,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from postbot.match.figures import (
+from postbot.cluster.figures import (
     CLITIC,
     UPDATE_MINUTES,
     Figure,
@@ -60,9 +60,8 @@ from postbot.match.figures import (
     compare,
     figures,
 )
-from postbot.match.idf import IdfTable
-from postbot.match.normalize import normalize, tokenize
-from postbot.match.vectors import (
+from postbot.cluster.idf import IdfTable
+from postbot.cluster.vectors import (
     STOP,
     Vector,
     compare_vectors,
@@ -77,7 +76,7 @@ from postbot.match.vectors import (
     word_grams,
     words_of,
 )
-from postbot.match.vetoes import (
+from postbot.cluster.vetoes import (
     UPDATE,
     WEEKDAYS,
     actions_in,
@@ -87,6 +86,7 @@ from postbot.match.vetoes import (
     steps_in,
     today_in,
 )
+from postbot.match.normalize import normalize, tokenize
 
 __all__ = [
     "COMPONENTS",

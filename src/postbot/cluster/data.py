@@ -10,11 +10,11 @@ import functools
 import gzip
 from importlib import resources
 
-from postbot.match.idf import IDF_FILE, IdfTable, parse_idf
+from postbot.cluster.idf import IDF_FILE, IdfTable, parse_idf
 
 
 @functools.cache
 def idf_table() -> IdfTable:
     """The shipped n-gram IDF table (read and parsed once per process)."""
-    data = resources.files("postbot.match").joinpath(IDF_FILE).read_bytes()
+    data = resources.files("postbot.cluster").joinpath(IDF_FILE).read_bytes()
     return parse_idf(gzip.decompress(data).decode("utf-8"))

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from postbot.cluster_data import idf_table
-from postbot.match import cluster, similarity
-from postbot.match import vectors as ngram_vectors
-from postbot.match.similarity import cosine, grams, tfidf, vector, vectors, words_of
+from postbot.cluster import fingerprint as cluster
+from postbot.cluster import similarity
+from postbot.cluster import vectors as ngram_vectors
+from postbot.cluster.data import idf_table
+from postbot.cluster.similarity import cosine, grams, tfidf, vector, vectors, words_of
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cluster"
 IDF = idf_table()

@@ -4,7 +4,7 @@ Arabic outlets republish a wire story within minutes, rewording it. Two feed ite
 story when their links are the same once tracking and mobile/AMP decorations are removed
 (`canonical_link`), or when their normalized words mostly agree (`same_story`).
 
-Text is reduced to a set of *stems* (`postbot.match.stems`): normalized words with one clitic
+Text is reduced to a set of *stems* (`postbot.cluster.stems`): normalized words with one clitic
 prefix and one common suffix taken off, function words and reporting verbs dropped, numbers kept
 («3 جنود» against «5 جنود» is the commonest way two look-alike attacks differ).
 
@@ -28,8 +28,8 @@ from datetime import datetime
 from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from postbot.match.idf import IdfTable
-from postbot.match.similarity import (
+from postbot.cluster.idf import IdfTable
+from postbot.cluster.similarity import (
     COMPONENTS,
     ITEM_CHARS,
     Evidence,
@@ -37,8 +37,8 @@ from postbot.match.similarity import (
     evidence,
     prepare,
 )
-from postbot.match.stems import stem as stem
-from postbot.match.stems import stems
+from postbot.cluster.stems import stem as stem
+from postbot.cluster.stems import stems
 
 T = TypeVar("T")
 
@@ -172,7 +172,7 @@ def fingerprint(
     title: str, summary: str, at: datetime | None = None, *, idf: IdfTable
 ) -> Fingerprint:
     """The stems of a story's title and of its title and summary, and its text (whose
-    n-grams `idf` weighs: `postbot.cluster_data.idf_table()`)."""
+    n-grams `idf` weighs: `postbot.cluster.data.idf_table()`)."""
     summary = " ".join(summary.split())[:ITEM_CHARS]
     title_stems = stems(title)
     body_stems = stems(summary)
@@ -307,37 +307,3 @@ def best_match(
         if score >= best_score:
             best, best_score = key, score
     return best
-
-
-class ClusterIndex:
-    """An in-memory LSH index of fingerprints (tests and the benchmark; the bot keeps its
-    bands in the database)."""
-
-    def __init__(self, threshold: float = THRESHOLD) -> None:
-        self.threshold = threshold
-        self._bands: dict[int, list[int]] = {}
-        self._prints: list[Fingerprint] = []
-
-    def __len__(self) -> int:
-        return len(self._prints)
-
-    def candidates(self, keys: Iterable[int]) -> set[int]:
-        """Indexes of stored stories sharing at least one band with `keys`."""
-        found: set[int] = set()
-        for key in keys:
-            found.update(self._bands.get(key, ()))
-        return found
-
-    def find(self, fp: Fingerprint, keys: Sequence[int] | None = None) -> int | None:
-        """The most similar stored story that is the same story as `fp`, or None."""
-        keys = band_keys(fp) if keys is None else keys
-        found = sorted(self.candidates(keys))
-        return best_match(fp, ((i, self._prints[i]) for i in found), threshold=self.threshold)
-
-    def add(self, fp: Fingerprint, keys: Sequence[int] | None = None) -> int:
-        """Store a fingerprint; returns its index."""
-        index = len(self._prints)
-        self._prints.append(fp)
-        for key in band_keys(fp) if keys is None else keys:
-            self._bands.setdefault(key, []).append(index)
-        return index

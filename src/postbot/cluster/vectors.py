@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import mul, truediv
 
-from postbot.match.idf import IdfTable
+from postbot.cluster.idf import IdfTable
 from postbot.match.normalize import normalize, tokenize
 
 MIN_GRAM, MAX_GRAM = 3, 5

@@ -19,7 +19,7 @@ import re
 from itertools import pairwise
 from typing import TypeVar
 
-from postbot.match.figures import CLITIC
+from postbot.cluster.figures import CLITIC
 from postbot.match.normalize import normalize
 
 T = TypeVar("T")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from postbot.cluster.vectors import digits_joined
 from postbot.match.normalize import normalize, scan_words
-from postbot.match.vectors import digits_joined
 
 _STOP_WORDS = """
     في من على الى الي عن ان او ثم مع هذا هذه ذلك تلك التي الذي الذين اللذين اللتين هو هي هم

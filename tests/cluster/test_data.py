@@ -7,8 +7,8 @@ from importlib import resources
 
 import pytest
 
-from postbot.cluster_data import idf_table
-from postbot.match.idf import IDF_FILE, format_idf, parse_idf
+from postbot.cluster.data import idf_table
+from postbot.cluster.idf import IDF_FILE, format_idf, parse_idf
 
 
 def test_the_shipped_table_is_read_once() -> None:
@@ -21,7 +21,7 @@ def test_the_shipped_table_is_read_once() -> None:
 
 
 def test_the_package_data_is_a_gzipped_table() -> None:
-    data = resources.files("postbot.match").joinpath(IDF_FILE).read_bytes()
+    data = resources.files("postbot.cluster").joinpath(IDF_FILE).read_bytes()
     text = gzip.decompress(data).decode("utf-8")
     assert text.startswith("documents\t657\n")
     # written as it is read: the text form is the file's, to the byte

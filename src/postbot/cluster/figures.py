@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from postbot.cluster.vectors import STOP
 from postbot.match.normalize import Token, normalize
 from postbot.match.numbers import read_quantity
-from postbot.match.vectors import STOP
 
 UPDATE_MINUTES = 45  # a larger toll this much later is an update, not another attack
 

@@ -4,7 +4,7 @@ The table is counted by `bench/cluster.py --write-idf` over the Arabic news item
 shipped as package data (`ngram_idf.tsv.gz`: `documents<TAB>N` on the first line, then one
 `gram<TAB>idf` a line, idf = ln((N + 1) / (df + 1)) + 1, only n-grams in at least 2% of the
 items). An n-gram it does not list is rarer than any it does and gets the largest weight. The
-file is read at the edge (`postbot.cluster_data`); this module only parses and holds it.
+file is read at the edge (`postbot.cluster.data`); this module only parses and holds it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-IDF_FILE = "ngram_idf.tsv.gz"  # in the postbot.match package
+IDF_FILE = "ngram_idf.tsv.gz"  # in the postbot.cluster package
 
 
 class IdfTable:
