@@ -66,8 +66,7 @@ from postbot.match.query import (
     terms,
 )
 from postbot.match.stopwords import is_stop_word
-from postbot.match.topics import StoryMatcher, Topic
-from postbot.pipeline.scan import build_topics
+from postbot.match.topics import StoryMatcher, Topic, build_topics
 from postbot.store.repo.watches import MAX_WATCHES
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,11 +20,12 @@ from postbot.config.settings import Settings, load_settings, webhook_secret_prob
 from postbot.errors import ConfigError, ConfigProblem, QuerySyntaxError, StartupError
 from postbot.feeds.fetch import make_client
 from postbot.ids import parse_number
+from postbot.match.topics import build_topics
 from postbot.ops import logs
 from postbot.ops.logs import setup_logging
 from postbot.ops.metrics import METRICS_HOST
 from postbot.pipeline.report import story_jsonl, story_text
-from postbot.pipeline.scan import FeedScan, FeedSource, build_matcher, build_topics, scan
+from postbot.pipeline.scan import FeedScan, FeedSource, build_matcher, scan
 
 log = logging.getLogger(__name__)
 

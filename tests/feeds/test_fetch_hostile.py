@@ -18,14 +18,8 @@ import httpx
 import pytest
 
 from postbot.errors import FeedTooLarge, FetchError
-from postbot.feeds.fetch import (
-    DEFAULT_MAX_BYTES,
-    Resolver,
-    fetch_feed,
-    literal_address,
-    make_client,
-    unsafe_reason,
-)
+from postbot.feeds.fetch import DEFAULT_MAX_BYTES, fetch_feed, make_client
+from postbot.feeds.redirects import Resolver, literal_address, unsafe_reason
 from support.feedserver import FeedServer as LoopbackFeeds
 from support.feedserver import gzip_stream, zeros_bomb
 

@@ -12,8 +12,7 @@ import pytest
 
 from postbot.config.load import load_config
 from postbot.match.query import parse_query
-from postbot.match.topics import StoryMatcher, Topic
-from postbot.pipeline.scan import build_topics
+from postbot.match.topics import StoryMatcher, Topic, build_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config" / "postbot.yaml"

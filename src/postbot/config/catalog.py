@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from postbot.config.load import Config, FeedConfig
-from postbot.match.topics import Topic
-from postbot.pipeline.scan import build_topics
+from postbot.match.topics import Topic, build_topics
 
 
 @dataclass(frozen=True)

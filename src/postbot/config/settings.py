@@ -15,9 +15,9 @@ from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from postbot.config.model import Config
+from postbot.config.urls import database_url
 from postbot.errors import ConfigError, ConfigProblem
 from postbot.ids import USER_ID_MAX, parse_number
-from postbot.store.urls import database_url
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 

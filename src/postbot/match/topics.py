@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from postbot.match.matcher import Document, Matcher, Span, make_document
 from postbot.match.query import Node, parse_query
@@ -217,3 +217,35 @@ def _merge(spans: Iterable[Span]) -> tuple[Span, ...]:
         else:
             out.append((start, end))
     return tuple(out)
+
+
+class Names(Protocol):
+    """A name in Arabic and English."""
+
+    @property
+    def ar(self) -> str: ...
+    @property
+    def en(self) -> str: ...
+
+
+class TopicSource(Protocol):
+    """What the pipeline needs to know of a configured topic (config's TopicConfig)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> Names: ...
+    @property
+    def query(self) -> str | None: ...
+    @property
+    def troop_counts(self) -> bool: ...
+    @property
+    def context(self) -> str | None: ...
+
+
+def build_topics(topics: Sequence[TopicSource]) -> list[Topic]:
+    """Turn configured topics into matchable ones (raises QuerySyntaxError)."""
+    return [
+        Topic.from_text(t.id, t.name.ar, t.name.en, t.query, t.troop_counts, t.context)
+        for t in topics
+    ]

@@ -33,30 +33,6 @@ class FeedSource(Protocol):
     def url(self) -> str: ...
 
 
-class Names(Protocol):
-    """A name in Arabic and English."""
-
-    @property
-    def ar(self) -> str: ...
-    @property
-    def en(self) -> str: ...
-
-
-class TopicSource(Protocol):
-    """What the pipeline needs to know of a configured topic (config's TopicConfig)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def name(self) -> Names: ...
-    @property
-    def query(self) -> str | None: ...
-    @property
-    def troop_counts(self) -> bool: ...
-    @property
-    def context(self) -> str | None: ...
-
-
 @dataclass(frozen=True, slots=True)
 class ScannedStory:
     """A parsed story with what it matched."""
@@ -73,14 +49,6 @@ class FeedScan:
     stories: list[ScannedStory] = field(default_factory=list)
     error: str | None = None
     warning: str | None = None
-
-
-def build_topics(topics: Sequence[TopicSource]) -> list[Topic]:
-    """Turn configured topics into matchable ones (raises QuerySyntaxError)."""
-    return [
-        Topic.from_text(t.id, t.name.ar, t.name.en, t.query, t.troop_counts, t.context)
-        for t in topics
-    ]
 
 
 def build_matcher(topics: Sequence[Topic], watches: Sequence[str]) -> StoryMatcher[str]:

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
-from postbot.store.urls import database_url as database_url  # re-exported: part of the seam
+from postbot.config.urls import database_url as database_url  # re-exported: part of the seam
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

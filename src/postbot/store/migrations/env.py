@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from alembic import context
 from sqlmodel import SQLModel
 
+from postbot.config.urls import database_url
 from postbot.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from postbot.store.db import make_engine
-from postbot.store.urls import database_url
 
 config = context.config
 target_metadata = SQLModel.metadata
