@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from postbot.alerts.texts import text
-from postbot.bot.views import alert_keyboard, short_label
+from postbot.delivery.keyboards import alert_keyboard, short_label
 from postbot.feeds.story import Story
 from postbot.store import repo
 from support.botapi import BotApiDouble, BotMessage

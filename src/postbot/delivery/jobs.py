@@ -21,7 +21,7 @@ from postbot.alerts.content import compose_alert
 from postbot.alerts.digest import DigestItem, render_digest
 from postbot.alerts.html import Breaking, Outlet, render_alert
 from postbot.alerts.release import check_tz
-from postbot.bot.views import alert_keyboard
+from postbot.delivery.keyboards import alert_keyboard
 from postbot.config.catalog import CatalogRef
 from postbot.errors import QuerySyntaxError
 from postbot.feeds.story import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, Story, cap_text, clean_text
