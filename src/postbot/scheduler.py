@@ -13,7 +13,9 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Coroutine
 from contextlib import suppress
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -22,7 +24,7 @@ from telegram import Bot
 from telegram.ext import ContextTypes, JobQueue
 
 from postbot.config.catalog import CatalogRef
-from postbot.delivery.dispatch import Dispatcher
+from postbot.delivery.dispatch import RENEW_EVERY, Dispatcher
 from postbot.delivery.flood import FloodGate
 from postbot.ops.metrics import Metrics
 from postbot.pipeline.poll import Notify, Poller
@@ -32,7 +34,18 @@ from postbot.store.leases import release_all
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
+IDLE_SECONDS = 1.0  # a send tick at least this often (woken at once when work is queued)
 STOP_GRACE_SECONDS = 10.0
+
+
+async def _first(*waits: Coroutine[Any, Any, Any]) -> None:
+    """Wait until the first of `waits` is done; cancel the others."""
+    tasks = [asyncio.ensure_future(w) for w in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 def process_owner() -> str:
@@ -98,7 +111,8 @@ class Scheduler:
                 log.info(
                     "released %d claims left by a previous run that did not stop cleanly", released
                 )
-        self._tasks.append(asyncio.create_task(self.dispatcher.run(self._stop), name="dispatch"))
+        self._tasks.append(asyncio.create_task(self._send_loop(), name="dispatch"))
+        self._tasks.append(asyncio.create_task(self._renew_loop(), name="dispatch leases"))
         if job_queue is not None:
             job_queue.run_repeating(
                 self._job, interval=self.tick_seconds, first=0.0, name="poll due feeds"
@@ -125,6 +139,26 @@ class Scheduler:
             await self.tick()
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.tick_seconds)
+
+    async def _send_loop(self) -> None:
+        """Send ticks until stopped: at once when woken (new deliveries, a chat done), else
+        every IDLE_SECONDS; then let the chats in flight finish their message."""
+        woken = asyncio.Event()
+        self.dispatcher.on_wake = woken.set
+        while not self._stop.is_set():
+            if not await self.dispatcher.send_tick():
+                woken.clear()
+                with suppress(TimeoutError):
+                    async with asyncio.timeout(IDLE_SECONDS):
+                        await _first(self._stop.wait(), woken.wait())
+        await self.dispatcher.stop()
+
+    async def _renew_loop(self) -> None:
+        """Renew this process's chat send leases while it runs (a dead process stops this)."""
+        while not self._stop.is_set():
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), RENEW_EVERY.total_seconds())
+            await self.dispatcher.renew_leases()
 
     def _queue_depth(self) -> tuple[int, int]:
         """(pending alerts, failing feeds) for /metrics; runs in the metrics server's thread."""

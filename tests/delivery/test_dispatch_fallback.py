@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from delivery.routed import routed
 from postbot.delivery.dispatch import Dispatcher, shorter_helps
 from postbot.feeds.story import Story
 from postbot.store import repo
@@ -43,7 +44,7 @@ def queue(engine: sa.Engine, chat_id: int, key: str, *, reasons: list[str] | Non
             session=session,
             chat_id=chat_id,
             story_id=row.id,
-            reasons=reasons or ["topic:isis", "watch:الرطبة"],
+            reasons=routed(story, reasons or ["topic:isis", "watch:الرطبة"]),
             now=now,
         )
         session.commit()
