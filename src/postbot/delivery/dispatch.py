@@ -1,20 +1,19 @@
 """The outbox sender: claims due chats and sends their alerts, edits and digests (§7).
 
 A delivery is marked sent only after Telegram accepted it; until then it stays in the outbox
-with a lease, so a crash loses nothing (the lease ends and it is claimed again). Every message
-(an alert, an "also in" edit of a sent alert, one part of a digest) goes through one loop,
-`_send`: Telegram's answer is classified once (delivery/outcomes.py holds the table), the
-fallbacks (a migrated group's new id, plain text, a shorter rendering) are tried, and `_finish`
-settles the deliveries with one repo call (`repo.settle`) and counts them in one place.
+with a lease, so a crash loses nothing. Every message (an alert, an "also in" edit of a sent
+alert, one part of a digest) goes through one loop, `_send`: Telegram's answer is classified
+(delivery/outcomes.py), the fallbacks tried (a migrated group's new id, plain text, a shorter
+rendering), and `_finish` settles the deliveries with one repo call and counts them in one
+place (delivery/settle.py).
 
-Work is claimed by chat (`repo.claim_chats`): a chat is served by one process at a time, so its
-alerts go out in order and its per-chat limit holds across processes; the claim is a short lease
-that the scheduler renews (`renew_leases`) while the chat is served, so a killed process's chats
-are taken over within `LEASE`. Chats are served concurrently; the FloodGate inside the bot's
-rate limiter paces them. A chat with a long queue gets a few alerts per claim so that others
-are not held back. Texts are rendered by the chat's task in a render thread, from plain story
-values read by the claim: a story slow to render holds up neither other claims nor the database.
-The scheduler calls `send_tick` (and again at once after `wake`); tests call `drain`.
+Work is claimed by chat (`repo.claim_chats`): one process serves a chat at a time, so its alerts
+go out in order and its per-chat limit holds across processes; the lease is short and renewed
+(`renew_leases`) while the chat is served, so a killed process's chats are taken over within
+`LEASE`. Chats are served concurrently, paced by the FloodGate in the bot's rate limiter, a few
+alerts per claim each. Texts are rendered by the chat's task in a render thread from plain
+values the claim read, so a slow story holds up neither other claims nor the database.
+The scheduler calls `send_tick` (at once again after `wake`); tests call `drain`.
 """
 
 from __future__ import annotations
@@ -38,11 +37,11 @@ from postbot.delivery.flood import FloodGate
 from postbot.delivery.jobs import AlertBuilder
 from postbot.delivery.outcomes import INTERNAL_ERROR, SENT, Kind, Outcome, classify
 from postbot.delivery.outcomes import shorter_helps as shorter_helps  # tests import it here
-from postbot.delivery.settle import Verdict, tally, verdict
+from postbot.delivery.settle import Verdict, record, tally, verdict
 from postbot.delivery.work import Message, Work, chat_work, render_work
 from postbot.ops.metrics import Metrics
 from postbot.store import repo
-from postbot.store.models import Chat, DeliveryStatus
+from postbot.store.models import Chat
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -228,7 +227,7 @@ class Dispatcher:
             return await self._finish(msg, chat_id, Outcome(Kind.INTERNAL, msg.gone))
         html, plain, compact = msg.html, False, False
         editing = msg.edit_of is not None
-        outcome, message_id = Outcome(Kind.REFUSED, "gave up after repeated fallbacks"), None
+        message_id = None
         for _ in range(MAX_TRIES):
             try:
                 with self.metrics.send_latency.time():
@@ -236,6 +235,8 @@ class Dispatcher:
                 outcome = SENT
             except Exception as exc:
                 outcome = classify(exc)
+                if outcome.kind is Kind.INTERNAL:
+                    raise  # a bug: logged with its traceback by the chat's task
             kind = outcome.kind
             if kind is Kind.MIGRATED and outcome.new_chat_id and not editing:
                 log.info("chat %s migrated to %s", chat_id, outcome.new_chat_id)
@@ -254,6 +255,8 @@ class Dispatcher:
                 html, compact, plain = (shorter, True, False) if shorter else (html, True, True)
                 continue
             break
+        else:
+            outcome = Outcome(Kind.REFUSED, "gave up after repeated migrations/parse errors")
         return await self._finish(msg, chat_id, outcome, message_id)
 
     def _render(self, msg: Message, compact: bool) -> str | None:
@@ -264,27 +267,17 @@ class Dispatcher:
     async def _call(self, msg: Message, chat_id: int, html: str, plain: bool) -> int:
         """One Telegram call: the message sent, or the sent alert edited; its message id."""
         text = visible_text(html) if plain else html
-        mode = None if plain else ParseMode.HTML
-        preview = LinkPreviewOptions(True)
-        if msg.edit_of is not None:  # keeping the alert's buttons
-            await self.bot.edit_message_text(
-                text,
-                chat_id=chat_id,
-                message_id=msg.edit_of,
-                parse_mode=mode,
-                link_preview_options=preview,
-                reply_markup=msg.markup,
-            )
+        how: dict[str, Any] = {
+            "parse_mode": None if plain else ParseMode.HTML,
+            "link_preview_options": LinkPreviewOptions(True),
+            "reply_markup": msg.markup,  # an edit keeps the alert's buttons
+        }
+        if msg.edit_of is not None:
+            await self.bot.edit_message_text(text, chat_id=chat_id, message_id=msg.edit_of, **how)
             return msg.edit_of
-        sent = await self.bot.send_message(
-            chat_id,
-            text,
-            parse_mode=mode,
-            link_preview_options=preview,
-            reply_markup=msg.markup,
-            # Telegram's paid broadcasts: up to 1,000 messages a second, charged in Stars
-            allow_paid_broadcast=True if self.paid_broadcast else None,
-        )
+        # Telegram's paid broadcasts: up to 1,000 messages a second, charged in Stars
+        paid = True if self.paid_broadcast else None
+        sent = await self.bot.send_message(chat_id, text, allow_paid_broadcast=paid, **how)
         return sent.message_id
 
     def _migrate(self, old_id: int, new_id: int) -> None:
@@ -306,18 +299,6 @@ class Dispatcher:
         return v.go_on
 
     def _settle(self, msg: Message, chat_id: int, v: Verdict) -> None:
-        # after a send or edit: another outlet that came in meanwhile asks for one more edit
-        shown = None
-        if msg.story is not None and msg.status is not DeliveryStatus.HELD:
-            shown = (msg.story.id, len(msg.story.also_in))
         with Session(self.engine) as session:
-            repo.settle(
-                session=session,
-                chat_id=chat_id,
-                delivery_ids=v.ids,
-                status=msg.status,
-                settlement=v.settlement,
-                now=self.now(),
-                shown=shown,
-            )
+            record(session, msg, chat_id, v, self.now())
             session.commit()

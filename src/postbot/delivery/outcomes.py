@@ -32,7 +32,7 @@ INTERNAL_ERROR = "internal error (see log)"
 # Telegram's 400s that a shorter or plainer text can avoid ("message is too long", "can't parse
 # entities", "entities too long", "too many entities", "text is too long" ...)
 _SHORTER_HELPS = ("too long", "too_long", "entit", "too many", "must be non-empty", "is empty")
-_CHAT_GONE = ("chat not found", "user is deactivated", "chat_write_forbidden")
+_CHAT_GONE = ("chat not found", "user is deactivated")
 
 
 class Kind(StrEnum):

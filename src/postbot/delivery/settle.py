@@ -16,9 +16,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from postbot.delivery.outcomes import Kind, Outcome, network_backoff
 from postbot.delivery.work import Message
 from postbot.ops.metrics import Metrics
+from postbot.store import repo
 from postbot.store.models import DeliveryStatus
 from postbot.store.repo import Settlement
 
@@ -57,6 +60,23 @@ def verdict(
     if kind is Kind.NETWORK:  # out of tries: given up; the chat waits for the next claim
         return Verdict(Settlement("failed", error), msg.rest, False)
     return Verdict(Settlement("failed", error), msg.ids, True)
+
+
+def record(session: Session, msg: Message, chat_id: int, v: Verdict, now: datetime) -> None:
+    """Write the verdict to the message's deliveries (the caller commits)."""
+    # after a send or an edit: an outlet that came in meanwhile asks for one more edit
+    shown = None
+    if msg.story is not None and msg.status is not DeliveryStatus.HELD:
+        shown = (msg.story.id, len(msg.story.also_in))
+    repo.settle(
+        session=session,
+        chat_id=chat_id,
+        delivery_ids=v.ids,
+        status=msg.status,
+        settlement=v.settlement,
+        now=now,
+        shown=shown,
+    )
 
 
 def tally(
