@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from delivery.routed import routed
-from postbot.delivery.dispatch import Dispatcher, shorter_helps
+from postbot.delivery.dispatch import Dispatcher
+from postbot.delivery.outcomes import shorter_helps
 from postbot.feeds.story import Story
 from postbot.store import repo
 from postbot.store.models import Delivery, DeliveryStatus, StoryRow

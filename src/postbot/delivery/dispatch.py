@@ -36,9 +36,8 @@ from postbot.config.catalog import CatalogRef
 from postbot.delivery.flood import FloodGate
 from postbot.delivery.jobs import AlertBuilder
 from postbot.delivery.outcomes import INTERNAL_ERROR, SENT, Kind, Outcome, classify
-from postbot.delivery.outcomes import shorter_helps as shorter_helps  # tests import it here
 from postbot.delivery.settle import Verdict, record, tally, verdict
-from postbot.delivery.work import Message, Work, chat_work, render_work
+from postbot.delivery.work import STORY_GONE, Message, Work, chat_work, render_work
 from postbot.ops.metrics import Metrics
 from postbot.store import repo
 from postbot.store.models import Chat
@@ -168,7 +167,8 @@ class Dispatcher:
         """Lease chats and their due work, with what rendering it needs; per chat, its work in
         order and how long to wait before its first message (the spacing across processes)."""
         now = self.now()
-        with Session(self.engine) as session:
+        # the claimed rows are read after the commit: not expired by it, so not read again
+        with Session(self.engine, expire_on_commit=False) as session:
             rows = repo.claim_chats(
                 session=session,
                 owner=self.owner,
@@ -224,7 +224,7 @@ class Dispatcher:
         if msg.html is None and msg.story is not None:
             msg = msg.rendered(await self._in_render_thread(self._render, msg, False))
         if msg.html is None:  # the story was pruned before it could be sent
-            return await self._finish(msg, chat_id, Outcome(Kind.INTERNAL, msg.gone))
+            return await self._finish(msg, chat_id, Outcome(Kind.INTERNAL, STORY_GONE))
         html, plain, compact = msg.html, False, False
         editing = msg.edit_of is not None
         message_id = None

@@ -39,9 +39,8 @@ class Message:
     reasons: Reasons = field(default_factory=Reasons)
     markup: InlineKeyboardMarkup | None = None
     edit_of: int | None = None
-    html: str | None = None  # None: not rendered yet, or nothing to render
+    html: str | None = None  # None: not rendered yet, or the story is gone (STORY_GONE)
     first_seen: tuple[datetime, ...] = ()  # of the alerts it carries, for the delay metric
-    gone: str = STORY_GONE  # why there is nothing to send when `html` stays None
 
     def __post_init__(self) -> None:
         if not self.rest:
