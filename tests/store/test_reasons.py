@@ -44,15 +44,6 @@ def test_labels_queued_before_0006_read_without_ids_or_spans(
     assert old.spans == () and old.highlights() is None and old.labels() == labels
 
 
-def test_an_old_row_gets_its_watch_ids_by_query() -> None:
-    old = reasons_of(["watch:الرطبة", "watch:gone"])
-    assert old.with_watch_ids({"الرطبة": 5}).watches == (
-        WatchReason(5, "الرطبة"),
-        WatchReason(None, "gone"),
-    )
-    assert ROUTED.with_watch_ids({"الرطبة": 6}) is ROUTED  # stored ids are kept
-
-
 def test_spans_apply_only_to_the_text_they_were_found_in() -> None:
     assert ROUTED.spans_for("x" * 40) == ((0, 4), (10, 16))
     assert ROUTED.spans_for("x" * 41) == ()  # the story's text changed since it was routed

@@ -293,12 +293,12 @@ class Dispatcher:
         """Settle the message's deliveries, count and log the outcome; whether to go on."""
         now = self.now()
         v = verdict(msg, outcome, message_id, now=now, max_attempts=self.max_attempts)
-        await self._in_db_thread(self._settle, msg, chat_id, v)
-        sent, failed = tally(self.metrics, msg, outcome, v, chat_id, self.now())
+        await self._in_db_thread(self._settle, msg, chat_id, v, now)
+        sent, failed = tally(self.metrics, msg, outcome, v, chat_id, now)
         self.sent, self.failed = self.sent + sent, self.failed + failed
         return v.go_on
 
-    def _settle(self, msg: Message, chat_id: int, v: Verdict) -> None:
+    def _settle(self, msg: Message, chat_id: int, v: Verdict, now: datetime) -> None:
         with Session(self.engine) as session:
-            record(session, msg, chat_id, v, self.now())
+            record(session, msg, chat_id, v, now)
             session.commit()

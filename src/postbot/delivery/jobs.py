@@ -106,22 +106,21 @@ class ChatButtons:
         for (chat_id, query), watch_id in watch_ids.items():
             self._watches.setdefault(chat_id, {})[query] = watch_id
 
-    def reasons(self, chat_id: int, reasons: Reasons) -> Reasons:
-        """`reasons` with the ids of watches queued before ids were stored (by query)."""
-        return reasons.with_watch_ids(self._watches.get(chat_id, {}))
-
     def markup(self, chat_id: int, reasons: Reasons, lang: str) -> InlineKeyboardMarkup | None:
-        """The alert's "stop this topic" / "mute this watch" buttons."""
+        """The alert's "stop this topic" / "mute this watch" buttons: a watch's stored id while
+        it exists, else the chat's current watch of that query (rows queued before 0006 have
+        no ids; a watch removed and added again has a new one)."""
         catalog = self.catalog.current
-        live = set(self._watches.get(chat_id, {}).values())
+        current = self._watches.get(chat_id, {})
+        live = set(current.values())
         topics = [
             (t, catalog.topic_name(t, lang)) for t in reasons.topics if (chat_id, t) in self.topics
         ]
-        watches = [
-            (w.id, w.query)
-            for w in self.reasons(chat_id, reasons).watches
-            if w.id is not None and w.id in live
-        ]
+        watches = []
+        for watch in reasons.watches:
+            watch_id = watch.id if watch.id in live else current.get(watch.query)
+            if watch_id is not None:
+                watches.append((watch_id, watch.query))
         return alert_keyboard(topics=topics, watches=watches, lang=lang)
 
 

@@ -25,7 +25,7 @@ from postbot.store import repo
 from postbot.store.models import DeliveryStatus
 from postbot.store.repo import Settlement
 
-log = logging.getLogger("postbot.delivery.dispatch")
+log = logging.getLogger("postbot.delivery.dispatch")  # the sender's log lines, as before
 
 _FAIL_REASON = {Kind.CHAT_GONE: "blocked", Kind.NETWORK: "network", Kind.INTERNAL: "internal"}
 _RETRY_REASON = {Kind.RETRY_AFTER: "429", Kind.NETWORK: "network"}

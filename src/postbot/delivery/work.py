@@ -114,7 +114,7 @@ def chat_work(
     for r in rows:
         chat = found.chats.get(r.chat_id)
         work = claimed.setdefault(r.chat_id, [])
-        reasons = buttons.reasons(r.chat_id, reasons_of(r.reasons, r.watch_ids, r.highlights))
+        reasons = reasons_of(r.reasons, r.watch_ids, r.highlights)
         view = views.get(r.story_id)
         if r.status == DeliveryStatus.HELD.value:
             if r.chat_id not in held:

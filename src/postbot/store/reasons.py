@@ -10,14 +10,14 @@ Three columns of the delivery row hold them:
     watch_ids   {"<query>": watch id}, the watches behind the "watch:" reasons
     highlights  {"chars": N, "spans": [[start, end], ...]}: offsets into the story's title, a
                 line break and its summary (N characters), as routing matched them
-Rows queued before revision 0006 have only `reasons`: their watch ids are looked up by query
-when they are sent (`with_watch_ids`), and they are shown without bold words.
+Rows queued before revision 0006 have only `reasons`: their buttons name the chat's current
+watch of each query (delivery/jobs.ChatButtons), and they are shown without bold words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 TOPIC = "topic:"
@@ -63,15 +63,6 @@ class Reasons:
     def spans_for(self, text: str) -> tuple[Span, ...]:
         """The spans to bold in `text`: none if it is not the text routing matched."""
         return self.spans if self.chars == len(text) else ()
-
-    def with_watch_ids(self, ids: Mapping[str, int]) -> Reasons:
-        """Watches without a stored id given the chat's current watch of that query."""
-        if all(w.id is not None for w in self.watches):
-            return self
-        watches = tuple(
-            w if w.id is not None else WatchReason(ids.get(w.query), w.query) for w in self.watches
-        )
-        return replace(self, watches=watches)
 
 
 def reasons_of(
