@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from postbot.alerts import release as release_rules
 from postbot.alerts.texts import text
-from postbot.bot.views import alert_keyboard, short_label
+from postbot.delivery.keyboards import alert_keyboard, short_label
 from postbot.feeds.story import Story
 from postbot.store import repo
 from support.botapi import BotApiDouble, BotMessage

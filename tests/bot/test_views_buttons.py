@@ -11,11 +11,6 @@ import pytest
 from postbot.alerts.html import utf16_len, visible_text
 from postbot.alerts.texts import text
 from postbot.bot.views import (
-    BUTTON_QUERY_CHARS,
-    MAX_CALLBACK_BYTES,
-    MUTE_WATCH,
-    STOP_TOPIC,
-    alert_keyboard,
     digest_lines,
     local_time,
     quiet_lines,
@@ -24,6 +19,13 @@ from postbot.bot.views import (
     watches_view,
 )
 from postbot.config.catalog import Catalog
+from postbot.delivery.keyboards import (
+    BUTTON_QUERY_CHARS,
+    MAX_CALLBACK_BYTES,
+    MUTE_WATCH,
+    STOP_TOPIC,
+    alert_keyboard,
+)
 from postbot.store.models import Chat, Watch
 from support.catalogs import catalog
 

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 
 from postbot.alerts.html import visible_text
 from postbot.config.catalog import CatalogRef
-from postbot.delivery.jobs import AlertBuilder
+from postbot.delivery.jobs import AlertBuilder, story_view
 from postbot.match.breaking import REASON
 from postbot.store.models import Chat, Delivery, StoryRow
+from postbot.store.reasons import reasons_of
 from support.catalogs import catalog
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
@@ -41,16 +42,18 @@ def _story(story_id: int, title: str, *, breaking: tuple[int, int] | None = None
 def test_alert_of_a_breaking_story_shows_the_figures_and_links_the_other_outlet() -> None:
     story = _story(1, "هجوم لداعش", breaking=(4, 12))
     links = [("sky", "https://s.example/a?x=1&y=2")]
-    markup = _builder().html(story, "en", ["topic:isis"], links)
+    markup = _builder().html(story_view(story, links), "en", reasons_of(["topic:isis"]))
     lines = visible_text(markup).split("\n")
     assert lines[0].startswith("🔔") and lines[1] == "🔴 Breaking: 4 outlets in 12 min"
     assert '<a href="https://s.example/a?x=1&amp;y=2">Sky News</a>' in markup
-    calm = _builder().html(_story(2, "هجوم لداعش"), "ar", ["topic:isis"], None)
+    calm = _builder().html(story_view(_story(2, "هجوم لداعش")), "ar", reasons_of(["topic:isis"]))
     assert "🔴" not in calm and "ورد أيضاً في" not in calm
 
 
 def test_an_alert_sent_only_because_it_is_breaking_says_so() -> None:
-    markup = _builder().html(_story(1, "هجوم", breaking=(3, 5)), "ar", [REASON], [])
+    markup = _builder().html(
+        story_view(_story(1, "هجوم", breaking=(3, 5)), []), "ar", reasons_of([REASON])
+    )
     assert visible_text(markup).split("\n")[0] == "🔔 أخبار عاجلة"
 
 
@@ -75,7 +78,8 @@ def test_digest_lists_the_breaking_story_first() -> None:
             created_at=NOW,
         ),
     ]
-    ((markup, listed),) = _builder().digest_messages(chat, rows, stories, NOW)
+    held = [(reasons_of(r.reasons), story_view(stories[r.story_id])) for r in rows]
+    ((markup, listed),) = _builder().digest_messages(chat, held, NOW)
     shown = visible_text(markup)
     assert re.findall(r"urgent|calm-one", shown) == ["urgent", "calm-one"]
     assert "🔴 Breaking" in shown

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 from telegram.ext import ExtBot
 
+from delivery.routed import routed
 from postbot.config.catalog import CatalogRef
 from postbot.delivery.dispatch import Dispatcher
 from postbot.feeds.story import Story
@@ -54,7 +55,7 @@ def queue(
                 session=session,
                 chat_id=chat,
                 story_id=row.id,
-                reasons=reasons or ["topic:isis", "watch:الرطبة"],
+                reasons=routed(_keyed(key), reasons or ["topic:isis", "watch:الرطبة"]),
                 now=now,
             )
         session.commit()

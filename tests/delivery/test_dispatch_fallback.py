@@ -15,7 +15,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from postbot.delivery.dispatch import Dispatcher, shorter_helps
+from delivery.routed import routed
+from postbot.delivery.dispatch import Dispatcher
+from postbot.delivery.outcomes import shorter_helps
 from postbot.feeds.story import Story
 from postbot.store import repo
 from postbot.store.models import Delivery, DeliveryStatus, StoryRow
@@ -43,7 +45,7 @@ def queue(engine: sa.Engine, chat_id: int, key: str, *, reasons: list[str] | Non
             session=session,
             chat_id=chat_id,
             story_id=row.id,
-            reasons=reasons or ["topic:isis", "watch:الرطبة"],
+            reasons=routed(story, reasons or ["topic:isis", "watch:الرطبة"]),
             now=now,
         )
         session.commit()

@@ -9,16 +9,20 @@ from postbot.alerts.html import Alert, Breaking, Outlet
 from postbot.alerts.summarize import Sentence, split_sentences, summarize
 from postbot.feeds.story import Story
 from postbot.match.topics import StoryMatch
+from postbot.match.troops import TroopCount, extract_troop_counts
 
 W = TypeVar("W", bound=Hashable)
 
 
 def summary_sentences(match: StoryMatch[W]) -> list[Sentence]:
     """The 2-3 body sentences that best show why the story matched."""
-    doc = match.document
-    body_start = doc.title_end + 1
-    sentences = split_sentences(doc.text[body_start:], offset=body_start)
-    return summarize(doc.text, sentences, match.spans)
+    return _summary(match.document.text, match.document.title_end, match.spans)
+
+
+def _summary(text: str, title_end: int, spans: Sequence[tuple[int, int]]) -> list[Sentence]:
+    body_start = title_end + 1
+    sentences = split_sentences(text[body_start:], offset=body_start)
+    return summarize(text, sentences, spans)
 
 
 def summary_text(match: StoryMatch[W], sentences: Sequence[Sentence]) -> str:
@@ -39,14 +43,71 @@ def compose_alert(
     """Collect what one alert shows: reasons, title, summary, troop figures, source, link."""
     reasons = [topic_names.get(t, t) for t in match.topics]
     reasons += [watch_labels.get(w, str(w)) for w in match.watches]
-    troops = tuple(dict.fromkeys(c.text for c in match.troop_counts))
+    doc = match.document
+    return _alert(
+        story,
+        doc.text,
+        doc.title_end,
+        match.spans,
+        match.troop_counts,
+        reasons=reasons,
+        source=source,
+        also_in=also_in,
+        breaking=breaking,
+    )
+
+
+def story_text(story: Story) -> tuple[str, int]:
+    """The text a story is matched on (title, a line break, summary) and where its title ends,
+    as `match.matcher.make_document` builds it: stored highlight spans point into it."""
+    text = f"{story.title}\n{story.summary}" if story.summary else story.title
+    return text, len(story.title)
+
+
+def alert_from_spans(
+    story: Story,
+    spans: Sequence[tuple[int, int]],
+    *,
+    reasons: Sequence[str],
+    source: str,
+    also_in: Sequence[str | Outlet] = (),
+    breaking: Breaking | None = None,
+) -> Alert:
+    """An alert from highlight spans found when the story was routed (no matching here)."""
+    text, title_end = story_text(story)
+    troops = extract_troop_counts(text)
+    return _alert(
+        story,
+        text,
+        title_end,
+        tuple(spans),
+        troops,
+        reasons=reasons,
+        source=source,
+        also_in=also_in,
+        breaking=breaking,
+    )
+
+
+def _alert(
+    story: Story,
+    text: str,
+    title_end: int,
+    spans: tuple[tuple[int, int], ...],
+    troop_counts: Sequence[TroopCount],
+    *,
+    reasons: Sequence[str],
+    source: str,
+    also_in: Sequence[str | Outlet],
+    breaking: Breaking | None,
+) -> Alert:
     return Alert(
         reasons=tuple(dict.fromkeys(reasons)),
-        text=match.document.text,
-        title_end=match.document.title_end,
-        spans=match.spans,
-        summary=tuple(summary_sentences(match)),
-        troop_texts=troops,
+        text=text,
+        title_end=title_end,
+        spans=spans,
+        summary=tuple(_summary(text, title_end, spans)),
+        troop_texts=tuple(dict.fromkeys(c.text for c in troop_counts)),
         source=source,
         published=story.published,
         link=story.link,

@@ -1,10 +1,9 @@
-"""What the bot shows: the topic picker, the watch list, the buttons under an alert, and the
-lines that describe a chat's digest and quiet-hours settings."""
+"""What the bot shows: the topic picker, the watch list, and the lines that describe a chat's
+digest and quiet-hours settings (the buttons under an alert are delivery/keyboards.py)."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,26 +14,17 @@ from postbot.alerts.html import MAX_VISIBLE, utf16_len, visible_text
 from postbot.alerts.release import DEFAULT_DIGEST_AT, in_quiet, next_digest, release_for
 from postbot.alerts.texts import text
 from postbot.config.catalog import Catalog
+
+# the alert's buttons live in delivery (which never imports bot); bot/buttons.py reads them here
+from postbot.delivery.keyboards import MUTE_WATCH as MUTE_WATCH
+from postbot.delivery.keyboards import STOP_TOPIC as STOP_TOPIC
+from postbot.delivery.keyboards import callback_data
+from postbot.delivery.keyboards import short_label as short_label
 from postbot.store.models import Chat, Watch
 
-MAX_CALLBACK_BYTES = 64
 TOPIC = "topic:"
 UNWATCH = "unwatch:"
 UNTOPIC = "untopic:"
-MUTE_WATCH = "mw:"  # + watch id (decimal): the alert's "mute this watch" button
-STOP_TOPIC = "st:"  # + topic id: the alert's "stop this topic" button
-BUTTON_QUERY_CHARS = 24
-MAX_ALERT_BUTTONS = 4
-
-
-def _data(prefix: str, value: str) -> str | None:
-    data = prefix + value
-    return data if len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES else None
-
-
-def short_label(value: str, limit: int = BUTTON_QUERY_CHARS) -> str:
-    """`value` cut to `limit` characters with "…", for button labels and callback answers."""
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def topics_keyboard(
@@ -43,7 +33,7 @@ def topics_keyboard(
     """One toggle button per built-in topic: ✅ followed, ➕ not."""
     rows = []
     for topic in catalog.topics:
-        data = _data(TOPIC, topic.id)
+        data = callback_data(TOPIC, topic.id)
         if data is None:
             continue
         mark = "✅" if topic.id in subscribed else "➕"
@@ -64,7 +54,7 @@ def watches_view(
         for number, watch in enumerate(watches, 1):
             lines.append(f"{number}. <code>{html.escape(watch.query, quote=False)}</code>")
             short = short_label(watch.query)
-            data = _data(UNWATCH, str(watch.id))
+            data = callback_data(UNWATCH, str(watch.id))
             if data:
                 rows.append([InlineKeyboardButton(f"❌ {number}. {short}", callback_data=data)])
     if topic_ids:
@@ -74,34 +64,11 @@ def watches_view(
         for topic_id in topic_ids:
             name = catalog.topic_name(topic_id, lang)
             lines.append(f"• {html.escape(name, quote=False)}")
-            data = _data(UNTOPIC, topic_id)
+            data = callback_data(UNTOPIC, topic_id)
             if data:
                 rows.append([InlineKeyboardButton(f"❌ {name}", callback_data=data)])
     lines += ["", text(lang, "watches_hint")]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
-
-
-def alert_keyboard(
-    *, topics: Sequence[tuple[str, str]], watches: Sequence[tuple[int, str]], lang: str
-) -> InlineKeyboardMarkup | None:
-    """The buttons under an alert: "stop «topic»" per topic, then "mute «query»" per watch.
-
-    `topics` are (topic id, display name), `watches` (watch id, query text), for the reasons
-    the story matched. One button a row, at most MAX_ALERT_BUTTONS; a button whose callback
-    data would not fit Telegram's 64 bytes is left out. None when no button is left.
-    """
-    rows: list[list[InlineKeyboardButton]] = []
-    for topic_id, name in topics:
-        data = _data(STOP_TOPIC, topic_id)
-        if data:
-            label = text(lang, "button_stop_topic", topic=short_label(name))
-            rows.append([InlineKeyboardButton(label, callback_data=data)])
-    for watch_id, query in watches:
-        data = _data(MUTE_WATCH, str(watch_id))
-        if data:
-            label = text(lang, "button_mute_watch", query=short_label(query))
-            rows.append([InlineKeyboardButton(label, callback_data=data)])
-    return InlineKeyboardMarkup(rows[:MAX_ALERT_BUTTONS]) if rows else None
 
 
 def local_time(when: datetime, tz: str) -> str:

@@ -9,6 +9,7 @@ take every breaking story. A chat with a digest or quiet hours gets its alert he
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -22,6 +23,7 @@ from postbot.ops.metrics import Metrics
 from postbot.pipeline.route import Router
 from postbot.store import repo
 from postbot.store.models import StoryRow
+from postbot.store.reasons import Reasons
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +87,11 @@ class Enqueuer:
         return queued + self._queue(session, row.id, recipients, now)
 
     def _queue(
-        self, session: Session, story_id: int, recipients: dict[int, list[str]], now: datetime
+        self,
+        session: Session,
+        story_id: int,
+        recipients: Mapping[int, Reasons | Sequence[str]],
+        now: datetime,
     ) -> int:
         """One outbox row per chat, held for the chats whose alerts wait for a digest."""
         schedules = repo.chats_by_id(session=session, chat_ids=list(recipients))

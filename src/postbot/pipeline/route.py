@@ -2,51 +2,36 @@
 
 The watch matcher is rebuilt only when the watches change (their count or newest id moved) or
 the config was reloaded, so a poll normally costs one match per story however many chats there
-are. Reasons are stored with each delivery as "topic:<id>" and "watch:<query text>", so the
-alert can say why it matched even if the watch was removed before it was sent.
+are. Each chat's `Reasons` (store/reasons.py) are stored with its delivery: the topic ids, the
+watches' ids with their query text as it was (so the alert can say why it matched even if the
+watch was removed before it was sent) and the spans to bold for that chat's own topics and
+watches. Sending renders from these and never matches the story again.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from postbot.config.catalog import Catalog
 from postbot.errors import QuerySyntaxError
 from postbot.match.query import Node, parse_query
 from postbot.match.topics import StoryMatch, StoryMatcher
-from postbot.store.models import Chat, TopicSubscription, Watch
+from postbot.store import repo
+from postbot.store.reasons import Reasons, WatchReason
 
 log = logging.getLogger(__name__)
-
-TOPIC = "topic:"
-WATCH = "watch:"
-
-
-def topic_reason(topic_id: str) -> str:
-    """The stored reason for a topic match."""
-    return TOPIC + topic_id
-
-
-def watch_reason(query: str) -> str:
-    """The stored reason for a watch match."""
-    return WATCH + query
-
-
-def split_reasons(reasons: list[str]) -> tuple[list[str], list[str]]:
-    """Stored reasons back into (topic ids, watch queries)."""
-    topics = [r.removeprefix(TOPIC) for r in reasons if r.startswith(TOPIC)]
-    watches = [r.removeprefix(WATCH) for r in reasons if r.startswith(WATCH)]
-    return topics, watches
 
 
 @dataclass(frozen=True, slots=True)
 class _WatchOwner:
     chat_id: int
+    watch_id: int
     created_at: datetime
 
 
@@ -60,22 +45,12 @@ class Router:
 
     def refresh(self, session: Session, catalog: Catalog, catalog_version: int) -> None:
         """Rebuild the matcher if watches or the config changed since the last build."""
-        # what changes when a watch is added, removed, re-added under a reused id (SQLite reuses
-        # the newest id) or moved to another chat (a group that became a supergroup)
-        shape = session.exec(
-            select(
-                func.count(),
-                func.max(col(Watch.id)),
-                func.max(col(Watch.created_at)),
-                func.coalesce(func.sum(col(Watch.chat_id)), 0),
-            )
-        ).one()
-        signature = (catalog_version, id(catalog), *shape)
+        signature = (catalog_version, id(catalog), *repo.watches_shape(session=session))
         if signature == self._signature and self._matcher is not None:
             return
         owners: dict[str, list[_WatchOwner]] = defaultdict(list)
         parsed: dict[str, Node] = {}
-        for watch in session.exec(select(Watch)).all():
+        for watch in repo.all_watches(session=session):
             if watch.query not in parsed:
                 try:
                     parsed[watch.query] = parse_query(watch.query)
@@ -84,7 +59,7 @@ class Router:
                         "watch %s of chat %s no longer parses: %s", watch.id, watch.chat_id, exc
                     )
                     continue
-            owners[watch.query].append(_WatchOwner(watch.chat_id, watch.created_at))
+            owners[watch.query].append(_WatchOwner(watch.chat_id, watch.id or 0, watch.created_at))
         self._matcher = StoryMatcher(catalog.topics, parsed)
         self._owners = dict(owners)
         self._signature = signature
@@ -97,28 +72,47 @@ class Router:
 
     def recipients(
         self, session: Session, match: StoryMatch[str], *, first_seen: datetime
-    ) -> dict[int, list[str]]:
-        """Active chats this match concerns, each with its reasons (topics first, then watches).
+    ) -> dict[int, Reasons]:
+        """Active chats this match concerns, each with its reasons (topics first, then watches)
+        and the spans of that chat's topics and watches.
 
         A watch counts only if it existed when the story was first seen.
         """
-        reasons: dict[int, list[str]] = defaultdict(list)
-        if match.topics:
-            stmt = select(TopicSubscription.chat_id, TopicSubscription.topic_id).where(
-                col(TopicSubscription.topic_id).in_(match.topics)
-            )
-            order = {t: i for i, t in enumerate(match.topics)}
-            for chat_id, topic_id in sorted(session.exec(stmt).all(), key=lambda r: order[r[1]]):
-                reasons[chat_id].append(topic_reason(topic_id))
+        topics: dict[int, list[str]] = defaultdict(list)
+        watches: dict[int, dict[str, int]] = defaultdict(dict)
+        order = {t: i for i, t in enumerate(match.topics)}
+        followers = repo.topic_followers(session=session, topic_ids=match.topics)
+        for chat_id, topic_id in sorted(followers, key=lambda r: order[r[1]]):
+            topics[chat_id].append(topic_id)
         for query in match.watches:
             for owner in self._owners.get(query, ()):
                 if owner.created_at <= first_seen:
-                    reasons[owner.chat_id].append(watch_reason(query))
-        if not reasons:
-            return {}
-        active = set(
-            session.exec(
-                select(Chat.id).where(col(Chat.id).in_(list(reasons)), col(Chat.active).is_(True))
-            ).all()
-        )
-        return {chat: list(dict.fromkeys(r)) for chat, r in reasons.items() if chat in active}
+                    watches[owner.chat_id].setdefault(query, owner.watch_id)
+        active = repo.active_chat_ids(session=session, chat_ids=topics.keys() | watches.keys())
+        # thousands of chats follow the same topics: their spans are worked out once
+        spans: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[int, int], ...]] = {}
+        out: dict[int, Reasons] = {}
+        for chat_id in [*topics, *(c for c in watches if c not in topics)]:
+            if chat_id in active:
+                chat_topics = tuple(dict.fromkeys(topics.get(chat_id, ())))
+                chat_watches = [WatchReason(i, q) for q, i in watches.get(chat_id, {}).items()]
+                out[chat_id] = reasons_for(match, chat_topics, chat_watches, cache=spans)
+        return out
+
+
+def reasons_for(
+    match: StoryMatch[str],
+    topics: Sequence[str],
+    watches: Sequence[WatchReason],
+    *,
+    cache: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[int, int], ...]] | None = None,
+) -> Reasons:
+    """One chat's reasons for a matched story: its topics and watches that matched, and the
+    spans of their words (`cache` shares them between chats with the same topics and watches)."""
+    key = (tuple(topics), tuple(w.query for w in watches))
+    spans = None if cache is None else cache.get(key)
+    if spans is None:
+        spans = match.highlights(key[0], key[1])
+        if cache is not None:
+            cache[key] = spans
+    return Reasons(key[0], tuple(watches), spans=spans, chars=len(match.document.text))

@@ -256,6 +256,10 @@ class Delivery(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
     sent_at: datetime | None = _ts(default=None)
     in_digest: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # what routing found (store/reasons.py): the matched watches' ids by query, and the spans
+    # to bold; None on rows queued before 0006
+    watch_ids: dict[str, int] | None = Field(default=None, sa_type=sa.JSON, nullable=True)
+    highlights: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON, nullable=True)
 
 
 class FloodBudget(SQLModel, table=True):

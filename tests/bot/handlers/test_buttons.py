@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from postbot.alerts.html import visible_text
 from postbot.alerts.texts import text
-from postbot.bot.views import alert_keyboard
+from postbot.delivery.keyboards import alert_keyboard
 from postbot.service import topics, watches
 
 from .conftest import Chatter

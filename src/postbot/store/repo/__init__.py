@@ -2,8 +2,8 @@
 
 Every function is keyword-only, receives the Session, flushes and never commits: the caller owns
 the transaction, so a poll can save a story and enqueue its deliveries atomically. The code lives
-in repo_feeds (feeds, stories), repo_chats (chats), repo_watches (watches, topics) and
-repo_outbox (deliveries).
+in feeds (feeds, stories), chats, watches (watches, topics), clusters, outbox (deliveries),
+routing (who a story goes to) and sending (claims, leases, settling a send).
 """
 
 from __future__ import annotations
@@ -72,16 +72,25 @@ from postbot.store.repo.outbox import (
     pending_deliveries,
     reschedule_held,
     sent_deliveries_for_story,
-    settle_edit,
     settle_held,
     store_stats,
 )
+from postbot.store.repo.routing import (
+    active_chat_ids,
+    all_watches,
+    topic_followers,
+    watches_shape,
+)
 from postbot.store.repo.sending import (
+    SendContext,
+    Settlement,
     book_send_slots,
     claim_chats,
     note_sent,
     release_chat,
     renew_leases,
+    send_context,
+    settle,
 )
 from postbot.store.repo.watches import (
     MAX_QUERY_CHARS,
@@ -111,14 +120,18 @@ __all__ = [
     "FeedSpec",
     "FeedSpecLike",
     "NumberedWatch",
+    "SendContext",
+    "Settlement",
     "StoreStats",
     "UserWatchLimitError",
     "WatchLimitError",
+    "active_chat_ids",
     "active_topic_subscriptions",
     "add_also_in",
     "add_numbered_watch",
     "add_watch",
     "all_active_watches",
+    "all_watches",
     "band_candidates",
     "begin_story_writes",
     "book_send_slots",
@@ -171,6 +184,7 @@ __all__ = [
     "renew_leases",
     "reschedule_held",
     "save_story",
+    "send_context",
     "sent_deliveries_for_story",
     "set_chat_active",
     "set_chat_breaking",
@@ -179,15 +193,17 @@ __all__ = [
     "set_chat_quiet",
     "set_chat_tz",
     "set_cluster",
-    "settle_edit",
+    "settle",
     "settle_held",
     "store_stats",
     "subscribe_topic",
     "take_watch",
     "take_watch_by_id",
+    "topic_followers",
     "topic_pairs",
     "unsubscribe_topic",
     "upsert_feeds",
     "watch_ids_by_query",
+    "watches_shape",
     "with_cluster_sources",
 ]

@@ -18,6 +18,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from postbot.store.db import insert_ignore
 from postbot.store.leases import take_leases, unleased
 from postbot.store.models import Chat, Delivery, DeliveryStatus, Feed, Watch
+from postbot.store.reasons import Reasons, reasons_of
 
 MAX_ERROR_CHARS = 2000
 
@@ -27,19 +28,23 @@ def enqueue_delivery(
     session: Session,
     chat_id: int,
     story_id: int,
-    reasons: Sequence[str],
+    reasons: Reasons | Sequence[str],
     now: datetime,
     release_at: datetime | None = None,
 ) -> bool:
     """Queue a story for a chat once; False (and nothing changes) if it was already queued.
 
-    With `release_at` the alert is held for the chat's digest or the end of its quiet hours,
-    and goes out (with the others held) at that time.
+    `reasons` as routing found them (with watch ids and spans), or bare labels ("topic:<id>",
+    "watch:<query>", "breaking"). With `release_at` the alert is held for the chat's digest or
+    the end of its quiet hours, and goes out (with the others held) at that time.
     """
+    why = reasons if isinstance(reasons, Reasons) else reasons_of(list(reasons))
     values = {
         "chat_id": chat_id,
         "story_id": story_id,
-        "reasons": list(reasons),
+        "reasons": why.labels() if isinstance(reasons, Reasons) else list(reasons),
+        "watch_ids": why.watch_ids() or None,
+        "highlights": why.highlights(),
         "status": (DeliveryStatus.PENDING if release_at is None else DeliveryStatus.HELD).value,
         "attempts": 0,
         "next_attempt_at": now if release_at is None else release_at,
@@ -281,34 +286,6 @@ def settle_held(
             col(Delivery.id).in_(list(delivery_ids)),
             col(Delivery.status) == DeliveryStatus.HELD.value,
         )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def settle_edit(
-    *,
-    session: Session,
-    delivery_id: int,
-    error: str | None,
-    retry_at: datetime | None = None,
-    count: bool = True,
-) -> None:
-    """An alert's edit is done (or given up: the alert stands as sent), or retried later."""
-    values: dict[str, object] = {
-        "lease_owner": None,
-        "lease_until": None,
-        "last_error": None if error is None else error[:MAX_ERROR_CHARS],
-    }
-    if retry_at is None:
-        values["status"] = DeliveryStatus.SENT.value
-    else:
-        values["next_attempt_at"] = retry_at
-        if count:
-            values["attempts"] = col(Delivery.attempts) + 1
-    session.exec(
-        sa.update(Delivery)
-        .where(col(Delivery.id) == delivery_id, col(Delivery.status) == DeliveryStatus.EDIT.value)
         .values(**values)
         .execution_options(synchronize_session=False)
     )

@@ -6,6 +6,9 @@ a chat's lease no other process sends to that chat, so the chat's alerts go out 
 per-chat limit holds. Leases are short and renewed while work goes on (`renew_leases`); a
 process that dies simply stops renewing, and another takes the chat over when the lease ends.
 
+A send's end is recorded by `settle`, one function for an alert, an edit and a digest's
+rows, whatever Telegram answered.
+
 The overall budget is one row: `book_send_slots` moves its `next_at` forward by `count` slots
 under a row lock and returns the first, so processes share Telegram's 30 messages a second
 instead of each using it all.
@@ -14,15 +17,21 @@ instead of each using it all.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from postbot.store.db import insert_ignore
 from postbot.store.leases import unleased
-from postbot.store.models import Chat, Delivery, DeliveryStatus, FloodBudget
+from postbot.store.models import Chat, Delivery, DeliveryStatus, FloodBudget, StoryRow
+from postbot.store.repo.chats import chats_by_id, set_chat_active
+from postbot.store.repo.clusters import cluster_links, other_outlets, with_cluster_sources
+from postbot.store.repo.outbox import MAX_ERROR_CHARS, cancel_pending, edit_if_sources_grew
+from postbot.store.repo.watches import topic_pairs, watch_ids_by_query
 
 GLOBAL = "global"
 DIGEST_MAX = 300  # held alerts sent as one digest (split into messages at story boundaries)
@@ -179,3 +188,116 @@ def book_send_slots(
     session.add(row)
     session.flush()
     return start
+
+
+@dataclass(frozen=True, slots=True)
+class SendContext:
+    """What the claimed deliveries need to be rendered and sent, read in the claim's session."""
+
+    chats: dict[int, Chat]
+    stories: dict[int, StoryRow]  # a later copy's `also_in` is its cluster's other outlets
+    links: dict[int, list[tuple[str, str | None]]]  # other outlets with their own articles
+    watch_ids: dict[tuple[int, str], int]  # the chats' watches now, by (chat, query)
+    topics: set[tuple[int, str]]  # the chats' topics now, as (chat, topic id)
+
+
+def send_context(*, session: Session, deliveries: Sequence[Delivery]) -> SendContext:
+    """The chats, stories, outlets, watches and topics of these claimed deliveries."""
+    chat_ids = {d.chat_id for d in deliveries}
+    story_ids = {d.story_id for d in deliveries}
+    rows = {
+        s.id or 0: s for s in session.exec(select(StoryRow).where(col(StoryRow.id).in_(story_ids)))
+    }
+    return SendContext(
+        chats=chats_by_id(session=session, chat_ids=chat_ids),
+        stories=with_cluster_sources(session=session, stories=rows),
+        links=cluster_links(session=session, stories=rows),
+        watch_ids=watch_ids_by_query(session=session, chat_ids=chat_ids),
+        topics=topic_pairs(session=session, chat_ids=chat_ids),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """How a send ended, for the deliveries it carried (see `settle`)."""
+
+    state: Literal["sent", "retry", "failed", "chat_gone"]
+    error: str | None = None
+    message_id: int | None = None
+    retry_at: datetime | None = None
+    count: bool = True  # the try counts against the attempts allowed (a 429 does not)
+
+
+def settle(
+    *,
+    session: Session,
+    chat_id: int,
+    delivery_ids: Sequence[int],
+    status: DeliveryStatus,
+    settlement: Settlement,
+    now: datetime,
+    shown: tuple[int, int] | None = None,
+) -> None:
+    """Record how a send of `delivery_ids` (rows in `status`: pending alert, held alerts of a
+    digest, or a sent alert to edit) ended; the caller commits.
+
+        sent       -> sent, with the message id (a digest's rows marked in_digest; an edit
+                      keeps its message); the chat's last send noted
+        retry      -> due again at `retry_at`, in the same status
+        failed     -> given up; an edit's alert stays sent as it was
+        chat_gone  -> failed, the chat deactivated and everything it still waits for given up
+
+    `shown` (story id, other outlets the text named): after a send or edit, another outlet
+    that came in meanwhile marks the alert for one more edit. Only rows still in `status`
+    change: a digest's parts already sent stay sent.
+    """
+    ids = list(delivery_ids)
+    state = settlement.state
+    # the chat row before the deliveries: the order of every transaction that touches both,
+    # so that none of them can deadlock on PostgreSQL
+    if state == "sent":
+        note_sent(session=session, chat_id=chat_id, now=now)
+    elif state == "chat_gone":
+        set_chat_active(session=session, chat_id=chat_id, active=False)
+    editing = status == DeliveryStatus.EDIT
+    error = settlement.error
+    values: dict[str, object] = {
+        "lease_owner": None,
+        "lease_until": None,
+        "last_error": None if error is None else error[:MAX_ERROR_CHARS],
+    }
+    tried = col(Delivery.attempts) + 1
+    if state == "retry":
+        values["next_attempt_at"] = settlement.retry_at or now
+        if settlement.count:
+            values["attempts"] = tried
+    elif editing:  # done or given up: the alert itself was sent before
+        values["status"] = DeliveryStatus.SENT.value
+    elif state == "sent":
+        values.update(
+            status=DeliveryStatus.SENT.value,
+            sent_at=now,
+            telegram_message_id=settlement.message_id,
+            attempts=tried,
+        )
+        if status == DeliveryStatus.HELD:
+            values["in_digest"] = True
+    else:
+        values.update(status=DeliveryStatus.FAILED.value, attempts=tried)
+    session.exec(
+        sa.update(Delivery)
+        .where(col(Delivery.id).in_(ids), col(Delivery.status) == status.value)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if state == "chat_gone":
+        cancel_pending(session=session, chat_id=chat_id, reason=f"chat blocked: {error}")
+    if state == "sent" and shown is not None and len(ids) == 1:
+        story_id, outlets = shown
+        edit_if_sources_grew(
+            session=session,
+            delivery_id=ids[0],
+            shown=outlets,
+            sources=other_outlets(session=session, story_id=story_id),
+            now=now,
+        )

@@ -1,0 +1,52 @@
+"""What routing reads: every watch (to build the matcher), topic followers and active chats.
+
+Keyword-only functions that receive the Session; read only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from postbot.store.models import Chat, TopicSubscription, Watch
+
+
+def watches_shape(*, session: Session) -> tuple[int, int | None, datetime | None, int]:
+    """(count, newest id, newest creation, sum of chat ids) of all watches: what changes when
+    a watch is added, removed, re-added under a reused id (SQLite reuses the newest id) or
+    moved to another chat (a group that became a supergroup)."""
+    count, newest, created, chats = session.exec(
+        select(
+            func.count(),
+            func.max(col(Watch.id)),
+            func.max(col(Watch.created_at)),
+            func.coalesce(func.sum(col(Watch.chat_id)), 0),
+        )
+    ).one()
+    return int(count), newest, created, int(chats)
+
+
+def all_watches(*, session: Session) -> list[Watch]:
+    """Every watch of every chat, active or not, oldest first within a chat."""
+    stmt = select(Watch).order_by(col(Watch.chat_id), col(Watch.created_at), col(Watch.id))
+    return list(session.exec(stmt).all())
+
+
+def topic_followers(*, session: Session, topic_ids: Collection[str]) -> list[tuple[int, str]]:
+    """(chat id, topic id) for every chat following one of these topics."""
+    if not topic_ids:
+        return []
+    stmt = select(TopicSubscription.chat_id, TopicSubscription.topic_id).where(
+        col(TopicSubscription.topic_id).in_(list(topic_ids))
+    )
+    return [(chat, topic) for chat, topic in session.exec(stmt).all()]
+
+
+def active_chat_ids(*, session: Session, chat_ids: Collection[int]) -> set[int]:
+    """Those of `chat_ids` that are active."""
+    if not chat_ids:
+        return set()
+    stmt = select(Chat.id).where(col(Chat.id).in_(list(chat_ids)), col(Chat.active).is_(True))
+    return set(session.exec(stmt).all())
