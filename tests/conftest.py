@@ -16,6 +16,17 @@ from support.databases import migrated_engine, pg_admin_url, temporary_pg_databa
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse a `test_e2e_*` file whose tests lack the e2e marker, so `-m "not e2e"` stays fast."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if item.path.name.startswith("test_e2e_") and item.get_closest_marker("e2e") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(f"end-to-end tests without the e2e marker: {unmarked[:5]}")
+
+
 @pytest.fixture(scope="session")
 def pg_migrated_url() -> Iterator[str]:
     """One migrated PostgreSQL database for the whole run (tests truncate it after use)."""

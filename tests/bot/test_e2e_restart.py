@@ -14,6 +14,8 @@ from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, alerts, seed_chats, wait_db
 
+pytestmark = pytest.mark.e2e
+
 CHATS = list(range(8001, 8041))
 BURST_CHATS = list(range(9001, 9501))  # the criterion: a burst of 500 alerts
 QUEUED = 8200

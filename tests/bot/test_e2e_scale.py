@@ -12,6 +12,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import (
@@ -25,6 +27,8 @@ from support.process import (
 )
 
 from .conftest import wait_first_poll
+
+pytestmark = pytest.mark.e2e
 
 STORY = FeedItem(
     title="خلايا داعش تهاجم نقطة للجيش في صحراء الأنبار",

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlmodel import Session
 
 from postbot.alerts.texts import text
@@ -41,6 +42,8 @@ from support.process import (
     seed_chats,
     wait_db,
 )
+
+pytestmark = pytest.mark.e2e
 
 DIGESTER, ZONER, QUIETER, HOLDER = 7101, 7102, 7103, 7104
 GROUP = -1007101
