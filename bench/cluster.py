@@ -68,12 +68,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # the shared doubles/ package
 
 import sqlalchemy as sa  # noqa: E402
 from ruamel.yaml import YAML  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from doubles.catalogs import catalog  # noqa: E402
+from doubles.databases import temporary_pg_database  # noqa: E402
 from postbot.config.catalog import CatalogRef  # noqa: E402
 from postbot.feeds.story import Story  # noqa: E402
 from postbot.match import cluster  # noqa: E402
@@ -92,8 +94,6 @@ from postbot.pipeline.poll import Poller  # noqa: E402
 from postbot.store import repo  # noqa: E402
 from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
 from postbot.store.models import StoryBand, StoryRow  # noqa: E402
-from support.catalogs import catalog  # noqa: E402
-from support.databases import temporary_pg_database  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "cluster"
 SEMEVAL = ROOT.parent.parent / "shared" / "data" / "cluster" / "semeval2022-task8-ar-pairs.jsonl"

@@ -7,7 +7,6 @@ drops it afterwards. Without the variable, PostgreSQL tests are skipped with tha
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +15,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
+from doubles.databases import temporary_pg_database
 from postbot.store.db import database_url, make_engine, upgrade_engine
+
+__all__ = ["migrated_engine", "pg_admin_url", "temporary_pg_database", "truncate_all"]
 
 PG_ENV = "POSTBOT_TEST_DATABASE_URL"
 
@@ -27,29 +29,6 @@ def pg_admin_url() -> str:
     if not raw:
         pytest.skip(f"{PG_ENV} not set")
     return database_url(raw)
-
-
-@contextmanager
-def temporary_pg_database(admin_url: str) -> Iterator[str]:
-    """Create `postbot_test_<hex>` on the server, yield its URL, then drop it."""
-    name = f"postbot_test_{secrets.token_hex(6)}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = sa.make_url(admin_url).set(database=name)
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.dispose()
 
 
 def truncate_all(engine: sa.Engine) -> None:
