@@ -9,8 +9,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from postbot.store.db import make_engine, upgrade_engine
-from support.databases import migrated_engine, pg_admin_url, temporary_pg_database
+from support.databases import (
+    SqliteTemplate,
+    migrated_engine,
+    pg_admin_url,
+    pg_template,
+    temporary_pg_database,
+)
 
 # PTB 22 warns on every RetryAfter unless durations are timedelta (`postbot` sets the same).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -28,12 +33,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def pg_migrated_url() -> Iterator[str]:
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """SQLite migrated once per session (per xdist worker); tests get copies."""
+    return SqliteTemplate.migrate(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def pg_template_name() -> Iterator[str]:
+    """A PostgreSQL database migrated once per session (per worker), copied by CREATE DATABASE."""
+    with pg_template(pg_admin_url()) as name:
+        yield name
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_url(pg_template_name: str) -> Iterator[str]:
     """One migrated PostgreSQL database for the whole run (tests truncate it after use)."""
-    with temporary_pg_database(pg_admin_url()) as url:
-        engine = make_engine(url)
-        upgrade_engine(engine)
-        engine.dispose()
+    with temporary_pg_database(pg_admin_url(), template=pg_template_name) as url:
         yield url
 
 
@@ -51,9 +66,11 @@ def _keep_root_logging() -> Iterator[None]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: SqliteTemplate
+) -> Iterator[sa.Engine]:
     """A migrated database: a SQLite file, and the real PostgreSQL when it is configured
     (tests/store has its own, with in-memory SQLite too)."""
     pg_url = request.getfixturevalue("pg_migrated_url") if request.param == "postgresql" else None
-    with migrated_engine(request.param, tmp_path, pg_url) as eng:
+    with migrated_engine(request.param, tmp_path, pg_url, sqlite_template) as eng:
         yield eng

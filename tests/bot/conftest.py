@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from postbot.store.db import make_engine, upgrade_engine
 from support.botapi import BotApiDouble
 from support.databases import pg_admin_url, temporary_pg_database
 from support.feedserver import FeedItem, FeedServer
@@ -37,12 +36,9 @@ def feeds() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """An empty PostgreSQL database of this test's own, migrated."""
-    with temporary_pg_database(pg_admin_url()) as url:
-        engine = make_engine(url)
-        upgrade_engine(engine)
-        engine.dispose()
+def pg_url(pg_template_name: str) -> Iterator[str]:
+    """An empty PostgreSQL database of this test's own, migrated (a copy of the template)."""
+    with temporary_pg_database(pg_admin_url(), template=pg_template_name) as url:
         yield url
 
 
