@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session
 
+from postbot.alerts.release import release_at
 from postbot.alerts.texts import text
 from postbot.bot.views import alert_keyboard, short_label
 from postbot.feeds.story import Story
@@ -315,9 +316,7 @@ def test_held_alerts_move_when_the_settings_change(bot: BotProcess, double: BotA
             "quiet_end": None,
             **settings,
         }
-        return {
-            release.release_at(moment, **values) or moment for moment in (before, datetime.now(UTC))
-        }
+        return {release_at(moment, **values) or moment for moment in (before, datetime.now(UTC))}
 
     # a daily digest at 21:30, now read in UTC
     before = datetime.now(UTC)
