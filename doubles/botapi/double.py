@@ -14,8 +14,8 @@ from doubles.botapi.methods import (
     TelegramMethods,
 )
 from doubles.botapi.params import (
-    _callback_data_of,
-    _max_in_window,
+    callback_data_of,
+    max_in_window,
 )
 from doubles.botapi.records import (
     GROUP_ANONYMOUS_BOT_ID,
@@ -23,15 +23,15 @@ from doubles.botapi.records import (
     BotMessage,
     CallbackAnswer,
     CallRecord,
+    Fault,
+    Query,
     SentRecord,
     T,
     WebhookDelivery,
-    _Fault,
-    _Query,
 )
 from doubles.botapi.server import (
+    ApiHandler,
     LocalHTTPServer,
-    _ApiHandler,
 )
 
 
@@ -44,7 +44,7 @@ class BotApiDouble(TelegramMethods):
         """Start serving on a background thread; returns self."""
         if self._server is not None:
             raise RuntimeError("BotApiDouble already started")
-        handler = type("BoundApiHandler", (_ApiHandler,), {"double": self})
+        handler = type("BoundApiHandler", (ApiHandler,), {"double": self})
         self._server = LocalHTTPServer((self.host, self.port), handler)
         self._thread = self._server.serve_in_thread("botapi-double")
         self._webhook_thread = threading.Thread(
@@ -157,7 +157,7 @@ class BotApiDouble(TelegramMethods):
             stored = self._messages.get(chat_id, {}).get(message_id)
             if stored is None:
                 raise ValueError(f"the bot has no message {message_id} in chat {chat_id}")
-            offered = _callback_data_of(stored.reply_markup)
+            offered = callback_data_of(stored.reply_markup)
             if data not in offered and not forged:
                 raise ValueError(
                     f"message {message_id} in chat {chat_id} has no button with callback_data "
@@ -175,7 +175,7 @@ class BotApiDouble(TelegramMethods):
             else:
                 user.pop("language_code", None)
             query_id = f"{self.bot_id}{next(self._query_ids):08d}"
-            self._queries[query_id] = _Query(chat_id, message_id, user_id)
+            self._queries[query_id] = Query(chat_id, message_id, user_id)
             self._enqueue(
                 {
                     "callback_query": {
@@ -252,7 +252,7 @@ class BotApiDouble(TelegramMethods):
         retry_after: int | None = None,
     ) -> None:
         """Answer the next `count` calls of `method` with this error (not processed)."""
-        fault = _Fault("fail", error_code=error_code, description=description)
+        fault = Fault("fail", error_code=error_code, description=description)
         fault.retry_after = retry_after
         self._add_faults(method, count, fault)
 
@@ -261,11 +261,11 @@ class BotApiDouble(TelegramMethods):
 
         With after_processing=True the call takes effect first (a lost answer).
         """
-        self._add_faults(method, count, _Fault("drop", after_processing=after_processing))
+        self._add_faults(method, count, Fault("drop", after_processing=after_processing))
 
     def delay_next(self, method: str, seconds: float, count: int = 1) -> None:
         """Hold the next `count` calls of `method` for `seconds` before processing them."""
-        self._add_faults(method, count, _Fault("delay", seconds=seconds))
+        self._add_faults(method, count, Fault("delay", seconds=seconds))
 
     # ------------------------------------------------------------------ results
 
@@ -352,9 +352,9 @@ class BotApiDouble(TelegramMethods):
         with self._cond:
             result = dict(self._counters)
             result["sent_messages"] = len(self._sent)
-            result["max_per_second"] = _max_in_window([r.time for r in self._sent], 1.0)
+            result["max_per_second"] = max_in_window([r.time for r in self._sent], 1.0)
             both = sorted([r.time for r in self._sent] + [r.time for r in self._edits])
-            result["max_global_per_second"] = _max_in_window(both, 1.0)
+            result["max_global_per_second"] = max_in_window(both, 1.0)
             result["internal_errors"] = len(self._internal_errors)
             for key in (
                 "rejected_429",

@@ -12,16 +12,16 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from doubles.botapi.params import (
-    _ADMIN_RIGHTS,
-    _bool_param,
-    _canonical,
-    _chat_id_param,
-    _float_param,
-    _int_param,
-    _peer_closed,
-    _present,
-    _str_param,
-    _validate_markup,
+    ADMIN_RIGHTS,
+    bool_param,
+    canonical_json,
+    chat_id_param,
+    float_param,
+    int_param,
+    peer_closed,
+    present,
+    str_param,
+    validate_markup,
 )
 from doubles.botapi.records import (
     JSON,
@@ -29,15 +29,15 @@ from doubles.botapi.records import (
     ApiError,
     BotMessage,
     CallbackAnswer,
+    Drop,
+    PollState,
     SentRecord,
+    Webhook,
     WebhookDelivery,
-    _Drop,
-    _PollState,
-    _Webhook,
     bad_request,
 )
 from doubles.botapi.server import (
-    _post_update,
+    post_update,
 )
 from doubles.botapi.state import (
     ApiState,
@@ -59,10 +59,10 @@ class TelegramMethods(ApiState):
         return True
 
     def _api_getupdates(self, params: JSON, sock: socket.socket) -> list[JSON]:
-        offset = _int_param(params, "offset") or 0
-        limit = _int_param(params, "limit")
+        offset = int_param(params, "offset") or 0
+        limit = int_param(params, "limit")
         limit = 100 if limit is None else min(max(limit, 1), 100)
-        timeout = max(_float_param(params, "timeout") or 0.0, 0.0)
+        timeout = max(float_param(params, "timeout") or 0.0, 0.0)
         allowed = params.get("allowed_updates")
         if allowed is not None and not isinstance(allowed, list):
             raise bad_request("can't parse allowed_updates JSON object")
@@ -73,7 +73,7 @@ class TelegramMethods(ApiState):
             self._confirm(offset)
             self._note_concurrent_polls()
             poll_id = next(self._poll_ids)
-            state = _PollState(sock)
+            state = PollState(sock)
             self._polls[poll_id] = state
             deadline = time.monotonic() + timeout
             try:
@@ -95,14 +95,14 @@ class TelegramMethods(ApiState):
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         return []
-                    if _peer_closed(sock):
-                        raise _Drop(injected=False)  # the client gave up on this poll
+                    if peer_closed(sock):
+                        raise Drop(injected=False)  # the client gave up on this poll
                     self._cond.wait(min(remaining, 0.1))
             finally:
                 del self._polls[poll_id]
 
     def _note_concurrent_polls(self) -> None:
-        live = [state for state in self._polls.values() if not _peer_closed(state.sock)]
+        live = [state for state in self._polls.values() if not peer_closed(state.sock)]
         if not live:
             return
         self._counters["concurrent_get_updates"] += 1
@@ -146,13 +146,13 @@ class TelegramMethods(ApiState):
     def _api_setwebhook(self, params: JSON, sock: socket.socket) -> bool:
         if "url" not in params:
             raise bad_request("url is empty")
-        url = (_str_param(params, "url") or "").strip()
-        secret = _str_param(params, "secret_token") or None
+        url = (str_param(params, "url") or "").strip()
+        secret = str_param(params, "secret_token") or None
         allowed = params.get("allowed_updates")
         if allowed is not None and not isinstance(allowed, list):
             raise bad_request("can't parse allowed_updates JSON object")
-        max_connections = _int_param(params, "max_connections") or 40
-        drop = _bool_param(params, "drop_pending_updates")
+        max_connections = int_param(params, "max_connections") or 40
+        drop = bool_param(params, "drop_pending_updates")
         if url:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -165,7 +165,7 @@ class TelegramMethods(ApiState):
             if drop:
                 self._pending.clear()
             if url:
-                self._webhook = _Webhook(url, secret, max_connections, allowed)
+                self._webhook = Webhook(url, secret, max_connections, allowed)
                 if allowed is not None:
                     self._allowed_updates = [str(kind) for kind in allowed] or None
             else:
@@ -174,7 +174,7 @@ class TelegramMethods(ApiState):
         return True
 
     def _api_deletewebhook(self, params: JSON, sock: socket.socket) -> bool:
-        drop = _bool_param(params, "drop_pending_updates")
+        drop = bool_param(params, "drop_pending_updates")
         with self._cond:
             self._webhook = None
             if drop:
@@ -239,7 +239,7 @@ class TelegramMethods(ApiState):
         return True
 
     def _commands_key(self, params: JSON) -> tuple[str, str]:
-        language = _str_param(params, "language_code") or ""
+        language = str_param(params, "language_code") or ""
         if language and not re.fullmatch(r"[a-z]{2}", language):
             raise bad_request("invalid language code specified")
         scope = params.get("scope")
@@ -251,18 +251,18 @@ class TelegramMethods(ApiState):
         if kind in ("default", "all_private_chats", "all_group_chats", "all_chat_administrators"):
             return str(kind), language
         if kind in ("chat", "chat_administrators"):
-            return f"{kind}:{_chat_id_param(scope)}", language
+            return f"{kind}:{chat_id_param(scope)}", language
         if kind == "chat_member":
-            user_id = _int_param(scope, "user_id", required=True)
-            return f"chat_member:{_chat_id_param(scope)}:{user_id}", language
+            user_id = int_param(scope, "user_id", required=True)
+            return f"chat_member:{chat_id_param(scope)}:{user_id}", language
         raise bad_request("unsupported bot command scope type")
 
     def _api_sendmessage(self, params: JSON, sock: socket.socket) -> JSON:
-        chat_id = _chat_id_param(params)
+        chat_id = chat_id_param(params)
         raw, visible, entities, bare_gt = self._formatted(
             params, empty_error="message text is empty"
         )
-        markup = _validate_markup(params.get("reply_markup"), inline_only=False)
+        markup = validate_markup(params.get("reply_markup"), inline_only=False)
         preview = params.get("link_preview_options")
         if preview is not None and not isinstance(preview, dict):
             raise bad_request("can't parse link preview options JSON object")
@@ -289,7 +289,7 @@ class TelegramMethods(ApiState):
                 message_id=self._new_message_id(chat_id),
                 text=visible,
                 html=raw,
-                parse_mode=_str_param(params, "parse_mode") or None,
+                parse_mode=str_param(params, "parse_mode") or None,
                 entities=tuple(entities),
                 reply_markup=inline,
                 date=int(time.time()),
@@ -306,7 +306,7 @@ class TelegramMethods(ApiState):
                     reply_markup=markup,
                     time=now,
                     entities=tuple(entities),
-                    disable_notification=_bool_param(params, "disable_notification"),
+                    disable_notification=bool_param(params, "disable_notification"),
                     link_preview_options=preview,
                 )
             )
@@ -321,18 +321,18 @@ class TelegramMethods(ApiState):
         if reply is not None:
             if not isinstance(reply, dict):
                 raise bad_request("can't parse reply parameters JSON object")
-            if _bool_param(reply, "allow_sending_without_reply"):
+            if bool_param(reply, "allow_sending_without_reply"):
                 return None
-            return _int_param(reply, "message_id", required=True)
-        if _bool_param(params, "allow_sending_without_reply"):
+            return int_param(reply, "message_id", required=True)
+        if bool_param(params, "allow_sending_without_reply"):
             return None
-        return _int_param(params, "reply_to_message_id")
+        return int_param(params, "reply_to_message_id")
 
     def _editable(self, params: JSON) -> tuple[int, BotMessage]:
-        if _present(params, "inline_message_id"):
+        if present(params, "inline_message_id"):
             raise bad_request("message to edit not found")
-        chat_id = _chat_id_param(params)
-        message_id = _int_param(params, "message_id", required=True)
+        chat_id = chat_id_param(params)
+        message_id = int_param(params, "message_id", required=True)
         assert message_id is not None
         self._check_chat_access(chat_id)
         stored = self._messages.get(chat_id, {}).get(message_id)
@@ -341,10 +341,10 @@ class TelegramMethods(ApiState):
         return chat_id, stored
 
     def _accept_edit(self, old: BotMessage, new: BotMessage, method: str, now: float) -> JSON:
-        if (new.text, new.entities, _canonical(new.reply_markup)) == (
+        if (new.text, new.entities, canonical_json(new.reply_markup)) == (
             old.text,
             old.entities,
-            _canonical(old.reply_markup),
+            canonical_json(old.reply_markup),
         ):
             raise bad_request(
                 "message is not modified: specified new message content and reply markup are "
@@ -373,14 +373,14 @@ class TelegramMethods(ApiState):
         raw, visible, entities, bare_gt = self._formatted(
             params, empty_error="message text is empty"
         )
-        markup = _validate_markup(params.get("reply_markup"), inline_only=True)
+        markup = validate_markup(params.get("reply_markup"), inline_only=True)
         with self._cond:
             _, old = self._editable(params)
             new = replace(
                 old,
                 text=visible,
                 html=raw,
-                parse_mode=_str_param(params, "parse_mode") or None,
+                parse_mode=str_param(params, "parse_mode") or None,
                 entities=tuple(entities),
                 reply_markup=markup,
                 edit_date=int(time.time()),
@@ -392,15 +392,15 @@ class TelegramMethods(ApiState):
             return result
 
     def _api_editmessagereplymarkup(self, params: JSON, sock: socket.socket) -> JSON:
-        markup = _validate_markup(params.get("reply_markup"), inline_only=True)
+        markup = validate_markup(params.get("reply_markup"), inline_only=True)
         with self._cond:
             _, old = self._editable(params)
             new = replace(old, reply_markup=markup, edit_date=int(time.time()))
             return self._accept_edit(old, new, "editMessageReplyMarkup", self.clock())
 
     def _api_deletemessage(self, params: JSON, sock: socket.socket) -> bool:
-        chat_id = _chat_id_param(params)
-        message_id = _int_param(params, "message_id", required=True)
+        chat_id = chat_id_param(params)
+        message_id = int_param(params, "message_id", required=True)
         with self._cond:
             self._check_chat_access(chat_id)
             if self._messages.get(chat_id, {}).pop(message_id or 0, None) is None:
@@ -409,10 +409,10 @@ class TelegramMethods(ApiState):
         return True
 
     def _api_answercallbackquery(self, params: JSON, sock: socket.socket) -> bool:
-        query_id = _str_param(params, "callback_query_id")
+        query_id = str_param(params, "callback_query_id")
         if not query_id:
             raise bad_request("callback_query_id is empty")
-        text = _str_param(params, "text")
+        text = str_param(params, "text")
         if text is not None and len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         with self._cond:
@@ -426,8 +426,8 @@ class TelegramMethods(ApiState):
                     query_id=query_id,
                     chat_id=query.chat_id,
                     text=text,
-                    show_alert=_bool_param(params, "show_alert"),
-                    url=_str_param(params, "url"),
+                    show_alert=bool_param(params, "show_alert"),
+                    url=str_param(params, "url"),
                     time=self.clock(),
                 )
             )
@@ -435,8 +435,8 @@ class TelegramMethods(ApiState):
         return True
 
     def _api_getchatmember(self, params: JSON, sock: socket.socket) -> JSON:
-        chat_id = _chat_id_param(params)
-        user_id = _int_param(params, "user_id", required=True)
+        chat_id = chat_id_param(params)
+        user_id = int_param(params, "user_id", required=True)
         assert user_id is not None
         with self._cond:
             if chat_id in self._migrated:
@@ -452,11 +452,11 @@ class TelegramMethods(ApiState):
             if admins and user_id == admins[0]:
                 return {"status": "creator", "user": user, "is_anonymous": False}
             if user_id in admins:
-                return {"status": "administrator", "user": user, **_ADMIN_RIGHTS}
+                return {"status": "administrator", "user": user, **ADMIN_RIGHTS}
             return {"status": "member", "user": user}
 
     def _api_getchat(self, params: JSON, sock: socket.socket) -> JSON:
-        chat_id = _chat_id_param(params)
+        chat_id = chat_id_param(params)
         with self._cond:
             if chat_id in self._migrated:
                 self._check_chat_access(chat_id)
@@ -492,7 +492,7 @@ class TelegramMethods(ApiState):
                         self._cond.wait(0.5)
                 update = self._pending[0]
                 payload = json.dumps(update, ensure_ascii=False).encode("utf-8")
-            status, error = _post_update(opener, hook, payload)
+            status, error = post_update(opener, hook, payload)
             with self._cond:
                 self._webhook_deliveries.append(
                     WebhookDelivery(update["update_id"], hook.url, status, error, time.monotonic())

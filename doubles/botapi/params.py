@@ -13,14 +13,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from doubles.botapi.records import (
-    _BUTTON_ACTIONS,
-    _JSON_PARAMS,
+    BUTTON_ACTIONS,
     JSON,
+    JSON_PARAMS,
     bad_request,
 )
 
 
-def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
+def read_body(handler: BaseHTTPRequestHandler) -> bytes:
     if "chunked" in handler.headers.get("Transfer-Encoding", "").lower():
         chunks: list[bytes] = []
         while True:
@@ -78,7 +78,7 @@ def parse_request_params(handler: BaseHTTPRequestHandler, body: bytes) -> JSON:
         params.update(_parse_multipart(content_type, body))
     else:
         raise bad_request(f"unsupported Content-Type {mime!r}")
-    for name in _JSON_PARAMS & params.keys():
+    for name in JSON_PARAMS & params.keys():
         value = params[name]
         if isinstance(value, str):
             try:
@@ -88,11 +88,11 @@ def parse_request_params(handler: BaseHTTPRequestHandler, body: bytes) -> JSON:
     return params
 
 
-def _present(params: JSON, name: str) -> bool:
+def present(params: JSON, name: str) -> bool:
     return params.get(name) not in (None, "")
 
 
-def _int_param(params: JSON, name: str, *, required: bool = False) -> int | None:
+def int_param(params: JSON, name: str, *, required: bool = False) -> int | None:
     value = params.get(name)
     if value in (None, ""):
         if required:
@@ -108,7 +108,7 @@ def _int_param(params: JSON, name: str, *, required: bool = False) -> int | None
         raise bad_request(f"invalid {name} specified") from None
 
 
-def _float_param(params: JSON, name: str) -> float | None:
+def float_param(params: JSON, name: str) -> float | None:
     value = params.get(name)
     if value in (None, ""):
         return None
@@ -118,7 +118,7 @@ def _float_param(params: JSON, name: str) -> float | None:
         raise bad_request(f"invalid {name} specified") from None
 
 
-def _bool_param(params: JSON, name: str) -> bool:
+def bool_param(params: JSON, name: str) -> bool:
     value = params.get(name)
     if isinstance(value, bool):
         return value
@@ -134,7 +134,7 @@ def _bool_param(params: JSON, name: str) -> bool:
     raise bad_request(f"invalid {name} specified")
 
 
-def _str_param(params: JSON, name: str) -> str | None:
+def str_param(params: JSON, name: str) -> str | None:
     value = params.get(name)
     if value is None:
         return None
@@ -143,20 +143,20 @@ def _str_param(params: JSON, name: str) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _chat_id_param(params: JSON) -> int:
+def chat_id_param(params: JSON) -> int:
     value = params.get("chat_id")
     if value in (None, ""):
         raise bad_request("chat_id is empty")
     if isinstance(value, str) and value.startswith("@"):
         raise bad_request("chat not found")
-    chat_id = _int_param(params, "chat_id")
+    chat_id = int_param(params, "chat_id")
     assert chat_id is not None
     if chat_id == 0:
         raise bad_request("chat not found")
     return chat_id
 
 
-def _peer_closed(sock: socket.socket) -> bool:
+def peer_closed(sock: socket.socket) -> bool:
     """True when the client has closed the connection (EOF readable without blocking)."""
     try:
         readable, _, _ = select.select([sock], [], [], 0)
@@ -167,7 +167,7 @@ def _peer_closed(sock: socket.socket) -> bool:
         return True
 
 
-_ADMIN_RIGHTS: JSON = {
+ADMIN_RIGHTS: JSON = {
     "can_be_edited": False,
     "is_anonymous": False,
     "can_manage_chat": True,
@@ -184,7 +184,7 @@ _ADMIN_RIGHTS: JSON = {
 }
 
 
-def _validate_markup(markup: Any, *, inline_only: bool) -> JSON | None:
+def validate_markup(markup: Any, *, inline_only: bool) -> JSON | None:
     """Validate reply_markup like Telegram; return it, or None for an empty inline keyboard."""
     if markup is None:
         return None
@@ -210,7 +210,7 @@ def _validate_markup(markup: Any, *, inline_only: bool) -> JSON | None:
         text = button.get("text")
         if not isinstance(text, str) or not text.strip():
             raise bad_request("BUTTON_TEXT_INVALID")
-        actions = [key for key in _BUTTON_ACTIONS if key in button]
+        actions = [key for key in BUTTON_ACTIONS if key in button]
         if not actions:
             raise bad_request(
                 "can't parse inline keyboard button: Text buttons are unallowed in the inline "
@@ -231,7 +231,7 @@ def _validate_markup(markup: Any, *, inline_only: bool) -> JSON | None:
     return markup
 
 
-def _callback_data_of(markup: JSON | None) -> list[str]:
+def callback_data_of(markup: JSON | None) -> list[str]:
     if not markup:
         return []
     return [
@@ -242,18 +242,18 @@ def _callback_data_of(markup: JSON | None) -> list[str]:
     ]
 
 
-def _canonical(value: Any) -> str:
+def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def _loggable(params: JSON) -> JSON:
+def loggable(params: JSON) -> JSON:
     return {
         key: (f"<{len(value)} bytes>" if isinstance(value, bytes) else value)
         for key, value in params.items()
     }
 
 
-def _max_in_window(times: list[float], window: float) -> int:
+def max_in_window(times: list[float], window: float) -> int:
     best = 0
     start = 0
     for end, moment in enumerate(times):

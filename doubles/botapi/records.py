@@ -35,8 +35,8 @@ METHODS = (
     "close",
     "logOut",
 )
-_CANONICAL = {name.lower(): name for name in METHODS}
-_JSON_PARAMS = frozenset(
+CANONICAL_METHODS = {name.lower(): name for name in METHODS}
+JSON_PARAMS = frozenset(
     {
         "reply_markup",
         "link_preview_options",
@@ -47,7 +47,7 @@ _JSON_PARAMS = frozenset(
         "reply_parameters",
     }
 )
-_BUTTON_ACTIONS = (
+BUTTON_ACTIONS = (
     "callback_data",
     "url",
     "login_url",
@@ -131,7 +131,7 @@ class WebhookDelivery:
 
 
 @dataclass
-class _Fault:
+class Fault:
     kind: Literal["fail", "drop", "delay"]
     error_code: int = 0
     description: str = ""
@@ -141,7 +141,7 @@ class _Fault:
 
 
 @dataclass
-class _Webhook:
+class Webhook:
     url: str
     secret: str | None
     max_connections: int
@@ -153,14 +153,14 @@ class _Webhook:
 
 
 @dataclass
-class _Query:
+class Query:
     chat_id: int
     message_id: int
     user_id: int
 
 
 @dataclass
-class _PollState:
+class PollState:
     sock: socket.socket
     terminated: bool = False
 
@@ -181,7 +181,7 @@ class ApiError(Exception):
         return body
 
 
-class _Drop(Exception):
+class Drop(Exception):
     """Close the connection without answering (injected, or the client is gone)."""
 
     def __init__(self, *, injected: bool = True) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from doubles.botapi.records import (
     JSON,
-    _Webhook,
+    Webhook,
 )
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def send_json(handler: BaseHTTPRequestHandler, status: int, payload: JSON) -> No
         handler.close_connection = True
 
 
-class _ApiHandler(BaseHTTPRequestHandler):
+class ApiHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out in two writes
     double: ClassVar[BotApiDouble]
@@ -105,8 +105,8 @@ class _ApiHandler(BaseHTTPRequestHandler):
         pass
 
 
-def _post_update(
-    opener: urllib.request.OpenerDirector, hook: _Webhook, payload: bytes
+def post_update(
+    opener: urllib.request.OpenerDirector, hook: Webhook, payload: bytes
 ) -> tuple[int | None, str | None]:
     headers = {"Content-Type": "application/json"}
     if hook.secret:

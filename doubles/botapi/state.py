@@ -25,13 +25,13 @@ from doubles.botapi.entities import (
     utf16_len,
 )
 from doubles.botapi.params import (
-    _loggable,
-    _read_body,
-    _str_param,
+    loggable,
     parse_request_params,
+    read_body,
+    str_param,
 )
 from doubles.botapi.records import (
-    _CANONICAL,
+    CANONICAL_METHODS,
     FIRST_UPDATE_ID,
     JSON,
     MAX_TEXT_UTF16,
@@ -39,13 +39,13 @@ from doubles.botapi.records import (
     BotMessage,
     CallbackAnswer,
     CallRecord,
+    Drop,
+    Fault,
+    PollState,
+    Query,
     SentRecord,
+    Webhook,
     WebhookDelivery,
-    _Drop,
-    _Fault,
-    _PollState,
-    _Query,
-    _Webhook,
     bad_request,
 )
 from doubles.botapi.server import (
@@ -100,9 +100,9 @@ class ApiState:
         self._update_ids = itertools.count(FIRST_UPDATE_ID)
         self._pending: list[JSON] = []
         self._allowed_updates: list[str] | None = None
-        self._polls: dict[int, _PollState] = {}
+        self._polls: dict[int, PollState] = {}
         self._poll_ids = itertools.count(1)
-        self._webhook: _Webhook | None = None
+        self._webhook: Webhook | None = None
         self._webhook_deliveries: list[WebhookDelivery] = []
         # chats and messages
         self._chats: dict[int, JSON] = {}
@@ -113,7 +113,7 @@ class ApiState:
         self._blocked: set[int] = set()
         self._migrated: dict[int, int] = {}
         self._admins: dict[int, list[int]] = {}
-        self._queries: dict[str, _Query] = {}
+        self._queries: dict[str, Query] = {}
         self._query_ids = itertools.count(1)
         self._commands: dict[tuple[str, str], list[tuple[str, str]]] = {}
         # results
@@ -125,15 +125,15 @@ class ApiState:
         self._sent_keys: set[tuple[int, str]] = set()
         self._internal_errors: list[str] = []
         # faults and flood control
-        self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
+        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._global_window: deque[float] = deque()
         self._private_last: dict[int, float] = {}
         self._group_windows: dict[int, deque[float]] = defaultdict(deque)
 
     # ------------------------------------------------------------------ state helpers
 
-    def _add_faults(self, method: str, count: int, fault: _Fault) -> None:
-        if method.lower() not in _CANONICAL:
+    def _add_faults(self, method: str, count: int, fault: Fault) -> None:
+        if method.lower() not in CANONICAL_METHODS:
             raise ValueError(f"unknown method {method!r}")
         with self._cond:
             for _ in range(count):
@@ -245,10 +245,10 @@ class ApiState:
 
     def _formatted(self, params: JSON, *, empty_error: str) -> tuple[str, str, list[JSON], bool]:
         """Validate text + parse_mode; return (raw, visible, entities, bare_gt)."""
-        raw = _str_param(params, "text")
+        raw = str_param(params, "text")
         if raw is None or raw == "":
             raise bad_request(empty_error)
-        parse_mode = _str_param(params, "parse_mode") or ""
+        parse_mode = str_param(params, "parse_mode") or ""
         bare_gt = False
         if parse_mode.lower() == "html":
             try:
@@ -277,13 +277,13 @@ class ApiState:
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         try:
-            body = _read_body(handler)
+            body = read_body(handler)
         except (OSError, ValueError):
             handler.close_connection = True
             return
         try:
             result = self._dispatch(handler, body)
-        except _Drop as drop:
+        except Drop as drop:
             with self._cond:
                 self._counters["dropped"] += int(drop.injected)
             handler.close_connection = True
@@ -315,13 +315,13 @@ class ApiState:
             raise ApiError(404, "Not Found")
         if match.group(1) != self.token:
             raise ApiError(401, "Unauthorized")
-        method = _CANONICAL.get(match.group(2).lower())
+        method = CANONICAL_METHODS.get(match.group(2).lower())
         if method is None:
             raise ApiError(404, "Not Found")
         params = parse_request_params(handler, body)
         with self._cond:
             self._counters[method] += 1
-            self._calls.append(CallRecord(method, _loggable(params), self.clock()))
+            self._calls.append(CallRecord(method, loggable(params), self.clock()))
             queue = self._faults.get(method.lower())
             fault = queue.popleft() if queue else None
             if fault is not None:
@@ -333,11 +333,11 @@ class ApiState:
             parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
             raise ApiError(fault.error_code, fault.description, parameters)
         if fault is not None and fault.kind == "drop" and not fault.after_processing:
-            raise _Drop
+            raise Drop
         implementation = getattr(self, f"_api_{method.lower()}")
         result = implementation(params, handler.connection)
         if fault is not None and fault.kind == "drop":
-            raise _Drop
+            raise Drop
         return result
 
     def _sleep(self, seconds: float) -> None:
