@@ -16,6 +16,7 @@ from support.databases import (
     pg_template,
     temporary_pg_database,
 )
+from support.turns import turn
 
 # PTB 22 warns on every RetryAfter unless durations are timedelta (`postbot` sets the same).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -30,6 +31,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ]
     if unmarked:
         raise pytest.UsageError(f"end-to-end tests without the e2e marker: {unmarked[:5]}")
+
+
+@pytest.fixture(scope="session")
+def _turns_dir(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """A folder all xdist workers of this run share (None when there is one process)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return None
+    return tmp_path_factory.getbasetemp().parent
+
+
+@pytest.fixture(autouse=True)
+def _alone_when_asked(request: pytest.FixtureRequest, _turns_dir: Path | None) -> Iterator[None]:
+    """Under xdist, a test marked `alone` waits for the tests running on other workers to end,
+    and none starts until it has: its timing assertions hold only on an otherwise idle machine."""
+    if _turns_dir is None:
+        yield
+        return
+    with turn(_turns_dir, alone=request.node.get_closest_marker("alone") is not None):
+        yield
 
 
 @pytest.fixture(scope="session")

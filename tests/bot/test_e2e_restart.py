@@ -33,6 +33,7 @@ def per_chat(double: BotApiDouble, title: str) -> Counter[int]:
     return Counter(a.chat_id for a in alerts(double) if a.text.splitlines()[1] == title)
 
 
+@pytest.mark.alone
 @pytest.mark.parametrize(
     ("how", "chats"),
     [(signal.SIGTERM, CHATS), (signal.SIGKILL, CHATS), (signal.SIGKILL, BURST_CHATS)],

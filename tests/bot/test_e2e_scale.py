@@ -66,6 +66,7 @@ def test_worker_refuses_sqlite(tmp_path: Path, double: BotApiDouble, config: Pat
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.alone
 def test_a_killed_worker_loses_nothing_and_the_budget_is_shared(
     tmp_path: Path, double: BotApiDouble, feeds: FeedServer, config: Path, pg_url: str
 ) -> None:
