@@ -33,10 +33,13 @@ def per_chat(double: BotApiDouble, title: str) -> Counter[int]:
     return Counter(a.chat_id for a in alerts(double) if a.text.splitlines()[1] == title)
 
 
-@pytest.mark.alone
 @pytest.mark.parametrize(
     ("how", "chats"),
-    [(signal.SIGTERM, CHATS), (signal.SIGKILL, CHATS), (signal.SIGKILL, BURST_CHATS)],
+    [
+        (signal.SIGTERM, CHATS),
+        (signal.SIGKILL, CHATS),
+        pytest.param(signal.SIGKILL, BURST_CHATS, marks=pytest.mark.alone),
+    ],
     ids=["sigterm", "sigkill", "sigkill-500"],
 )
 def test_restart_mid_burst_delivers_every_alert(
