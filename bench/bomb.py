@@ -1,6 +1,6 @@
 """Peak memory of fetch_feed under compression bombs, next to an honest feed of the cap's size.
 
-Each bomb is served from the loopback feed server (tests/support/feedserver.py), made on the
+Each bomb is served from the loopback feed server (doubles/feedserver.py), made on the
 fly: `--mib` MiB of zeros as gzip, zlib-wrapped deflate or raw deflate (about 1 KB per MiB on
 the wire), with and without chunked transfer, stacked (`gzip, gzip`: a few KB for 1 GiB) and
 with a Content-Length that lies. Peak allocation is measured with tracemalloc in this process
@@ -24,11 +24,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # the shared doubles/ package
 
+from doubles.feedserver import FeedServer, gzip_stream, zeros_bomb  # noqa: E402
 from postbot.errors import FetchError  # noqa: E402
 from postbot.feeds.fetch import DEFAULT_MAX_BYTES, fetch_feed, make_client  # noqa: E402
-from support.feedserver import FeedServer, gzip_stream, zeros_bomb  # noqa: E402
 
 Body = Callable[[], Iterable[bytes]]
 

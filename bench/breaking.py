@@ -33,16 +33,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # the shared doubles/ package
 
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
 
+from doubles.databases import temporary_pg_database  # noqa: E402
 from postbot.match.breaking import velocity  # noqa: E402
 from postbot.store import repo  # noqa: E402
 from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
 from postbot.store.models import Feed, StoryRow  # noqa: E402
-from support.databases import temporary_pg_database  # noqa: E402
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)

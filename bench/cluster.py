@@ -69,12 +69,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # the shared doubles/ package
 
 import sqlalchemy as sa  # noqa: E402
 from ruamel.yaml import YAML  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from doubles.databases import temporary_pg_database  # noqa: E402
 from postbot.cluster import fingerprint as cluster  # noqa: E402
 from postbot.cluster.data import idf_table  # noqa: E402
 from postbot.cluster.fingerprint import (  # noqa: E402
@@ -94,7 +95,6 @@ from postbot.pipeline.ingest import Clusterer  # noqa: E402
 from postbot.store import repo  # noqa: E402
 from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
 from postbot.store.models import StoryBand, StoryRow  # noqa: E402
-from support.databases import temporary_pg_database  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "cluster"
 SEMEVAL = ROOT.parent.parent / "shared" / "data" / "cluster" / "semeval2022-task8-ar-pairs.jsonl"

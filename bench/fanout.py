@@ -4,7 +4,7 @@
     python bench/fanout.py --chats 1000 --workers 0 --workers 1 --workers 3 [--paid]
 
 A real `postbot run` process (SQLite) polls a local feed server and sends through the Bot API
-double from tests/support, which enforces Telegram's limits strictly (30 messages in any one
+double from doubles/, which enforces Telegram's limits strictly (30 messages in any one
 second overall, 1/s per private chat, 20/min per group) and answers 429 beyond them. The chats
 and their topic subscriptions are written to the database before the bot starts; then a story
 about ISIS is added to the feed and the feed is made due.
@@ -39,20 +39,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # the shared doubles/ package
 
 
-from postbot.store.db import database_url, upgrade_engine  # noqa: E402
-from support.botapi import BotApiDouble  # noqa: E402
-from support.databases import temporary_pg_database  # noqa: E402
-from support.feedserver import FeedItem, FeedServer  # noqa: E402
-from support.process import (  # noqa: E402
+from doubles.botapi import BotApiDouble  # noqa: E402
+from doubles.databases import temporary_pg_database  # noqa: E402
+from doubles.feedserver import FeedItem, FeedServer  # noqa: E402
+from doubles.process import (  # noqa: E402
     TOKEN,
     BotProcess,
     bot_process,
     seed_chats,
     write_config,
 )
+from postbot.store.db import database_url, upgrade_engine  # noqa: E402
 
 STORY = FeedItem(
     title="القوات العراقية تحبط هجوماً لداعش قرب الرطبة",

@@ -4,7 +4,7 @@
 
 A `Poller` runs in this process, built as `postbot run` builds it: a SQLite file database
 (WAL), the shipped topics plus F feeds polled every 10 s, the httpx client of `make_client()`.
-The feeds are served by the feed server of tests/support, started in a child process so that
+The feeds are served by the feed server of doubles/, started in a child process so that
 the CPU figures are the poller's alone (the server's own CPU is printed apart, `server_cpu_s`).
 Each feed is an Arabic RSS document of 20 items (about 19 kB) made from the sentences of the
 seed article and the Arabic fixture feeds, different for every feed.
@@ -47,11 +47,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # the shared doubles/ package
 
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from doubles.catalogs import catalog  # noqa: E402
+from doubles.feedserver import FeedItem, FeedServer, render_rss  # noqa: E402
 from postbot.config.catalog import CatalogRef  # noqa: E402
 from postbot.feeds.fetch import make_client  # noqa: E402
 from postbot.feeds.parse import parse_feed  # noqa: E402
@@ -59,8 +61,6 @@ from postbot.match.normalize import has_arabic  # noqa: E402
 from postbot.pipeline.refresh import Poller, PollOutcome  # noqa: E402
 from postbot.store.db import make_engine, upgrade_engine  # noqa: E402
 from postbot.store.models import Feed  # noqa: E402
-from support.catalogs import catalog  # noqa: E402
-from support.feedserver import FeedItem, FeedServer, render_rss  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 ITEMS_PER_FEED = 20

@@ -6,7 +6,7 @@
 With `--workers 0` one `postbot run` works on a SQLite file; with `--workers K` a `postbot run`
 and K `postbot worker`s share a temporary PostgreSQL database made on the server of
 POSTBOT_TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test), dropped after.
-They talk to the strict Bot API double and the feed server of tests/support.
+They talk to the strict Bot API double and the feed server of doubles/.
 
 Twelve feeds, every 10 s. Nine carry news: six healthy (`wire1`..`wire6`), `hang` (now and then
 holds a request 70 s, longer than the fetch's timeouts, or a few seconds), `flap` (switches
@@ -83,15 +83,14 @@ from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # the shared doubles/ package
 
 import sqlalchemy as sa  # noqa: E402
 
-from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
-from support.botapi import BotApiDouble, CallRecord  # noqa: E402
-from support.databases import temporary_pg_database  # noqa: E402
-from support.feedserver import FeedItem, FeedServer  # noqa: E402
-from support.process import (  # noqa: E402
+from doubles.botapi import BotApiDouble, CallRecord  # noqa: E402
+from doubles.databases import temporary_pg_database  # noqa: E402
+from doubles.feedserver import FeedItem, FeedServer  # noqa: E402
+from doubles.process import (  # noqa: E402
     TOKEN,
     BotProcess,
     alerts,
@@ -99,6 +98,7 @@ from support.process import (  # noqa: E402
     seed_chats,
     write_config,
 )
+from postbot.store.db import database_url, make_engine, upgrade_engine  # noqa: E402
 
 PG_ENV = "POSTBOT_TEST_DATABASE_URL"
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"

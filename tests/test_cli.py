@@ -216,6 +216,7 @@ def test_run_refuses_an_invalid_config(
     assert f"{bad}:1:" in capsys.readouterr().err
 
 
+@pytest.mark.e2e
 def test_scan_into_a_closed_pipe_stops_without_a_traceback() -> None:
     import subprocess
     import sys

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from postbot import __version__
+from postbot import __version__, clock
 from postbot.config.load import Config, check_config, load_config
 from postbot.config.settings import Settings, load_settings, webhook_secret_problem
 from postbot.errors import ConfigError, ConfigProblem, QuerySyntaxError, StartupError
@@ -236,6 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # PTB 22 warns on every 429 unless durations come as timedelta; we read them either way
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    clock.configure_from_environment()  # the rehearsal clock offset, read once per process
     try:
         settings = load_settings()
     except ConfigError as exc:

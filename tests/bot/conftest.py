@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from postbot.store.db import make_engine, upgrade_engine
 from support.botapi import BotApiDouble
-from support.databases import pg_admin_url, temporary_pg_database
+from support.databases import SqliteTemplate, pg_admin_url, temporary_pg_database
 from support.feedserver import FeedItem, FeedServer
 from support.process import TOKEN, BotProcess, bot_process, write_config
 
@@ -37,12 +36,9 @@ def feeds() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """An empty PostgreSQL database of this test's own, migrated."""
-    with temporary_pg_database(pg_admin_url()) as url:
-        engine = make_engine(url)
-        upgrade_engine(engine)
-        engine.dispose()
+def pg_url(pg_template_name: str) -> Iterator[str]:
+    """An empty PostgreSQL database of this test's own, migrated (a copy of the template)."""
+    with temporary_pg_database(pg_admin_url(), template=pg_template_name) as url:
         yield url
 
 
@@ -55,9 +51,17 @@ def config(tmp_path: Path, feeds: FeedServer) -> Path:
 
 @pytest.fixture
 def bot(
-    tmp_path: Path, double: BotApiDouble, config: Path, feeds: FeedServer
+    tmp_path: Path,
+    double: BotApiDouble,
+    config: Path,
+    feeds: FeedServer,
+    sqlite_template: SqliteTemplate,
 ) -> Iterator[BotProcess]:
-    """A started `postbot run` whose first poll is done; stopped (and its log checked) after."""
+    """A started `postbot run` whose first poll is done; stopped (and its log checked) after.
+
+    Its database is a copy of the migrated template, so its start-up upgrade has nothing to do
+    (tests/bot/test_e2e_startup.py and others start processes on empty databases)."""
+    sqlite_template.file_url(tmp_path / "postbot.db")  # where bot_process puts its database
     process = bot_process(tmp_path, double.url, config).start()
     try:
         double.wait_for(lambda d: d.active_polls > 0, timeout=30, what="bot long-polls")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import (
@@ -16,6 +18,8 @@ from support.process import (
     wait_db,
     write_config,
 )
+
+pytestmark = pytest.mark.e2e
 
 STRANGER = 9501
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, wait_db
+
+pytestmark = pytest.mark.e2e
 
 USER = 424242
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import (
@@ -14,6 +16,8 @@ from support.process import (
     send_attempts,
     wait_db,
 )
+
+pytestmark = pytest.mark.e2e
 
 STAYS, LEAVES = 7001, 7002
 

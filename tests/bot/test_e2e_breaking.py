@@ -24,6 +24,8 @@ from support.botapi import BotApiDouble, BotMessage
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, Say, alerts, converse, publish, query_db, says, write_config
 
+pytestmark = pytest.mark.e2e
+
 ATTACK = YAML(typ="safe").load(
     (Path(__file__).parents[1] / "fixtures" / "breaking" / "attack.yaml").read_text(
         encoding="utf-8"

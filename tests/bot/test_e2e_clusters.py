@@ -17,6 +17,8 @@ from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, Say, alerts, converse, publish, write_config
 
+pytestmark = pytest.mark.e2e
+
 TRIPLE = YAML(typ="safe").load(
     (Path(__file__).parents[1] / "fixtures" / "cluster" / "triple.yaml").read_text(encoding="utf-8")
 )

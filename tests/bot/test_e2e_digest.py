@@ -28,6 +28,8 @@ from support.process import (
     wait_db,
 )
 
+pytestmark = pytest.mark.e2e
+
 USER = 5201
 BAGHDAD = ZoneInfo("Asia/Baghdad")
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import time
 from collections import Counter
 
+import pytest
+
 from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, alerts, seed_chats, wait_db
+
+pytestmark = pytest.mark.e2e
 
 CHATS = list(range(9001, 9301))
 

@@ -11,6 +11,8 @@ from postbot.bot.updates import MAX_QUEUED_PER_CHAT
 from support.botapi import BotApiDouble
 from support.process import BotProcess, says
 
+pytestmark = pytest.mark.e2e
+
 FLOOD, OTHER = 9801, 9802
 GROUP, GROUP_USER = -100_9803, 9804
 

@@ -5,9 +5,13 @@ Each check runs in its own group, so that no group waits out the 20-messages-a-m
 
 from __future__ import annotations
 
+import pytest
+
 from postbot.alerts.texts import text
 from support.botapi import BotApiDouble
 from support.process import BotProcess, Say, converse, press, query_db, says, seed_chats
+
+pytestmark = pytest.mark.e2e
 
 ADMIN, MEMBER = 6001, 6002
 REFUSED, ADMIN_WATCH, ANONYMOUS, LISTING, BUTTONS, HELP, FEEDS = range(-1006001, -1006008, -1)

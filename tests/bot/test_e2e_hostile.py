@@ -7,9 +7,13 @@ literally), while a real `<b>` or `<script>` element is markup (its text kept, t
 
 from __future__ import annotations
 
+import pytest
+
 from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, Say, alerts, converse
+
+pytestmark = pytest.mark.e2e
 
 READER = 7101
 

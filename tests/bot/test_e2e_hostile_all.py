@@ -16,6 +16,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from support.botapi import BotApiDouble, utf16_len
 from support.feedserver import FeedItem, FeedServer, gzip_stream, zeros_bomb
 from support.process import (
@@ -27,6 +29,8 @@ from support.process import (
     seed_chats,
     write_config,
 )
+
+pytestmark = pytest.mark.e2e
 
 READER = 7801  # follows oil prices: touched by no attack
 ISIS_READER = 7802  # follows «داعش»: the huge item and the NUL feed's stories match it

@@ -15,6 +15,8 @@ from support.botapi import BotApiDouble, utf16_len
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, alerts, bot_process, seed_chats, write_config
 
+pytestmark = pytest.mark.e2e
+
 BIG_READER = 7301
 OTHER_READER = 7302
 LONG_READER = 7303

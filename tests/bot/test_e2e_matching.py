@@ -10,6 +10,8 @@ from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, Say, alerts, converse, query_db, wait_db, write_config
 
+pytestmark = pytest.mark.e2e
+
 MANY_REASONS, LATE, EARLY = 5301, 5302, 5303
 RLM = "\u200f"
 

@@ -16,6 +16,8 @@ from postbot.bot.views import MUTE_WATCH, STOP_TOPIC, TOPIC, UNTOPIC, UNWATCH
 from support.botapi import BotApiDouble, CallbackAnswer
 from support.process import BotProcess, Say, converse, query_db, says, seed_chats
 
+pytestmark = pytest.mark.e2e
+
 DIGITS, BUTTONS, VICTIM = 9501, 9502, 9503
 PREFIXES = (TOPIC, UNWATCH, UNTOPIC, MUTE_WATCH, STOP_TOPIC)
 

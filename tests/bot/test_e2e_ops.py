@@ -6,12 +6,15 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 
 from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import TOKEN, alerts, bot_process, free_port, seed_chats
 
 from .conftest import wait_first_poll
+
+pytestmark = pytest.mark.e2e
 
 STORY = FeedItem(
     title="هجوم لداعش على موقع للجيش غربي الأنبار",

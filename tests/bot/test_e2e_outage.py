@@ -12,6 +12,8 @@ from postbot.bot.outage import OutageLog
 from support.botapi import BotApiDouble
 from support.process import BotProcess, seed_chats
 
+pytestmark = pytest.mark.e2e
+
 DOWN = re.compile(r"WARNING .*Bot API unreachable")
 UP = re.compile(r"WARNING .*Bot API reachable again")
 BEFORE, DURING, AFTER = 9901, 9902, 9903

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from support.botapi import BotApiDouble
 from support.process import BotProcess
+
+pytestmark = pytest.mark.e2e
 
 BUSY, OTHER = 9701, 9702
 

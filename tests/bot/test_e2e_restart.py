@@ -14,6 +14,8 @@ from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, alerts, seed_chats, wait_db
 
+pytestmark = pytest.mark.e2e
+
 CHATS = list(range(8001, 8041))
 BURST_CHATS = list(range(9001, 9501))  # the criterion: a burst of 500 alerts
 QUEUED = 8200
@@ -33,7 +35,11 @@ def per_chat(double: BotApiDouble, title: str) -> Counter[int]:
 
 @pytest.mark.parametrize(
     ("how", "chats"),
-    [(signal.SIGTERM, CHATS), (signal.SIGKILL, CHATS), (signal.SIGKILL, BURST_CHATS)],
+    [
+        (signal.SIGTERM, CHATS),
+        (signal.SIGKILL, CHATS),
+        pytest.param(signal.SIGKILL, BURST_CHATS, marks=pytest.mark.alone),
+    ],
     ids=["sigterm", "sigkill", "sigkill-500"],
 )
 def test_restart_mid_burst_delivers_every_alert(

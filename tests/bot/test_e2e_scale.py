@@ -12,6 +12,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import (
@@ -25,6 +27,8 @@ from support.process import (
 )
 
 from .conftest import wait_first_poll
+
+pytestmark = pytest.mark.e2e
 
 STORY = FeedItem(
     title="خلايا داعش تهاجم نقطة للجيش في صحراء الأنبار",
@@ -62,6 +66,7 @@ def test_worker_refuses_sqlite(tmp_path: Path, double: BotApiDouble, config: Pat
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.alone
 def test_a_killed_worker_loses_nothing_and_the_budget_is_shared(
     tmp_path: Path, double: BotApiDouble, feeds: FeedServer, config: Path, pg_url: str
 ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from support.botapi import BotApiDouble
 from support.feedserver import FeedServer
 from support.process import (
@@ -15,6 +17,8 @@ from support.process import (
     free_port,
     run_cli,
 )
+
+pytestmark = pytest.mark.e2e
 
 WRONG_TOKEN = "4242:wrong-SECRET-token_zyxwvutsrqpo"
 

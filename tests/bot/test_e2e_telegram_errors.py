@@ -3,6 +3,8 @@ a dropped connection. Each time the alert arrives exactly once, where it should.
 
 from __future__ import annotations
 
+import pytest
+
 from postbot.alerts.html import visible_text
 from support.botapi import BotApiDouble, SentRecord
 from support.feedserver import FeedItem, FeedServer
@@ -15,6 +17,8 @@ from support.process import (
     query_db,
     seed_chats,
 )
+
+pytestmark = pytest.mark.e2e
 
 READER = 7301
 ADMIN = 7302

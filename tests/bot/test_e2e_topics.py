@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from postbot.alerts.texts import text
 from support.botapi import BotApiDouble, BotMessage
 from support.feedserver import FeedItem, FeedServer
 from support.process import BotProcess, Say, alerts, converse, press, publish, query_db, says
+
+pytestmark = pytest.mark.e2e
 
 FOLLOWER, NOBODY, WITNESS = 5201, 5202, 5203
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from support.botapi import BotApiDouble
 from support.process import (
     BotProcess,
@@ -19,6 +21,8 @@ from support.process import (
     says,
     seed_chats,
 )
+
+pytestmark = pytest.mark.e2e
 
 WATCHER, BAD_INPUT, BAD_QUERY, AT_LIMIT, ARABIC, SWITCHER = 5101, 5102, 5103, 5104, 5105, 5106
 AIN = '"عين الأسد" OR الأنبار'

@@ -20,6 +20,8 @@ from support.botapi import BotApiDouble
 from support.feedserver import FeedServer
 from support.process import ADMIN_ID, TOKEN, BotProcess, bot_process, free_port, query_db, run_cli
 
+pytestmark = pytest.mark.e2e
+
 USER = 9611
 ENV_SECRET = "env-Secret_0123456789abcdefXYZ"
 TELEGRAM_ALPHABET = re.compile(r"[A-Za-z0-9_-]{32,256}")

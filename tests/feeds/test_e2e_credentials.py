@@ -26,6 +26,8 @@ from support.process import (
     write_config,
 )
 
+pytestmark = pytest.mark.e2e
+
 SECRETS = ("hunter2", "s3cr%40t", "s3cr@t", "opspass")
 
 

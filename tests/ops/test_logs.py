@@ -246,6 +246,7 @@ def test_startup_error_about_the_bot_api_url_hides_credentials(
     assert TOKEN not in everything
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_a_real_postbot_run_never_prints_the_bot_api_password(tmp_path: Path, fmt: str) -> None:
     from support.process import bot_process, run_cli

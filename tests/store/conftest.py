@@ -2,7 +2,8 @@
 
 PostgreSQL comes from POSTBOT_TEST_DATABASE_URL; each run creates its own throwaway database
 `postbot_test_<hex>` on that server and drops it afterwards. Without the variable those params
-are skipped with an explicit reason.
+are skipped with an explicit reason. Migrated databases are copies of a per-session template
+(tests/support/databases.py); `fresh_database` gives empty ones for the migration tests.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from postbot.store import models
-from postbot.store.db import make_engine, upgrade_engine
-from support.databases import pg_admin_url, temporary_pg_database, truncate_all
+from postbot.store.db import make_engine
+from support.databases import SqliteTemplate, pg_admin_url, temporary_pg_database, truncate_all
 
 NOW = datetime(2026, 11, 28, 14, 5, tzinfo=UTC)
 
@@ -62,8 +63,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def engine(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
-    """A migrated, empty database on each backend."""
+def engine(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, sqlite_template: SqliteTemplate
+) -> Iterator[sa.Engine]:
+    """A migrated, empty database on each backend (a copy of the session's template)."""
     if backend == "postgresql":
         url: str = request.getfixturevalue("pg_migrated_url")
         engine = make_engine(url)
@@ -73,9 +76,11 @@ def engine(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
             truncate_all(engine)
             engine.dispose()
         return
-    url = "sqlite://" if backend == "sqlite-memory" else f"sqlite:///{tmp_path / 'postbot.db'}"
-    engine = make_engine(url)
-    upgrade_engine(engine)
+    if backend == "sqlite-memory":
+        engine = make_engine("sqlite://")
+        sqlite_template.load_into(engine)
+    else:
+        engine = make_engine(sqlite_template.file_url(tmp_path / "postbot.db"))
     try:
         yield engine
     finally:
