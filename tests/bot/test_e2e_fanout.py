@@ -23,6 +23,7 @@ STORY = FeedItem(
 )
 
 
+@pytest.mark.alone  # counts Telegram's 429s: its pacing needs a core to itself
 def test_300_chats_get_one_alert_each_within_the_flood_limit(
     bot: BotProcess, double: BotApiDouble, feeds: FeedServer
 ) -> None:

@@ -6,6 +6,7 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 from telegram.ext import ExtBot
@@ -253,6 +254,7 @@ async def test_english_chat_gets_english_labels(
     assert "Source: Wire" in html and "Read the story" in html
 
 
+@pytest.mark.alone  # counts Telegram's 429s: its pacing needs a core to itself
 async def test_each_chat_in_order_and_many_chats_at_once(
     engine: sa.Engine, dispatcher: Dispatcher, double: BotApiDouble
 ) -> None:
