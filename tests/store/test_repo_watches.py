@@ -82,26 +82,16 @@ def test_remove_watch_by_number_renumbers(
     assert len(repo.list_watches(session=session, chat_id=other)) == 1
 
 
-def test_remove_watch_by_id_only_for_its_chat(
+def test_take_watch_by_id_only_for_its_chat(
     session: Session, make_chat: Callable[..., int]
 ) -> None:
     a, b = make_chat(1), make_chat(2)
     watch = repo.add_watch(session=session, chat_id=a, query="داعش")
     assert watch.id is not None
-    assert not repo.remove_watch_by_id(session=session, chat_id=b, watch_id=watch.id)
-    assert repo.remove_watch_by_id(session=session, chat_id=a, watch_id=watch.id)
+    assert repo.take_watch_by_id(session=session, chat_id=b, watch_id=watch.id) is None
+    taken = repo.take_watch_by_id(session=session, chat_id=a, watch_id=watch.id)
+    assert taken is not None and taken.query == "داعش"
     assert repo.list_watches(session=session, chat_id=a) == []
-
-
-def test_active_watches_and_subscriptions_skip_paused_chats(
-    session: Session, make_chat: Callable[..., int]
-) -> None:
-    on, off = make_chat(1), make_chat(2, active=False)
-    for chat_id in (on, off):
-        repo.add_watch(session=session, chat_id=chat_id, query="داعش")
-        repo.subscribe_topic(session=session, chat_id=chat_id, topic_id="isis")
-    assert [w.chat_id for w in repo.all_active_watches(session=session)] == [on]
-    assert [s.chat_id for s in repo.active_topic_subscriptions(session=session)] == [on]
 
 
 def test_topic_subscriptions(session: Session, make_chat: Callable[..., int]) -> None:

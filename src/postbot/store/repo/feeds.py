@@ -233,28 +233,6 @@ def get_story(*, session: Session, story_id: int) -> StoryRow | None:
     return session.get(StoryRow, story_id)
 
 
-def find_story_by_link(
-    *, session: Session, link: str, exclude_id: int | None = None
-) -> StoryRow | None:
-    """The first-seen story with this link (optionally other than `exclude_id`)."""
-    stmt = select(StoryRow).where(col(StoryRow.link) == link)
-    if exclude_id is not None:
-        stmt = stmt.where(col(StoryRow.id) != exclude_id)
-    stmt = stmt.order_by(col(StoryRow.first_seen_at), col(StoryRow.id)).limit(1)
-    return session.exec(stmt).first()
-
-
-def find_story_by_fingerprint(
-    *, session: Session, fingerprint: str, exclude_id: int | None = None
-) -> StoryRow | None:
-    """The first-seen story with this fingerprint (optionally other than `exclude_id`)."""
-    stmt = select(StoryRow).where(col(StoryRow.fingerprint) == fingerprint)
-    if exclude_id is not None:
-        stmt = stmt.where(col(StoryRow.id) != exclude_id)
-    stmt = stmt.order_by(col(StoryRow.first_seen_at), col(StoryRow.id)).limit(1)
-    return session.exec(stmt).first()
-
-
 def add_also_in(*, session: Session, story_id: int, feed_id: str) -> bool:
     """Note that `feed_id` also carried this story; False if already noted or it is the source."""
     stmt = select(StoryRow).where(col(StoryRow.id) == story_id).with_for_update()

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, select
 
 from postbot.errors import StoreError
 from postbot.store.db import insert_ignore
-from postbot.store.models import Chat, TopicSubscription, Watch
+from postbot.store.models import TopicSubscription, Watch
 from postbot.store.repo.chats import now_or_utcnow
 
 MAX_WATCHES = 50
@@ -143,11 +143,6 @@ def take_watch(*, session: Session, chat_id: int, number: int) -> Watch | None:
     return watch
 
 
-def remove_watch_by_id(*, session: Session, chat_id: int, watch_id: int) -> bool:
-    """Remove a watch by id (stable for buttons, unlike numbers); False if not this chat's."""
-    return take_watch_by_id(session=session, chat_id=chat_id, watch_id=watch_id) is not None
-
-
 def take_watch_by_id(*, session: Session, chat_id: int, watch_id: int) -> Watch | None:
     """Remove a watch by id and return it; None if there is none of this chat's."""
     watch = session.get(Watch, watch_id)
@@ -156,17 +151,6 @@ def take_watch_by_id(*, session: Session, chat_id: int, watch_id: int) -> Watch 
     session.delete(watch)
     session.flush()
     return watch
-
-
-def all_active_watches(*, session: Session) -> list[Watch]:
-    """Every watch of every active chat, by chat then creation."""
-    stmt = (
-        select(Watch)
-        .join(Chat, col(Chat.id) == col(Watch.chat_id))
-        .where(col(Chat.active).is_(True))
-        .order_by(col(Watch.chat_id), col(Watch.created_at), col(Watch.id))
-    )
-    return list(session.exec(stmt).all())
 
 
 def subscribe_topic(
@@ -193,17 +177,6 @@ def chat_topics(*, session: Session, chat_id: int) -> list[str]:
         select(TopicSubscription.topic_id)
         .where(col(TopicSubscription.chat_id) == chat_id)
         .order_by(col(TopicSubscription.created_at), col(TopicSubscription.topic_id))
-    )
-    return list(session.exec(stmt).all())
-
-
-def active_topic_subscriptions(*, session: Session) -> list[TopicSubscription]:
-    """Every topic subscription of every active chat."""
-    stmt = (
-        select(TopicSubscription)
-        .join(Chat, col(Chat.id) == col(TopicSubscription.chat_id))
-        .where(col(Chat.active).is_(True))
-        .order_by(col(TopicSubscription.chat_id), col(TopicSubscription.topic_id))
     )
     return list(session.exec(stmt).all())
 
