@@ -12,14 +12,12 @@ import random
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from ruamel.yaml import YAML
 from sqlmodel import Session, col, select
 
+from pipeline.outlets import FEEDS, FILLER, fixture, item, outlets
 from postbot.config.catalog import Catalog, CatalogRef
 from postbot.config.model import BreakingConfig
 from postbot.feeds.fetch import make_client
@@ -29,28 +27,16 @@ from postbot.store import repo
 from postbot.store.models import Delivery, DeliveryStatus, Feed, StoryRow
 from support.catalogs import catalog
 from support.clocks import Clock
-from support.feedserver import FeedItem, FeedServer
+from support.feedserver import FeedServer
 
 T0 = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
-FEEDS = ("aljazeera", "skynewsarabia", "shafaq", "alsumaria")
-ATTACK = YAML(typ="safe").load(
-    (Path(__file__).parent.parent / "fixtures" / "breaking" / "attack.yaml").read_text(
-        encoding="utf-8"
-    )
-)
-FILLER = FeedItem("نشرة الطقس", "https://w.example/weather", "أجواء صحوة.", guid="filler")
+ATTACK = fixture("breaking", "attack.yaml")
 FOLLOWER, BREAKING_ONLY, PAUSED, BOTH = 1, 2, 3, 4
-
-
-def item(entry: dict[str, Any], guid: str) -> FeedItem:
-    return FeedItem(entry["title"], entry["link"], entry["summary"], guid=guid)
 
 
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
-    with FeedServer() as srv:
-        for feed in FEEDS:
-            srv.set_feed(f"/{feed}.xml", [FILLER])
+    with outlets() as srv:
         yield srv
 
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from ruamel.yaml import YAML
 from sqlmodel import Session, col, select
 
+from pipeline.outlets import FEEDS, FILLER, fixture, item, outlets
 from postbot.config.catalog import CatalogRef
 from postbot.feeds.fetch import make_client
 from postbot.pipeline.refresh import Poller
@@ -27,24 +28,12 @@ from support.clocks import Clock
 from support.feedserver import FeedItem, FeedServer
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # 15:00 in Baghdad
-FEEDS = ("aljazeera", "skynewsarabia", "shafaq", "alsumaria")
-TRIPLE = YAML(typ="safe").load(
-    (Path(__file__).parent.parent / "fixtures" / "cluster" / "triple.yaml").read_text(
-        encoding="utf-8"
-    )
-)
-FILLER = FeedItem("نشرة الطقس", "https://w.example/weather", "أجواء صحوة.", guid="filler")
-
-
-def item(entry: dict[str, Any], guid: str) -> FeedItem:
-    return FeedItem(entry["title"], entry["link"], entry["summary"], guid=guid)
+TRIPLE = fixture("cluster", "triple.yaml")
 
 
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
-    with FeedServer() as srv:
-        for feed in FEEDS:
-            srv.set_feed(f"/{feed}.xml", [FILLER])
+    with outlets() as srv:
         yield srv
 
 
