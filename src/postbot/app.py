@@ -146,6 +146,7 @@ def run_bot(
     log.info("postbot starting (%s)", "webhook" if webhook else "long polling")
     try:
         with (
+            one_run(built.svc.engine, webhook=webhook is not None),
             telegram_errors(settings.telegram_api_url),
             serve_metrics(built.svc.metrics, metrics_listen),
         ):
@@ -153,6 +154,18 @@ def run_bot(
             _serve(built.application, webhook)
     finally:
         built.svc.engine.dispose()
+
+
+@contextmanager
+def one_run(engine: sa.Engine, *, webhook: bool) -> Iterator[None]:
+    """This process's hold on the database's `run` lock: a second `run` refuses to start."""
+    from postbot.store.runlock import AlreadyRunning, run_lock
+
+    try:
+        with run_lock(engine, webhook=webhook):
+            yield
+    except AlreadyRunning as exc:
+        raise StartupError(str(exc)) from None
 
 
 @contextmanager
