@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,16 @@ def test_a_missing_token_is_refused_before_anything_is_built(
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
         build(settings.model_copy(update={"telegram_bot_token": None}), CONFIG, handlers=False)
     assert not (tmp_path / "app.db").exists()
+
+
+def test_closing_the_services_ends_their_database_threads(settings: Settings) -> None:
+    built = build(settings, CONFIG, handlers=False)
+    try:
+        worker = asyncio.run(built.svc.call(threading.current_thread))
+        assert worker.name.startswith("postbot-db") and worker.is_alive()
+        built.svc.close()
+        assert not worker.is_alive()
+        with pytest.raises(RuntimeError, match="shutdown"):
+            asyncio.run(built.svc.call(int))
+    finally:
+        built.svc.engine.dispose()

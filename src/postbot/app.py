@@ -153,6 +153,7 @@ def run_bot(
             asyncio.run(verify_bot_api(built.token, settings.telegram_api_url))
             _serve(built.application, webhook)
     finally:
+        built.svc.close()
         built.svc.engine.dispose()
 
 
@@ -260,4 +261,5 @@ async def _worker(built: Runtime) -> None:
         log.info("postbot worker started")
         await stop.wait()
         await built.scheduler.stop()
+    built.svc.close()
     built.svc.engine.dispose()

@@ -50,7 +50,7 @@ class Services:
     now: Callable[[], datetime] = utcnow
     metrics: Metrics = field(default_factory=Metrics)
     scheduler: Lifecycle | None = None  # set by app.py's builder; None: handlers only (tests)
-    # threads start on first use and idle ones exit with the process
+    # threads start on first use; `close` ends them when the process stops
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(DB_THREADS, thread_name_prefix="postbot-db")
     )
@@ -58,6 +58,10 @@ class Services:
     def is_admin(self, user_id: int | None) -> bool:
         """A bot admin (config `admins` or POSTBOT_ADMINS)."""
         return user_id is not None and user_id in self.catalog.current.admins
+
+    def close(self) -> None:
+        """Stop the database threads: queued calls are cancelled, running ones finish."""
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
     async def call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """`fn(*args, **kwargs)` on the database threads (with this task's context vars)."""
