@@ -10,10 +10,7 @@ must hold no traceback.
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -29,6 +26,7 @@ from support.process import (
     seed_chats,
     write_config,
 )
+from support.webhook import SECRET_HEADER, command_update, post_update
 
 pytestmark = pytest.mark.e2e
 
@@ -75,30 +73,8 @@ NUL_WORDS = ["برج", "سيطرة", "راعياً", "محصولاً", "مخفر
 
 def _forged_post(url: str, update_id: int, chat_id: int, text: str, secret: str | None) -> int:
     """POST a message update to the webhook with (or without) a secret header; the status."""
-    message = {
-        "message_id": 50_000 + update_id,
-        "date": int(time.time()),
-        "chat": {"id": chat_id, "type": "private", "first_name": "X"},
-        "from": {"id": chat_id, "is_bot": False, "first_name": "X", "language_code": "en"},
-        "text": text,
-        "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}],
-    }
-    headers = {"Content-Type": "application/json"}
-    if secret is not None:
-        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
-    request = urllib.request.Request(
-        url,
-        data=json.dumps({"update_id": update_id, "message": message}).encode(),
-        headers=headers,
-        method="POST",
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=10) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        error.close()
-        return int(error.code)
+    body = command_update(update_id, chat_id, text, message_id=50_000 + update_id)
+    return post_update(url, body, {SECRET_HEADER: secret} if secret is not None else {})
 
 
 def _peak_rss_mb(pid: int) -> float:

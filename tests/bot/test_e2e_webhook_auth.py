@@ -7,11 +7,8 @@ carries; the right header works. The secret comes from TELEGRAM_WEBHOOK_SECRET, 
 
 from __future__ import annotations
 
-import json
 import re
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ import pytest
 from support.botapi import BotApiDouble
 from support.feedserver import FeedServer
 from support.process import ADMIN_ID, TOKEN, BotProcess, bot_process, free_port, query_db, run_cli
+from support.webhook import command_update, post_update
 
 pytestmark = pytest.mark.e2e
 
@@ -28,31 +26,7 @@ TELEGRAM_ALPHABET = re.compile(r"[A-Za-z0-9_-]{32,256}")
 
 
 def _update(update_id: int, chat_id: int, text: str) -> bytes:
-    """A message update as Telegram would POST it, from the private chat `chat_id`."""
-    command = text.split()[0]
-    message = {
-        "message_id": 10_000 + update_id,
-        "date": int(time.time()),
-        "chat": {"id": chat_id, "type": "private", "first_name": "Forger"},
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Forger", "language_code": "en"},
-        "text": text,
-        "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
-    }
-    return json.dumps({"update_id": update_id, "message": message}).encode()
-
-
-def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST to the bot's webhook; the HTTP status."""
-    request = urllib.request.Request(
-        url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST"
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=10) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        error.close()
-        return int(error.code)
+    return command_update(update_id, chat_id, text, message_id=10_000 + update_id)
 
 
 def _forged_headers(secret: str) -> list[tuple[str, dict[str, str]]]:
@@ -120,7 +94,7 @@ def test_forged_webhook_posts_are_refused_and_change_nothing(
         for what, headers in _forged_headers(secret):
             for chat_id, command in ((USER, "/stop"), (ADMIN_ID, "/stats"), (ADMIN_ID, "/reload")):
                 update_id += 1
-                status = _post(url, _update(update_id, chat_id, command), headers)
+                status = post_update(url, _update(update_id, chat_id, command), headers)
                 assert status == 403, f"{what}: {command} answered {status}"
         time.sleep(1.5)  # what a wrongly accepted update would need to be answered
         assert len(double.sent) == before, [r.text for r in double.sent[before:]]
@@ -128,7 +102,7 @@ def test_forged_webhook_posts_are_refused_and_change_nothing(
 
         # the right header is obeyed: it is the secret that decides, not the payload
         right = {"X-Telegram-Bot-Api-Secret-Token": secret}
-        assert _post(url, _update(update_id + 1, ADMIN_ID, "/stats"), right) == 200
+        assert post_update(url, _update(update_id + 1, ADMIN_ID, "/stats"), right) == 200
         double.wait_for(lambda d: d.last_text(ADMIN_ID), timeout=15, what="/stats answered")
     finally:
         code = process.stop()
