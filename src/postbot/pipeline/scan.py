@@ -15,6 +15,7 @@ from typing import Protocol
 import httpx
 
 from postbot.errors import FetchError, QuerySyntaxError
+from postbot.feeds.channel import parse_channel
 from postbot.feeds.fetch import fetch_feed
 from postbot.feeds.parse import parse_feed
 from postbot.feeds.story import Story
@@ -79,9 +80,13 @@ async def scan_feed(
         return result
     if fetched.not_modified:
         return result
-    parsed = parse_feed(
-        fetched.body, feed_id=feed.id, content_type=fetched.content_type, base_url=fetched.url
-    )
+    channel: str | None = getattr(feed, "telegram", None)  # a public Telegram channel
+    if channel:
+        parsed = parse_channel(fetched.body, feed_id=feed.id, username=channel)
+    else:
+        parsed = parse_feed(
+            fetched.body, feed_id=feed.id, content_type=fetched.content_type, base_url=fetched.url
+        )
     result.warning = parsed.warning
     result.stories = [match_story(story, matcher) for story in parsed.stories]
     return result
