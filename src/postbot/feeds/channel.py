@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from postbot.config.model import CHANNEL_PREVIEW
 from postbot.feeds.parse import ParsedFeed
 from postbot.feeds.story import MAX_SUMMARY_CHARS, Story, cap_text, clean_text
 
@@ -72,6 +73,14 @@ class ChannelPage:
     title: str | None
     posts: list[ChannelPost]
     is_preview: bool
+
+
+def preview_url(username: str, base: str = CHANNEL_PREVIEW) -> str:
+    """Where a channel's preview page is read: `<base>/<username>`.
+
+    The base is the setting POSTBOT_TELEGRAM_PREVIEW_URL: https://t.me/s unless a test serves
+    its own pages."""
+    return f"{base.rstrip('/')}/{username}"
 
 
 def parse_channel(body: bytes | str, *, feed_id: str, username: str) -> ParsedFeed:

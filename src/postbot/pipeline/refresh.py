@@ -32,6 +32,7 @@ from postbot.clock import utcnow
 from postbot.config.catalog import CatalogRef
 from postbot.config.model import CHANNEL_PREVIEW
 from postbot.errors import FeedHTTPError, FeedUnreadable, FetchError
+from postbot.feeds.channel import preview_url
 from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.ops.logs import ctx
 from postbot.ops.metrics import Metrics
@@ -314,7 +315,7 @@ class Refresher:
     def _source(self, feed: ClaimedFeed) -> str:
         """What to fetch: the feed's URL, or a channel's page under the preview base URL."""
         channel = self._channel(feed.id)
-        return f"{self.channel_preview}/{channel}" if channel else feed.url
+        return preview_url(channel, self.channel_preview) if channel else feed.url
 
     def _interval(self, feed_id: str) -> timedelta:
         catalog = self.catalog.current
