@@ -12,9 +12,11 @@ created", "pinned ...") marked `service_message`. The channel's title is
 `.tgme_channel_info_header_title`; `.tgme_channel_history` holds the posts. A page without
 either is not a preview (Telegram redirects a channel without one to its plain t.me page).
 
-Each post becomes a `Story` keyed by its post id, so a post edited later keeps its story (and
-makes no second alert) and a deleted one simply stops appearing. Service messages and posts
-with neither text nor media are skipped. Parsed with selectolax (Lexbor), see the README.
+Each post becomes a `Story`: its first line is the title; the summary is the forwarded-from and
+reply context, the media (📷, 🎥) and the rest of the text. Its key is the post id, so a post
+edited later keeps its story (and makes no second alert) and a deleted one simply stops
+appearing. Service messages and posts with neither text nor media are skipped. Parsed with
+selectolax (Lexbor): see the README for why.
 """
 
 from __future__ import annotations
@@ -118,11 +120,16 @@ def post_story(post: ChannelPost, feed_id: str) -> Story | None:
         context.append(f"{FORWARDED} {post.forwarded_from}")
     if post.reply_to:
         context.append(f"{REPLY} {post.reply_to}")
-    text: str = post.text
-    lead = next((line for line in text.splitlines() if line.strip()), "")
+    lines = post.text.split("\n")
+    lead_at = next((i for i, line in enumerate(lines) if line.strip()), None)
+    lead = lines[lead_at].strip() if lead_at is not None else ""
     title = lead or media or " ".join(context)
     if not title:
         return None
+    # the first line is the title: the summary goes on from there (the alert shows both), unless
+    # the title had to be cut
+    rest = "\n".join(lines[lead_at + 1 :]) if lead_at is not None else ""
+    text = post.text if len(lead) > TITLE_CHARS else rest.strip()
     body = f"{media} {text}".strip() if media else text
     summary = "\n".join([*context, body]).strip()
     return Story(
