@@ -72,7 +72,7 @@ def test_forwarded_post_names_its_source_and_notes_the_photo() -> None:
     assert post.photos == 1
     story = fixture_stories()[f"{USER}/4102"]
     assert story.title == "بيان: القوات الأمنية تعتقل 3 إرهابيين في كركوك"
-    assert story.summary == "🔁 قيادة العمليات المشتركة\n📷"
+    assert story.summary == "🔁 قيادة العمليات المشتركة:\n📷"
 
 
 def test_reply_context_is_noted_and_is_not_the_posts_text() -> None:

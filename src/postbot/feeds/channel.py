@@ -117,7 +117,7 @@ def post_story(post: ChannelPost, feed_id: str) -> Story | None:
     media = " ".join(m for m, n in ((PHOTO, post.photos), (VIDEO, post.videos)) if n)
     context = []
     if post.forwarded_from:
-        context.append(f"{FORWARDED} {post.forwarded_from}")
+        context.append(f"{FORWARDED} {post.forwarded_from}:")
     if post.reply_to:
         context.append(f"{REPLY} {post.reply_to}")
     lines = post.text.split("\n")
