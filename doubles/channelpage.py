@@ -31,6 +31,7 @@ class Post:
     service: bool = False
     views: str = "1.2K"
     raw_text_html: str | None = None  # the text div's inner HTML exactly, when given
+    link_preview: tuple[str, str, str] | None = None  # site name, title, description
 
 
 def _text_html(post: Post) -> str:
@@ -117,6 +118,16 @@ def render_post(post: Post, username: str, channel_title: str) -> str:
         parts.append(
             '<div class="tgme_widget_message_text js-message_text before_footer" dir="auto">'
             f"{_text_html(post)}</div>"
+        )
+    if post.link_preview is not None:
+        site, title_, description = (escape(p) for p in post.link_preview)
+        parts.append(
+            '<a class="tgme_widget_message_link_preview" href="https://news.example/a">'
+            '<i class="link_preview_right_image" style="background-image:url(\'https://cdn4.'
+            "telesco.pe/file/cHJldmlldw.jpg')\"></i>"
+            f'<div class="link_preview_site_name accent_color" dir="auto">{site}</div>'
+            f'<div class="link_preview_title" dir="auto">{title_}</div>'
+            f'<div class="link_preview_description" dir="auto">{description}</div></a>'
         )
     when = post.when.astimezone(dtm.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     edited = "edited&nbsp;" if post.edited else ""

@@ -37,7 +37,8 @@ def test_the_page_title_and_every_post_in_order() -> None:
     page = read_channel_page((PAGES / "security_media.html").read_bytes())
     assert page.is_preview
     assert page.title == "خلية الإعلام الأمني"
-    assert [p.post_id for p in page.posts] == [1, 4101, 4102, 4103, 4104, 4106, 4107, 4108, 4109]
+    ids = [p.post_id for p in page.posts]
+    assert ids == [1, 4101, 4102, 4103, 4104, 4106, 4107, 4108, 4109, 4110]
 
 
 def test_stories_newest_first_without_service_or_empty_posts() -> None:
@@ -48,7 +49,7 @@ def test_stories_newest_first_without_service_or_empty_posts() -> None:
     assert parsed.title == "خلية الإعلام الأمني"
     # 1 and 4107 are service messages (created, pinned); 4108 has neither text nor media
     assert [s.key for s in parsed.stories] == [
-        f"{USER}/{n}" for n in (4109, 4106, 4104, 4103, 4102, 4101)
+        f"{USER}/{n}" for n in (4110, 4109, 4106, 4104, 4103, 4102, 4101)
     ]
     assert all(s.feed_id == "smc" for s in parsed.stories)
 
@@ -207,3 +208,24 @@ def test_username_case_does_not_matter_and_links_use_the_pages_case() -> None:
 def test_a_page_of_thousands_of_posts_is_cut() -> None:
     page = render_channel_page(USER, "قناة", [Post(n, f"خبر {n}") for n in range(1, 400)])
     assert len(read_channel_page(page).posts) == MAX_POSTS
+
+
+def test_a_bare_link_is_titled_by_its_preview() -> None:
+    post = fixture_posts()[4110]
+    assert post.link_preview == (
+        "شفق نيوز: مقتل جنديين بهجوم لداعش في كركوك — "
+        "شن مسلحون من داعش هجوماً على نقطة للجيش جنوب غربي كركوك."
+    )
+    story = fixture_stories()[f"{USER}/4110"]
+    assert story.title.startswith("شفق نيوز: مقتل جنديين بهجوم لداعش في كركوك")
+    assert story.summary == f"🔗 {post.link_preview}"
+
+
+def test_a_link_preview_under_text_goes_to_the_end_of_the_summary() -> None:
+    preview = ("رووداو", "اشتباكات في سنجار", "تفاصيل الاشتباكات")
+    page = render_channel_page(USER, "قناة", [Post(12, "عاجل\nاشتباكات", link_preview=preview)])
+    story = parse_channel(page, feed_id="f", username=USER).stories[0]
+    assert (story.title, story.summary) == (
+        "عاجل",
+        "اشتباكات\n🔗 رووداو: اشتباكات في سنجار — تفاصيل الاشتباكات",
+    )

@@ -35,11 +35,13 @@ CHANNEL_LINK = "https://t.me"
 MAX_POSTS = 200  # a real preview page shows about 20
 TITLE_CHARS = 160
 SNIPPET_CHARS = 120
-PHOTO, VIDEO, FORWARDED, REPLY = "📷", "🎥", "🔁", "↩️"
+PREVIEW_CHARS = 300
+PHOTO, VIDEO, FORWARDED, REPLY, LINK = "📷", "🎥", "🔁", "↩️", "🔗"
 
 _POST_ID = re.compile(r"([A-Za-z][A-Za-z0-9_]{2,63})/(\d{1,15})")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
 _EDITED = re.compile(r"\bedited\b", re.IGNORECASE)
+_URL_ONLY = re.compile(r"(?:https?://)?[\w.-]+\.[a-z]{2,}(?:/\S*)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class ChannelPost:
     videos: int = 0
     edited: bool = False
     service: bool = False
+    link_preview: str | None = None  # the linked page's site, title and description
 
     @property
     def link(self) -> str:
@@ -123,7 +126,10 @@ def post_story(post: ChannelPost, feed_id: str) -> Story | None:
     lines = post.text.split("\n")
     lead_at = next((i for i, line in enumerate(lines) if line.strip()), None)
     lead = lines[lead_at].strip() if lead_at is not None else ""
-    title = lead or media or " ".join(context)
+    if post.link_preview and (not lead or _URL_ONLY.fullmatch(lead)):
+        title = post.link_preview  # a bare link: what it links to says more than its address
+    else:
+        title = lead or media or " ".join(context)
     if not title:
         return None
     # the first line is the title: the summary goes on from there (the alert shows both), unless
@@ -131,7 +137,8 @@ def post_story(post: ChannelPost, feed_id: str) -> Story | None:
     rest = "\n".join(lines[lead_at + 1 :]) if lead_at is not None else ""
     text = post.text if len(lead) > TITLE_CHARS else rest.strip()
     body = f"{media} {text}".strip() if media else text
-    summary = "\n".join([*context, body]).strip()
+    preview = [f"{LINK} {post.link_preview}"] if post.link_preview else []
+    summary = "\n".join([*context, body, *preview]).strip()
     return Story(
         feed_id=feed_id,
         key=post.key,
@@ -186,6 +193,7 @@ def _read_post(node: LexborNode) -> ChannelPost | None:
         videos=videos,
         edited=_edited(node),
         service="service_message" in _classes(node),
+        link_preview=_link_preview(node),
     )
 
 
@@ -203,6 +211,23 @@ def _reply(node: LexborNode) -> str | None:
     what = cap_text(_flat(_text_of(snippet)), SNIPPET_CHARS) if snippet is not None else ""
     shown = f"{who}: {what}" if who and what else who or what
     return shown or None
+
+
+def _link_preview(node: LexborNode) -> str | None:
+    """ "Site: title — description" of the page a post links to, as Telegram previews it."""
+    box = node.css_first(".tgme_widget_message_link_preview")
+    if box is None:
+        return None
+    parts = []
+    for cls in ("link_preview_site_name", "link_preview_title", "link_preview_description"):
+        found = box.css_first(f".{cls}")
+        text = _flat(_text_of(found)) if found is not None else ""
+        if text:
+            parts.append(text)
+    if not parts:
+        return None
+    shown = f"{parts[0]}: {' — '.join(parts[1:])}" if len(parts) > 1 else parts[0]
+    return cap_text(shown, PREVIEW_CHARS)
 
 
 def _published(node: LexborNode) -> datetime | None:
