@@ -11,7 +11,9 @@ conditional GET with the stored validators → on failure store the error on the
 return → parse and ingest the new stories → in the same transaction, store the validators,
 reset the error count and set the next poll (one interval on, plus jitter). Admins hear once
 when a feed starts failing (after FAILING_AFTER errors in a row) and once when it recovers.
-Parsing and the database work run in a worker thread, never on the event loop.
+Parsing and the database work run in a worker thread, never on the event loop. A public
+Telegram channel is polled the same way, from its preview page (`feeds/channel.py`) under the
+`channel_preview` base URL (POSTBOT_TELEGRAM_PREVIEW_URL, https://t.me/s by default).
 """
 
 from __future__ import annotations
