@@ -20,6 +20,7 @@ PURE = [
     SRC / "alerts" / "release.py",
     SRC / "alerts" / "texts.py",
     SRC / "feeds" / "parse.py",
+    SRC / "feeds" / "channel.py",
     SRC / "feeds" / "decode.py",
     SRC / "feeds" / "inflate.py",
     SRC / "feeds" / "story.py",

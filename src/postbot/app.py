@@ -120,6 +120,7 @@ def build(settings: Settings, config_path: Path, *, handlers: bool) -> Runtime:
         notify_admins=notify,
         on_queued=dispatcher.wake,
         metrics=svc.metrics,
+        channel_preview=settings.postbot_telegram_preview_url,
     )
     scheduler = Scheduler(
         engine=svc.engine,

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from postbot import __version__, clock
 from postbot.config.load import Config, check_config, load_config
+from postbot.config.model import CHANNEL_PREVIEW
 from postbot.config.settings import Settings, load_settings, webhook_secret_problem
 from postbot.errors import ConfigError, ConfigProblem, QuerySyntaxError, StartupError
 from postbot.feeds.fetch import make_client
@@ -153,7 +154,9 @@ def _feed_id(source: str, index: int) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-") or f"feed{index}"
 
 
-def cmd_scan(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+def cmd_scan(
+    args: argparse.Namespace, config: Config, out: TextIO, channel_preview: str = CHANNEL_PREVIEW
+) -> int:
     """Poll feeds once, match topics and watches, print the results."""
     topics = build_topics(config.topics)
     try:
@@ -169,7 +172,7 @@ def cmd_scan(args: argparse.Namespace, config: Config, out: TextIO) -> int:
 
     async def go() -> list[FeedScan]:
         async with make_client() as client:
-            return await scan(client, feeds, matcher)
+            return await scan(client, feeds, matcher, channel_preview=channel_preview)
 
     results = asyncio.run(go())
     topic_names = {t.id: t.name_ar for t in topics}
@@ -258,7 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("run", "worker"):
             return cmd_run(args, settings, hook_secret)
         config = load_config(_config_path(args, settings))
-        return cmd_scan(args, config, sys.stdout)
+        return cmd_scan(args, config, sys.stdout, settings.postbot_telegram_preview_url)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -117,7 +117,7 @@ def test_valid_configs(text: str, check: object) -> None:
     assert callable(check) and check(config)
 
 
-ALLOWED_FEED_KEYS = "allowed keys: id, name, url, interval, enabled"
+ALLOWED_FEED_KEYS = "allowed keys: id, name, url, telegram, interval, enabled"
 
 
 @pytest.mark.parametrize(

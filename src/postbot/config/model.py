@@ -29,13 +29,18 @@ class LocalizedName:
 
 @dataclass(frozen=True)
 class FeedConfig:
-    """One feed; `url` is an http(s) URL or, for a local file, its absolute path."""
+    """One feed; `url` is an http(s) URL or, for a local file, its absolute path.
+
+    A public Telegram channel (`telegram: name` in the YAML) has `telegram` set to its username
+    and `url` to its public preview page, https://t.me/s/<username>.
+    """
 
     id: str
     name: str
     url: str
     interval: timedelta
     enabled: bool
+    telegram: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,35 @@ def feed_location(url: str, base_dir: Path) -> str:
         raise ValueError(f"url {url!r} has no scheme: did you mean https://{url}?")
     raise ValueError(
         f"url {url!r} is neither an http(s) URL nor a local path (start paths with /, ./ or ../)"
+    )
+
+
+_CHANNEL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
+_CHANNEL_URL = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me)/(?:s/)?([^/?#]*)/?(?:\d+/?)?(?:[?#].*)?",
+    re.IGNORECASE,
+)
+CHANNEL_PREVIEW = "https://t.me/s"  # Telegram's public web preview of a channel, no login
+
+
+def channel_username(value: str) -> str:
+    """A channel's username from `name`, `@name`, `https://t.me/name` or `t.me/s/name`.
+
+    A username is 5-32 characters from letters, digits and `_`, not starting with a digit.
+    """
+    raw = value.strip()
+    match = _CHANNEL_URL.fullmatch(raw)
+    name = match.group(1) if match else raw.removeprefix("@")
+    if _CHANNEL_NAME.fullmatch(name) and not name.endswith("_"):
+        return name
+    if match is None and ("/" in raw or ":" in raw):
+        raise ValueError(
+            f"telegram {value!r} is not a channel: write its username (e.g. @example_news) "
+            "or its link https://t.me/example_news"
+        )
+    raise ValueError(
+        f"telegram {value!r} is not a valid channel username: 5-32 characters from letters, "
+        "digits and _, starting with a letter"
     )
 
 

@@ -18,12 +18,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from postbot.config.model import (
     BREAKING_MINUTES,
     BREAKING_OUTLETS,
+    CHANNEL_PREVIEW,
     DEFAULT_INTERVAL,
     BreakingConfig,
     Config,
     FeedConfig,
     LocalizedName,
     TopicConfig,
+    channel_username,
     describe,
     feed_location,
     parse_interval,
@@ -37,7 +39,7 @@ TOP_KEYS = ("admins", "defaults", "telegram", "feeds", "topics", "breaking")
 TELEGRAM_KEYS = ("paid_broadcast",)
 BREAKING_KEYS = ("outlets", "minutes")
 DEFAULTS_KEYS = ("interval",)
-FEED_KEYS = ("id", "name", "url", "interval", "enabled")
+FEED_KEYS = ("id", "name", "url", "telegram", "interval", "enabled")
 TOPIC_KEYS = ("id", "name", "query", "context", "troop_counts")
 NAME_KEYS = ("ar", "en")
 
@@ -208,12 +210,23 @@ class _Builder:
         self.keys(item, FEED_KEYS, f"in {where}")
         fid = self.ident(item, where, "feed", line)
         name = self.text(item, "name", where, line)
-        url = self.url(item, where, line)
+        channel = None
+        if "telegram" in item and "url" in item:
+            self.add(line, f"{where} has both 'url' and 'telegram': give exactly one of them")
+            url = None
+        elif "telegram" in item:
+            channel = self.channel(item, where, line)
+            url = None if channel is None else f"{CHANNEL_PREVIEW}/{channel}"
+        elif "url" not in item:
+            self.add(line, f"{where} has no 'url' (or 'telegram: <channel>' for a channel)")
+            url = None
+        else:
+            url = self.url(item, where, line)
         own_interval = self.interval(item, where)
         enabled = self.flag(item, "enabled", where, default=True)
         if len(self.problems) > before or fid is None or name is None or url is None:
             return None
-        return FeedConfig(fid, name, url, own_interval or interval, enabled)
+        return FeedConfig(fid, name, url, own_interval or interval, enabled, telegram=channel)
 
     def topic(self, item: CommentedMap, index: int, line: int) -> TopicConfig | None:
         before = len(self.problems)
@@ -276,6 +289,24 @@ class _Builder:
             self.add(url_line, f"{where} has the same url as {first[0]} (line {first[1]})")
             return None
         return url
+
+    def channel(self, item: CommentedMap, where: str, line: int) -> str | None:
+        """A public Telegram channel's username (`telegram:`), unique among the feeds."""
+        raw = self.text(item, "telegram", where, line)
+        if raw is None:
+            return None
+        channel_line = value_line(item, "telegram")
+        try:
+            name = channel_username(raw)
+        except ValueError as err:
+            self.add(channel_line, f"{where}: {err}")
+            return None
+        # usernames are case-insensitive: @IraqNews and @iraqnews are one channel
+        first = self.urls.setdefault(f"t.me/{name.lower()}", (where, channel_line))
+        if first[1] != channel_line:
+            self.add(channel_line, f"{where} has the same channel as {first[0]} (line {first[1]})")
+            return None
+        return name
 
     def interval(self, node: CommentedMap, where: str) -> timedelta | None:
         value = node.get("interval")

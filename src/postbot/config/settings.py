@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from postbot.config.model import Config
+from postbot.config.model import CHANNEL_PREVIEW, Config
 from postbot.config.urls import database_url
 from postbot.errors import ConfigError, ConfigProblem
 from postbot.ids import USER_ID_MAX, parse_number
@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///postbot.db"
     postbot_config: Path = Path("config/postbot.yaml")
     telegram_api_url: str = "https://api.telegram.org"
+    # where public channels' preview pages are read (<url>/<username>); tests serve their own
+    postbot_telegram_preview_url: str = CHANNEL_PREVIEW
     # NoDecode: the variable is "1, 2,3", not the JSON list pydantic-settings expects by default
     postbot_admins: Annotated[list[int], NoDecode] = []
     log_level: LogLevel = "INFO"
@@ -73,7 +75,7 @@ class Settings(BaseSettings):
     def _psycopg_driver(cls, value: str) -> str:
         return database_url(value)
 
-    @field_validator("telegram_api_url")
+    @field_validator("telegram_api_url", "postbot_telegram_preview_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.strip().rstrip("/")

@@ -37,6 +37,7 @@ from postbot.cluster.fingerprint import (
 )
 from postbot.cluster.idf import IdfTable
 from postbot.errors import FeedUnreadable
+from postbot.feeds.channel import parse_channel
 from postbot.feeds.fetch import FetchResult
 from postbot.feeds.parse import ParsedFeed, parse_feed
 from postbot.feeds.story import Story
@@ -60,13 +61,17 @@ def _shown(value: str | None, limit: int = 200) -> str:
     return repr(value if value is None or len(value) <= limit else value[:limit] + "…")
 
 
-def parse(feed_id: str, fetched: FetchResult) -> ParsedFeed | None:
-    """The fetched body as a feed (None: not modified); FeedUnreadable if it is none."""
+def parse(feed_id: str, fetched: FetchResult, *, channel: str | None = None) -> ParsedFeed | None:
+    """The fetched body as a feed, or a Telegram `channel`'s preview page (None: not modified);
+    FeedUnreadable if it is neither."""
     if fetched.not_modified:
         return None
-    parsed = parse_feed(
-        fetched.body, feed_id=feed_id, content_type=fetched.content_type, base_url=fetched.url
-    )
+    if channel is not None:
+        parsed = parse_channel(fetched.body, feed_id=feed_id, username=channel)
+    else:
+        parsed = parse_feed(
+            fetched.body, feed_id=feed_id, content_type=fetched.content_type, base_url=fetched.url
+        )
     if parsed.warning and not parsed.stories and parsed.title is None:
         # garbage, an HTML error page, a truncated download: a failed poll, so that the
         # errors count up, the admins hear of it and /feedstatus shows it

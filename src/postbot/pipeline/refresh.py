@@ -11,7 +11,9 @@ conditional GET with the stored validators → on failure store the error on the
 return → parse and ingest the new stories → in the same transaction, store the validators,
 reset the error count and set the next poll (one interval on, plus jitter). Admins hear once
 when a feed starts failing (after FAILING_AFTER errors in a row) and once when it recovers.
-Parsing and the database work run in a worker thread, never on the event loop.
+Parsing and the database work run in a worker thread, never on the event loop. A public
+Telegram channel is polled the same way, from its preview page (`feeds/channel.py`) under the
+`channel_preview` base URL (POSTBOT_TELEGRAM_PREVIEW_URL, https://t.me/s by default).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from sqlmodel import Session
 
 from postbot.clock import utcnow
 from postbot.config.catalog import CatalogRef
+from postbot.config.model import CHANNEL_PREVIEW
 from postbot.errors import FeedHTTPError, FeedUnreadable, FetchError
+from postbot.feeds.channel import preview_url
 from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.ops.logs import ctx
 from postbot.ops.metrics import Metrics
@@ -99,6 +103,7 @@ class Poller:
         now: Now = utcnow,
         rng: random.Random | None = None,
         metrics: Metrics | None = None,
+        channel_preview: str = CHANNEL_PREVIEW,
     ) -> None:
         self.engine = engine
         self.catalog = catalog
@@ -119,6 +124,7 @@ class Poller:
             now=now,
             rng=rng or random.Random(),
             metrics=self.metrics,
+            channel_preview=channel_preview,
         )
         self._running: dict[str, asyncio.Task[PollOutcome]] = {}
 
@@ -182,9 +188,11 @@ class Refresher:
         now: Now,
         rng: random.Random,
         metrics: Metrics,
+        channel_preview: str = CHANNEL_PREVIEW,
     ) -> None:
         self.engine = engine
         self.client = client
+        self.channel_preview = channel_preview.rstrip("/")
         self.catalog = catalog
         self.ingester = ingester
         self.notify_admins = notify_admins
@@ -199,7 +207,7 @@ class Refresher:
         """Poll one claimed feed; errors are stored on the feed row, never raised."""
         try:
             fetched = await fetch_feed(
-                self.client, feed.url, etag=feed.etag, last_modified=feed.last_modified
+                self.client, self._source(feed), etag=feed.etag, last_modified=feed.last_modified
             )
         except FetchError as exc:
             retry_after = exc.retry_after if isinstance(exc, FeedHTTPError) else None
@@ -236,7 +244,7 @@ class Refresher:
         """Ingest the stories and record the poll, in one transaction; (ingested, recovered)."""
         # parsing is pure and may take a second for a body of megabytes: done before taking the
         # store lock, so that other feeds' stores do not wait for it
-        parsed = parse(feed.id, fetched)
+        parsed = parse(feed.id, fetched, channel=self._channel(feed.id))
         with self._store_lock:
             interval = self._interval(feed.id)
             now = self.now()
@@ -300,6 +308,16 @@ class Refresher:
             await self.notify_admins(key, {"feed": name, "feed_id": feed_id, "error": error[:300]})
         except Exception:  # telling admins must never break polling
             log.exception("feed %s: could not notify admins", feed_id, extra=ctx(feed_id=feed_id))
+
+    def _channel(self, feed_id: str) -> str | None:
+        """The Telegram channel's username, for a channel source."""
+        feed = self.catalog.current.feed(feed_id)
+        return feed.telegram if feed else None
+
+    def _source(self, feed: ClaimedFeed) -> str:
+        """What to fetch: the feed's URL, or a channel's page under the preview base URL."""
+        channel = self._channel(feed.id)
+        return preview_url(channel, self.channel_preview) if channel else feed.url
 
     def _interval(self, feed_id: str) -> timedelta:
         catalog = self.catalog.current

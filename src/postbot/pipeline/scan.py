@@ -14,7 +14,9 @@ from typing import Protocol
 
 import httpx
 
+from postbot.config.model import CHANNEL_PREVIEW
 from postbot.errors import FetchError, QuerySyntaxError
+from postbot.feeds.channel import parse_channel, preview_url
 from postbot.feeds.fetch import fetch_feed
 from postbot.feeds.parse import parse_feed
 from postbot.feeds.story import Story
@@ -68,20 +70,29 @@ def match_story(story: Story, matcher: StoryMatcher[str]) -> ScannedStory:
 
 
 async def scan_feed(
-    client: httpx.AsyncClient, feed: FeedSource, matcher: StoryMatcher[str]
+    client: httpx.AsyncClient,
+    feed: FeedSource,
+    matcher: StoryMatcher[str],
+    *,
+    channel_preview: str = CHANNEL_PREVIEW,
 ) -> FeedScan:
-    """Fetch, parse and match one feed; errors are captured, never raised."""
+    """Fetch, parse and match one feed (or channel); errors are captured, never raised."""
     result = FeedScan(feed)
+    channel: str | None = getattr(feed, "telegram", None)  # a public Telegram channel
+    source = preview_url(channel, channel_preview) if channel else feed.url
     try:
-        fetched = await fetch_feed(client, feed.url)
+        fetched = await fetch_feed(client, source)
     except FetchError as exc:
         result.error = str(exc) or type(exc).__name__
         return result
     if fetched.not_modified:
         return result
-    parsed = parse_feed(
-        fetched.body, feed_id=feed.id, content_type=fetched.content_type, base_url=fetched.url
-    )
+    if channel:
+        parsed = parse_channel(fetched.body, feed_id=feed.id, username=channel)
+    else:
+        parsed = parse_feed(
+            fetched.body, feed_id=feed.id, content_type=fetched.content_type, base_url=fetched.url
+        )
     result.warning = parsed.warning
     result.stories = [match_story(story, matcher) for story in parsed.stories]
     return result
@@ -93,12 +104,13 @@ async def scan(
     matcher: StoryMatcher[str],
     *,
     concurrency: int = 8,
+    channel_preview: str = CHANNEL_PREVIEW,
 ) -> list[FeedScan]:
     """Scan several feeds concurrently; results come back in the order of `feeds`."""
     gate = asyncio.Semaphore(concurrency)
 
     async def one(feed: FeedSource) -> FeedScan:
         async with gate:
-            return await scan_feed(client, feed, matcher)
+            return await scan_feed(client, feed, matcher, channel_preview=channel_preview)
 
     return list(await asyncio.gather(*(one(f) for f in feeds)))
