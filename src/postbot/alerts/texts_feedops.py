@@ -38,10 +38,6 @@ FEEDOPS_TEXTS: dict[str, dict[str, str]] = {
         "en": "• {feed}: median {p50}, p95 {p95} ({count})",
     },
     "stats_latency_more": {"ar": "… و{count} مصادر أخرى", "en": "… and {count} more feeds"},
-    "stats_latency_none": {
-        "ar": "⏱ التأخير من النشر إلى التنبيه: لا تنبيهات مؤرخة خلال 24 ساعة",
-        "en": "⏱ Delay from publishing to alert: no dated alerts in 24 h",
-    },
     "duration_s": {"ar": "{n} ث", "en": "{n}s"},
     "duration_m": {"ar": "{n} د", "en": "{n}m"},
     "duration_h": {"ar": "{n} س", "en": "{n}h"},
