@@ -1,0 +1,184 @@
+"""Channel-like sources for bench/poll.py: a static page shaped like a public Telegram channel's
+web preview (t.me/s/<name>) and a stand-in parser for it.
+
+The page follows the structure the projects that read these previews rely on: one
+`tgme_widget_message_wrap` per post, the post's id in `data-post="<channel>/<n>"`, its text in
+`tgme_widget_message_text` (line breaks as <br/>), its date in `<time datetime=...>` inside the
+`tgme_widget_message_date` link, plus the author, view count and page furniture (about 2 kB a
+post, 43 kB a page of 20; real pages run larger). The page is served without validators, the
+worst case (conditional requests not honoured): every poll downloads and parses it in full.
+
+The stand-in parser uses the standard library's HTMLParser (postbot's channel parser is not on
+this branch, and neither selectolax nor lxml is installed here): it walks the whole document as
+a real parser must, so its CPU is an upper bound for a C-backed parser.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from html.parser import HTMLParser
+
+from postbot.feeds.fetch import FetchResult
+from postbot.feeds.parse import ParsedFeed
+from postbot.feeds.story import Story
+
+POSTS_PER_PAGE = 20
+
+_HEAD = (
+    '<!DOCTYPE html>\n<html class="theme_light"><head><meta charset="utf-8">'
+    "<title>{title} – Telegram</title>"
+    '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+    '<meta property="og:title" content="{title}"><meta property="og:site_name" content="Telegram">'
+    '<link href="//telegram.org/css/font-roboto.css?1" rel="stylesheet" type="text/css">'
+    '<link href="//telegram.org/css/widget-frame.css?71" rel="stylesheet" media="screen">'
+    '<link href="//telegram.org/css/telegram-web.css?42" rel="stylesheet" media="screen">'
+    "<script>var TWidgetLogin = {{}}; function tgCheck(){{return !!window.TWidget;}}"
+    + "/* widget bootstrap */ "
+    * 40
+    + '</script></head><body class="widget_frame_base tgme_webpreview_body">'
+    '<header class="tgme_header"><div class="tgme_header_info">'
+    '<div class="tgme_header_title">{title}</div></div></header>'
+    '<main class="tgme_main"><section class="tgme_channel_history js-message_history">'
+)
+_POST = (
+    '<div class="tgme_widget_message_wrap js-widget_message_wrap">'
+    '<div class="tgme_widget_message text_not_supported_wrap js-widget_message"'
+    ' data-post="{name}/{number}" data-view="eyJjIjotMTAwMTIzNDU2Nzg5MH0">'
+    '<div class="tgme_widget_message_user"><a href="https://t.me/{name}">'
+    '<i class="tgme_widget_message_user_photo bgcolor2" data-content="T">'
+    '<img src="https://cdn4.telesco.pe/file/{pad}.jpg"></i></a></div>'
+    '<div class="tgme_widget_message_bubble"><i class="tgme_widget_message_bubble_tail">'
+    '<svg class="bubble_icon" width="9px" height="20px" viewBox="0 0 9 20">'
+    '<g fill="none" fill-rule="evenodd"><path class="background" fill="#ffffff" '
+    'd="M8,1 L9,1 L9,20 L8,20 L8,18 C7.807,15.161 7.124,12.233 5.950,9.218 C5.046,6.893 '
+    "3.504,4.733 1.325,2.738 L1.325,2.738 C0.917,2.365 0.89,1.732 1.263,1.325 C1.452,1.118 "
+    '1.72,1 2,1 L8,1 Z"></path></g></svg></i>'
+    '<div class="tgme_widget_message_author accent_color"><a class="tgme_widget_message_owner_name"'
+    ' href="https://t.me/{name}"><span dir="auto">{title}</span></a></div>'
+    '<div class="tgme_widget_message_text js-message_text" dir="auto">{text}</div>'
+    '<div class="tgme_widget_message_footer compact js-message_footer">'
+    '<div class="tgme_widget_message_info short js-message_info">'
+    '<span class="tgme_widget_message_views">{views}</span>'
+    '<span class="copyonly"> views</span><span class="tgme_widget_message_meta">'
+    '<a class="tgme_widget_message_date" href="https://t.me/{name}/{number}">'
+    '<time datetime="{when}" class="time">{hhmm}</time></a></span></div></div></div></div></div>'
+)
+_TAIL = "</section></main></body></html>"
+
+
+def render_channel(name: str, title: str, posts: list[tuple[int, str, datetime]]) -> bytes:
+    """A channel preview page of `posts` (number, text with line breaks, date), oldest first."""
+    rng = random.Random(name)
+    parts = [_HEAD.format(title=html.escape(title))]
+    for number, text, when in posts:
+        body = "<br/>".join(html.escape(line) for line in text.splitlines())
+        parts.append(
+            _POST.format(
+                name=name,
+                number=number,
+                title=html.escape(title),
+                text=body,
+                views=f"{rng.randint(1, 99)}.{rng.randint(0, 9)}K",
+                when=when.isoformat(),
+                hhmm=when.strftime("%H:%M"),
+                pad="".join(rng.choice("abcdef0123456789") for _ in range(400)),
+            )
+        )
+    parts.append(_TAIL)
+    return "".join(parts).encode("utf-8")
+
+
+class _Posts(HTMLParser):
+    """Collects (post id, text, datetime) from a preview page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.posts: list[tuple[str, str, str]] = []
+        self._post: str | None = None
+        self._text: list[str] | None = None
+        self._depth = 0  # div depth inside a message text
+        self._when = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        if tag == "div" and "tgme_widget_message" in classes and found.get("data-post"):
+            self._flush()
+            self._post, self._when = found["data-post"], ""
+        elif tag == "div" and "tgme_widget_message_text" in classes and self._post:
+            self._text, self._depth = [], 1
+        elif self._text is not None and tag == "div":
+            self._depth += 1
+        elif self._text is not None and tag == "br":
+            self._text.append("\n")
+        elif tag == "time" and self._post:
+            self._when = found.get("datetime") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._text is not None and tag == "div":
+            self._depth -= 1
+            if self._depth == 0:
+                self._done_text = "".join(self._text)
+                self._text = None
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+    def _flush(self) -> None:
+        if self._post:
+            self.posts.append((self._post, getattr(self, "_done_text", ""), self._when))
+        self._done_text = ""
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+        self._post = None
+
+
+def parse_channel(body: bytes, feed_id: str) -> ParsedFeed:
+    """The stand-in: posts of a preview page as stories (link https://t.me/<channel>/<n>)."""
+    parser = _Posts()
+    parser.feed(body.decode("utf-8", "replace"))
+    parser.close()
+    stories = []
+    for post, text, when in parser.posts:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        published = datetime.fromisoformat(when) if when else None
+        stories.append(
+            Story(
+                feed_id=feed_id,
+                key=post,
+                title=(lines[0] if lines else "")[:200],
+                link=f"https://t.me/{post}",
+                summary="\n".join(lines[1:]),
+                published=published,
+            )
+        )
+    return ParsedFeed(title=None, stories=stories, warning=None if stories else "no posts")
+
+
+def routed_parse(
+    original: Callable[[str, FetchResult], ParsedFeed | None],
+) -> Callable[[str, FetchResult], ParsedFeed | None]:
+    """The poller's parse step, sending channel pages (/s/<name>) to the stand-in."""
+
+    def parse(feed_id: str, fetched: FetchResult) -> ParsedFeed | None:
+        if "/s/" in fetched.url and not fetched.not_modified:
+            return parse_channel(fetched.body, feed_id)
+        return original(feed_id, fetched)
+
+    return parse
+
+
+def channel_posts(
+    channel: int, first: int, count: int, start: datetime, make_text: Callable[[], str]
+) -> list[tuple[int, str, datetime]]:
+    """Posts `first`..`first + count - 1` of a channel, oldest first."""
+    return [
+        (n, make_text(), start + timedelta(minutes=5 * n + channel % 5))
+        for n in range(first, first + count)
+    ]
