@@ -10,15 +10,17 @@ from pathlib import Path
 import pytest
 
 from postbot.cli import main
-from postbot.feeds.fetch import FetchResult
+from postbot.feeds.fetch import FetchResult, make_client
 from postbot.feeds.parse import ParsedFeed
 from postbot.feeds.story import Story
 from postbot.pipeline.check import (
     FAILING,
+    Checker,
     CheckSource,
     encoding_of,
     format_age,
     judge,
+    parse_rss,
     websub_hub,
 )
 from support.feedserver import FeedItem, FeedServer, render_rss
@@ -189,6 +191,34 @@ def test_a_plugged_in_kind_is_judged_like_a_feed() -> None:
     assert (result.verdict, result.items, result.newest_age) == ("ok", 1, timedelta(0))
     broken = judge(source, fetched, ParsedFeed(None, [], "no posts"), NOW)
     assert broken.verdict == FAILING and broken.reason.startswith("not a feed: HTML")
+
+
+def test_an_html_page_with_a_title_is_still_not_a_feed() -> None:
+    source = CheckSource("f", "F", "https://example.org/")
+    fetched = _fetched(HTML, content_type="text/html; charset=utf-8")
+    result = judge(source, fetched, ParsedFeed("Welcome", [], None), NOW)
+    assert result.verdict == FAILING and result.reason.startswith("not a feed: HTML")
+
+
+async def test_a_kind_whose_parser_raises_fails_alone(server: FeedServer) -> None:
+    def broken(fetched: FetchResult, source_id: str) -> ParsedFeed:
+        raise RuntimeError("layout changed")
+
+    async with make_client() as client:
+        checker = Checker(client, lambda: NOW, total_timeout=2, parsers={"feed": parse_rss})
+        checker.parsers["odd"] = broken
+        results = await checker.check_all(
+            [
+                CheckSource("odd", "Odd", server.url("good.xml"), kind="odd"),
+                CheckSource("good", "Good", server.url("good.xml")),
+                CheckSource("new", "New", server.url("good.xml"), kind="unknown"),
+            ]
+        )
+    assert [(r.verdict, r.reason) for r in results] == [
+        ("failing", "parser failed: RuntimeError: layout changed"),
+        ("ok", ""),
+        ("failing", "unsupported source kind 'unknown'"),
+    ]
 
 
 def test_future_dates_are_not_the_newest_and_ages_read_short() -> None:

@@ -151,7 +151,11 @@ class Checker:
             status = exc.status if isinstance(exc, FeedHTTPError) else None
             seconds = loop.time() - started
             return SourceCheck(source, FAILING, fetch_reason(exc), status=status, seconds=seconds)
-        parsed = await asyncio.to_thread(parser, fetched, source.id)
+        try:
+            parsed = await asyncio.to_thread(parser, fetched, source.id)
+        except Exception as exc:  # a kind's parser failing is that source's verdict, no more
+            reason = f"parser failed: {type(exc).__name__}: {redact_text(str(exc))[:120]}"
+            return SourceCheck(source, FAILING, reason, status=fetched.status, seconds=0.0)
         return judge(source, fetched, parsed, self.now(), seconds=loop.time() - started)
 
 
@@ -184,6 +188,8 @@ def judge(
     verdict, reason = OK, ""
     if not fetched.body:
         verdict, reason = FAILING, "empty answer (no body)"
+    elif not parsed.stories and source.kind == "feed" and is_html(fetched):
+        verdict, reason = FAILING, not_a_feed_reason(fetched, parsed.warning or "")
     elif parsed.warning and not parsed.stories and parsed.title is None:
         verdict, reason = FAILING, not_a_feed_reason(fetched, parsed.warning)
     elif not parsed.stories:
@@ -213,10 +219,17 @@ def judge(
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 
 
+def is_html(fetched: FetchResult) -> bool:
+    """Whether the answer is a web page: by its content type or its first tag."""
+    media = (fetched.content_type or "").split(";")[0].strip().lower()
+    return media in ("text/html", "application/xhtml+xml") or bool(
+        _HTML_START.match(fetched.body[:2048])
+    )
+
+
 def not_a_feed_reason(fetched: FetchResult, warning: str) -> str:
     """'not a feed: HTML' for a web page, else the parser's complaint."""
-    media = (fetched.content_type or "").split(";")[0].strip().lower()
-    if media in ("text/html", "application/xhtml+xml") or _HTML_START.match(fetched.body[:2048]):
+    if is_html(fetched):
         return "not a feed: HTML (a web page, not RSS/Atom)"
     return f"not a feed: {warning[:120]}"
 
