@@ -1,6 +1,7 @@
 """Polling cost: CPU seconds per 1,000 feed polls (mostly conditional GETs) and memory.
 
     python bench/poll.py --feeds 1000 [--rounds 3] [--changed 10] [--concurrency 16]
+    python bench/poll.py --sources 1000 --channels 25   # a quarter are channel-like pages
 
 A `Poller` runs in this process, built as `postbot run` builds it: a SQLite file database
 (WAL), the shipped topics plus F feeds polled every 10 s, the httpx client of `make_client()`.
@@ -26,6 +27,12 @@ server sent, db_mb the SQLite file plus its WAL. A last `summary` line gives the
 cpu_s_per_1000_polls and polls_per_s over the conditional rounds, and the database file's size
 once the engine is closed. With the defaults a 1,000-feed run takes about 30 s on 2 cores. The
 feed server is not the bottleneck: its CPU is a fifth or less of the poller's.
+
+`--sources` is another name for `--feeds`. `--channels P` makes P percent of the sources
+channel-like: the web preview page of a public Telegram channel (bench/channels.py: 20 posts,
+about 43 kB, no validators, so every poll downloads and parses it in full), configured as
+`telegram:` sources and read by postbot's own channel parser (feeds/channel.py); `--changed`
+gives them one new post the same way. The round and summary lines then also say `channels=N`.
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ sys.path.insert(0, str(ROOT))  # the shared doubles/ package
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from bench.channels import channel_posts, render_channel  # noqa: E402
 from doubles.catalogs import catalog  # noqa: E402
 from doubles.feedserver import FeedItem, FeedServer, render_rss  # noqa: E402
 from postbot.config.catalog import CatalogRef  # noqa: E402
@@ -103,30 +111,64 @@ def make_item(feed: int, number: int, rng: random.Random) -> FeedItem:
     )
 
 
-def serve_feeds(conn: Connection, feeds: int, seed: int) -> None:
-    """Child process: serve `feeds` feeds at /f{i}.xml and answer commands on `conn`."""
+def post_text(rng: random.Random) -> str:
+    """A channel post: a headline line, then one to three sentences on lines of their own."""
+    titles, sentences = corpus()
+    return "\n".join([rng.choice(titles), *rng.sample(sentences, rng.randint(1, 3))])
+
+
+def channel_name(i: int) -> str:
+    """Channel `i`'s username (Telegram's are 5 to 32 characters)."""
+    return f"chan{i:05d}"
+
+
+def serve_channel(server: FeedServer, i: int, posts: list[tuple[int, str, datetime]]) -> int:
+    """Serve channel `i`'s preview page at /s/chan{i} (no validators: always a full 200)."""
+    page = render_channel(channel_name(i), f"قناة الأخبار {i}", posts)
+    server.reply(
+        f"/s/{channel_name(i)}", page, headers={"Content-Type": "text/html; charset=utf-8"}
+    )
+    return len(page)
+
+
+def serve_feeds(conn: Connection, feeds: int, seed: int, channels: int = 0) -> None:
+    """Child process: serve `feeds` sources, the first `channels` of them channel pages at
+    /s/chan{i} and the others feeds at /f{i}.xml, and answer commands on `conn`."""
     rng = random.Random(seed)
     items: list[list[FeedItem]] = []
+    posts: dict[int, list[tuple[int, str, datetime]]] = {}
+    size = 0
     with FeedServer() as server:
         for i in range(feeds):
+            if i < channels:
+                posts[i] = channel_posts(i, 0, ITEMS_PER_FEED, T_START, lambda: post_text(rng))
+                size += serve_channel(server, i, posts[i])
+                items.append([])
+                continue
             stories = [make_item(i, n, rng) for n in range(ITEMS_PER_FEED)]
             items.append(stories[::-1])  # newest first, as feeds list them
             server.set_feed(f"/f{i}.xml", items[i], title=f"وكالة الأنباء {i}")
-        size = sum(
-            len(render_rss(stories, title="", link=server.url(f"/f{i}.xml"), encoding="utf-8"))
-            for i, stories in enumerate(items)
-        )
+            size += len(
+                render_rss(items[i], title="", link=server.url(f"/f{i}.xml"), encoding="utf-8")
+            )
         conn.send((server.url("/"), size))
         while True:
             command, arg = conn.recv()
             if command == "change":  # one new story at the top, the oldest drops off
                 for i in arg:
+                    if i in posts:
+                        new = channel_posts(
+                            i, posts[i][-1][0] + 1, 1, T_START, lambda: post_text(rng)
+                        )
+                        posts[i] = [*posts[i][1:], *new]
+                        serve_channel(server, i, posts[i])
+                        continue
                     number = int(str(items[i][0].guid).rsplit("-", 1)[1]) + 1
                     items[i] = [make_item(i, number, rng), *items[i][:-1]]
                     server.set_feed(f"/f{i}.xml", items[i], title=f"وكالة الأنباء {i}")
                 conn.send(len(arg))
             elif command == "stats":
-                paths = [f"/f{i}.xml" for i in range(feeds)]
+                paths = [f"/f{i}.xml" for i in range(channels, feeds)]
                 conn.send(
                     {
                         "hits": sum(server.hits(p) for p in paths),
@@ -142,10 +184,12 @@ def serve_feeds(conn: Connection, feeds: int, seed: int) -> None:
 class FeedProcess:
     """The feed server in a child process, driven over a pipe."""
 
-    def __init__(self, feeds: int, seed: int) -> None:
+    def __init__(self, feeds: int, seed: int, channels: int = 0) -> None:
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=serve_feeds, args=(child, feeds, seed), daemon=True)
+        self._proc = ctx.Process(
+            target=serve_feeds, args=(child, feeds, seed, channels), daemon=True
+        )
         self._proc.start()
         child.close()
         self.base_url, self.total_bytes = self._conn.recv()
@@ -236,7 +280,14 @@ async def bench(args: argparse.Namespace, work: Path, server: FeedProcess) -> No
     db_path = work / "postbot.db"
     engine = make_engine(f"sqlite:///{db_path}")
     upgrade_engine(engine)
-    feeds = [(f"f{i}", f"وكالة {i}", f"{server.base_url}f{i}.xml") for i in range(args.feeds)]
+    channels = channel_count(args)
+    feeds = [
+        (f"c{i}", f"قناة {i}", f"telegram:{channel_name(i)}")
+        if i < channels
+        else (f"f{i}", f"وكالة {i}", f"{server.base_url}f{i}.xml")
+        for i in range(args.feeds)
+    ]
+    shown = f" channels={channels}" if channels else ""
     ref = CatalogRef(catalog(feeds, interval="10s"))
     clock = Clock()
     rng = random.Random(args.seed)
@@ -252,6 +303,7 @@ async def bench(args: argparse.Namespace, work: Path, server: FeedProcess) -> No
             concurrency=args.concurrency,
             now=clock,
             rng=random.Random(args.seed),
+            channel_preview=f"{server.base_url}s",
         )
         poller.sync_feeds()
         print(f"# rss before the first round: {rss_mb():.1f} MiB", file=sys.stderr)
@@ -286,7 +338,10 @@ async def bench(args: argparse.Namespace, work: Path, server: FeedProcess) -> No
                 "db_mb": db_mb(db_path),
             }
             kind = "first" if number == 1 else "conditional"
-            print(f"round={number} kind={kind} feeds={args.feeds} {line(figures)}", flush=True)
+            print(
+                f"round={number} kind={kind} feeds={args.feeds}{shown} {line(figures)}",
+                flush=True,
+            )
             if number > 1:
                 conditional.append(figures)
             if number == 1 and figures["errors"]:
@@ -303,7 +358,8 @@ async def bench(args: argparse.Namespace, work: Path, server: FeedProcess) -> No
             "db_file_mb": db_mb(db_path),  # the engine is closed: WAL checkpointed
         }
         print(
-            f"summary feeds={args.feeds} rounds={len(conditional)} changed_pct={args.changed:g} "
+            f"summary feeds={args.feeds}{shown} rounds={len(conditional)}"
+            f" changed_pct={args.changed:g} "
             f"{line(summary)}",
             flush=True,
         )
@@ -321,10 +377,20 @@ def line(figures: dict[str, float]) -> str:
     return " ".join(parts)
 
 
+def channel_count(args: argparse.Namespace) -> int:
+    """How many of the sources are channel-like pages."""
+    return round(args.feeds * args.channels / 100)
+
+
 def main() -> None:
     """Parse the options, start the feed server and run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--feeds", type=int, default=1000, help="feeds polled per round")
+    parser.add_argument(
+        "--feeds", "--sources", type=int, default=1000, help="sources polled per round"
+    )
+    parser.add_argument(
+        "--channels", type=float, default=0.0, help="percent of sources that are channel pages"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="conditional rounds after the first")
     parser.add_argument(
         "--changed", type=float, default=10.0, help="percent of feeds with a new item per round"
@@ -333,9 +399,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     started = time.perf_counter()
-    server = FeedProcess(args.feeds, args.seed)
+    server = FeedProcess(args.feeds, args.seed, channel_count(args))
     print(
-        f"# {args.feeds} feeds of {ITEMS_PER_FEED} items,"
+        f"# {args.feeds} sources ({channel_count(args)} channel pages) of {ITEMS_PER_FEED} items,"
         f" {server.total_bytes / args.feeds / 1e3:.1f} kB each,"
         f" served in {time.perf_counter() - started:.1f}s",
         file=sys.stderr,

@@ -24,10 +24,12 @@ def catalog(
     interval: str = "5m",
     extra_topics: str = "",
 ) -> Catalog:
-    """The shipped topics (plus `extra_topics` YAML) and these (id, name, url) feeds."""
+    """The shipped topics (plus `extra_topics` YAML) and these (id, name, url) feeds; a url
+    `telegram:<username>` is a public channel."""
     lines = [f"admins: [{', '.join(map(str, admins))}]", "feeds:" if feeds else "feeds: []"]
     for feed_id, name, url in feeds:
-        lines += [f"  - id: {feed_id}", f"    name: {name}", f"    url: {url}"]
+        source = f"telegram: {url[9:]}" if url.startswith("telegram:") else f"url: {url}"
+        lines += [f"  - id: {feed_id}", f"    name: {name}", f"    {source}"]
         lines.append(f"    interval: {interval}")
     text = "\n".join(lines) + shipped_topics() + extra_topics
     return Catalog.build(parse_config(text, filename="test.yaml"))

@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--format", choices=("text", "jsonl"), default="text")
     sc.add_argument("--all", action="store_true", help="print non-matching stories too")
 
+    cf = sub.add_parser(
+        "check-feeds", parents=[common], help="fetch every configured source now and judge it"
+    )
+    cf.add_argument("--format", choices=("table", "jsonl"), default="table")
+    cf.add_argument("--timeout", type=float, default=30.0, help="seconds per source (30)")
+
     cc = sub.add_parser("check-config", parents=[common], help="validate the YAML config")
     cc.add_argument("path", nargs="?", help="config file (default: --config / POSTBOT_CONFIG)")
 
@@ -193,6 +199,25 @@ def cmd_scan(
     return 1 if failed else 0
 
 
+def cmd_check_feeds(
+    args: argparse.Namespace, config: Config, out: TextIO, channel_preview: str = CHANNEL_PREVIEW
+) -> int:
+    """Fetch every configured source once and print a verdict for each (pipeline/check.py)."""
+    from postbot.pipeline import check
+
+    async def go() -> list[check.SourceCheck]:
+        async with make_client(read_timeout=args.timeout) as client:
+            checker = check.Checker(client, clock.utcnow, total_timeout=args.timeout)
+            return await checker.check_all(check.sources_from_config(config, channel_preview))
+
+    results = asyncio.run(go())
+    if args.format == "jsonl":
+        print(check.render_jsonl(results), file=out)
+    else:
+        print(check.render_table(results), file=out)
+    return check.exit_code(results)
+
+
 def cmd_check_config(path: Path) -> int:
     """Validate the config; print every problem as file:line: message."""
     problems = check_config(path)
@@ -261,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("run", "worker"):
             return cmd_run(args, settings, hook_secret)
         config = load_config(_config_path(args, settings))
+        if args.command == "check-feeds":
+            return cmd_check_feeds(args, config, sys.stdout, settings.postbot_telegram_preview_url)
         return cmd_scan(args, config, sys.stdout, settings.postbot_telegram_preview_url)
     except ConfigError as exc:
         print(exc, file=sys.stderr)

@@ -117,7 +117,7 @@ def test_valid_configs(text: str, check: object) -> None:
     assert callable(check) and check(config)
 
 
-ALLOWED_FEED_KEYS = "allowed keys: id, name, url, telegram, interval, enabled"
+ALLOWED_FEED_KEYS = "allowed keys: id, name, url, telegram, interval, enabled, country"
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,8 @@ ALLOWED_FEED_KEYS = "allowed keys: id, name, url, telegram, interval, enabled"
         ),
         pytest.param(
             FEED + "    colour: red\n",
-            f"t.yaml:5: unknown key 'colour' in feed 'bbc_arabic'; {ALLOWED_FEED_KEYS}",
+            "t.yaml:5: unknown key 'colour' in feed 'bbc_arabic' (did you mean 'country'?); "
+            + ALLOWED_FEED_KEYS,
             id="unknown-feed-key",
         ),
         pytest.param(
@@ -491,3 +492,34 @@ def test_telegram_paid_broadcast_switch(section: str, expected: bool, problem: s
     with pytest.raises(ConfigError) as err:
         parse_config(text, filename="c.yaml")
     assert problem in str(err.value) and "c.yaml:" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"),
+    [("iq", "iq"), ("SY", "sy"), ("intl", "intl"), (None, None)],
+)
+def test_feed_country_is_optional_and_read_in_lower_case(
+    country: str | None, expected: str | None
+) -> None:
+    extra = f"    country: {country}\n" if country else ""
+    config = parse_config(FEED + extra, filename="t.yaml")
+    assert config.feeds[0].country == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("irq", "t.yaml:5: feed 'bbc_arabic': 'country' must be one of iq, sy,"),
+        ("42", "t.yaml:5: feed 'bbc_arabic': 'country' must be one of"),
+    ],
+)
+def test_feed_country_must_be_a_known_code(value: str, message: str) -> None:
+    found = problems(FEED + f"    country: {value}\n")
+    assert len(found) == 1 and found[0].startswith(message)
+    assert ("an integer (42)" if value == "42" else "(did you mean 'iq'?)") in found[0]
+
+
+def test_shipped_config_groups_the_beat_by_country() -> None:
+    feeds = load_config(SHIPPED).feeds
+    assert all(f.country is not None for f in feeds)
+    assert {f.country for f in feeds} >= {"iq", "sy", "intl"}

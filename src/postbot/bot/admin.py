@@ -14,10 +14,11 @@ from postbot.alerts.texts import text
 from postbot.bot.chats import ensure_chat
 from postbot.bot.commands import reply
 from postbot.bot.services import Context, Services, services
+from postbot.bot.stats_latency import latency_block
 from postbot.bot.views import split_message
 from postbot.errors import ConfigError, PostbotError
 from postbot.ops.logs import redact_text
-from postbot.service import admin, chats
+from postbot.service import admin, chats, latency
 from postbot.store.models import Feed
 
 log = logging.getLogger(__name__)
@@ -36,12 +37,14 @@ async def _admin(update: Update, context: Context) -> tuple[Services, str] | Non
 
 
 async def cmd_stats(update: Update, context: Context) -> None:
-    """Subscribers, watches, alerts sent in 24 h, alerts waiting, feeds failing."""
+    """Subscribers, watches, alerts sent in 24 h, alerts waiting, feeds failing; then the
+    publish-to-alert delay (p50, p95) overall and for the slowest sources."""
     found = await _admin(update, context)
     if found is None:
         return
     svc, lang = found
     figures = await svc.call(admin.stats, svc.engine, now=svc.now())
+    delays = await svc.call(latency.latency_summary, svc.engine, now=svc.now())
     await reply(
         update,
         text(
@@ -53,7 +56,8 @@ async def cmd_stats(update: Update, context: Context) -> None:
             pending=figures.pending,
             failing=figures.failing,
             feeds=figures.feeds,
-        ),
+        )
+        + latency_block(delays, lang, svc.catalog.current.feed_name),
     )
 
 

@@ -11,10 +11,12 @@ import html
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 
+from postbot.alerts.feedlist import feed_list_blocks
 from postbot.alerts.texts import LANGS, TEXTS, text
 from postbot.bot.chats import ChatInfo, ensure_chat, may_change_settings
 from postbot.bot.services import Context, services
-from postbot.bot.views import topics_keyboard, watches_view
+from postbot.bot.views import split_message, topics_keyboard, watches_view
+from postbot.config.model import COUNTRIES
 from postbot.errors import QuerySyntaxError
 from postbot.ids import parse_number
 from postbot.service import chats, topics, watches
@@ -200,10 +202,9 @@ async def cmd_feeds(update: Update, context: Context) -> None:
     """The monitored feeds."""
     svc = services(context)
     chat = await ensure_chat(svc, update)
-    feeds = [f for f in svc.catalog.current.config.feeds if f.enabled]
-    lines = [text(chat.lang, "feeds_header", count=len(feeds))]
-    lines += [f"• {html.escape(f.name, quote=False)}" for f in feeds]
-    await reply(update, "\n".join(lines))
+    feeds = [(f.name, f.country) for f in svc.catalog.current.config.feeds if f.enabled]
+    for part in split_message(feed_list_blocks(feeds, chat.lang, COUNTRIES)):
+        await reply(update, part)
 
 
 async def cmd_help(update: Update, context: Context) -> None:

@@ -15,6 +15,20 @@ MIN_INTERVAL = timedelta(seconds=10)
 BREAKING_OUTLETS = (2, 100)  # the allowed range of `breaking.outlets`
 BREAKING_MINUTES = (1, 24 * 60)  # the allowed range of `breaking.minutes`
 DEFAULT_INTERVAL = timedelta(minutes=5)
+# the values of a feed's `country:` (ISO 3166 codes, and intl for pan-Arab or world outlets);
+# /feeds groups by them in this order, each named in alerts/texts_feedops.py
+COUNTRIES = (
+    "iq", "sy", "lb", "jo", "tr", "ir", "sa", "ae", "qa", "kw", "eg", "ps", "ye",
+    "us", "gb", "fr", "de", "ru", "intl",
+)  # fmt: skip
+_ALPHA3 = dict(  # ISO alpha-3 codes people write, to point them at the alpha-2 ones
+    zip(
+        ("irq", "syr", "lbn", "jor", "tur", "irn", "sau", "are", "qat", "kwt", "egy", "pse", "yem",
+         "usa", "gbr", "fra", "deu", "rus"),
+        COUNTRIES,
+        strict=False,
+    )
+)  # fmt: skip
 
 _INTERVAL_RE = re.compile(r"(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?")
 
@@ -40,6 +54,7 @@ class FeedConfig:
     url: str
     interval: timedelta
     enabled: bool
+    country: str | None = None  # one of COUNTRIES; None: not said
     telegram: str | None = None
 
 
@@ -97,6 +112,18 @@ def parse_interval(value: str | int) -> timedelta:
     if timedelta(seconds=seconds) < MIN_INTERVAL:
         raise ValueError(f"interval {shown} is too short: the minimum is 10s")
     return timedelta(seconds=seconds)
+
+
+def country_code(value: object) -> str:
+    """A feed's `country:` as one of COUNTRIES (any case); ValueError saying what is allowed."""
+    code = value.strip().lower() if isinstance(value, str) else None
+    if code in COUNTRIES:
+        return code
+    guess = _ALPHA3.get(code or "")
+    hint = f" (did you mean {guess!r}?)" if guess else ""
+    raise ValueError(
+        f"'country' must be one of {', '.join(COUNTRIES)}, not {describe(value)}{hint}"
+    )
 
 
 def feed_location(url: str, base_dir: Path) -> str:

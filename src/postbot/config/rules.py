@@ -26,6 +26,7 @@ from postbot.config.model import (
     LocalizedName,
     TopicConfig,
     channel_username,
+    country_code,
     describe,
     feed_location,
     parse_interval,
@@ -39,7 +40,7 @@ TOP_KEYS = ("admins", "defaults", "telegram", "feeds", "topics", "breaking")
 TELEGRAM_KEYS = ("paid_broadcast",)
 BREAKING_KEYS = ("outlets", "minutes")
 DEFAULTS_KEYS = ("interval",)
-FEED_KEYS = ("id", "name", "url", "telegram", "interval", "enabled")
+FEED_KEYS = ("id", "name", "url", "telegram", "interval", "enabled", "country")
 TOPIC_KEYS = ("id", "name", "query", "context", "troop_counts")
 NAME_KEYS = ("ar", "en")
 
@@ -224,9 +225,21 @@ class _Builder:
             url = self.url(item, where, line)
         own_interval = self.interval(item, where)
         enabled = self.flag(item, "enabled", where, default=True)
+        country = self.country(item, where)
         if len(self.problems) > before or fid is None or name is None or url is None:
             return None
-        return FeedConfig(fid, name, url, own_interval or interval, enabled, telegram=channel)
+        return FeedConfig(
+            fid, name, url, own_interval or interval, enabled, country, telegram=channel
+        )
+
+    def country(self, item: CommentedMap, where: str) -> str | None:
+        if item.get("country") is None:
+            return None
+        try:
+            return country_code(item["country"])
+        except ValueError as err:
+            self.add(value_line(item, "country"), f"{where}: {err}")
+            return None
 
     def topic(self, item: CommentedMap, index: int, line: int) -> TopicConfig | None:
         before = len(self.problems)

@@ -44,6 +44,7 @@ class StoryView:
     also_in: tuple[str, ...]  # other outlets (the cluster's, for a later copy)
     breaking: Breaking | None
     links: tuple[tuple[str, str | None], ...] | None = None  # other outlets with their articles
+    published: datetime | None = None  # the item's own date (None: undated), for the latency metric
 
 
 def breaking_of(row: StoryRow) -> Breaking | None:
@@ -75,6 +76,7 @@ def story_view(row: StoryRow, links: Links | None = None) -> StoryView:
         tuple(row.also_in),
         breaking_of(row),
         None if links is None else tuple(links),
+        row.published,
     )
 
 

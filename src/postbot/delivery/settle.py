@@ -103,6 +103,8 @@ def tally(
     metrics.alerts_sent.inc(alerts)
     for seen in msg.first_seen:
         metrics.alert_delay.observe(max((now - seen).total_seconds(), 0.0))
+    for feed, published in msg.published:
+        metrics.record_publish_delay(feed, (now - published).total_seconds())
     if msg.status is DeliveryStatus.HELD:
         metrics.digests_sent.inc()
         log.info("sent a digest of %d alerts to chat %s", alerts, chat_id, extra=where)

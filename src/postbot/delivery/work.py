@@ -41,6 +41,7 @@ class Message:
     edit_of: int | None = None
     html: str | None = None  # None: not rendered yet, or the story is gone (STORY_GONE)
     first_seen: tuple[datetime, ...] = ()  # of the alerts it carries, for the delay metric
+    published: tuple[tuple[str, datetime], ...] = ()  # (feed, item's own date): latency metric
 
     def __post_init__(self) -> None:
         if not self.rest:
@@ -136,6 +137,11 @@ def chat_work(
                 markup=buttons.markup(r.chat_id, reasons, lang),
                 edit_of=r.telegram_message_id if edit else None,
                 first_seen=(view.first_seen_at,) if view and not edit else (),
+                published=(
+                    ((view.story.feed_id, view.published),)
+                    if view and view.published and not edit
+                    else ()
+                ),
             )
         )
     return claimed

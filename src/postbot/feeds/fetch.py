@@ -58,6 +58,8 @@ class FetchResult:
     last_modified: str | None
     url: str
     content_type: str | None
+    status: int = 200
+    link_header: str | None = None  # the HTTP Link header (a WebSub hub may be offered there)
 
 
 def make_client(
@@ -159,6 +161,8 @@ async def _fetch_http(
             last_modified=response.headers.get("Last-Modified"),
             url=url,
             content_type=response.headers.get("Content-Type"),
+            status=response.status_code,
+            link_header=response.headers.get("Link"),
         )
     raise TooManyRedirects(f"{redact_url(url)}: more than {max_redirects} redirects")
 

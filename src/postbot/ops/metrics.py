@@ -52,6 +52,9 @@ SEND_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 # story first seen -> alert accepted by Telegram: seconds when all is well, up to an hour
 # behind flood control or a Telegram outage
 ALERT_DELAY_BUCKETS = (0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
+# an item's own published time -> its alert accepted by Telegram: the source's own lag (how long
+# its feed took to show the item) plus ours; minutes for a good feed, hours for a slow one
+PUBLISH_DELAY_BUCKETS = (30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 21600.0)
 
 
 class Metrics:
@@ -120,6 +123,13 @@ class Metrics:
             buckets=ALERT_DELAY_BUCKETS,
             registry=reg,
         )
+        self.publish_delay = Histogram(
+            "postbot_publish_to_alert_seconds",
+            "From an item's own published time to its alert accepted by Telegram, per feed.",
+            ["feed"],
+            buckets=PUBLISH_DELAY_BUCKETS,
+            registry=reg,
+        )
         self.queue_depth = Gauge(
             "postbot_outbox_pending", "Deliveries waiting in the outbox.", registry=reg
         )
@@ -142,6 +152,12 @@ class Metrics:
             self.feed_errors.labels(feed=feed).inc()
         if new_stories:
             self.new_stories.labels(feed=feed).inc(new_stories)
+
+    def record_publish_delay(self, feed: str, seconds: float) -> None:
+        """An alert accepted `seconds` after its item's own published time (never negative:
+        an item dated in the future says nothing about latency and is not counted)."""
+        if seconds >= 0:
+            self.publish_delay.labels(feed=feed).observe(seconds)
 
     def set_queue_probe(self, probe: QueueProbe) -> None:
         """Use `probe() -> (pending deliveries, failing feeds)` at every scrape and health check.

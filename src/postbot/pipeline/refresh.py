@@ -9,8 +9,10 @@ restarts), and refreshes each in a task of its own. One refresh reads top to bot
 conditional GET with the stored validators → on failure store the error on the row, back off
 (doubling from the feed's interval, capped at a day, at least the server's Retry-After) and
 return → parse and ingest the new stories → in the same transaction, store the validators,
-reset the error count and set the next poll (one interval on, plus jitter). Admins hear once
-when a feed starts failing (after FAILING_AFTER errors in a row) and once when it recovers.
+reset the error count and set the next poll (one interval on, plus jitter; the interval is
+stretched up to 4x, at most to 30 minutes, for a feed with no new story for hours: cadence.py).
+Admins hear once when a feed starts failing (after FAILING_AFTER errors in a row) and once
+when it recovers.
 Parsing and the database work run in a worker thread, never on the event loop. A public
 Telegram channel is polled the same way, from its preview page (`feeds/channel.py`) under the
 `channel_preview` base URL (POSTBOT_TELEGRAM_PREVIEW_URL, https://t.me/s by default).
@@ -38,6 +40,7 @@ from postbot.feeds.channel import preview_url
 from postbot.feeds.fetch import FetchResult, fetch_feed
 from postbot.ops.logs import ctx
 from postbot.ops.metrics import Metrics
+from postbot.pipeline.cadence import adaptive_interval
 from postbot.pipeline.enqueue import Enqueuer
 from postbot.pipeline.ingest import Clusterer, Ingested, Ingester, parse
 from postbot.store import repo
@@ -75,6 +78,7 @@ class ClaimedFeed:
     etag: str | None
     last_modified: str | None
     first_polled: bool  # False: its first poll, which records the backlog and alerts no one
+    last_new_at: datetime | None = None  # when a poll last brought a new story
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +163,8 @@ class Poller:
                 session=session, owner=self.owner, now=now, lease_until=now + LEASE, limit=room
             )
             claimed = [
-                ClaimedFeed(f.id, f.url, f.etag, f.last_modified, f.first_polled) for f in feeds
+                ClaimedFeed(f.id, f.url, f.etag, f.last_modified, f.first_polled, f.last_new_at)
+                for f in feeds
             ]
             session.commit()
         return claimed
@@ -254,13 +259,17 @@ class Refresher:
                     done = self.ingester.ingest(
                         session, feed.id, parsed, now, alert=feed.first_polled
                     )
+                # adaptive polling: a feed quiet for hours is polled less often (cadence.py)
+                last_new = now if done.new else feed.last_new_at
+                quiet = now - last_new if last_new is not None else None
                 recovered = repo.record_poll_success(
                     session=session,
                     feed_id=feed.id,
                     etag=fetched.etag,
                     last_modified=fetched.last_modified,
                     now=now,
-                    next_poll_at=next_poll(now, interval, self.rng),
+                    next_poll_at=next_poll(now, adaptive_interval(interval, quiet), self.rng),
+                    last_new_at=last_new,
                 )
                 session.commit()
         return done, recovered

@@ -100,6 +100,8 @@ class Feed(SQLModel, table=True):
     lease_owner: str | None = Field(default=None, sa_type=sa.String(128))
     lease_until: datetime | None = _ts(default=None)
     first_polled: bool = False
+    # when a poll last brought a new story, for adaptive polling (pipeline/cadence.py)
+    last_new_at: datetime | None = _ts(default=None)
 
 
 class StoryRow(SQLModel, table=True):

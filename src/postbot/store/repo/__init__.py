@@ -55,6 +55,7 @@ from postbot.store.repo.feeds import (
     save_story,
     upsert_feeds,
 )
+from postbot.store.repo.latency import publish_delays
 from postbot.store.repo.outbox import (
     StoreStats,
     cancel_pending,
@@ -166,6 +167,7 @@ __all__ = [
     "other_outlets",
     "pending_deliveries",
     "prune_bands",
+    "publish_delays",
     "record_poll_failure",
     "record_poll_success",
     "release_all_leases",

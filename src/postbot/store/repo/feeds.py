@@ -136,9 +136,13 @@ def record_poll_success(
     last_modified: str | None,
     now: datetime,
     next_poll_at: datetime,
+    last_new_at: datetime | None = None,
 ) -> bool:
-    """Store a good poll and release the lease; True if admins had been told it was failing."""
+    """Store a good poll and release the lease; True if admins had been told it was failing.
+
+    `last_new_at` (when the feed last brought a new story) is stored when given."""
     row = _require_feed(session, feed_id)
+    row.last_new_at = last_new_at or row.last_new_at
     was_notified = row.failing_notified
     # None means "the server sent none this time": keep the validators we have.
     row.etag = etag if etag is not None else row.etag
