@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from postbot.alerts.texts import command_list, lang_of, text
-from postbot.bot import admin, breaking, buttons, commands, membership, settings_cmds
+from postbot.bot import admin, breaking, buttons, commands, membership, settings_cmds, trend
 from postbot.bot.chats import ensure_chat
 from postbot.bot.outage import (
     OutageLog,
@@ -62,6 +62,7 @@ HANDLERS = {
     "tz": settings_cmds.cmd_tz,
     "quiet": settings_cmds.cmd_quiet,
     "breaking": breaking.cmd_breaking,
+    "trend": trend.cmd_trend,
     "feeds": commands.cmd_feeds,
     "help": commands.cmd_help,
     "lang": commands.cmd_lang,
