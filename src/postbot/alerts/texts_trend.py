@@ -31,7 +31,7 @@ TREND_TEXTS: dict[str, dict[str, str]] = {
     "trend_legend": {"ar": "أول من نشر", "en": "First reported by"},
     "trend_other": {"ar": "مصادر أخرى", "en": "Other outlets"},
     "trend_topic": {"ar": "موضوع «{name}»", "en": "topic “{name}”"},
-    "trend_query": {"ar": "«{query}»", "en": "“{query}”"},
+    "trend_query": {"ar": "الاستعلام «{query}»", "en": "query “{query}”"},
     "trend_caption_total": {
         "ar": "📈 {subject}: {total:story} خلال آخر {days:day} ({start} – {end})",
         "en": "📈 {subject}: {total:story} in the last {days:day} ({start} – {end})",
