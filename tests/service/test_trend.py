@@ -12,6 +12,8 @@ from sqlmodel import Session
 from postbot.alerts.texts import text
 from postbot.errors import QuerySyntaxError
 from postbot.feeds.story import Story
+from postbot.match.query import parse_query
+from postbot.match.topics import StoryMatcher
 from postbot.service.chart_cache import ChartCache
 from postbot.service.trend import Subject, cached_chart, find_subject, make_chart
 from postbot.store import repo
@@ -133,3 +135,26 @@ def test_a_chart_is_kept_ten_minutes_per_subject_days_language_and_zone(engine: 
     assert ask(NOW + timedelta(minutes=1), lang="en") == (2, False)  # another language
     assert ask(NOW + timedelta(minutes=1), days=90) == (2, False)
     assert ask(NOW + timedelta(minutes=10)) == (2, False)  # ten minutes on: drawn again
+
+
+def fixture_stories() -> list[tuple[str, str]]:
+    from bench.trend_sample import load_groups
+
+    return [(item["title"], item.get("summary", "")) for g in load_groups() for item in g]
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["isis", "ain_al_asad", "troop_numbers", '"عين الأسد"', "الحشد OR الجيش -داعش", "مسير*"],
+)
+def test_a_subject_counts_exactly_what_routings_story_matcher_matches(words: str) -> None:
+    subject = find_subject(CATALOG, words)
+    if subject.topic is not None:
+        reference = StoryMatcher([subject.topic], {})
+    else:
+        reference = StoryMatcher([], {0: parse_query(words)})
+    counts = subject.test()
+    stories = fixture_stories()
+    expected = [reference.match(t, s).matched for t, s in stories]
+    assert [counts(t, s) for t, s in stories] == expected
+    assert any(expected)  # the fixtures have some of each
