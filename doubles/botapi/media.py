@@ -20,6 +20,21 @@ MAX_SIDES_SUM = 10_000  # width + height
 MAX_RATIO = 20
 SIZE_STEPS = (90, 320, 800, 1280)  # the longest side of each size Telegram keeps
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:
@@ -63,11 +78,12 @@ def photo_sizes(file_key: str, width: int, height: int, size: int) -> list[JSON]
 
 
 class MediaMethods(ApiState):
-    """`_api_sendphoto`, and the photos the double has stored (by file_id)."""
+    """`_api_sendphoto` and `_api_sendchataction`, and the photos stored (by file_id)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._photo_files: dict[str, tuple[list[JSON], bytes]] = {}
+        self._chat_actions: list[tuple[int, str]] = []
 
     def _photo_param(self, params: JSON) -> tuple[list[JSON], bytes]:
         photo = params.get("photo")
@@ -107,6 +123,23 @@ class MediaMethods(ApiState):
         if utf16_len(visible) > MAX_CAPTION_UTF16:
             raise bad_request("message caption is too long")
         return raw, visible, entities
+
+    def _api_sendchataction(self, params: JSON, sock: socket.socket) -> bool:
+        chat_id = chat_id_param(params)
+        action = str_param(params, "action") or ""
+        if action not in CHAT_ACTIONS:
+            raise bad_request("wrong parameter action in request")
+        with self._cond:
+            self._check_chat_access(chat_id)
+            self._chat_actions.append((chat_id, action))
+            self._cond.notify_all()
+        return True
+
+    @property
+    def chat_actions(self) -> list[tuple[int, str]]:
+        """Accepted sendChatAction calls: (chat_id, action), in order."""
+        with self._cond:
+            return list(self._chat_actions)
 
     def _api_sendphoto(self, params: JSON, sock: socket.socket) -> JSON:
         chat_id = chat_id_param(params)

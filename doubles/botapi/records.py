@@ -27,6 +27,7 @@ METHODS = (
     "deleteMyCommands",
     "sendMessage",
     "sendPhoto",
+    "sendChatAction",
     "editMessageText",
     "editMessageReplyMarkup",
     "answerCallbackQuery",

@@ -46,6 +46,7 @@ def test_trend_sends_a_chart_of_the_feeds_isis_stories(
     (caption,) = replies[READER]
     photo = double.messages(READER)[-1]
     assert photo.photo, "the answer is a photo"
+    assert (READER, "upload_photo") in double.chat_actions  # "sending a photo…" meanwhile
     (record,) = [r for r in double.sent if r.method == "sendPhoto"]
     assert record.photo is not None and record.photo.startswith(b"\x89PNG\r\n\x1a\n")
     image = matplotlib.image.imread(io.BytesIO(record.photo), format="png")

@@ -139,3 +139,13 @@ async def test_ptb_uploads_bytes_and_a_photo_has_no_text_to_edit(double: BotApiD
     assert record.photo is not None
     decoded = matplotlib.image.imread(io.BytesIO(record.photo), format="png")
     assert decoded.shape[:2] == (360, 640)
+
+
+def test_chat_actions_are_checked_and_recorded(double: BotApiDouble) -> None:
+    with httpx.Client(base_url=f"{double.url}/bot{double.token}/", trust_env=False) as client:
+        ok = client.post("sendChatAction", json={"chat_id": CHAT, "action": "upload_photo"})
+        assert ok.json() == {"ok": True, "result": True}
+        wrong = client.post("sendChatAction", json={"chat_id": CHAT, "action": "dancing"})
+        assert wrong.json()["description"] == "Bad Request: wrong parameter action in request"
+    assert double.chat_actions == [(CHAT, "upload_photo")]
+    assert double.sent == []  # an action is not a message

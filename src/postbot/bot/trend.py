@@ -6,11 +6,13 @@ minutes per (subject, days, language, time zone), so a second ask in that time i
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 
 from telegram import Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import TelegramError
 
 from postbot.alerts.texts import text
 from postbot.bot.chats import ensure_chat
@@ -61,6 +63,9 @@ async def cmd_trend(update: Update, context: Context) -> None:
         await reply(update, query_problem(lang, exc, words[:MAX_QUERY_CHARS]))
         return
     tz = (await svc.call(chats.chat_settings, svc.engine, chat.id)).tz
+    # "sending a photo…" in the chat while the chart is counted and drawn (a few seconds)
+    with contextlib.suppress(TelegramError):
+        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
     chart, _ = await svc.call(
         cached_chart,
         svc.charts,
