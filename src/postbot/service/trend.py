@@ -36,6 +36,7 @@ from postbot.service.chart_cache import Chart, ChartCache
 from postbot.store import repo
 
 MAX_OUTLETS_IN_CAPTION = 5
+TITLE_SUBJECT_CHARS = 60  # a longer query is cut in the chart's title (the caption has it all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +183,7 @@ def chart_text(trend: Trend, subject: Subject, *, lang: str, tz: str) -> ChartTe
     months = _months(lang)
     days = len(trend.days)
     return ChartText(
-        title=text(lang, "trend_title", subject=subject.label(lang)),
+        title=text(lang, "trend_title", subject=_cut(subject.label(lang), TITLE_SUBJECT_CHARS)),
         range=text(
             lang,
             "trend_range",
@@ -198,6 +199,10 @@ def chart_text(trend: Trend, subject: Subject, *, lang: str, tz: str) -> ChartTe
         months=months,
         lang=lang,
     )
+
+
+def _cut(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def make_chart(
