@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Literal
 
+from doubles.botapi.inline import InlineMethods
 from doubles.botapi.media import MediaMethods
 from doubles.botapi.methods import (
     TelegramMethods,
@@ -36,7 +37,7 @@ from doubles.botapi.server import (
 )
 
 
-class BotApiDouble(MediaMethods, TelegramMethods):
+class BotApiDouble(InlineMethods, MediaMethods, TelegramMethods):
     """A strict, thread-safe Telegram Bot API server for end-to-end tests."""
 
     # ------------------------------------------------------------------ lifecycle

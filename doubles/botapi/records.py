@@ -28,6 +28,7 @@ METHODS = (
     "sendMessage",
     "sendPhoto",
     "sendChatAction",
+    "answerInlineQuery",
     "editMessageText",
     "editMessageReplyMarkup",
     "answerCallbackQuery",
@@ -47,6 +48,8 @@ JSON_PARAMS = frozenset(
         "scope",
         "entities",
         "reply_parameters",
+        "results",
+        "button",
     }
 )
 BUTTON_ACTIONS = (

@@ -50,7 +50,20 @@ TREND_TEXTS: dict[str, dict[str, str]] = {
         "en": "A story carried by several outlets counts once ({copies:copy} not counted twice).",
     },
     "trend_caption_tz": {"ar": "الأيام بتوقيت {tz}.", "en": "Days in {tz} time."},
-    # comma-separated, January first / Sunday first
+    # inline mode (@bot query): the button above the results
+    "inline_hint": {
+        "ar": "اكتب موضوعاً أو استعلاماً، مثل داعش",
+        "en": "Type a topic or a query, e.g. ISIS",
+    },
+    "inline_bad": {
+        "ar": "⚠️ استعلام غير مفهوم: اضغط للأمثلة",
+        "en": "⚠️ Query not understood: tap for examples",
+    },
+    "inline_nothing": {
+        "ar": "لا أخبار تطابقه في آخر 7 أيام",
+        "en": "No stories matched it in the last 7 days",
+    },
+    # comma-separated, January first / Monday first
     "trend_months": {
         "ar": "كانون الثاني,شباط,آذار,نيسان,أيار,حزيران,تموز,آب,أيلول,تشرين الأول,"
         "تشرين الثاني,كانون الأول",

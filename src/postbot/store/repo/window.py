@@ -30,6 +30,7 @@ class WindowStory:
     summary: str
     published: datetime | None
     first_seen_at: datetime
+    link: str | None = None
 
     @property
     def root_id(self) -> int:
@@ -50,12 +51,13 @@ def stories_seen_between(
             col(StoryRow.summary),
             col(StoryRow.published),
             col(StoryRow.first_seen_at),
+            col(StoryRow.link),
         )
         .where(col(StoryRow.first_seen_at) >= since, col(StoryRow.first_seen_at) < until)
         .order_by(col(StoryRow.first_seen_at), col(StoryRow.id))
         .execution_options(yield_per=BATCH_ROWS)
     )
     for row in session.execute(stmt):
-        story_id, feed_id, cluster_id, title, summary, published, seen = row
+        story_id, feed_id, cluster_id, title, summary, published, seen, link = row
         assert story_id is not None  # a stored row always has its id
-        yield WindowStory(story_id, feed_id, cluster_id, title, summary, published, seen)
+        yield WindowStory(story_id, feed_id, cluster_id, title, summary, published, seen, link)
