@@ -53,9 +53,10 @@ def isis() -> Subject:
 
 
 def test_a_topic_or_its_name_in_either_language_is_the_topic_anything_else_a_query() -> None:
-    for words in ("isis", "ISIS", "داعش", "«داعش»", '"ISIS"'):
+    for words in ("isis", "ISIS", "داعش", "«داعش»", "“ISIS”"):
         subject = find_subject(CATALOG, words)
         assert subject.topic is not None and subject.topic.id == "isis", words
+    assert find_subject(CATALOG, '"داعش"').query == '"داعش"'  # the word itself, as a phrase
     assert find_subject(CATALOG, "قاعدة عين الأسد").topic is not None
     query = find_subject(CATALOG, '"عين الأسد"')
     assert query.topic is None and query.query == '"عين الأسد"'

@@ -92,8 +92,12 @@ class Subject:
 
 
 def find_topic(catalog: Catalog, words: str) -> Topic | None:
-    """The topic whose id or name (either language) `words` is, if any."""
-    wanted = normalize(words.strip().strip("\"'«»“”"))
+    """The topic whose id or name (either language) `words` is, if any.
+
+    «» and “” around it are taken as naming the topic; ASCII double quotes are the query
+    language's phrase, so `"داعش"` is the word itself, not the topic.
+    """
+    wanted = normalize(words.strip().strip("«»“”"))
     if not wanted:
         return None
     for topic in catalog.topics:
