@@ -10,7 +10,7 @@ TREND_TEXTS: dict[str, dict[str, str]] = {
         "المدة من 7d إلى 90d، والافتراضي 30d.",
         "en": "📈 A chart of stories per day:\n"
         "<code>/trend topic-or-query [30d|90d]</code>\n"
-        'e.g. <code>/trend isis 30d</code> or <code>/trend "Ain al-Asad" 90d</code>\n'
+        'e.g. <code>/trend isis 30d</code> or <code>/trend "عين الأسد" 90d</code>\n'
         "The period is 7d to 90d; 30d if you give none.",
     },
     "trend_bad_days": {
