@@ -46,8 +46,8 @@ TREND_TEXTS: dict[str, dict[str, str]] = {
     },
     "trend_caption_outlets": {"ar": "حسب المصدر: {outlets}", "en": "By outlet: {outlets}"},
     "trend_caption_once": {
-        "ar": "الخبر الذي نشرته عدة مصادر يُحسب مرة واحدة ({copies:copy} لم تُحسب مرتين).",
-        "en": "A story carried by several outlets counts once ({copies:copy} not counted twice).",
+        "ar": "الخبر الذي نشرته عدة مصادر يُحسب مرة واحدة (نسخ مكررة لم تُحسب: {copies}).",
+        "en": "A story carried by several outlets counts once (repeat copies left out: {copies}).",
     },
     "trend_caption_tz": {"ar": "الأيام بتوقيت {tz}.", "en": "Days in {tz} time."},
     # inline mode (@bot query): the button above the results
@@ -86,15 +86,5 @@ TREND_NOUNS: dict[str, dict[str, dict[str, str]]] = {
             "other": "{n} يوم",
         },
         "en": {"one": "1 day", "other": "{n} days"},
-    },
-    "copy": {
-        "ar": {
-            "one": "نسخة واحدة",
-            "two": "نسختان",
-            "few": "{n} نسخ",
-            "many": "{n} نسخة",
-            "other": "{n} نسخة",
-        },
-        "en": {"one": "1 copy", "other": "{n} copies"},
     },
 }
