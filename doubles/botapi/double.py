@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Literal
 
+from doubles.botapi.inline import InlineMethods
+from doubles.botapi.media import MediaMethods
 from doubles.botapi.methods import (
     TelegramMethods,
 )
@@ -35,7 +37,7 @@ from doubles.botapi.server import (
 )
 
 
-class BotApiDouble(TelegramMethods):
+class BotApiDouble(InlineMethods, MediaMethods, TelegramMethods):
     """A strict, thread-safe Telegram Bot API server for end-to-end tests."""
 
     # ------------------------------------------------------------------ lifecycle
@@ -271,7 +273,7 @@ class BotApiDouble(TelegramMethods):
 
     @property
     def sent(self) -> list[SentRecord]:
-        """Accepted sendMessage calls, in order."""
+        """Accepted sendMessage and sendPhoto calls, in order."""
         with self._cond:
             return list(self._sent)
 

@@ -376,6 +376,8 @@ class TelegramMethods(ApiState):
         markup = validate_markup(params.get("reply_markup"), inline_only=True)
         with self._cond:
             _, old = self._editable(params)
+            if old.photo:
+                raise bad_request("there is no text in the message to edit")
             new = replace(
                 old,
                 text=visible,

@@ -26,6 +26,9 @@ METHODS = (
     "getMyCommands",
     "deleteMyCommands",
     "sendMessage",
+    "sendPhoto",
+    "sendChatAction",
+    "answerInlineQuery",
     "editMessageText",
     "editMessageReplyMarkup",
     "answerCallbackQuery",
@@ -45,6 +48,8 @@ JSON_PARAMS = frozenset(
         "scope",
         "entities",
         "reply_parameters",
+        "results",
+        "button",
     }
 )
 BUTTON_ACTIONS = (
@@ -63,7 +68,7 @@ BUTTON_ACTIONS = (
 
 @dataclass(frozen=True)
 class SentRecord:
-    """One accepted sendMessage / editMessageText / editMessageReplyMarkup call."""
+    """One accepted sendMessage / sendPhoto / editMessageText / editMessageReplyMarkup call."""
 
     method: str
     chat_id: int
@@ -76,6 +81,7 @@ class SentRecord:
     entities: tuple[JSON, ...] = ()
     disable_notification: bool = False
     link_preview_options: JSON | None = None
+    photo: bytes | None = None  # sendPhoto: the uploaded file (text and entities: the caption)
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,7 @@ class BotMessage:
     date: int
     edit_date: int | None = None
     history: tuple[str, ...] = ()  # earlier visible texts, oldest first
+    photo: tuple[JSON, ...] = ()  # a photo's PhotoSize list (text and entities: its caption)
 
 
 @dataclass(frozen=True)

@@ -193,12 +193,19 @@ class ApiState:
             "from": dict(self.bot_user),
             "chat": dict(self._chat(stored.chat_id)),
             "date": stored.date,
-            "text": stored.text,
         }
+        if stored.photo:  # a photo: its caption instead of a text
+            message["photo"] = [dict(size) for size in stored.photo]
+            if stored.text:
+                message["caption"] = stored.text
+            if stored.entities:
+                message["caption_entities"] = [dict(e) for e in stored.entities]
+        else:
+            message["text"] = stored.text
+            if stored.entities:
+                message["entities"] = [dict(e) for e in stored.entities]
         if stored.edit_date is not None:
             message["edit_date"] = stored.edit_date
-        if stored.entities:
-            message["entities"] = [dict(e) for e in stored.entities]
         if stored.reply_markup is not None:
             message["reply_markup"] = stored.reply_markup
         return message

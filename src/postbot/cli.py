@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from postbot import __version__, clock
+from postbot import __version__, cli_trend, clock
 from postbot.config.load import Config, check_config, load_config
 from postbot.config.model import CHANNEL_PREVIEW
 from postbot.config.settings import Settings, load_settings, webhook_secret_problem
@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     cc = sub.add_parser("check-config", parents=[common], help="validate the YAML config")
     cc.add_argument("path", nargs="?", help="config file (default: --config / POSTBOT_CONFIG)")
+
+    cli_trend.add_parser(sub, common)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -288,6 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(_config_path(args, settings))
         if args.command == "check-feeds":
             return cmd_check_feeds(args, config, sys.stdout, settings.postbot_telegram_preview_url)
+        if args.command == "trend":
+            return cli_trend.cmd_trend(args, settings, config, sys.stdout)
         return cmd_scan(args, config, sys.stdout, settings.postbot_telegram_preview_url)
     except ConfigError as exc:
         print(exc, file=sys.stderr)

@@ -22,6 +22,7 @@ from postbot.alerts.texts import (
 from postbot.alerts.texts_chat import CHAT_TEXTS
 from postbot.alerts.texts_feedops import FEEDOPS_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
+from postbot.alerts.texts_trend import TREND_TEXTS
 
 
 def _fields(template: str) -> set[str]:
@@ -151,5 +152,11 @@ def test_a_count_given_as_text_is_shown_as_it_is() -> None:
 
 
 def test_the_text_modules_do_not_share_keys() -> None:
-    parts = (CHAT_TEXTS, SETTINGS_TEXTS, ALERT_TEXTS, FEEDOPS_TEXTS)
+    parts = (
+        CHAT_TEXTS,
+        SETTINGS_TEXTS,
+        ALERT_TEXTS,
+        FEEDOPS_TEXTS,
+        TREND_TEXTS,
+    )
     assert sum(map(len, parts)) == len(TEXTS)

@@ -217,7 +217,7 @@ def test_routing_token_and_method_names(double: BotApiDouble, api: httpx.Client)
         wrong = other.get(f"{double.url}/bot999:nope/getMe")
         assert error(wrong, 401)["description"] == "Unauthorized"
         assert error(other.get(f"{double.url}/nothing"), 404)["description"] == "Not Found"
-    assert error(api.post("sendPhoto", json={}), 404)["description"] == "Not Found"
+    assert error(api.post("sendVideo", json={}), 404)["description"] == "Not Found"
     assert ok(api.post("close")) is True
     assert double.stats()["getMe"] == 1
 

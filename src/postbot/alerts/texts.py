@@ -20,6 +20,7 @@ from typing import Any
 from postbot.alerts.texts_chat import CHAT_TEXTS
 from postbot.alerts.texts_feedops import FEEDOPS_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
+from postbot.alerts.texts_trend import TREND_NOUNS, TREND_TEXTS
 
 LANGS = ("ar", "en")
 
@@ -46,7 +47,13 @@ ALERT_TEXTS: dict[str, dict[str, str]] = {
     "digest_breaking": {"ar": "🔴 عاجل", "en": "🔴 Breaking"},
 }
 
-TEXTS: dict[str, dict[str, str]] = {**CHAT_TEXTS, **SETTINGS_TEXTS, **ALERT_TEXTS, **FEEDOPS_TEXTS}
+TEXTS: dict[str, dict[str, str]] = {
+    **CHAT_TEXTS,
+    **SETTINGS_TEXTS,
+    **ALERT_TEXTS,
+    **FEEDOPS_TEXTS,
+    **TREND_TEXTS,
+}
 
 # Nouns for counted placeholders: per language, per plural category, "{n}" is the number.
 NOUNS: dict[str, dict[str, dict[str, str]]] = {
@@ -140,6 +147,7 @@ NOUNS: dict[str, dict[str, dict[str, str]]] = {
         },
         "en": {"one": "1 story", "other": "{n} stories"},
     },
+    **TREND_NOUNS,
 }
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -152,6 +160,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "quiet": ("ساعات الهدوء: HH:MM-HH:MM أو off", "Quiet hours: HH:MM-HH:MM or off"),
     "tz": ("المنطقة الزمنية، مثل Asia/Baghdad", "Time zone, e.g. Asia/Baghdad"),
     "breaking": ("كل خبر عاجل: on أو off", "Every breaking story: on or off"),
+    "trend": ("رسم بياني لموضوع أو استعلام: 30d أو 90d", "Chart of a topic or query: 30d or 90d"),
     "feeds": ("المصادر المراقبة", "Monitored feeds"),
     "lang": ("لغة الردود: ar أو en", "Reply language: ar or en"),
     "stop": ("إيقاف التنبيهات مؤقتاً", "Pause alerts"),

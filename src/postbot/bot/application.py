@@ -19,12 +19,13 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
 from postbot.alerts.texts import command_list, lang_of, text
-from postbot.bot import admin, breaking, buttons, commands, membership, settings_cmds
+from postbot.bot import admin, breaking, buttons, commands, inline, membership, settings_cmds, trend
 from postbot.bot.chats import ensure_chat
 from postbot.bot.outage import (
     OutageLog,
@@ -62,6 +63,7 @@ HANDLERS = {
     "tz": settings_cmds.cmd_tz,
     "quiet": settings_cmds.cmd_quiet,
     "breaking": breaking.cmd_breaking,
+    "trend": trend.cmd_trend,
     "feeds": commands.cmd_feeds,
     "help": commands.cmd_help,
     "lang": commands.cmd_lang,
@@ -111,6 +113,7 @@ def build_application(
     for name, callback in HANDLERS.items():
         app.add_handler(CommandHandler(name, callback, filters=new))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(InlineQueryHandler(inline.on_inline))
     app.add_handler(ChatMemberHandler(membership.on_my_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate))
     app.add_handler(MessageHandler(new & filters.COMMAND, commands.cmd_unknown))

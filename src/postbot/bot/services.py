@@ -22,6 +22,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from postbot.clock import utcnow
 from postbot.config.catalog import CatalogRef
 from postbot.ops.metrics import Metrics
+from postbot.service.chart_cache import ChartCache
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -49,6 +50,7 @@ class Services:
     on_reload: Callable[[], None] = lambda: None
     now: Callable[[], datetime] = utcnow
     metrics: Metrics = field(default_factory=Metrics)
+    charts: ChartCache = field(default_factory=ChartCache)  # /trend's, ten minutes each
     scheduler: Lifecycle | None = None  # set by app.py's builder; None: handlers only (tests)
     # threads start on first use; `close` ends them when the process stops
     executor: ThreadPoolExecutor = field(

@@ -109,6 +109,7 @@ from postbot.store.repo.watches import (
     unsubscribe_topic,
     watch_ids_by_query,
 )
+from postbot.store.repo.window import WindowStory, stories_seen_between
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -121,6 +122,7 @@ __all__ = [
     "StoreStats",
     "UserWatchLimitError",
     "WatchLimitError",
+    "WindowStory",
     "active_chat_ids",
     "add_also_in",
     "add_numbered_watch",
@@ -188,6 +190,7 @@ __all__ = [
     "settle",
     "settle_held",
     "store_stats",
+    "stories_seen_between",
     "subscribe_topic",
     "take_watch",
     "take_watch_by_id",
