@@ -16,11 +16,14 @@ import re
 
 # a trailing " – Site", " | Site", " - Site": at most 4 words, after a dash or bar with spaces
 _SITE_TAIL = re.compile(r"\s+[-–—|]\s+(?P<tail>[^-–—|.:؟?!\d]{1,40})$")
-# a leading tag: a media word, or one word (a country) glued to a dash, then «..», «|», «-»
+# a leading tag: a media word then «..», «|», «:» or a dash, or an aggregator's country tag
+# glued to a dash («مصر- …»; a town's dateline, «حديثة- …», stays: the place vetoes need it)
 _MEDIA = "فيديو|بالفيديو|بالصور|صور|خاص|عاجل|حصري|شاهد|انفوجراف|إنفوجراف"
-_HEAD_TAG = re.compile(
-    rf"^\s*(?:(?:{_MEDIA})\s*(?:\.\.+|[|:–—-])|[\u0621-\u064a]{{2,12}}-(?=\s))\s*"
+_COUNTRIES = (
+    "مصر|الاردن|الأردن|البحرين|الكويت|السعودية|الإمارات|الامارات|قطر|عمان|سلطنة عمان|لبنان"
+    "|العراق|سوريا|سورية|اليمن|ليبيا|تونس|الجزائر|المغرب|فلسطين|السودان"
 )
+_HEAD_TAG = re.compile(rf"^\s*(?:(?:{_MEDIA})\s*(?:\.\.+|[|:–—-])|(?:{_COUNTRIES})-(?=\s))\s*")
 # summary furniture: prompts and tags anywhere, a byline at the start
 _PROMPTS = re.compile(
     r"اشترك[^.:!\n]{0,40}?(?:الأخبار|الآن|الملعب)"
@@ -33,7 +36,8 @@ _PROMPTS = re.compile(
     r"|تعمل شركة \"?شبكة الشرق الأوسط وشمال أفريقيا[^\n]*?المذكور أعلاه\.?",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^\s*(?:كتب|كتبت|كتبه|تقرير|المصدر)\s*[-–ـ:]?\s*[^:.\n]{2,40}[:：]\s*")
+# «كتب - أحمد علي:» (the dash makes it a byline: «كتب ترامب على تويتر:» is news)
+_BYLINE = re.compile(r"^\s*(?:كتب|كتبت|كتبه|إعداد|اعداد)\s*[-–ـ]\s*[^:.\n]{2,40}:\s*")
 
 
 def clean_title(title: str) -> str:
