@@ -25,6 +25,10 @@ that survive rewording:
 - **Dates and steps**: items that each name calendar dates («18 مارس», «26/4/2020») and none
   in common, or number a step of a running story («الحلقة 23», «الحلقة 30») differently, are
   two days' or two steps' news («another day's count, another step of a running story»).
+- **One's headline, the other's lead**: the larger cosine of one item's headline n-grams with
+  the other item's lead sentence. An outlet's headline is often the other outlet's first
+  sentence said shorter («إيمان العاصي تعلن تعافيها» / «أعلنت الفنانة إيمان العاصي … تعافيها»);
+  two statements of one person share the name, not the sentence.
 - **The headline covered**: the larger share (by IDF) of one headline's n-grams found in the
   other item. An outlet's headline is usually a phrase of the other outlet's lead when both
   report one event, and only the name they share when one person says two things.
@@ -69,6 +73,7 @@ from postbot.cluster.vectors import (
     covered,
     digits_joined,
     grams,
+    part,
     tfidf,
     title_places,
     vector,
@@ -143,6 +148,8 @@ class Text:
     dates: frozenset[tuple[int, int]] = frozenset()  # calendar dates named (day, month)
     steps: frozenset[tuple[str, int]] = frozenset()  # numbered steps («الحلقة 23»)
     title: array[int] = field(default_factory=lambda: array("B"))  # its n-grams' places in item
+    title_only: Vector | None = None  # the headline's n-grams alone
+    lead: Vector | None = None  # the summary's first sentence alone
 
     @property
     def empty(self) -> bool:
@@ -160,6 +167,7 @@ def prepare(title: str, summary: str, at: datetime | None = None, *, idf: IdfTab
     summary_n = digits_joined(normalize(summary))
     lead_n = summary_n[: len(lead)]
     head_words = words_of(f"{title_n} . {lead_n}")
+    title_words, lead_words = words_of(title_n), words_of(lead_n)
     item_words = head_words + words_of(summary_n[len(lead) :])
     head, item = vectors(grams(head_words), grams(item_words), idf)
     names = {}
@@ -188,7 +196,9 @@ def prepare(title: str, summary: str, at: datetime | None = None, *, idf: IdfTab
         today_in([t.norm for t in tokens]),
         dates_in(text),
         steps_in(text),
-        title_places(item, grams(words_of(title_n))),
+        title_places(item, grams(title_words)),
+        part(grams(title_words), item, idf) if item else None,
+        part(grams(lead_words), item, idf) if item and lead_words else None,
     )
 
 
@@ -217,6 +227,7 @@ class Evidence:
     figures_shared: float  # 1 when a figure of one kind is in both, else 0
     figures_conflict: float  # 1 when a kind's figures disagree (not an update), else 0
     title_cover: float  # the larger share of one headline's n-grams (by IDF) in the other item
+    title_lead: float  # the larger cosine of one headline with the other item's lead sentence
     days_conflict: float  # 1 when both name weekdays and none is the same, or both say which
     # weekday is today and say different ones, else 0
     headline_conflict: float  # 1 when the headlines' own figures conflict, else 0
@@ -236,6 +247,7 @@ class Evidence:
             self.figures_shared,
             self.figures_conflict,
             self.title_cover,
+            self.title_lead,
             self.days_conflict,
             self.headline_conflict,
             self.places_conflict,
@@ -254,6 +266,7 @@ COMPONENTS = (
     "figures_shared",
     "figures_conflict",
     "title_cover",
+    "title_lead",
     "days_conflict",
     "headline_conflict",
     "places_conflict",
@@ -278,6 +291,10 @@ def _names(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return min(1.0, shared / smaller) if smaller else 0.0
 
 
+def _cosine(a: Vector | None, b: Vector | None) -> float:
+    return cosine(a, b) if a is not None and b is not None else 0.0
+
+
 def evidence(a: Text, b: Text, words: float = 0.0) -> Evidence:
     """What the two items have in common and what sets them apart (`words`: their stem
     overlap, which the caller has from the band index's stems)."""
@@ -294,6 +311,7 @@ def evidence(a: Text, b: Text, words: float = 0.0) -> Evidence:
         figures_shared=shared,
         figures_conflict=conflict,
         title_cover=max(covered(a.title, a.item, found.at_a), covered(b.title, b.item, found.at_b)),
+        title_lead=max(_cosine(a.title_only, b.lead), _cosine(b.title_only, a.lead)),
         days_conflict=max(apart(a.days, b.days), apart(a.today, b.today)),
         headline_conflict=compare(
             a.title_figures, b.title_figures, (a.at, b.at), (a.update, b.update)

@@ -215,6 +215,14 @@ def vectors(
     return _vector(head, table, whole, position), whole
 
 
+def part(counts: Mapping[str, int], whole: Vector, table: IdfTable) -> Vector:
+    """The vector of a part of an item (its title, its lead), kept as positions in the whole
+    item's arrays (`vectors`); the part's n-grams must be among the item's."""
+    keys = whole.keys
+    position = {g: bisect_left(keys, hash(g)) for g in counts}
+    return _vector(counts, table, whole, position)
+
+
 def cosine(a: Vector, b: Vector) -> float:
     """Cosine of two unit vectors."""
     if not a or not b:
