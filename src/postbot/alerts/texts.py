@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from postbot.alerts.texts_chat import CHAT_TEXTS
+from postbot.alerts.texts_chatsettings import CHATSETTINGS_TEXTS, COMMANDS_CHATSETTINGS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
 
 LANGS = ("ar", "en")
@@ -45,7 +46,12 @@ ALERT_TEXTS: dict[str, dict[str, str]] = {
     "digest_breaking": {"ar": "🔴 عاجل", "en": "🔴 Breaking"},
 }
 
-TEXTS: dict[str, dict[str, str]] = {**CHAT_TEXTS, **SETTINGS_TEXTS, **ALERT_TEXTS}
+TEXTS: dict[str, dict[str, str]] = {
+    **CHAT_TEXTS,
+    **SETTINGS_TEXTS,
+    **ALERT_TEXTS,
+    **CHATSETTINGS_TEXTS,
+}
 
 # Nouns for counted placeholders: per language, per plural category, "{n}" is the number.
 NOUNS: dict[str, dict[str, dict[str, str]]] = {
@@ -155,6 +161,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lang": ("لغة الردود: ar أو en", "Reply language: ar or en"),
     "stop": ("إيقاف التنبيهات مؤقتاً", "Pause alerts"),
     "help": ("المساعدة والأمثلة", "Help and examples"),
+    **COMMANDS_CHATSETTINGS,
 }
 ADMIN_COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("إحصاءات", "Statistics"),

@@ -46,6 +46,8 @@ async def reply(update: Update, html_text: str, **kwargs: object) -> None:
 async def may_change(update: Update, context: Context, chat: ChatInfo) -> bool:
     """Whether the sender may change this chat's settings; if not, they are told so."""
     if await may_change_settings(update, context):
+        if not chat.stored:  # a group's first change: store it now, in the sender's language
+            await ensure_chat(services(context), update, create=True)
         return True
     await reply(update, text(chat.lang, "group_admins_only"))
     return False

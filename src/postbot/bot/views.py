@@ -6,13 +6,13 @@ from __future__ import annotations
 import html
 from collections.abc import Set as AbstractSet
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from postbot.alerts.html import MAX_VISIBLE, utf16_len, visible_text
 from postbot.alerts.release import DEFAULT_DIGEST_AT, in_quiet, next_digest, release_for
 from postbot.alerts.texts import text
+from postbot.alerts.zones import zone_of
 from postbot.config.catalog import Catalog
 
 # the alert's buttons live in delivery (which never imports bot); bot/buttons.py reads them here
@@ -73,7 +73,7 @@ def watches_view(
 
 def local_time(when: datetime, tz: str) -> str:
     """An instant as the chat's wall clock shows it."""
-    return when.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+    return when.astimezone(zone_of(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 def digest_lines(lang: str, chat: Chat, now: datetime) -> list[str]:

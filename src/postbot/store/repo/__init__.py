@@ -16,9 +16,13 @@ from postbot.store.repo.chats import (
     migrate_chat_id,
     set_chat_active,
     set_chat_breaking,
+    set_chat_channel,
     set_chat_digest,
+    set_chat_excluded_feeds,
+    set_chat_format,
     set_chat_lang,
     set_chat_quiet,
+    set_chat_silent,
     set_chat_tz,
 )
 from postbot.store.repo.clusters import (
@@ -76,6 +80,7 @@ from postbot.store.repo.outbox import (
 from postbot.store.repo.routing import (
     active_chat_ids,
     all_watches,
+    chats_excluding,
     topic_followers,
     watches_shape,
 )
@@ -132,6 +137,7 @@ __all__ = [
     "cancel_pending",
     "chat_topics",
     "chats_by_id",
+    "chats_excluding",
     "claim_chats",
     "claim_deliveries",
     "claim_due_feeds",
@@ -178,9 +184,13 @@ __all__ = [
     "sent_deliveries_for_story",
     "set_chat_active",
     "set_chat_breaking",
+    "set_chat_channel",
     "set_chat_digest",
+    "set_chat_excluded_feeds",
+    "set_chat_format",
     "set_chat_lang",
     "set_chat_quiet",
+    "set_chat_silent",
     "set_chat_tz",
     "set_cluster",
     "settle",
