@@ -212,10 +212,10 @@ class ApiState:
                 {"migrate_to_chat_id": self._migrated[chat_id]},
             )
         chat = self._chats.get(chat_id)
-        if chat is not None and chat["type"] == "channel" and chat_id not in self._blocked:
-            if self.bot_id not in self._admins.get(chat_id, []):
-                self._counters["rejected_403"] += 1
-                raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
+        channel = chat is not None and chat["type"] == "channel"
+        if channel and chat_id not in self._blocked and self.bot_id not in self._admins[chat_id]:
+            self._counters["rejected_403"] += 1
+            raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
         if chat_id in self._blocked:
             chat_type = self._chat(chat_id)["type"]
             self._counters["rejected_403"] += 1

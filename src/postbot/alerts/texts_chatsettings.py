@@ -47,8 +47,8 @@ CHATSETTINGS_TEXTS: dict[str, dict[str, str]] = {
         "en": "🔕 Alerts arrive silently now. <code>/silent off</code> to hear them again.",
     },
     "silent_current_off": {
-        "ar": "🔔 التنبيهات تصل الآن بصوت. <code>/silent on</code> لإرسالها بلا صوت.",
-        "en": "🔔 Alerts arrive with a sound now. <code>/silent on</code> to send them silently.",
+        "ar": "🔊 التنبيهات تصل الآن بصوت. <code>/silent on</code> لإرسالها بلا صوت.",
+        "en": "🔊 Alerts arrive with a sound now. <code>/silent on</code> to send them silently.",
     },
     "silent_set_on": {
         "ar": "✅ ستصل التنبيهات بلا صوت.",
