@@ -4,6 +4,22 @@
 from __future__ import annotations
 
 CHATSETTINGS_TEXTS: dict[str, dict[str, str]] = {
+    "help_chatsettings": {
+        "ar": "\n\n<b>كيف تصلك التنبيهات:</b>\n"
+        "/format full|compact — تنبيه كامل أو العنوان والمصدر والرابط فقط\n"
+        "/silent on|off — تنبيهات بلا صوت\n"
+        "/sources — اختيار المصادر التي تصلك أخبارها\n"
+        "/connect @قناة — إرسال التنبيهات إلى قناة تديرها · /disconnect — إلغاء ذلك\n"
+        "/whoami — رقم حسابك ورقم هذه المحادثة\n"
+        "<code>/tz أربيل</code> أو <code>/tz UTC+3</code> — المنطقة الزمنية بمدينة أو بفرق التوقيت",
+        "en": "\n\n<b>How alerts reach you:</b>\n"
+        "/format full|compact — the whole alert, or title, outlet and link only\n"
+        "/silent on|off — alerts without a sound\n"
+        "/sources — choose the outlets you hear from\n"
+        "/connect @channel — send the alerts to a channel you run · /disconnect — stop that\n"
+        "/whoami — your user id and this chat's id\n"
+        "<code>/tz London</code> or <code>/tz UTC+3</code> — your time zone by city or offset",
+    },
     "tz_unknown_any": {
         "ar": "⚠️ لا أعرف المنطقة الزمنية «{value}». اكتب اسم مدينة أو فرق التوقيت أو اسمها في "
         "قاعدة IANA، مثل:\n<code>/tz بغداد</code>\n<code>/tz دمشق</code>\n"
