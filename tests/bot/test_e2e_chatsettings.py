@@ -342,9 +342,8 @@ def test_group_admin_path(bot: BotProcess, double: BotApiDouble) -> None:
         what="the admin's /start reply",
     )
     waited = time.monotonic() - asked
-    print(
-        f"admin /start answered in {waited:.2f}s with {30 - len(alerts(double, BUSY_GROUP))} alerts queued"
-    )
+    queued = 30 - len(alerts(double, BUSY_GROUP))
+    print(f"admin /start answered in {waited:.2f}s with {queued} alerts queued")
     assert waited < 3.0, f"/start answered after {waited:.1f}s"
     sent = alerts(double, BUSY_GROUP)
     assert len(sent) < 30  # the alerts were still queued when the reply went

@@ -89,3 +89,17 @@ def disconnect(engine: sa.Engine, *, chat_id: int, now: datetime) -> Channel | N
         )
         session.commit()
     return was
+
+
+def channel_gone(engine: sa.Engine, *, channel_id: int, now: datetime) -> list[tuple[int, str]]:
+    """The bot left or was removed from a channel: every chat connected to it hears its alerts
+    again; returns those chats with their language, to tell them."""
+    with Session(engine) as session:
+        connected = repo.chats_connected_to(session=session, channel_id=channel_id)
+        told = [(chat.id, chat.lang) for chat in connected]
+        for chat_id, _ in told:
+            repo.set_chat_channel(
+                session=session, chat_id=chat_id, channel_id=None, title=None, now=now
+            )
+        session.commit()
+    return told

@@ -80,6 +80,7 @@ from postbot.store.repo.outbox import (
 from postbot.store.repo.routing import (
     active_chat_ids,
     all_watches,
+    chats_connected_to,
     chats_excluding,
     topic_followers,
     watches_shape,
@@ -137,6 +138,7 @@ __all__ = [
     "cancel_pending",
     "chat_topics",
     "chats_by_id",
+    "chats_connected_to",
     "chats_excluding",
     "claim_chats",
     "claim_deliveries",

@@ -60,3 +60,9 @@ def chats_excluding(*, session: Session, chat_ids: Collection[int], feed_id: str
         col(Chat.id).in_(list(chat_ids)), col(Chat.excluded_feeds).is_not(None)
     )
     return {chat_id for chat_id, feeds in session.exec(stmt).all() if feed_id in (feeds or ())}
+
+
+def chats_connected_to(*, session: Session, channel_id: int) -> list[Chat]:
+    """The chats whose alerts go to this channel (`/connect`)."""
+    stmt = select(Chat).where(col(Chat.channel_id) == channel_id).order_by(col(Chat.id))
+    return list(session.exec(stmt).all())
