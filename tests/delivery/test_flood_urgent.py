@@ -94,3 +94,14 @@ async def test_a_cancelled_waiter_gives_its_turn_away() -> None:
     await asyncio.wait_for(reply, 1.0)
     await asyncio.wait_for(gate.acquire(PRIVATE), 1.0)  # the chat's turn is free again
     assert stuck.cancelled()
+
+
+async def test_a_spacing_pause_holds_alerts_but_not_a_group_reply() -> None:
+    clock = VirtualClock()
+    gate = FloodGate(per_second=29, clock=clock, sleep=clock.sleep)
+    gate.pause_chat(GROUP, 3.0, spacing=True)  # the dispatcher: sent to the group just now
+    start = clock.now
+    await gate.acquire(GROUP, urgent=True)
+    assert clock.now - start < 0.1
+    await gate.acquire(GROUP)  # an alert keeps the spacing
+    assert clock.now - start >= 3.0

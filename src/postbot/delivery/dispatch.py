@@ -151,7 +151,7 @@ class Dispatcher:
         claimed = await self._in_db_thread(self._claim, room, list(self._chats))
         for chat_id, (work, wait) in claimed.items():
             if self.gate is not None and wait > 0:
-                self.gate.pause_chat(chat_id, wait)  # another process sent to it just now
+                self.gate.pause_chat(chat_id, wait, spacing=True)  # sent to it just now
             task = asyncio.create_task(self._serve_chat(chat_id, work), name=f"chat:{chat_id}")
             self._chats[chat_id] = task
             task.add_done_callback(self._chat_done)

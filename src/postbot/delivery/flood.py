@@ -222,13 +222,17 @@ class FloodGate:
                 kicked.cancel()
                 slot.kick = None
 
-    def pause_chat(self, chat_id: int, seconds: float) -> None:
-        """Telegram said 429 for this chat: no message to it for `seconds`."""
+    def pause_chat(self, chat_id: int, seconds: float, *, spacing: bool = False) -> None:
+        """Telegram said 429 for this chat: no message to it for `seconds`.
+
+        `spacing`: only the chat's alert spacing (another process sent to it just now); a
+        reply to a command in a group may still go if the group's minute has room."""
         slot = self._chats.get(chat_id)
         if slot is None:
             slot = self._chats[chat_id] = _ChatSlot()
         slot.next_at = max(slot.next_at, self._clock() + seconds)
-        slot.held_until = max(slot.held_until, self._clock() + seconds)
+        if not spacing:
+            slot.held_until = max(slot.held_until, self._clock() + seconds)
 
     def pause_all(self, seconds: float) -> None:
         """No message at all for `seconds` (a bot-wide flood wait)."""
