@@ -260,6 +260,7 @@ def test_connect_a_channel_and_lose_it(
     publish(bot, feeds, story(6))
     wait_alerts(double, CHANNEL, 1)
     assert alerts(double, CONNECT_USER) == []
+    assert alerts(double, CHANNEL)[0].reply_markup is None  # no buttons for a channel's readers
 
     # the bot is removed from the channel: the connection is dropped, the chat told and alerted
     double.block(CHANNEL)

@@ -49,7 +49,8 @@ def held_lines(lang: str, held: Held | None, tz: str) -> list[str]:
         return []
     if held.at is None:
         return [text(lang, "held_now", count=held.count)]
-    return [text(lang, "held_at", count=held.count, when=local_time(held.at, tz), tz=tz)]
+    when = local_time(held.at, tz)
+    return [text(lang, "held_at", count=held.count, when=when, tz=zone_name(tz, held.at))]
 
 
 def _read_digest(arg: str, lang: str) -> tuple[str, str | None] | str:

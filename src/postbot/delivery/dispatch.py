@@ -281,7 +281,9 @@ class Dispatcher:
         how: dict[str, Any] = {
             "parse_mode": None if plain else ParseMode.HTML,
             "link_preview_options": LinkPreviewOptions(True),
-            "reply_markup": msg.markup,  # an edit keeps the alert's buttons
+            # an edit keeps the alert's buttons; a channel's readers get none (they would act
+            # on the channel, not on the chat whose watches sent the alert)
+            "reply_markup": None if msg.look.channel_id else msg.markup,
         }
         if msg.edit_of is not None:
             to = msg.look.channel_id or chat_id

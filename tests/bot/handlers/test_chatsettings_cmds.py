@@ -110,3 +110,13 @@ def _rights(chatter: Chatter) -> dict[str, object]:
         "can_edit_messages": True,
     }
     return rights
+
+
+async def test_a_fixed_offset_zone_is_named_by_its_offset(chatter: Chatter) -> None:
+    (zone,) = await chatter.say(USER, "/tz UTC+3")
+    assert zone.startswith("✅ Time zone set to UTC+03 ")
+    (quiet,) = await chatter.say(USER, "/quiet 23:00-07:00")
+    (daily,) = await chatter.say(USER, "/digest daily 21:30")
+    for answer in (quiet, daily):
+        assert "UTC+03" in answer
+        assert "Etc/" not in answer  # whose sign reads backwards
