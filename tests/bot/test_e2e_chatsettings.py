@@ -24,6 +24,7 @@ from support.process import (
     BotProcess,
     Say,
     alerts,
+    bot_process,
     converse,
     press,
     publish,
@@ -303,7 +304,33 @@ def _queue_alerts(bot: BotProcess, chat_id: int, count: int) -> None:
         engine.dispose()
 
 
+@pytest.fixture
+def pg_bot(
+    tmp_path: Path, double: BotApiDouble, config: Path, feeds: FeedServer, pg_url: str
+) -> Iterator[BotProcess]:
+    """`postbot run` on the real PostgreSQL (a database of this test's own)."""
+    process = bot_process(tmp_path, double.url, config, database_url=pg_url).start()
+    try:
+        double.wait_for(lambda d: d.active_polls > 0, timeout=30, what="bot long-polls")
+        process.wait_first_poll(timeout=45)
+        yield process
+    finally:
+        if process.alive():
+            process.stop()
+        assert "Traceback" not in process.logs(), process.logs()[-4000:]
+
+
 def test_group_admin_path(bot: BotProcess, double: BotApiDouble) -> None:
+    group_admin_path(bot, double)
+
+
+def test_group_admin_path_on_postgresql(pg_bot: BotProcess, double: BotApiDouble) -> None:
+    group_admin_path(pg_bot, double)
+
+
+def group_admin_path(bot: BotProcess, double: BotApiDouble) -> None:
+    """A member's refused commands store nothing; the admin's first one stores the group; an
+    admin's /start answers at once with 30 alerts queued, which keep their order."""
     for group in (NEW_GROUP, BUSY_GROUP):
         double.set_admins(group, [ADMIN])
     replies = converse(
