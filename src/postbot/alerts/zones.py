@@ -185,6 +185,10 @@ CITIES: dict[str, str] = {
 }
 
 
+# words people put before a city: «توقيت مكة», «مدينة دبي», "time in London"
+_LEADS = ("توقيت ", "مدينه ", "time in ", "time ")
+
+
 def _key(name: str) -> str:
     """A city name as looked up: Arabic normalized, Latin lower-cased, spaces single."""
     return " ".join(normalize(name).lower().split())
@@ -245,7 +249,10 @@ def parse_zone(text: str) -> str:
     offset = _read_offset(cleaned)
     if offset is not None:
         return offset
-    city = _cities().get(_key(cleaned)) or _cities().get(_key(cleaned.replace("_", " ")))
+    key = _key(cleaned.replace("_", " "))
+    for lead in _LEADS:  # «توقيت بغداد», "time in London"
+        key = key.removeprefix(lead)
+    city = _cities().get(key)
     if city is not None:
         return city
     raise ValueError(f"unknown time zone: {cleaned!r}")
