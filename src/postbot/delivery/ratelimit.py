@@ -3,9 +3,9 @@
 Every message the bot sends (command replies and alerts alike) books a slot in the one gate, so
 replies and alert bursts share Telegram's budget; a command's reply takes its chat's next turn
 ahead of the alerts waiting for that chat (the dispatcher marks its sends with SENDING_ALERTS).
-A 429 pauses the chat for `retry_after` and the
-same request is made again, up to `max_retries` times; then the RetryAfter goes to the caller
-(the dispatcher reschedules the delivery). getUpdates is never rate limited by PTB.
+A 429 pauses the chat for `retry_after` and the same request is made again, up to
+`max_retries` times; then the RetryAfter goes to the caller (the dispatcher reschedules the
+delivery). getUpdates is never rate limited by PTB.
 """
 
 from __future__ import annotations
