@@ -208,6 +208,20 @@ class BotApiDouble(InlineMethods, MediaMethods, TelegramMethods):
         with self._cond:
             self._register_chat(chat_id, chat_type, title, "Test")
 
+    def add_channel(
+        self, chat_id: int, username: str, *, title: str, admins: Iterable[int] = ()
+    ) -> None:
+        """A public channel @username; `admins` (users, or the bot's id) post in it, the first
+        is its creator. The bot can send to it only while it is one of the admins."""
+        if chat_id >= 0:
+            raise ValueError("channel ids are negative")
+        with self._cond:
+            chat = {"id": chat_id, "type": "channel", "title": title, "username": username}
+            self._chats[chat_id] = chat
+            self._usernames[username.lower()] = chat_id
+            self._admins[chat_id] = list(admins)
+            self._cond.notify_all()
+
     def block(self, chat_id: int) -> None:
         """The user blocks the bot (private) / the bot is kicked (group): sends answer 403."""
         with self._cond:

@@ -436,13 +436,26 @@ class TelegramMethods(ApiState):
             self._cond.notify_all()
         return True
 
+    def _chat_ref(self, params: JSON) -> int:
+        """chat_id as a number, or a public chat's "@username" (case-insensitive)."""
+        value = params.get("chat_id")
+        if isinstance(value, str) and value.startswith("@"):
+            with self._cond:
+                found = self._usernames.get(value[1:].lower())
+            if found is None:
+                raise bad_request("chat not found")
+            return found
+        return chat_id_param(params)
+
     def _api_getchatmember(self, params: JSON, sock: socket.socket) -> JSON:
-        chat_id = chat_id_param(params)
+        chat_id = self._chat_ref(params)
         user_id = int_param(params, "user_id", required=True)
         assert user_id is not None
         with self._cond:
-            if chat_id in self._migrated:
+            if chat_id in self._migrated or chat_id in self._blocked:
                 self._check_chat_access(chat_id)
+            if self._chat(chat_id)["type"] == "channel":
+                return self._channel_member(chat_id, user_id)
             if user_id == self.bot_id:
                 user = dict(self.bot_user)
             else:
@@ -457,8 +470,27 @@ class TelegramMethods(ApiState):
                 return {"status": "administrator", "user": user, **ADMIN_RIGHTS}
             return {"status": "member", "user": user}
 
+    def _channel_member(self, chat_id: int, user_id: int) -> JSON:
+        """A channel's member as Telegram tells a bot: only its admins can see the list."""
+        admins = self._admins.get(chat_id, [])
+        if user_id == self.bot_id:
+            user = dict(self.bot_user)
+        else:
+            if self.bot_id not in admins:
+                raise bad_request("member list is inaccessible")
+            user = dict(
+                self._users.get(user_id)
+                or {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+            )
+        if admins and user_id == admins[0]:
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        if user_id in admins:
+            rights = {**ADMIN_RIGHTS, "can_post_messages": True, "can_edit_messages": True}
+            return {"status": "administrator", "user": user, **rights}
+        return {"status": "left", "user": user}
+
     def _api_getchat(self, params: JSON, sock: socket.socket) -> JSON:
-        chat_id = chat_id_param(params)
+        chat_id = self._chat_ref(params)
         with self._cond:
             if chat_id in self._migrated:
                 self._check_chat_access(chat_id)

@@ -113,6 +113,7 @@ class ApiState:
         self._blocked: set[int] = set()
         self._migrated: dict[int, int] = {}
         self._admins: dict[int, list[int]] = {}
+        self._usernames: dict[str, int] = {}  # public chats' @usernames (lower case)
         self._queries: dict[str, Query] = {}
         self._query_ids = itertools.count(1)
         self._commands: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -217,6 +218,11 @@ class ApiState:
                 "Bad Request: group chat was upgraded to a supergroup chat",
                 {"migrate_to_chat_id": self._migrated[chat_id]},
             )
+        chat = self._chats.get(chat_id)
+        channel = chat is not None and chat["type"] == "channel"
+        if channel and chat_id not in self._blocked and self.bot_id not in self._admins[chat_id]:
+            self._counters["rejected_403"] += 1
+            raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
         if chat_id in self._blocked:
             chat_type = self._chat(chat_id)["type"]
             self._counters["rejected_403"] += 1

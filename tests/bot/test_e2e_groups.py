@@ -38,6 +38,7 @@ def test_only_group_admins_change_settings(bot: BotProcess, double: BotApiDouble
             Say(ANONYMOUS, "/watch الرطبة", anonymous=True),
             member(LISTING, "/watches"),
             member(BUTTONS, "/topics"),
+            Say(BUTTONS, "/topics", user_id=ADMIN, chat_type="supergroup"),
             member(HELP, "/help"),
             member(FEEDS, "/feeds"),
         ],
@@ -51,12 +52,21 @@ def test_only_group_admins_change_settings(bot: BotProcess, double: BotApiDouble
 
     # reading is open to every member
     assert replies[LISTING][0].splitlines()[:2] == [says("en", "watches_header"), "1. الرطبة"]
-    assert replies[HELP] == [says("en", "help")]  # without the bot-admin part
+    assert replies[HELP] == [
+        says("en", "help") + says("en", "help_chatsettings")
+    ]  # without the bot-admin part
     assert replies[FEEDS][0].splitlines() == [
         says("en", "feeds_header", count=1),
         "• وكالة الاختبار",
     ]
-    assert replies[BUTTONS] == [says("en", "topics_header")]
+    # members read lists without the buttons they may not press (issue 16)
+    listing = double.messages(LISTING)[-1]
+    assert listing.reply_markup is None
+    assert replies[LISTING][0].splitlines()[-1] == says("en", "watches_readonly_hint")
+    assert "❌" not in replies[LISTING][0]
+    assert replies[BUTTONS][0].splitlines()[0] == says("en", "topics_readonly")
+    assert double.messages(BUTTONS)[-2].reply_markup is None
+    assert replies[BUTTONS][1] == says("en", "topics_header")  # an admin gets the buttons
 
     # a member pressing a topic button is told no, in an alert, and nothing changes
     keyboard = double.messages(BUTTONS)[-1]

@@ -12,11 +12,12 @@ from sqlmodel import Session, select
 from telegram.ext import ExtBot
 
 from delivery.routed import routed
+from postbot.alerts.zones import local_stamp
 from postbot.config.catalog import CatalogRef
 from postbot.delivery.dispatch import Dispatcher
 from postbot.feeds.story import Story
 from postbot.store import repo
-from postbot.store.models import Chat, Delivery, DeliveryStatus, StoryRow
+from postbot.store.models import DEFAULT_TZ, Chat, Delivery, DeliveryStatus, StoryRow
 from support.botapi import BotApiDouble
 from support.clocks import Clock
 
@@ -278,6 +279,6 @@ async def test_an_undated_story_shows_when_it_was_first_seen(
         row.published = None
         session.add(row)
         session.commit()
-        seen = row.first_seen_at.strftime("%Y-%m-%d %H:%M UTC")
+        seen = local_stamp(row.first_seen_at, DEFAULT_TZ)  # the chat's zone (issue 16)
     await dispatcher.drain()
     assert seen in double.sent[0].text

@@ -18,13 +18,12 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from postbot.alerts.html import MAX_TITLE, MAX_VISIBLE, RLM, utf16_len, visible_text
-from postbot.alerts.release import check_tz
 from postbot.alerts.texts import text
+from postbot.alerts.zones import zone_label, zone_of
 
 MAX_ENTITIES = 100  # Telegram drops formatting past the 100th entity of a message
 MAX_LINK_CHARS = 8000  # total href length per message; ~9500 is refused as "entities too long"
@@ -80,19 +79,13 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _zone_label(moment: datetime) -> str:
-    """The zone's abbreviation ("CET", "IST"), or "UTC+03" where tzdata only has an offset."""
-    abbr = moment.strftime("%Z")
-    return f"UTC{abbr}" if abbr[:1] in "+-" else abbr
-
-
 def _sep(symbol: str, lang: str) -> str:
     """A " · " style separator, held in place by right-to-left marks in Arabic."""
     return f" {RLM}{symbol}{RLM} " if lang == "ar" else f" {symbol} "
 
 
 def _header(labels: dict[str, str], kind: str, lang: str, end: datetime, count: int) -> str:
-    stamp = f"{end.strftime('%Y-%m-%d %H:%M')} {_zone_label(end)}"
+    stamp = f"{end.strftime('%Y-%m-%d %H:%M')} {zone_label(end)}"
     parts = [
         labels[kind],
         stamp,
@@ -107,7 +100,7 @@ def _group_line(name: str, lang: str) -> _Line:
 
 
 def _story_line(
-    item: DigestItem, labels: dict[str, str], lang: str, zone: ZoneInfo, end: datetime
+    item: DigestItem, labels: dict[str, str], lang: str, zone: tzinfo, end: datetime
 ) -> _Line:
     title = html.escape(_clip(item.title, MAX_TITLE) or labels["untitled"], quote=False)
     entities = link_chars = 0
@@ -177,7 +170,7 @@ def render_digest(
     labels = _labels(lang)
     if kind not in ("hourly", "daily", "quiet"):
         raise ValueError(f"unknown digest kind: {kind!r}")
-    zone = ZoneInfo(check_tz(tz))
+    zone = zone_of(tz)
     if period_end.tzinfo is None:  # stored instants are UTC; never read one as server-local
         period_end = period_end.replace(tzinfo=UTC)
     end = period_end.astimezone(zone)

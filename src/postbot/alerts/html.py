@@ -22,11 +22,12 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 
 from postbot.alerts.summarize import Sentence
 from postbot.alerts.texts import text
+from postbot.alerts.zones import local_stamp
 
 MAX_VISIBLE = 4096
 MAX_TITLE = 300
@@ -235,7 +236,7 @@ def _bold_budget(alert: Alert) -> Alert:
     return replace(alert, spans=tuple(inside[:MAX_BOLD]))
 
 
-def render_alert(alert: Alert, lang: str = "ar", *, compact: bool = False) -> str:
+def render_alert(alert: Alert, lang: str = "ar", *, compact: bool = False, tz: str = "UTC") -> str:
     """The alert as Telegram HTML, at most 4096 visible characters.
 
     `compact`: the fallback when Telegram refused the full text (header and lists cut shorter,
@@ -259,7 +260,7 @@ def render_alert(alert: Alert, lang: str = "ar", *, compact: bool = False) -> st
         lines.append((troops, html.escape(troops, quote=False)))
     source = cut_to(f"{labels['source']}: {alert.source}", SOURCE_BUDGET)
     if alert.published is not None:
-        source += " · " + alert.published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        source += " · " + local_stamp(alert.published, tz)  # the chat's wall clock
     lines.append((source, html.escape(source, quote=False)))
     if alert.also_in:
         lines.append(_also_line(alert.also_in, labels, ALSO_BUDGET[level]))

@@ -10,11 +10,10 @@ may cross midnight ("23:00-07:00"); it ends at the next local `end` after now.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Protocol
-from zoneinfo import ZoneInfo, available_timezones
 
+from postbot.alerts.zones import check_zone, zone_of
 from postbot.ids import to_ascii_digits
 
 DEFAULT_DIGEST_AT = "08:00"
@@ -24,8 +23,6 @@ _MARKS = str.maketrans("", "", "\u200e\u200f\u061c\u2066\u2067\u2068\u2069")
 # "8:00", "08:00" and "8.00" (a dot is common on phone keyboards; minutes must have two digits).
 _HHMM = re.compile(r"([0-9]{1,2})[:.٫]([0-9]{2})")
 _DASH = re.compile(r"\s*[-–—−‐]\s*")
-# Entries in the system zone directory that are not IANA zones a user means.
-_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
 _QUARTER = timedelta(minutes=15)
 
 
@@ -57,23 +54,14 @@ def parse_quiet(text: str) -> tuple[str, str]:
     return start, end
 
 
-@cache
-def _zones() -> dict[str, str]:
-    """Every known IANA zone, keyed by its lower-case name (read once)."""
-    return {name.lower(): name for name in available_timezones() if name not in _NOT_ZONES}
-
-
 def check_tz(name: str) -> str:
-    """The canonical spelling of an IANA zone name (case-insensitive); ValueError if unknown."""
-    cleaned = name.translate(_MARKS).strip()
-    canonical = _zones().get(cleaned.lower()) if cleaned else None
-    if canonical is None:
-        raise ValueError(f"unknown time zone: {cleaned!r} (use an IANA name, e.g. Asia/Baghdad)")
-    return canonical
+    """The canonical spelling of a stored zone: an IANA name (any case) or a fixed "UTC+05:30"
+    (alerts/zones.py); ValueError if unknown. `/tz` reads what people type with `parse_zone`."""
+    return check_zone(name)
 
 
-def _zone(tz: str) -> ZoneInfo:
-    return ZoneInfo(check_tz(tz))
+def _zone(tz: str) -> tzinfo:
+    return zone_of(tz)
 
 
 def _utc(now: datetime) -> datetime:
@@ -87,7 +75,7 @@ def _time(hhmm: str) -> time:
     return time(int(hour), int(minute))
 
 
-def _occurrences(day: date, at: time, zone: ZoneInfo) -> list[datetime]:
+def _occurrences(day: date, at: time, zone: tzinfo) -> list[datetime]:
     """The UTC instants at which the local clock in `zone` shows `at` on `day`, earliest first.
 
     Two for a time repeated at fall back; for a time skipped at spring forward, the one instant at
@@ -113,7 +101,7 @@ def _occurrences(day: date, at: time, zone: ZoneInfo) -> list[datetime]:
     return [b]
 
 
-def _next_local(now: datetime, at: time, zone: ZoneInfo, *, first_only: bool) -> datetime:
+def _next_local(now: datetime, at: time, zone: tzinfo, *, first_only: bool) -> datetime:
     """The first instant strictly after `now` at which the local clock shows `at`."""
     today = now.astimezone(zone).date()
     candidates: list[datetime] = []
@@ -123,7 +111,7 @@ def _next_local(now: datetime, at: time, zone: ZoneInfo, *, first_only: bool) ->
     return min(c for c in candidates if c > now)
 
 
-def _next_hour(now: datetime, zone: ZoneInfo) -> datetime:
+def _next_hour(now: datetime, zone: tzinfo) -> datetime:
     """The first instant strictly after `now` at the top of a local hour."""
     # Every modern UTC offset is a whole number of quarter hours, so local tops of the hour fall
     # on UTC quarter hours; walk those.

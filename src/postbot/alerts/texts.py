@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from postbot.alerts.texts_chat import CHAT_TEXTS
+from postbot.alerts.texts_chatsettings import CHATSETTINGS_TEXTS, COMMANDS_CHATSETTINGS
 from postbot.alerts.texts_feedops import FEEDOPS_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
 from postbot.alerts.texts_trend import TREND_NOUNS, TREND_TEXTS
@@ -53,6 +54,7 @@ TEXTS: dict[str, dict[str, str]] = {
     **ALERT_TEXTS,
     **FEEDOPS_TEXTS,
     **TREND_TEXTS,
+    **CHATSETTINGS_TEXTS,
 }
 
 # Nouns for counted placeholders: per language, per plural category, "{n}" is the number.
@@ -165,6 +167,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lang": ("لغة الردود: ar أو en", "Reply language: ar or en"),
     "stop": ("إيقاف التنبيهات مؤقتاً", "Pause alerts"),
     "help": ("المساعدة والأمثلة", "Help and examples"),
+    **COMMANDS_CHATSETTINGS,
 }
 ADMIN_COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("إحصاءات", "Statistics"),

@@ -57,23 +57,9 @@ SETTINGS_TEXTS: dict[str, dict[str, str]] = {
         "ar": "📬 التنبيهات المنتظرة ({count}) تُرسل في {when} بتوقيت {tz}.",
         "en": "📬 The alerts that are waiting ({count}) will be sent at {when} ({tz}).",
     },
-    "tz_current": {
-        "ar": "🕒 المنطقة الزمنية: {tz} (الساعة هناك الآن {time}).\n"
-        "للتغيير، مثلاً: <code>/tz Europe/London</code>",
-        "en": "🕒 Time zone: {tz} (it is {time} there now).\n"
-        "To change it, e.g.: <code>/tz Europe/London</code>",
-    },
     "tz_set": {
         "ar": "✅ المنطقة الزمنية الآن {tz} (الساعة هناك {time}).",
         "en": "✅ Time zone set to {tz} (it is {time} there now).",
-    },
-    "tz_unknown": {
-        "ar": "⚠️ لا أعرف المنطقة الزمنية «{value}». اكتب اسمها بالإنجليزية كما في قاعدة "
-        "IANA، مثل:\n<code>/tz Asia/Baghdad</code>\n<code>/tz Asia/Damascus</code>\n"
-        "<code>/tz Europe/London</code>",
-        "en": "⚠️ “{value}” is not a time zone I know. Use an IANA name, e.g.:\n"
-        "<code>/tz Asia/Baghdad</code>\n<code>/tz Asia/Damascus</code>\n"
-        "<code>/tz Europe/London</code>",
     },
     "quiet_none": {
         "ar": "🔔 لا توجد ساعات هدوء: تصل التنبيهات في أي وقت.\n"

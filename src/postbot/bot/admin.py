@@ -11,6 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from postbot.alerts.texts import text
+from postbot.alerts.zones import local_stamp
 from postbot.bot.chats import ensure_chat
 from postbot.bot.commands import reply
 from postbot.bot.services import Context, Services, services
@@ -61,11 +62,11 @@ async def cmd_stats(update: Update, context: Context) -> None:
     )
 
 
-def _when(value: datetime | None, lang: str) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else text(lang, "never")
+def _when(value: datetime | None, lang: str, tz: str) -> str:
+    return local_stamp(value, tz) if value else text(lang, "never")
 
 
-def feed_block(feed: Feed, lang: str) -> str:
+def feed_block(feed: Feed, lang: str, tz: str = "UTC") -> str:
     """One feed's /feedstatus lines: health mark, last success, errors, next poll, last error."""
     mark = "⏸" if not feed.enabled else ("⚠️" if feed.consecutive_errors else "✅")
     # masked before the cut, which could leave "http://user:pass" with no @ to find
@@ -76,9 +77,9 @@ def feed_block(feed: Feed, lang: str) -> str:
         mark=mark,
         name=html.escape(feed.name),
         feed_id=html.escape(feed.id),
-        success=_when(feed.last_success_at, lang),
+        success=_when(feed.last_success_at, lang, tz),
         errors=feed.consecutive_errors,
-        next=_when(feed.next_poll_at, lang) if feed.enabled else text(lang, "disabled"),
+        next=_when(feed.next_poll_at, lang, tz) if feed.enabled else text(lang, "disabled"),
         error=error,
     )
 
@@ -90,7 +91,9 @@ async def cmd_feedstatus(update: Update, context: Context) -> None:
         return
     svc, lang = found
     feeds = await svc.call(admin.feed_statuses, svc.engine)
-    for part in split_message([feed_block(feed, lang) for feed in feeds]):
+    chat = update.effective_chat
+    tz = (await svc.call(chats.chat_settings, svc.engine, chat.id)).tz if chat else "UTC"
+    for part in split_message([feed_block(feed, lang, tz) for feed in feeds]):  # chat's zone
         await reply(update, part)
 
 

@@ -26,6 +26,7 @@ from telegram.ext import (
 
 from postbot.alerts.texts import command_list, lang_of, text
 from postbot.bot import admin, breaking, buttons, commands, inline, membership, settings_cmds, trend
+from postbot.bot import chatsettings_cmds as chatsettings
 from postbot.bot.chats import ensure_chat
 from postbot.bot.outage import (
     OutageLog,
@@ -70,6 +71,12 @@ HANDLERS = {
     "stats": admin.cmd_stats,
     "feedstatus": admin.cmd_feedstatus,
     "reload": admin.cmd_reload,
+    "format": chatsettings.cmd_format,
+    "silent": chatsettings.cmd_silent,
+    "sources": chatsettings.cmd_sources,
+    "connect": chatsettings.cmd_connect,
+    "disconnect": chatsettings.cmd_disconnect,
+    "whoami": chatsettings.cmd_whoami,
 }
 
 
@@ -112,6 +119,7 @@ def build_application(
     new = filters.UpdateType.MESSAGE
     for name, callback in HANDLERS.items():
         app.add_handler(CommandHandler(name, callback, filters=new))
+    app.add_handler(CallbackQueryHandler(chatsettings.on_source_button, pattern=r"^src:"))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
     app.add_handler(InlineQueryHandler(inline.on_inline))
     app.add_handler(ChatMemberHandler(membership.on_my_member, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -55,6 +55,8 @@ async def on_button(update: Update, context: Context) -> None:
     if not await may_change_settings(update, context):
         await query.answer(text(chat.lang, "group_admins_only"), show_alert=True)
         return
+    if not chat.stored:  # a group's first change by an admin: store it now
+        await ensure_chat(svc, update, create=True)
     if not plausible(data):
         # ours are short printable ASCII; anything else was forged or garbled on the way
         await query.answer(text(chat.lang, "button_invalid"))

@@ -28,6 +28,7 @@ class ChatInfo:
     lang: str
     active: bool
     is_group: bool
+    stored: bool = True  # False: a group nobody allowed to has changed yet (see ensure_chat)
 
 
 def kind_of(chat: TgChat) -> str:
@@ -35,11 +36,16 @@ def kind_of(chat: TgChat) -> str:
     return chat.type if chat.type in ("private", "group", "supergroup", "channel") else "private"
 
 
-async def ensure_chat(svc: Services, update: Update) -> ChatInfo:
-    """The update's chat, created (with the user's language) on first contact."""
+async def ensure_chat(svc: Services, update: Update, *, create: bool | None = None) -> ChatInfo:
+    """The update's chat, created (with the user's language) on first contact.
+
+    A group is not created here (`create` None: private chats only): a member's refused
+    command must change nothing, not even the language the group is first stored with;
+    `may_change` stores it once its sender is allowed to."""
     chat = update.effective_chat
     assert chat is not None
     user = update.effective_user
+    group = chat.type in GROUP_TYPES
     state = await svc.call(
         chats.ensure_chat,
         svc.engine,
@@ -48,8 +54,9 @@ async def ensure_chat(svc: Services, update: Update) -> ChatInfo:
         title=chat.title or chat.username or None,
         lang=lang_of(user.language_code if user else None),
         now=svc.now(),
+        create=not group if create is None else create,
     )
-    return ChatInfo(state.id, state.lang, state.active, chat.type in GROUP_TYPES)
+    return ChatInfo(state.id, state.lang, state.active, group, state.stored)
 
 
 async def may_change_settings(update: Update, context: Context) -> bool:

@@ -48,6 +48,8 @@ async def reply(update: Update, html_text: str, **kwargs: object) -> None:
 async def may_change(update: Update, context: Context, chat: ChatInfo) -> bool:
     """Whether the sender may change this chat's settings; if not, they are told so."""
     if await may_change_settings(update, context):
+        if not chat.stored:  # a group's first change: store it now, in the sender's language
+            await ensure_chat(services(context), update, create=True)
         return True
     await reply(update, text(chat.lang, "group_admins_only"))
     return False
@@ -107,6 +109,12 @@ async def cmd_topics(update: Update, context: Context) -> None:
         return
     followed = await svc.call(topics.chat_topics, svc.engine, chat.id)
     keyboard = topics_keyboard(catalog, followed, chat.lang)
+    if chat.is_group and not await may_change_settings(update, context):
+        # a member reads what the group follows: no buttons they may not press
+        lines = [text(chat.lang, "topics_readonly")]
+        lines += [html.escape(b.text, quote=False) for row in keyboard.inline_keyboard for b in row]
+        await reply(update, "\n".join(lines))
+        return
     await reply(update, text(chat.lang, "topics_header"), reply_markup=keyboard)
 
 
@@ -176,6 +184,11 @@ async def cmd_watches(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     listed = await svc.call(watches.watch_list, svc.engine, chat.id)
     body, markup = watches_view(svc.catalog.current, listed.watches, listed.topic_ids, chat.lang)
+    if markup is not None and chat.is_group and not await may_change_settings(update, context):
+        # a member reads the list: no ❌ buttons, no "tap ❌ to remove"
+        hint = text(chat.lang, "watches_hint")
+        body = body.replace(hint, text(chat.lang, "watches_readonly_hint"))
+        markup = None
     await reply(update, body, reply_markup=markup)
 
 
@@ -211,7 +224,7 @@ async def cmd_help(update: Update, context: Context) -> None:
     """Usage with Arabic examples (and the admin commands, for admins)."""
     svc = services(context)
     chat = await ensure_chat(svc, update)
-    body = text(chat.lang, "help")
+    body = text(chat.lang, "help") + text(chat.lang, "help_chatsettings")
     user = update.effective_user
     if svc.is_admin(user.id if user else None):
         body += text(chat.lang, "help_admin")

@@ -11,8 +11,9 @@ import html
 
 from telegram import Update
 
-from postbot.alerts.release import DEFAULT_DIGEST_AT, check_tz, parse_hhmm, parse_quiet
+from postbot.alerts.release import DEFAULT_DIGEST_AT, parse_hhmm, parse_quiet
 from postbot.alerts.texts import text
+from postbot.alerts.zones import parse_zone, zone_name
 from postbot.bot.chats import ensure_chat
 from postbot.bot.commands import command_args, may_change, reply
 from postbot.bot.services import Context, services
@@ -48,7 +49,8 @@ def held_lines(lang: str, held: Held | None, tz: str) -> list[str]:
         return []
     if held.at is None:
         return [text(lang, "held_now", count=held.count)]
-    return [text(lang, "held_at", count=held.count, when=local_time(held.at, tz), tz=tz)]
+    when = local_time(held.at, tz)
+    return [text(lang, "held_at", count=held.count, when=when, tz=zone_name(tz, held.at))]
 
 
 def _read_digest(arg: str, lang: str) -> tuple[str, str | None] | str:
@@ -102,18 +104,19 @@ async def cmd_tz(update: Update, context: Context) -> None:
     now = svc.now()
     if not arg:
         tz = (await svc.call(chats.chat_settings, svc.engine, chat.id)).tz
-        await reply(update, text(chat.lang, "tz_current", tz=tz, time=local_time(now, tz)))
+        shown = zone_name(tz, now)
+        await reply(update, text(chat.lang, "tz_shown", tz=shown, time=local_time(now, tz)))
         return
     if not await may_change(update, context, chat):
         return
     try:
-        tz = check_tz(arg)
+        tz = parse_zone(arg)  # an IANA name, a city in Arabic or English, or a UTC offset
     except ValueError:
-        await reply(update, text(chat.lang, "tz_unknown", value=_shown(arg)))
+        await reply(update, text(chat.lang, "tz_unknown_any", value=_shown(arg)))
         return
     changed = await svc.call(timing.set_tz, svc.engine, chat_id=chat.id, tz=tz, now=now)
     row = changed.chat
-    lines = [text(chat.lang, "tz_set", tz=tz, time=local_time(now, tz))]
+    lines = [text(chat.lang, "tz_set", tz=zone_name(tz, now), time=local_time(now, tz))]
     if row.digest != "off":
         lines += digest_lines(chat.lang, row, now)
     if row.quiet_start is not None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import html
 from collections.abc import Set as AbstractSet
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from postbot.alerts.html import MAX_VISIBLE, utf16_len, visible_text
 from postbot.alerts.release import DEFAULT_DIGEST_AT, in_quiet, next_digest, release_for
 from postbot.alerts.texts import text
+from postbot.alerts.zones import zone_name, zone_of
 from postbot.config.catalog import Catalog
 
 # the alert's buttons live in delivery (which never imports bot); bot/buttons.py reads them here
@@ -73,7 +73,7 @@ def watches_view(
 
 def local_time(when: datetime, tz: str) -> str:
     """An instant as the chat's wall clock shows it."""
-    return when.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+    return when.astimezone(zone_of(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 def digest_lines(lang: str, chat: Chat, now: datetime) -> list[str]:
@@ -83,20 +83,22 @@ def digest_lines(lang: str, chat: Chat, now: datetime) -> list[str]:
     if chat.digest == "hourly":
         head = text(lang, "digest_hourly")
     else:
-        head = text(lang, "digest_daily", at=chat.digest_at or DEFAULT_DIGEST_AT, tz=chat.tz)
+        at = chat.digest_at or DEFAULT_DIGEST_AT
+        head = text(lang, "digest_daily", at=at, tz=zone_name(chat.tz, now))
     due = next_digest(now, mode=chat.digest, at=chat.digest_at, tz=chat.tz)
     out = release_for(chat, now) or due
     if out is None:  # not reached: a digest mode always has a next digest
         return [head]
     key = "digest_next" if out == due else "digest_next_quiet"
-    return [head, text(lang, key, when=local_time(out, chat.tz), tz=chat.tz)]
+    return [head, text(lang, key, when=local_time(out, chat.tz), tz=zone_name(chat.tz, now))]
 
 
 def quiet_lines(lang: str, chat: Chat, now: datetime) -> list[str]:
     """The chat's quiet hours, and whether they are on right now."""
     if chat.quiet_start is None or chat.quiet_end is None:
         return [text(lang, "quiet_none")]
-    lines = [text(lang, "quiet_on", start=chat.quiet_start, end=chat.quiet_end, tz=chat.tz)]
+    shown = zone_name(chat.tz, now)  # "UTC+03", never "Etc/GMT-3"
+    lines = [text(lang, "quiet_on", start=chat.quiet_start, end=chat.quiet_end, tz=shown)]
     until = in_quiet(now, start=chat.quiet_start, end=chat.quiet_end, tz=chat.tz)
     if until is not None:
         lines.append(text(lang, "quiet_now", when=local_time(until, chat.tz)))

@@ -22,6 +22,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -31,11 +32,13 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 
 from postbot.alerts.html import visible_text
+from postbot.alerts.texts import text
 from postbot.clock import utcnow
 from postbot.config.catalog import CatalogRef
 from postbot.delivery.flood import FloodGate
 from postbot.delivery.jobs import AlertBuilder
 from postbot.delivery.outcomes import INTERNAL_ERROR, SENT, Kind, Outcome, classify
+from postbot.delivery.ratelimit import SENDING_ALERTS
 from postbot.delivery.settle import Verdict, record, tally, verdict
 from postbot.delivery.work import STORY_GONE, Message, Work, chat_work, render_work
 from postbot.ops.metrics import Metrics
@@ -148,7 +151,7 @@ class Dispatcher:
         claimed = await self._in_db_thread(self._claim, room, list(self._chats))
         for chat_id, (work, wait) in claimed.items():
             if self.gate is not None and wait > 0:
-                self.gate.pause_chat(chat_id, wait)  # another process sent to it just now
+                self.gate.pause_chat(chat_id, wait, spacing=True)  # sent to it just now
             task = asyncio.create_task(self._serve_chat(chat_id, work), name=f"chat:{chat_id}")
             self._chats[chat_id] = task
             task.add_done_callback(self._chat_done)
@@ -195,6 +198,7 @@ class Dispatcher:
 
     async def _serve_chat(self, chat_id: int, work: list[Work]) -> None:
         """Send one chat's claimed work in order, then give the chat's lease back."""
+        SENDING_ALERTS.set(True)  # this task's own context: replies to commands go first
         try:
             # all of it rendered before the first send: rendering between two paced sends
             # would compete for the GIL with the requests in flight
@@ -238,6 +242,10 @@ class Dispatcher:
                 if outcome.kind is Kind.INTERNAL:
                     raise  # a bug: logged with its traceback by the chat's task
             kind = outcome.kind
+            if kind is Kind.CHAT_GONE and msg.look.channel_id is not None:
+                # the bot was removed from the connected channel: the chat hears again
+                msg = await self._channel_gone(msg, chat_id)
+                continue
             if kind is Kind.MIGRATED and outcome.new_chat_id and not editing:
                 log.info("chat %s migrated to %s", chat_id, outcome.new_chat_id)
                 await self._in_db_thread(self._migrate, chat_id, outcome.new_chat_id)
@@ -262,7 +270,10 @@ class Dispatcher:
     def _render(self, msg: Message, compact: bool) -> str | None:
         if msg.story is None:
             return None
-        return self.builder.html(msg.story, msg.lang, msg.reasons, compact=compact)
+        look = msg.look
+        return self.builder.html(
+            msg.story, msg.lang, msg.reasons, compact=compact or look.compact, tz=look.tz
+        )
 
     async def _call(self, msg: Message, chat_id: int, html: str, plain: bool) -> int:
         """One Telegram call: the message sent, or the sent alert edited; its message id."""
@@ -270,15 +281,42 @@ class Dispatcher:
         how: dict[str, Any] = {
             "parse_mode": None if plain else ParseMode.HTML,
             "link_preview_options": LinkPreviewOptions(True),
-            "reply_markup": msg.markup,  # an edit keeps the alert's buttons
+            # an edit keeps the alert's buttons; a channel's readers get none (they would act
+            # on the channel, not on the chat whose watches sent the alert)
+            "reply_markup": None if msg.look.channel_id else msg.markup,
         }
         if msg.edit_of is not None:
-            await self.bot.edit_message_text(text, chat_id=chat_id, message_id=msg.edit_of, **how)
+            to = msg.look.channel_id or chat_id
+            await self.bot.edit_message_text(text, chat_id=to, message_id=msg.edit_of, **how)
             return msg.edit_of
         # Telegram's paid broadcasts: up to 1,000 messages a second, charged in Stars
         paid = True if self.paid_broadcast else None
-        sent = await self.bot.send_message(chat_id, text, allow_paid_broadcast=paid, **how)
+        silent = True if msg.look.silent else None
+        to = msg.look.channel_id or chat_id  # /connect: the chat's alerts go to its channel
+        sent = await self.bot.send_message(
+            to, text, allow_paid_broadcast=paid, disable_notification=silent, **how
+        )
         return sent.message_id
+
+    async def _channel_gone(self, msg: Message, chat_id: int) -> Message:
+        """Drop the chat's channel connection, tell the chat, and send it there instead."""
+        channel = msg.look.channel_id
+        log.warning("chat %s: channel %s refused the alert; connection dropped", chat_id, channel)
+        await self._in_db_thread(self._disconnect, chat_id, channel)
+        try:
+            await self.bot.send_message(
+                chat_id, text(msg.lang, "connect_lost"), parse_mode=ParseMode.HTML
+            )
+        except Exception as exc:  # the chat itself is gone too: the next send says so
+            log.info("chat %s: could not say the channel was lost: %s", chat_id, exc)
+        return replace(msg, look=replace(msg.look, channel_id=None))
+
+    def _disconnect(self, chat_id: int, channel_id: int | None) -> None:
+        with Session(self.engine) as session:
+            repo.set_chat_channel(
+                session=session, chat_id=chat_id, channel_id=None, title=None, only=channel_id
+            )
+            session.commit()
 
     def _migrate(self, old_id: int, new_id: int) -> None:
         with Session(self.engine) as session:

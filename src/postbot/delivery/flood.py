@@ -7,16 +7,22 @@ per chat at least `private_interval` seconds between two messages to a private c
 only; the overall pace already keeps the bot under the global limit.
 
 `acquire(chat_id)` waits until a message to that chat may go and books its slot. Callers that
-send several messages to one chat in a row are served in order (one lock per chat).
+send several messages to one chat in a row are served in order (one turn per chat at a time),
+except that `acquire(chat_id, urgent=True)` (a reply to a command) takes the chat's next turn
+ahead of the alerts waiting for it: a person who typed a command hears back within seconds
+even when a group has dozens of alerts queued at its 20-a-minute pace. Groups also keep a
+window of their last 20 sends, so no minute ever holds more than 20 whatever goes first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 Clock = Callable[[], float]
@@ -55,11 +61,23 @@ MIN_GAP = 0.9  # of the spacing: a late sender may catch up a little, never go o
 SWEEP_EVERY = 1024  # forget chats whose spacing has passed, every so many messages
 
 
+GROUP_PER_MINUTE = 20  # Telegram's limit for one group, over any 60 s
+GROUP_WINDOW = 60.5  # seconds: a little more than a minute, for jitter
+
+
 @dataclass(slots=True)
 class _ChatSlot:
-    lock: asyncio.Lock
+    """One chat's turn-taking: who holds it, who waits (urgent first, then in arrival order),
+    when its next message may go, and (groups) when its last messages went."""
+
     next_at: float = 0.0
+    held_until: float = 0.0  # a 429 for this chat: nothing goes before, urgent or not
     waiters: int = 0
+    busy: bool = False
+    queue: list[tuple[int, int, asyncio.Future[None]]] = field(default_factory=list)
+    urgent: int = 0  # urgent waiters queued
+    kick: asyncio.Event | None = None  # set when an urgent waiter arrives
+    sent: deque[float] = field(default_factory=lambda: deque(maxlen=GROUP_PER_MINUTE))
 
 
 class FloodGate:
@@ -90,6 +108,7 @@ class FloodGate:
         self._demand = 0
         self._paused_until = 0.0
         self._chats: dict[int, _ChatSlot] = {}
+        self._seq = itertools.count()
         self._acquired = 0
         self._recent: deque[float] = deque(maxlen=max(int(per_second), 1))
 
@@ -102,36 +121,118 @@ class FloodGate:
         """Seconds between two messages to this chat (groups and channels have negative ids)."""
         return self._private if chat_id > 0 else self._group
 
-    async def acquire(self, chat_id: int | None = None) -> None:
-        """Wait for a slot for one message (to `chat_id`, or chat-less like an edit)."""
+    async def acquire(self, chat_id: int | None = None, *, urgent: bool = False) -> None:
+        """Wait for a slot for one message (to `chat_id`, or chat-less like an edit).
+
+        `urgent` (a reply to a command) goes ahead of the chat's waiting alerts: it takes the
+        chat's next turn, and in a group it need not wait out the even spacing while fewer
+        than 20 messages went to the group in the last minute. Alerts keep their order.
+        """
         if chat_id is None:
             await self._wait_until(await self._take_slot())
             await self._window()
             return
         slot = self._chats.get(chat_id)
         if slot is None:
-            slot = self._chats[chat_id] = _ChatSlot(asyncio.Lock())
+            slot = self._chats[chat_id] = _ChatSlot()
         slot.waiters += 1
+        seq = next(self._seq)
         try:
-            async with slot.lock:
-                await self._wait_until(slot.next_at)
-                at = await self._take_slot()
-                slot.next_at = at + self.chat_interval(chat_id)
-                await self._wait_until(at)
-                await self._window()
-                slot.next_at = max(slot.next_at, self._clock() + self.chat_interval(chat_id))
+            while True:
+                await self._enter(slot, urgent, seq)
+                try:
+                    if not urgent and await self._spacing_or_urgent(slot):
+                        continue  # an urgent reply arrived: let it go first, keep our place
+                    await self._send_turn(slot, chat_id, urgent)
+                    return
+                finally:
+                    self._leave(slot)
         finally:
             slot.waiters -= 1
             self._acquired += 1
             if self._acquired % SWEEP_EVERY == 0:
                 self._sweep()
 
-    def pause_chat(self, chat_id: int, seconds: float) -> None:
-        """Telegram said 429 for this chat: no message to it for `seconds`."""
+    async def _send_turn(self, slot: _ChatSlot, chat_id: int, urgent: bool) -> None:
+        """Holding the chat's turn: wait for its spacing (not when urgent in a group) and its
+        window, take an overall slot, and note the send."""
+        interval = self.chat_interval(chat_id)
+        group = chat_id < 0
+        await self._wait_until(slot.next_at if not (urgent and group) else slot.held_until)
+        if group and len(slot.sent) == slot.sent.maxlen:
+            await self._wait_until(slot.sent[0] + GROUP_WINDOW)
+        at = await self._take_slot()
+        slot.next_at = max(slot.next_at, at + interval)
+        await self._wait_until(at)
+        await self._window()
+        now = self._clock()
+        slot.next_at = max(slot.next_at, now + interval)
+        if group:
+            slot.sent.append(now)
+
+    async def _enter(self, slot: _ChatSlot, urgent: bool, seq: int) -> None:
+        """Take the chat's turn: at once if free, else when it is ours (urgent ones first)."""
+        if not slot.busy and not slot.queue:
+            slot.busy = True
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(slot.queue, (0 if urgent else 1, seq, future))
+        if urgent:
+            slot.urgent += 1
+            if slot.kick is not None:
+                slot.kick.set()
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self._leave(slot)  # the turn was handed to us as we were cancelled
+            else:
+                slot.queue = [e for e in slot.queue if e[2] is not future]
+                heapq.heapify(slot.queue)
+                if urgent:
+                    slot.urgent -= 1
+            raise
+
+    def _leave(self, slot: _ChatSlot) -> None:
+        """Hand the chat's turn to the first waiter (urgent first), or free it."""
+        while slot.queue:
+            rank, _, future = heapq.heappop(slot.queue)
+            if rank == 0:
+                slot.urgent -= 1
+            if not future.done():
+                future.set_result(None)
+                return
+        slot.busy = False
+
+    async def _spacing_or_urgent(self, slot: _ChatSlot) -> bool:
+        """Wait out the chat's spacing; True (at once) if an urgent waiter is queued."""
+        while True:
+            if slot.urgent:
+                return True
+            delay = slot.next_at - self._clock()
+            if delay <= 0:
+                return False
+            slot.kick = kick = asyncio.Event()
+            sleeper = asyncio.ensure_future(self._sleep(delay))
+            kicked = asyncio.ensure_future(kick.wait())
+            try:
+                await asyncio.wait({sleeper, kicked}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                sleeper.cancel()
+                kicked.cancel()
+                slot.kick = None
+
+    def pause_chat(self, chat_id: int, seconds: float, *, spacing: bool = False) -> None:
+        """Telegram said 429 for this chat: no message to it for `seconds`.
+
+        `spacing`: only the chat's alert spacing (another process sent to it just now); a
+        reply to a command in a group may still go if the group's minute has room."""
         slot = self._chats.get(chat_id)
         if slot is None:
-            slot = self._chats[chat_id] = _ChatSlot(asyncio.Lock())
+            slot = self._chats[chat_id] = _ChatSlot()
         slot.next_at = max(slot.next_at, self._clock() + seconds)
+        if not spacing:
+            slot.held_until = max(slot.held_until, self._clock() + seconds)
 
     def pause_all(self, seconds: float) -> None:
         """No message at all for `seconds` (a bot-wide flood wait)."""
@@ -184,7 +285,12 @@ class FloodGate:
         if delay > 0:
             await self._sleep(delay)
 
+    @staticmethod
+    def _idle(slot: _ChatSlot, now: float) -> bool:
+        last = slot.sent[-1] if slot.sent else 0.0
+        return slot.waiters == 0 and slot.next_at <= now and last + GROUP_WINDOW <= now
+
     def _sweep(self) -> None:
         now = self._clock()
-        for chat_id in [c for c, s in self._chats.items() if s.waiters == 0 and s.next_at <= now]:
+        for chat_id in [c for c, s in self._chats.items() if self._idle(s, now)]:
             del self._chats[chat_id]

@@ -141,9 +141,19 @@ class AlertBuilder:
         self._size = cache_size
         self._lock = threading.Lock()  # the dispatcher renders in worker threads
 
-    def html(self, story: StoryView, lang: str, reasons: Reasons, *, compact: bool = False) -> str:
-        """The alert message for one chat; `compact`: the shorter fallback rendering."""
+    def html(
+        self,
+        story: StoryView,
+        lang: str,
+        reasons: Reasons,
+        *,
+        compact: bool = False,
+        tz: str = DEFAULT_TZ,
+    ) -> str:
+        """The alert message for one chat, its times in `tz`; `compact`: the shorter rendering
+        (the chat's `/format compact`, or the fallback when Telegram refused the full one)."""
         key = (
+            tz,
             self.catalog.version,
             story.id,
             lang,
@@ -158,14 +168,16 @@ class AlertBuilder:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        text = self._render(story, lang, reasons, compact=compact)
+        text = self._render(story, lang, reasons, compact=compact, tz=tz)
         with self._lock:
             self._cache[key] = text
             if len(self._cache) > self._size:
                 self._cache.popitem(last=False)
         return text
 
-    def _render(self, view: StoryView, lang: str, reasons: Reasons, *, compact: bool) -> str:
+    def _render(
+        self, view: StoryView, lang: str, reasons: Reasons, *, compact: bool, tz: str
+    ) -> str:
         catalog = self.catalog.current
         also_in: list[str | Outlet] = [catalog.feed_name(f) for f in view.also_in]
         if view.links is not None:
@@ -180,7 +192,7 @@ class AlertBuilder:
             also_in=also_in,
             breaking=view.breaking,
         )
-        return render_alert(alert, lang, compact=compact)
+        return render_alert(alert, lang, compact=compact, tz=tz)
 
     def reason_names(self, reasons: Reasons, lang: str) -> tuple[str, ...]:
         """How an alert names its topics and watches."""

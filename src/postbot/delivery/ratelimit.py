@@ -1,13 +1,16 @@
 """python-telegram-bot's rate-limiter hook, driven by our FloodGate.
 
 Every message the bot sends (command replies and alerts alike) books a slot in the one gate, so
-replies and alert bursts share Telegram's budget. A 429 pauses the chat for `retry_after` and the
-same request is made again, up to `max_retries` times; then the RetryAfter goes to the caller
-(the dispatcher reschedules the delivery). getUpdates is never rate limited by PTB.
+replies and alert bursts share Telegram's budget; a command's reply takes its chat's next turn
+ahead of the alerts waiting for that chat (the dispatcher marks its sends with SENDING_ALERTS).
+A 429 pauses the chat for `retry_after` and the same request is made again, up to
+`max_retries` times; then the RetryAfter goes to the caller (the dispatcher reschedules the
+delivery). getUpdates is never rate limited by PTB.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import warnings
 from collections.abc import Callable, Coroutine
@@ -22,6 +25,10 @@ from postbot.delivery.flood import FloodGate
 log = logging.getLogger(__name__)
 
 JSONish = bool | dict[str, Any] | list[dict[str, Any]]
+# set by the outbox sender for its own sends: alerts queue behind the chat's command replies
+SENDING_ALERTS: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "postbot_sending_alerts", default=False
+)
 # methods that put a message in a chat: paced per chat and overall
 CHAT_MESSAGES = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyMessage"})
 # methods that count towards the overall pace only
@@ -71,9 +78,10 @@ class GateRateLimiter(BaseRateLimiter[int]):
         # an edit is paced overall only, but a 429 on it pauses its chat, not the whole bot
         chat_id = _chat_id(data) if endpoint in CHAT_MESSAGES | OVERALL_ONLY else None
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        urgent = not SENDING_ALERTS.get()  # a reply to a command goes ahead of queued alerts
         for attempt in range(retries + 1):
             if endpoint in CHAT_MESSAGES:
-                await self.gate.acquire(chat_id)
+                await self.gate.acquire(chat_id, urgent=urgent)
             elif endpoint in OVERALL_ONLY:
                 await self.gate.acquire(None)
             try:

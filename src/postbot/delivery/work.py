@@ -13,11 +13,29 @@ from telegram import InlineKeyboardMarkup
 from postbot.config.catalog import CatalogRef
 from postbot.delivery.jobs import AlertBuilder, ChatButtons, StoryView, story_view
 from postbot.ops.logs import ctx
-from postbot.store.models import Chat, Delivery, DeliveryStatus
+from postbot.store.models import DEFAULT_TZ, Chat, Delivery, DeliveryStatus
 from postbot.store.reasons import Reasons, reasons_of
 from postbot.store.repo import SendContext
 
 STORY_GONE = "story no longer stored"
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """How a chat takes its alerts: its time zone, `/format compact`, `/silent on`, and the
+    channel they go to (`/connect`; None: the chat itself)."""
+
+    tz: str = DEFAULT_TZ
+    compact: bool = False
+    silent: bool = False
+    channel_id: int | None = None
+
+
+def look_of(chat: Chat | None) -> Look:
+    """A stored chat's delivery settings (the defaults for an unknown chat)."""
+    if chat is None:
+        return Look()
+    return Look(chat.tz, chat.alert_format == "compact", bool(chat.silent), chat.channel_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +60,7 @@ class Message:
     html: str | None = None  # None: not rendered yet, or the story is gone (STORY_GONE)
     first_seen: tuple[datetime, ...] = ()  # of the alerts it carries, for the delay metric
     published: tuple[tuple[str, datetime], ...] = ()  # (feed, item's own date): latency metric
+    look: Look = field(default_factory=lambda: Look())
 
     def __post_init__(self) -> None:
         if not self.rest:
@@ -98,6 +117,7 @@ def digest_messages(builder: AlertBuilder, digest: Digest, now: datetime) -> lis
             lang=lang,
             html=html,
             first_seen=tuple(seen[d] for d in ids if d in seen),
+            look=look_of(digest.chat),
         )
         for n, (html, ids) in enumerate(parts)
     ]
@@ -142,6 +162,7 @@ def chat_work(
                     if view and view.published and not edit
                     else ()
                 ),
+                look=look_of(chat),
             )
         )
     return claimed
@@ -160,6 +181,10 @@ def render_work(builder: AlertBuilder, work: Sequence[Work], now: datetime) -> l
             continue
         if item.html is None and item.story is not None:
             with suppress(Exception):  # retried, and logged, in its turn
-                item = item.rendered(builder.html(item.story, item.lang, item.reasons))
+                look = item.look
+                html = builder.html(
+                    item.story, item.lang, item.reasons, compact=look.compact, tz=look.tz
+                )
+                item = item.rendered(html)
         out.append(item)
     return out

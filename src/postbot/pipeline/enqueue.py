@@ -82,6 +82,8 @@ class Enqueuer:
         if not match.matched:
             return queued
         recipients = self.router.recipients(session, match, first_seen=row.first_seen_at)
+        # /sources: chats that left this outlet out (a copy from one they hear still reaches them)
+        skip |= repo.chats_excluding(session=session, chat_ids=recipients, feed_id=row.feed_id)
         for chat in skip:
             recipients.pop(chat, None)
         return queued + self._queue(session, row.id, recipients, now)

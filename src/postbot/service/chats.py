@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from postbot.store import repo
-from postbot.store.models import Chat
+from postbot.store.models import DEFAULT_TZ, Chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,7 @@ class ChatState:
     id: int
     lang: str
     active: bool
+    stored: bool = True  # False: a group not stored yet, looked at by someone who may not change it
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +32,22 @@ class Started:
 
 
 def ensure_chat(
-    engine: sa.Engine, *, chat_id: int, kind: str, title: str | None, lang: str, now: datetime
+    engine: sa.Engine,
+    *,
+    chat_id: int,
+    kind: str,
+    title: str | None,
+    lang: str,
+    now: datetime,
+    create: bool = True,
 ) -> ChatState:
-    """The chat, created (active, in `lang`) on first contact; an existing chat keeps its lang."""
+    """The chat, created (active, in `lang`) on first contact; an existing chat keeps its lang.
+
+    `create=False` (a group, before we know the sender may change it): a chat not stored yet is
+    left so, and described as it would be created (nothing is written)."""
     with Session(engine) as session:
+        if not create and repo.get_chat(session=session, chat_id=chat_id) is None:
+            return ChatState(chat_id, lang, True, stored=False)
         row = repo.get_or_create_chat(
             session=session, chat_id=chat_id, kind=kind, title=title, lang=lang, now=now
         )
@@ -47,8 +60,10 @@ def chat_settings(engine: sa.Engine, chat_id: int) -> Chat:
     """The chat's row (created by ensure_chat), detached for reading its settings."""
     with Session(engine, expire_on_commit=False) as session:
         row = repo.get_chat(session=session, chat_id=chat_id)
-    if row is None:
-        raise KeyError(f"no chat {chat_id}")
+    if row is None:  # a group not stored yet: the defaults it would have
+        return Chat(
+            id=chat_id, tz=DEFAULT_TZ, created_at=datetime.now(UTC), updated_at=datetime.now(UTC)
+        )
     return row
 
 

@@ -189,6 +189,15 @@ class Chat(SQLModel, table=True):
     last_sent_at: datetime | None = _ts(default=None)
     # /breaking on: also alerted to any breaking story, whatever it follows
     breaking: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # /format, /silent, /sources, /connect (0008): alerts full or compact, sent without a sound,
+    # the outlets (feed ids) left out, and the channel the chat's alerts go to instead
+    alert_format: str = Field(
+        default="full", sa_type=sa.String(16), sa_column_kwargs={"server_default": "full"}
+    )
+    silent: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    excluded_feeds: list[str] | None = Field(default=None, sa_type=sa.JSON, nullable=True)
+    channel_id: int | None = Field(default=None, sa_type=sa.BigInteger, nullable=True)
+    channel_title: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
 
 
 def _chat_fk(name: str) -> list[Any]:

@@ -75,7 +75,7 @@ async def test_forged_and_foreign_data_are_refused_politely(chatter: Chatter) ->
 async def test_only_group_admins_may_press(chatter: Chatter) -> None:
     group, admin, member = -4300, 4310, 4311
     chatter.double.set_admins(group, [admin])
-    await chatter.say(group, "/topics", user_id=member, chat_type="group")
+    await chatter.say(group, "/topics", user_id=admin, chat_type="group")  # members get no buttons
     message_id = chatter.last(group).message_id
     refused = await chatter.press(group, message_id, "topic:isis", user_id=member)
     assert refused == text("en", "group_admins_only")

@@ -47,14 +47,14 @@ async def test_digest_shows_sets_and_refuses(chatter: Chatter) -> None:
 
 async def test_tz_shows_sets_and_refuses(chatter: Chatter) -> None:
     (shown,) = await chatter.say(USER, "/tz")
-    assert shown == says(
-        "en", "tz_current", tz="Asia/Baghdad", time=local_time(NOW, "Asia/Baghdad")
-    )
+    assert shown == says("en", "tz_shown", tz="Asia/Baghdad", time=local_time(NOW, "Asia/Baghdad"))
     (changed,) = await chatter.say(USER, "/tz Europe/London")
     assert changed == says(
         "en", "tz_set", tz="Europe/London", time=local_time(NOW, "Europe/London")
     )
-    assert await chatter.say(USER, "/tz Mars/Base") == [says("en", "tz_unknown", value="Mars/Base")]
+    assert await chatter.say(USER, "/tz Mars/Base") == [
+        says("en", "tz_unknown_any", value="Mars/Base")
+    ]
     assert chats.chat_settings(chatter.svc.engine, USER).tz == "Europe/London"
 
 

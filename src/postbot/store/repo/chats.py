@@ -34,6 +34,11 @@ _SETTINGS = (
     "quiet_start",
     "quiet_end",
     "breaking",
+    "alert_format",
+    "silent",
+    "excluded_feeds",
+    "channel_id",
+    "channel_title",
 )
 
 
@@ -158,6 +163,57 @@ def set_chat_quiet(
     chat = _require_chat(session, chat_id)
     chat.quiet_start, chat.quiet_end = start, end
     return _touch(session, chat, now)
+
+
+def set_chat_format(
+    *, session: Session, chat_id: int, alert_format: str, now: datetime | None = None
+) -> Chat:
+    """Full alerts ("full") or title, outlet and link only ("compact")."""
+    if alert_format not in ("full", "compact"):
+        raise ValueError(f"unknown alert format {alert_format!r}")
+    chat = _require_chat(session, chat_id)
+    chat.alert_format = alert_format
+    return _touch(session, chat, now)
+
+
+def set_chat_silent(
+    *, session: Session, chat_id: int, on: bool, now: datetime | None = None
+) -> Chat:
+    """Alerts sent without a notification sound (on) or with one."""
+    chat = _require_chat(session, chat_id)
+    chat.silent = on
+    return _touch(session, chat, now)
+
+
+def set_chat_excluded_feeds(
+    *, session: Session, chat_id: int, feed_ids: Collection[str], now: datetime | None = None
+) -> Chat:
+    """The outlets (feed ids) this chat does not hear from; empty: every outlet."""
+    chat = _require_chat(session, chat_id)
+    chat.excluded_feeds = sorted(set(feed_ids)) or None
+    return _touch(session, chat, now)
+
+
+def set_chat_channel(
+    *,
+    session: Session,
+    chat_id: int,
+    channel_id: int | None,
+    title: str | None,
+    only: int | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Connect the chat to a channel (its alerts go there), or disconnect it (None).
+
+    `only`: change nothing unless the chat is connected to that channel now (a connection made
+    again meanwhile is kept). False when nothing changed.
+    """
+    chat = session.get(Chat, chat_id)
+    if chat is None or (only is not None and chat.channel_id != only):
+        return False
+    chat.channel_id, chat.channel_title = channel_id, title
+    _touch(session, chat, now)
+    return True
 
 
 def migrate_chat_id(

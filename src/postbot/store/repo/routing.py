@@ -50,3 +50,19 @@ def active_chat_ids(*, session: Session, chat_ids: Collection[int]) -> set[int]:
         return set()
     stmt = select(Chat.id).where(col(Chat.id).in_(list(chat_ids)), col(Chat.active).is_(True))
     return set(session.exec(stmt).all())
+
+
+def chats_excluding(*, session: Session, chat_ids: Collection[int], feed_id: str) -> set[int]:
+    """Those of `chat_ids` that left the outlet `feed_id` out with /sources."""
+    if not chat_ids:
+        return set()
+    stmt = select(Chat.id, Chat.excluded_feeds).where(
+        col(Chat.id).in_(list(chat_ids)), col(Chat.excluded_feeds).is_not(None)
+    )
+    return {chat_id for chat_id, feeds in session.exec(stmt).all() if feed_id in (feeds or ())}
+
+
+def chats_connected_to(*, session: Session, channel_id: int) -> list[Chat]:
+    """The chats whose alerts go to this channel (`/connect`)."""
+    stmt = select(Chat).where(col(Chat.channel_id) == channel_id).order_by(col(Chat.id))
+    return list(session.exec(stmt).all())
