@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from postbot.alerts.texts_chat import CHAT_TEXTS
+from postbot.alerts.texts_search import SEARCH_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
 
 LANGS = ("ar", "en")
@@ -45,7 +46,7 @@ ALERT_TEXTS: dict[str, dict[str, str]] = {
     "digest_breaking": {"ar": "🔴 عاجل", "en": "🔴 Breaking"},
 }
 
-TEXTS: dict[str, dict[str, str]] = {**CHAT_TEXTS, **SETTINGS_TEXTS, **ALERT_TEXTS}
+TEXTS: dict[str, dict[str, str]] = {**CHAT_TEXTS, **SETTINGS_TEXTS, **ALERT_TEXTS, **SEARCH_TEXTS}
 
 # Nouns for counted placeholders: per language, per plural category, "{n}" is the number.
 NOUNS: dict[str, dict[str, dict[str, str]]] = {
@@ -152,6 +153,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tz": ("المنطقة الزمنية، مثل Asia/Baghdad", "Time zone, e.g. Asia/Baghdad"),
     "breaking": ("كل خبر عاجل: on أو off", "Every breaking story: on or off"),
     "feeds": ("المصادر المراقبة", "Monitored feeds"),
+    "search": ("البحث في الأخبار المحفوظة", "Search stored stories"),
+    "latest": ("أحدث أخبار ما تتابعه", "Latest stories you follow"),
     "lang": ("لغة الردود: ar أو en", "Reply language: ar or en"),
     "stop": ("إيقاف التنبيهات مؤقتاً", "Pause alerts"),
     "help": ("المساعدة والأمثلة", "Help and examples"),

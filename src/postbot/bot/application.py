@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from postbot.alerts.texts import command_list, lang_of, text
-from postbot.bot import admin, breaking, buttons, commands, membership, settings_cmds
+from postbot.bot import admin, breaking, buttons, commands, membership, search_cmds, settings_cmds
 from postbot.bot.chats import ensure_chat
 from postbot.bot.outage import (
     OutageLog,
@@ -63,6 +63,8 @@ HANDLERS = {
     "quiet": settings_cmds.cmd_quiet,
     "breaking": breaking.cmd_breaking,
     "feeds": commands.cmd_feeds,
+    "search": search_cmds.cmd_search,
+    "latest": search_cmds.cmd_latest,
     "help": commands.cmd_help,
     "lang": commands.cmd_lang,
     "stats": admin.cmd_stats,
@@ -110,6 +112,7 @@ def build_application(
     new = filters.UpdateType.MESSAGE
     for name, callback in HANDLERS.items():
         app.add_handler(CommandHandler(name, callback, filters=new))
+    app.add_handler(CallbackQueryHandler(search_cmds.on_page, pattern=f"^{search_cmds.PAGE}"))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
     app.add_handler(ChatMemberHandler(membership.on_my_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate))
