@@ -112,11 +112,11 @@ def test_search_pages_through_exactly_what_the_watch_matched(
         press(double, USER, first.message_id, data, lang="ar")
         pages += 1
         first = double.wait_for(
-            lambda d, want=pages: next(
+            lambda d, want=pages, mid=first.message_id: next(
                 (
                     m
                     for m in d.messages(USER)
-                    if m.message_id == first.message_id and f"صفحة {want} من" in m.text
+                    if m.message_id == mid and f"صفحة {want} من" in m.text
                 ),
                 None,
             ),
