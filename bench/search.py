@@ -36,7 +36,6 @@ import json
 import random
 import re
 import secrets
-import statistics
 import sys
 import tempfile
 import time
