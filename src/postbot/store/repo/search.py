@@ -58,7 +58,8 @@ def index_many(*, session: Session, rows: Sequence[tuple[int, str, str]]) -> Non
 def unindexed_stories(*, session: Session, limit: int) -> list[tuple[int, str, str]]:
     """Stories above the index's newest entry (saved by a path that did not index them)."""
     if _sqlite(session):
-        newest = session.execute(sa.text(f"SELECT max(rowid) FROM {FTS_TABLE}")).scalar()
+        last = f"SELECT rowid FROM {FTS_TABLE} ORDER BY rowid DESC LIMIT 1"  # no full scan
+        newest = session.execute(sa.text(last)).scalar()
     else:
         newest = session.execute(sa.text(f"SELECT max(story_id) FROM {PG_TABLE}")).scalar()
     stmt = (
