@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from postbot.config.load import parse_config
+from postbot.config.load import load_config, parse_config
 from postbot.errors import ConfigError
 
 
@@ -26,3 +28,8 @@ def test_bad_retention_days_are_refused_with_their_line(value: str) -> None:
     problem = str(caught.value)
     assert "c.yaml:2:" in problem
     assert "'retention_days' must be a whole number from 1 to 3650" in problem
+
+
+def test_the_shipped_config_states_the_default() -> None:
+    shipped = Path(__file__).resolve().parent.parent.parent / "config" / "postbot.yaml"
+    assert load_config(shipped).retention_days == 180

@@ -117,6 +117,14 @@ def test_index_terms_hold_every_clitic_stem() -> None:
     assert "وصول" in terms and "صول" in terms  # و is taken off whatever the word: a superset
 
 
+def test_a_very_long_word_is_filed_and_found_by_its_prefix(engine: sa.Engine) -> None:
+    word = "ب" + "ا" * 3000
+    with Session(engine) as session:
+        (story_id,) = _save(session, [(f"كلمة {word} طويلة", "", NOW)])
+    found = search.stories_matching(engine, parse_query("اااا*"), since=NOW - DAY)
+    assert [h.story_id for h in found.hits] == [story_id]
+
+
 def test_need_of_follows_the_query() -> None:
     assert need_of(parse_query('"عين الأسد"')) == AllOf((Word("عين"), Word("الاسد")))
     assert need_of(parse_query("داعش OR isis*")) == AnyOf((Word("داعش"), Word("isis", True)))

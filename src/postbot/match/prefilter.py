@@ -54,12 +54,18 @@ def story_text(title: str, summary: str) -> str:
     return f"{title}\n{summary}" if summary else title
 
 
+# A stem is filed at most this long (PostgreSQL refuses lexemes over 2 KB). A query word is at
+# most 200 characters, so a longer story word never equals one, and a prefix of a query still
+# finds the word through its first MAX_STEM characters: nothing a query matches is lost.
+MAX_STEM = 200
+
+
 def index_terms(title: str, summary: str) -> list[str]:
     """Every distinct clitic stem of every word of the story's text, sorted."""
     norms, _ = scan_words(story_text(title, summary))
     stems: set[str] = set()
     for word in set(norms):
-        stems.update(clitic_stems(word))
+        stems.update(stem[:MAX_STEM] for stem in clitic_stems(word))
     stems.discard("")
     return sorted(stems)
 
