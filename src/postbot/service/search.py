@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 3000  # stories the index proposes and the matcher checks, per query at most
 MAX_RESULTS = 100  # stories one /search keeps (20 pages of 5)
-CHUNK = 500  # candidates read at a time
+CHUNK = 1000  # candidates read at a time, at most
+FIRST_CHUNK = 200  # the first read: twice /search's results, enough unless most are rejected
 CATCH_UP = 2000  # stories a search files in the index first if a path saved them unindexed
 LATEST = 10
 LATEST_SCAN = 3000  # newest stories /latest reads at most
@@ -138,8 +139,10 @@ def stories_matching(
         if window is None:
             return Matches([], 0, True)
         low, high = window
+        chunk = FIRST_CHUNK
         while checked < max_candidates:
-            size = min(CHUNK, max_candidates - checked)
+            size = min(chunk, max_candidates - checked)
+            chunk = min(chunk * 2, CHUNK)  # most queries are done with the first chunk
             ids = index.candidate_ids(session=session, need=need, low=low, high=high, limit=size)
             checked += len(ids)
             for row in index.stories_in(session=session, ids=ids, since=since, until=until):
