@@ -17,6 +17,7 @@ from postbot.feeds.story import Story
 from postbot.match.matcher import Matcher, make_document
 from postbot.match.prefilter import AllOf, AnyOf, Word, index_terms, need_of
 from postbot.match.query import parse_query
+from postbot.match.topics import Topic
 from postbot.service import search
 from postbot.store import repo
 from postbot.store.db import upgrade_engine
@@ -266,3 +267,34 @@ def test_retention_deletes_old_stories_with_their_rows(engine: sa.Engine) -> Non
     with Session(engine) as session:
         assert list(session.exec(select(StoryRow.id))) == [ids[3]]
         assert _index_rows(session) == 1
+
+
+def test_latest_lists_the_newest_ten_of_topics_and_watches(engine: sa.Engine) -> None:
+    isis = Topic.from_text("isis", "داعش", "ISIS", "داعش OR isis")
+    other = Topic.from_text("oil", "النفط", "Oil", "النفط")
+    with Session(engine) as session:
+        ids = _save(session, _corpus(9, 80))
+        session.add(Chat(id=77, kind="private", lang="ar", created_at=NOW, updated_at=NOW))
+        session.commit()
+        repo.subscribe_topic(session=session, chat_id=77, topic_id="isis", now=NOW)
+        repo.add_watch(session=session, chat_id=77, query="الموصل", now=NOW)
+        session.commit()
+        rows = {r.id: r for r in session.exec(select(StoryRow))}
+    topics = [isis, other]
+    assert search.latest(engine, chat_id=78, topics=topics, topic_id=None, now=NOW) is None
+    found = search.latest(engine, chat_id=77, topics=topics, topic_id=None, now=NOW)
+    watched = Matcher({0: parse_query("داعش OR isis OR الموصل")})
+    since = NOW - search.LATEST_DAYS * DAY
+    expected = [
+        i
+        for i in sorted(ids, key=lambda i: (rows[i].first_seen_at, i), reverse=True)
+        if rows[i].first_seen_at >= since
+        and watched.match(make_document(rows[i].title, rows[i].summary))
+    ][:10]
+    assert found is not None and [f.story_id for f in found] == expected
+    only = search.latest(engine, chat_id=77, topics=topics, topic_id="isis", now=NOW)
+    isis_only = Matcher({0: parse_query("داعش OR isis")})
+    assert only and all(
+        isis_only.match(make_document(rows[f.story_id].title, rows[f.story_id].summary))
+        for f in only
+    )
