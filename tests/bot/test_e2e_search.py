@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from postbot.match.matcher import Matcher, make_document
 from postbot.match.query import parse_query
 from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
-from support.process import BotProcess, press, query_db, wait_db
+from support.process import BotProcess, bot_process, press, query_db, wait_db
 
 pytestmark = pytest.mark.e2e
 
@@ -67,9 +69,32 @@ def _titles(markup: str) -> list[str]:
     return [html.unescape(t) for t in re.findall(r"^\d+\. <b>(.*?)</b>$", markup, re.M)]
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def running(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    double: BotApiDouble,
+    config: Path,
+    feeds: FeedServer,
+) -> Iterator[BotProcess]:
+    """`postbot run` on SQLite (the shared `bot` fixture) or on its own PostgreSQL database."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("bot")
+        return
+    pg_url: str = request.getfixturevalue("pg_url")
+    process = bot_process(tmp_path, double.url, config, database_url=pg_url).start()
+    try:
+        process.wait_first_poll(timeout=30)
+        yield process
+    finally:
+        process.stop()
+    assert "Traceback" not in process.logs()
+
+
 def test_search_pages_through_exactly_what_the_watch_matched(
-    bot: BotProcess, double: BotApiDouble, feeds: FeedServer
+    running: BotProcess, double: BotApiDouble, feeds: FeedServer
 ) -> None:
+    bot = running
     double.user_message(USER, f"/watch {QUERY}", language_code="ar")
     double.wait_for(lambda d: "رقم 1" in (d.last_text(USER) or ""), what="watch added")
     for i in range(50):
