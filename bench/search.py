@@ -233,7 +233,7 @@ def naive(engine: sa.Engine, query: str, since: datetime) -> list[int]:
         return [i for i, t, s in rows if matcher.match(make_document(t, s or ""))]
 
 
-def run(name: str, engine: sa.Engine, count: int) -> None:
+def run(name: str, engine: sa.Engine, count: int, *, with_naive: bool = True) -> None:
     build_s = build(engine, count)
     with Session(engine) as session:
         size = index.index_size(session=session)
@@ -266,6 +266,8 @@ def run(name: str, engine: sa.Engine, count: int) -> None:
         f" build_s={build_s:.0f}",
         flush=True,
     )
+    if not with_naive:
+        return
     times, same = [], 0
     since = NOW - timedelta(days=30)
     for query in QUERIES:
@@ -307,12 +309,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=200_000)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive comparison")
     args = parser.parse_args()
     if args.backend in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as tmp:
             engine = make_engine(f"sqlite:///{tmp}/bench.db")
             try:
-                run("sqlite", engine, args.stories)
+                run("sqlite", engine, args.stories, with_naive=not args.no_naive)
             finally:
                 engine.dispose()
     if args.backend in ("postgresql", "both"):
@@ -322,7 +325,7 @@ def main() -> None:
         with pg_database(admin) as url:
             engine = make_engine(url)
             try:
-                run("postgresql", engine, args.stories)
+                run("postgresql", engine, args.stories, with_naive=not args.no_naive)
             finally:
                 engine.dispose()
 
