@@ -128,7 +128,7 @@ class StoryRow(SQLModel, table=True):
         sa.Index("ix_story_fingerprint", "fingerprint"),
         sa.Index("ix_story_canon_link", "canon_link"),
         sa.Index("ix_story_cluster_id", "cluster_id"),
-        sa.Index("ix_story_first_seen_at", "first_seen_at"),
+        sa.Index("ix_story_first_seen_at", "first_seen_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -93,7 +93,10 @@ def window_ids(
     *, session: Session, since: datetime, until: datetime | None = None
 ) -> tuple[int, int] | None:
     """[lowest, highest] story id first seen within [since, until); None when none was."""
-    stmt = select(sa.func.min(StoryRow.id), sa.func.max(StoryRow.id)).where(
+    # `id + 0`: PostgreSQL would otherwise walk the primary key from the oldest story until one
+    # is recent enough (most of the table); this reads the window's (first_seen_at, id) entries
+    ident = col(StoryRow.id) + 0
+    stmt = select(sa.func.min(ident), sa.func.max(ident)).where(
         col(StoryRow.first_seen_at) >= since
     )
     if until is not None:

@@ -1,5 +1,5 @@
-"""The stories' text index for /search, and an index on `story.first_seen_at` for windows and
-retention.
+"""The stories' text index for /search, and an index on `story (first_seen_at, id)` for windows
+(the id range of a period, read from the index alone) and retention.
 
 SQLite: an FTS5 table `story_fts` (rowid = story id, one column of clitic stems, `ascii`
 tokenizer with `_` as a token character, no positions: `detail=none`) and a trigger deleting a
@@ -31,7 +31,7 @@ BATCH = 1000
 
 def upgrade() -> None:
     """Create the index tables, then file every existing story."""
-    op.create_index("ix_story_first_seen_at", "story", ["first_seen_at"])
+    op.create_index("ix_story_first_seen_at", "story", ["first_seen_at", "id"])
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         op.execute(
