@@ -234,7 +234,10 @@ def _index_rows(session: Session) -> int:
     return int(session.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() or 0)
 
 
-def test_retention_deletes_old_stories_with_their_rows(engine: sa.Engine) -> None:
+def test_retention_deletes_old_stories_with_their_rows(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "DELIVERY_BATCH", 1)  # one delivery row per transaction
     with Session(engine) as session:
         ids = _save(
             session,

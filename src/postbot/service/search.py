@@ -39,6 +39,7 @@ LATEST = 10
 LATEST_SCAN = 3000  # newest stories /latest reads at most
 LATEST_DAYS = 30
 PRUNE_BATCH = 200  # stories deleted per transaction by retention
+DELIVERY_BATCH = 2000  # their delivery rows deleted per transaction first
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,10 +262,20 @@ def latest(
 
 
 def prune_batch(engine: sa.Engine, *, before: datetime, batch: int = PRUNE_BATCH) -> int:
-    """Delete one batch of stories first seen before `before` (with their deliveries, band keys
-    and index rows) in its own short transaction; returns how many went."""
+    """Delete one batch of stories first seen before `before`, with their deliveries, band keys
+    and index rows; returns how many stories went. Their deliveries go first, DELIVERY_BATCH
+    rows per transaction, then the stories in one more: every transaction stays short."""
     with Session(engine) as session:
         ids = index.prunable_story_ids(session=session, before=before, limit=batch)
+    if not ids:
+        return 0
+    while True:
+        with Session(engine) as session:
+            gone = index.delete_deliveries_of(session=session, story_ids=ids, limit=DELIVERY_BATCH)
+            session.commit()
+        if gone < DELIVERY_BATCH:
+            break
+    with Session(engine) as session:
         deleted = index.delete_stories(session=session, ids=ids)
         session.commit()
     return deleted

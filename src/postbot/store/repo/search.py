@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from postbot.match.prefilter import AllOf, Need, Word, index_terms
-from postbot.store.models import FTS_TABLE, PG_TABLE, SEARCH_TABLES, Feed, StoryRow
+from postbot.store.models import FTS_TABLE, PG_TABLE, SEARCH_TABLES, Delivery, Feed, StoryRow
 
 
 def _sqlite(session: Session) -> bool:
@@ -182,6 +182,18 @@ def prunable_story_ids(*, session: Session, before: datetime, limit: int) -> lis
         .limit(limit)
     )
     return [int(i or 0) for i in session.exec(stmt)]
+
+
+def delete_deliveries_of(*, session: Session, story_ids: Sequence[int], limit: int) -> int:
+    """Delete up to `limit` delivery rows of these stories (a story alerted to thousands of
+    chats has thousands: deleting them apart keeps each transaction short)."""
+    if not story_ids:
+        return 0
+    some = (
+        select(Delivery.id).where(col(Delivery.story_id).in_(list(story_ids))).limit(limit)
+    ).scalar_subquery()
+    result = session.execute(sa.delete(Delivery).where(col(Delivery.id).in_(some)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def delete_stories(*, session: Session, ids: Sequence[int]) -> int:
