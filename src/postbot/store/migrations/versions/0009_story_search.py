@@ -1,5 +1,7 @@
-"""The stories' text index for /search, and an index on `story (first_seen_at, id)` for windows
-(the id range of a period, read from the index alone) and retention.
+"""The stories' text index for /search, and an index on story (first_seen_at, id).
+
+The second gives a period's id range from the index alone (searches) and the oldest stories
+(retention).
 
 SQLite: an FTS5 table `story_fts` (rowid = story id, one column of clitic stems, `ascii`
 tokenizer with `_` as a token character, no positions: `detail=none`) and a trigger deleting a
