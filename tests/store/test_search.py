@@ -17,7 +17,7 @@ from postbot.feeds.story import Story
 from postbot.match.matcher import Matcher, make_document
 from postbot.match.prefilter import AllOf, AnyOf, Word, index_terms, need_of
 from postbot.match.query import parse_query
-from postbot.match.topics import Topic
+from postbot.match.topics import StoryMatcher, Topic
 from postbot.service import search
 from postbot.store import repo
 from postbot.store.db import upgrade_engine
@@ -301,3 +301,33 @@ def test_latest_lists_the_newest_ten_of_topics_and_watches(engine: sa.Engine) ->
         isis_only.match(make_document(rows[f.story_id].title, rows[f.story_id].summary))
         for f in only
     )
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        Topic.from_text(
+            "ain",
+            "عين الأسد",
+            "Ain al-Asad",
+            '"عين الأسد" OR "ain al-asad"',
+            context="قاعدة OR base",
+        ),
+        Topic.from_text("troops", "القوات", "Troops", None, troop_counts=True),
+    ],
+    ids=["query-and-context", "troop-counts-only"],
+)
+def test_topic_stories_are_what_routing_matches(engine: sa.Engine, topic: Topic) -> None:
+    extra = [("وصول 300 جندي أمريكي إلى قاعدة عين الأسد", "", NOW), ("انتشار 2000 عنصر", "", NOW)]
+    with Session(engine) as session:
+        _save(session, [*_corpus(4, 60), *extra])
+        rows = list(session.exec(select(StoryRow)))
+    since = NOW - 30 * DAY
+    matcher: StoryMatcher[str] = StoryMatcher([topic], {})
+    expected = [
+        r.id
+        for r in sorted(rows, key=lambda r: (r.first_seen_at, r.id or 0), reverse=True)
+        if r.first_seen_at >= since and matcher.match(r.title, r.summary).matched
+    ]
+    found = search.topic_stories(engine, topic, since=since, limit=1000)
+    assert expected and [h.story_id for h in found.hits] == expected

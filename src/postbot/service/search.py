@@ -3,7 +3,8 @@
 `stories_matching` is the one way to ask "which stored stories of this window does this query
 match": the text index (store/repo/search.py) proposes candidates, newest first, a chunk at a
 time, and the real matcher (match/matcher.py, the one routing uses) confirms each, so the answer
-is exactly what a watch with that query would have matched. The work per call is bounded:
+is exactly what a watch with that query would have matched; `topic_stories` does the same for a
+built-in topic (its context and troop-count test included). The work per call is bounded:
 at most `max_candidates` candidates are read and matched, and the result says whether it is
 complete. The trend chart (issue 15) counts stories through it too.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +22,7 @@ from sqlmodel import Session
 
 from postbot.errors import QuerySyntaxError
 from postbot.match.matcher import Matcher, make_document
-from postbot.match.prefilter import need_of
+from postbot.match.prefilter import Need, need_of
 from postbot.match.query import Node, parse_query
 from postbot.match.topics import StoryMatcher, Topic
 from postbot.store import repo
@@ -130,9 +131,45 @@ def stories_matching(
     max_candidates: int = MAX_CANDIDATES,
 ) -> Matches:
     """Stored stories first seen in [since, until) that `query` matches, newest first."""
-    catch_up_index(engine)
-    need = need_of(query)
     matcher: Matcher[int] = Matcher({0: query})
+
+    def accept(row: StoryRow) -> bool:
+        return bool(matcher.match(make_document(row.title, row.summary)))
+
+    return _confirmed(engine, need_of(query), accept, since, until, limit, max_candidates)
+
+
+def topic_stories(
+    engine: sa.Engine,
+    topic: Topic,
+    *,
+    since: datetime,
+    until: datetime | None = None,
+    limit: int = MAX_RESULTS,
+    max_candidates: int = MAX_CANDIDATES,
+) -> Matches:
+    """`stories_matching` for a built-in topic: its query, context and troop-count test, as
+    routing applies them (a troop-count topic without a query reads the newest stories)."""
+    matcher: StoryMatcher[str] = StoryMatcher([topic], {})
+
+    def accept(row: StoryRow) -> bool:
+        return matcher.match(row.title, row.summary).matched
+
+    need = need_of(topic.query) if topic.query is not None else None
+    return _confirmed(engine, need, accept, since, until, limit, max_candidates)
+
+
+def _confirmed(
+    engine: sa.Engine,
+    need: Need | None,
+    accept: Callable[[StoryRow], bool],
+    since: datetime,
+    until: datetime | None,
+    limit: int,
+    max_candidates: int,
+) -> Matches:
+    """The index's candidates for `need` (newest first, a chunk at a time) that `accept`."""
+    catch_up_index(engine)
     hits: list[Hit] = []
     checked = 0
     with Session(engine) as session:
@@ -147,7 +184,7 @@ def stories_matching(
             ids = index.candidate_ids(session=session, need=need, low=low, high=high, limit=size)
             checked += len(ids)
             for row in index.stories_in(session=session, ids=ids, since=since, until=until):
-                if matcher.match(make_document(row.title, row.summary)):
+                if accept(row):
                     hits.append(_hit(row))
                     if len(hits) >= limit:
                         return Matches(hits, checked, False)
