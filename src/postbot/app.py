@@ -129,6 +129,7 @@ def build(settings: Settings, config_path: Path, *, handlers: bool) -> Runtime:
         owner=owner,
         client=client,
         metrics=svc.metrics,
+        retention_days=lambda: svc.catalog.current.config.retention_days,
     )
     svc.scheduler = scheduler
     svc.on_reload = lambda: poller.sync_feeds(poll_now=False)

@@ -10,6 +10,9 @@ coalesced into one:
             chats or a wake came during it
     leases  every RENEW_EVERY: `Dispatcher.renew_leases`, so that a dead process's chats are
             taken over
+    prune   daily (first PRUNE_FIRST after start): stories older than `retention_days` are
+            deleted in small batches, each its own transaction, with a pause between batches
+            so that polls and sends get the database in turn (service/search.py)
 
 Held alerts (digests, quiet hours) need no job of their own: a held delivery's `release_at` is
 its due time in the outbox, and the send tick claims it when it comes. `stop` lets polls and
@@ -24,7 +27,7 @@ import os
 import secrets
 import socket
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeVar
 
 import httpx
@@ -34,6 +37,7 @@ from sqlmodel import Session
 
 from postbot.delivery.dispatch import RENEW_EVERY
 from postbot.ops.metrics import Metrics
+from postbot.service.search import PRUNE_BATCH, prune_batch
 from postbot.store import repo
 
 log = logging.getLogger(__name__)
@@ -42,7 +46,10 @@ T = TypeVar("T")
 TICK_SECONDS = 1.0
 SEND_SECONDS = 1.0
 STOP_GRACE_SECONDS = 10.0
-POLL, SEND, LEASES = "poll", "send", "leases"
+POLL, SEND, LEASES, PRUNE = "poll", "send", "leases", "prune"
+PRUNE_EVERY = timedelta(days=1)
+PRUNE_FIRST = timedelta(minutes=10)  # after start: the first polls go first
+PRUNE_PAUSE = 0.2  # seconds between two batches of deletions
 
 
 def process_owner() -> str:
@@ -83,6 +90,7 @@ class Scheduler:
         send_every: float = SEND_SECONDS,
         renew_every: float = RENEW_EVERY.total_seconds(),
         metrics: Metrics | None = None,
+        retention_days: Callable[[], int] | None = None,
     ) -> None:
         self.engine = engine
         self.poller = poller
@@ -93,6 +101,7 @@ class Scheduler:
         self.send_seconds = send_every
         self.renew_seconds = renew_every
         self.metrics = metrics or Metrics()
+        self.retention_days = retention_days  # read at each run: /reload may change it
         self.dispatcher.on_wake = self.wake_sender
         self.metrics.set_queue_probe(self._queue_depth)
         # misfire_grace_time None: a tick late because the loop was busy still runs (once)
@@ -123,6 +132,15 @@ class Scheduler:
         every(self.poll_tick, "interval", seconds=self.tick_seconds, id=POLL, next_run_time=now)
         every(self.send_tick, "interval", seconds=self.send_seconds, id=SEND, next_run_time=now)
         every(self.renew_leases, "interval", seconds=self.renew_seconds, id=LEASES)
+        if self.retention_days is not None:
+            first = now + PRUNE_FIRST
+            every(
+                self.prune,
+                "interval",
+                seconds=PRUNE_EVERY.total_seconds(),
+                id=PRUNE,
+                next_run_time=first,
+            )
         self.jobs.start()
         log.info("scheduler %s started", self.owner)
 
@@ -153,6 +171,29 @@ class Scheduler:
     async def renew_leases(self) -> None:
         """Keep this process's chat leases alive while it serves them."""
         await self._tracked(self.dispatcher.renew_leases)
+
+    async def prune(self) -> int:
+        """Delete the stories past retention, a batch at a time; returns how many went."""
+        result = await self._tracked(self._prune)
+        return result or 0
+
+    async def _prune(self) -> int:
+        if self.retention_days is None:
+            return 0
+        before = datetime.now(UTC) - timedelta(days=self.retention_days())
+        total = 0
+        try:
+            while not self._stopping:
+                deleted = await asyncio.to_thread(prune_batch, self.engine, before=before)
+                total += deleted
+                if deleted < PRUNE_BATCH:
+                    break
+                await asyncio.sleep(PRUNE_PAUSE)
+        except Exception:  # the database hiccuped: tomorrow's run goes on
+            log.exception("pruning old stories failed after %d", total)
+        if total:
+            log.info("pruned %d stories first seen before %s", total, before.isoformat())
+        return total
 
     def wake_sender(self) -> None:
         """Run the send job now (new deliveries were queued, or a chat's turn ended)."""

@@ -126,7 +126,7 @@ ALLOWED_FEED_KEYS = "allowed keys: id, name, url, telegram, interval, enabled, c
         pytest.param(
             "admins: []\nfeed: []\n",
             "t.yaml:2: unknown key 'feed' at the top level (did you mean 'feeds'?); "
-            "allowed keys: admins, defaults, telegram, feeds, topics, breaking",
+            "allowed keys: admins, defaults, telegram, feeds, topics, breaking, retention_days",
             id="unknown-top-key",
         ),
         pytest.param(

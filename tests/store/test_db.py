@@ -24,6 +24,7 @@ from postbot.store.db import (
     upgrade,
     upgrade_engine,
 )
+from postbot.store.models import modeled
 
 TABLES = {"feed", "story", "chat", "watch", "topic_subscription", "delivery", "flood_budget"}
 
@@ -85,7 +86,7 @@ def test_postgres_engine_uses_psycopg_and_pre_ping() -> None:
 
 def _diff(engine: sa.Engine) -> list[object]:
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": modeled})
         return list(compare_metadata(ctx, SQLModel.metadata))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from postbot.alerts.texts_chat import CHAT_TEXTS
 from postbot.alerts.texts_chatsettings import CHATSETTINGS_TEXTS, COMMANDS_CHATSETTINGS
 from postbot.alerts.texts_feedops import FEEDOPS_TEXTS
+from postbot.alerts.texts_search import SEARCH_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
 from postbot.alerts.texts_trend import TREND_NOUNS, TREND_TEXTS
 
@@ -55,6 +56,7 @@ TEXTS: dict[str, dict[str, str]] = {
     **FEEDOPS_TEXTS,
     **TREND_TEXTS,
     **CHATSETTINGS_TEXTS,
+    **SEARCH_TEXTS,
 }
 
 # Nouns for counted placeholders: per language, per plural category, "{n}" is the number.
@@ -164,6 +166,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "breaking": ("كل خبر عاجل: on أو off", "Every breaking story: on or off"),
     "trend": ("رسم بياني لموضوع أو استعلام: 30d أو 90d", "Chart of a topic or query: 30d or 90d"),
     "feeds": ("المصادر المراقبة", "Monitored feeds"),
+    "search": ("البحث في الأخبار المحفوظة", "Search stored stories"),
+    "latest": ("أحدث أخبار ما تتابعه", "Latest stories you follow"),
     "lang": ("لغة الردود: ar أو en", "Reply language: ar or en"),
     "stop": ("إيقاف التنبيهات مؤقتاً", "Pause alerts"),
     "help": ("المساعدة والأمثلة", "Help and examples"),

@@ -25,7 +25,17 @@ from telegram.ext import (
 )
 
 from postbot.alerts.texts import command_list, lang_of, text
-from postbot.bot import admin, breaking, buttons, commands, inline, membership, settings_cmds, trend
+from postbot.bot import (
+    admin,
+    breaking,
+    buttons,
+    commands,
+    inline,
+    membership,
+    search_cmds,
+    settings_cmds,
+    trend,
+)
 from postbot.bot import chatsettings_cmds as chatsettings
 from postbot.bot.chats import ensure_chat
 from postbot.bot.outage import (
@@ -66,6 +76,8 @@ HANDLERS = {
     "breaking": breaking.cmd_breaking,
     "trend": trend.cmd_trend,
     "feeds": commands.cmd_feeds,
+    "search": search_cmds.cmd_search,
+    "latest": search_cmds.cmd_latest,
     "help": commands.cmd_help,
     "lang": commands.cmd_lang,
     "stats": admin.cmd_stats,
@@ -120,6 +132,7 @@ def build_application(
     for name, callback in HANDLERS.items():
         app.add_handler(CommandHandler(name, callback, filters=new))
     app.add_handler(CallbackQueryHandler(chatsettings.on_source_button, pattern=r"^src:"))
+    app.add_handler(CallbackQueryHandler(search_cmds.on_page, pattern=f"^{search_cmds.PAGE}"))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
     app.add_handler(InlineQueryHandler(inline.on_inline))
     app.add_handler(ChatMemberHandler(membership.on_my_member, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 MIN_INTERVAL = timedelta(seconds=10)
 BREAKING_OUTLETS = (2, 100)  # the allowed range of `breaking.outlets`
 BREAKING_MINUTES = (1, 24 * 60)  # the allowed range of `breaking.minutes`
+RETENTION_DAYS = (1, 3650)  # the allowed range of `retention_days` (stories kept, in days)
 DEFAULT_INTERVAL = timedelta(minutes=5)
 # the values of a feed's `country:` (ISO 3166 codes, and intl for pan-Arab or world outlets);
 # /feeds groups by them in this order, each named in alerts/texts_feedops.py
@@ -89,6 +90,8 @@ class Config:
     # Telegram's paid broadcasts: up to 1,000 messages/s overall, each beyond 30/s paid in Stars
     paid_broadcast: bool = False
     breaking: BreakingConfig = BreakingConfig()
+    # stories first seen longer ago are deleted daily (service/search.py, the scheduler)
+    retention_days: int = 180
 
 
 def parse_interval(value: str | int) -> timedelta:

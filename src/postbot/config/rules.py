@@ -20,6 +20,7 @@ from postbot.config.model import (
     BREAKING_OUTLETS,
     CHANNEL_PREVIEW,
     DEFAULT_INTERVAL,
+    RETENTION_DAYS,
     BreakingConfig,
     Config,
     FeedConfig,
@@ -36,7 +37,7 @@ from postbot.config.yamltree import item_line, key_line, offset_line, value_line
 from postbot.errors import ConfigError, ConfigProblem, QuerySyntaxError
 from postbot.match.query import parse_query
 
-TOP_KEYS = ("admins", "defaults", "telegram", "feeds", "topics", "breaking")
+TOP_KEYS = ("admins", "defaults", "telegram", "feeds", "topics", "breaking", "retention_days")
 TELEGRAM_KEYS = ("paid_broadcast",)
 BREAKING_KEYS = ("outlets", "minutes")
 DEFAULTS_KEYS = ("interval",)
@@ -91,6 +92,7 @@ class _Builder:
         interval = self.defaults(tree)
         paid = self.telegram(tree)
         breaking = self.breaking(tree)
+        retention = self.whole(tree, "retention_days", "at the top level", RETENTION_DAYS, 180)
         feeds = self.items(tree, "feeds", lambda m, i, line: self.feed(m, i, line, interval))
         topics = self.items(tree, "topics", self.topic)
         if self.problems:
@@ -103,6 +105,7 @@ class _Builder:
             tuple(topics),
             paid_broadcast=paid,
             breaking=breaking,
+            retention_days=retention,
         )
 
     def keys(self, node: CommentedMap, allowed: tuple[str, ...], where: str) -> None:

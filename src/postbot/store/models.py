@@ -75,6 +75,21 @@ class DeliveryStatus(StrEnum):
 
 DEFAULT_TZ = "Asia/Baghdad"
 
+# The text index of stories (store/repo/search.py, migration 0009) is not a model: an FTS5
+# virtual table on SQLite (with its shadow tables), a tsvector table on PostgreSQL. Schema
+# comparisons leave these names out (`modeled`).
+FTS_TABLE = "story_fts"
+PG_TABLE = "story_search"
+SEARCH_TABLES = frozenset(
+    {PG_TABLE, FTS_TABLE}
+    | {f"{FTS_TABLE}_{part}" for part in ("data", "idx", "content", "docsize", "config")}
+)
+
+
+def modeled(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic `include_name`: False for the search index's tables, which no model describes."""
+    return not (type_ == "table" and name in SEARCH_TABLES)
+
 
 class Feed(SQLModel, table=True):
     """A configured feed and its polling state."""
@@ -115,6 +130,7 @@ class StoryRow(SQLModel, table=True):
         sa.Index("ix_story_fingerprint", "fingerprint"),
         sa.Index("ix_story_canon_link", "canon_link"),
         sa.Index("ix_story_cluster_id", "cluster_id"),
+        sa.Index("ix_story_first_seen_at", "first_seen_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -18,6 +18,7 @@ from postbot.feeds.story import Story
 from postbot.store.db import insert_ignore
 from postbot.store.leases import take_leases, unleased
 from postbot.store.models import Feed, StoryRow
+from postbot.store.repo.search import index_story
 
 MAX_ERROR_CHARS = 2000
 
@@ -204,7 +205,10 @@ def save_story(
     stmt = select(StoryRow).where(
         col(StoryRow.feed_id) == story.feed_id, col(StoryRow.key) == story.key
     )
-    return session.exec(stmt).one(), created
+    row = session.exec(stmt).one()
+    if created and row.id is not None:  # the text index, in the same transaction
+        index_story(session=session, story_id=row.id, title=row.title, summary=row.summary)
+    return row, created
 
 
 def begin_story_writes(*, session: Session) -> None:
