@@ -21,6 +21,7 @@ from postbot.alerts.texts import (
 )
 from postbot.alerts.texts_chat import CHAT_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
+from postbot.alerts.texts_watchstate import WATCHSTATE_TEXTS
 
 
 def _fields(template: str) -> set[str]:
@@ -150,5 +151,5 @@ def test_a_count_given_as_text_is_shown_as_it_is() -> None:
 
 
 def test_the_text_modules_do_not_share_keys() -> None:
-    parts = (CHAT_TEXTS, SETTINGS_TEXTS, ALERT_TEXTS)
+    parts = (CHAT_TEXTS, SETTINGS_TEXTS, ALERT_TEXTS, WATCHSTATE_TEXTS)
     assert sum(map(len, parts)) == len(TEXTS)

@@ -96,7 +96,7 @@ def test_upgrade_creates_schema_matching_models(
     with fresh_database(backend_name) as engine:
         assert current_revision(engine) is None
         upgrade_engine(engine)
-        assert current_revision(engine) == head_revision() == "0006"
+        assert current_revision(engine) == head_revision() == "0007"
         assert set(sa.inspect(engine).get_table_names()) >= TABLES
         assert _diff(engine) == []
 

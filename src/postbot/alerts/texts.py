@@ -19,6 +19,7 @@ from typing import Any
 
 from postbot.alerts.texts_chat import CHAT_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
+from postbot.alerts.texts_watchstate import WATCHSTATE_TEXTS
 
 LANGS = ("ar", "en")
 
@@ -45,7 +46,12 @@ ALERT_TEXTS: dict[str, dict[str, str]] = {
     "digest_breaking": {"ar": "🔴 عاجل", "en": "🔴 Breaking"},
 }
 
-TEXTS: dict[str, dict[str, str]] = {**CHAT_TEXTS, **SETTINGS_TEXTS, **ALERT_TEXTS}
+TEXTS: dict[str, dict[str, str]] = {
+    **CHAT_TEXTS,
+    **SETTINGS_TEXTS,
+    **ALERT_TEXTS,
+    **WATCHSTATE_TEXTS,
+}
 
 # Nouns for counted placeholders: per language, per plural category, "{n}" is the number.
 NOUNS: dict[str, dict[str, dict[str, str]]] = {
@@ -146,7 +152,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "topics": ("المواضيع الجاهزة", "Built-in topics"),
     "watch": ("إضافة كلمة مراقبة", "Add a keyword watch"),
     "watches": ("كلمات المراقبة والمواضيع", "Your watches and topics"),
-    "unwatch": ("حذف كلمة مراقبة برقمها", "Remove a watch by number"),
+    "unwatch": ("حذف كلمة مراقبة: رقم أو أرقام أو الكل", "Remove watches: numbers, text or all"),
+    "mute": ("كتم كلمة أو موضوع: 2h أو 1d أو 1w", "Mute a watch or topic: 2h, 1d or 1w"),
+    "pause": ("إيقاف مؤقت: 2h أو 1d", "Pause all alerts: 2h or 1d"),
+    "resume": ("إنهاء الكتم أو الإيقاف المؤقت", "End a mute or pause early"),
     "digest": ("ملخص: off أو hourly أو daily [HH:MM]", "Digest: off, hourly or daily [HH:MM]"),
     "quiet": ("ساعات الهدوء: HH:MM-HH:MM أو off", "Quiet hours: HH:MM-HH:MM or off"),
     "tz": ("المنطقة الزمنية، مثل Asia/Baghdad", "Time zone, e.g. Asia/Baghdad"),

@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from postbot.alerts.texts import command_list, lang_of, text
-from postbot.bot import admin, breaking, buttons, commands, membership, settings_cmds
+from postbot.bot import admin, breaking, buttons, commands, membership, settings_cmds, watchstate
 from postbot.bot.chats import ensure_chat
 from postbot.bot.outage import (
     OutageLog,
@@ -57,7 +57,10 @@ HANDLERS = {
     "topics": commands.cmd_topics,
     "watch": commands.cmd_watch,
     "watches": commands.cmd_watches,
-    "unwatch": commands.cmd_unwatch,
+    "unwatch": watchstate.cmd_unwatch,
+    "mute": watchstate.cmd_mute,
+    "pause": watchstate.cmd_pause,
+    "resume": watchstate.cmd_resume,
     "digest": settings_cmds.cmd_digest,
     "tz": settings_cmds.cmd_tz,
     "quiet": settings_cmds.cmd_quiet,

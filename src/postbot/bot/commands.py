@@ -77,6 +77,8 @@ async def cmd_start(update: Update, context: Context) -> None:
         now=svc.now(),
     )
     notes = [text(chat.lang, "resumed")] if started.resumed else []
+    if started.waiting:
+        notes.append(text(chat.lang, "away_note", n=started.waiting))
     if topic is not None:
         notes.append(text(chat.lang, "subscribed_topic", topic=html.escape(topic.name(chat.lang))))
     elif asked is not None:
@@ -86,13 +88,16 @@ async def cmd_start(update: Update, context: Context) -> None:
 
 
 async def cmd_stop(update: Update, context: Context) -> None:
-    """Pause alerts to this chat; what is waiting is dropped, watches and topics are kept."""
+    """Stop alerts to this chat; watches, topics and the alerts waiting are kept for /start."""
     svc = services(context)
     chat = await ensure_chat(svc, update)
     if not await may_change(update, context, chat):
         return
-    await svc.call(chats.stop_chat, svc.engine, chat_id=chat.id, now=svc.now())
-    await reply(update, text(chat.lang, "stopped"))
+    waiting = await svc.call(chats.stop_chat, svc.engine, chat_id=chat.id, now=svc.now())
+    if waiting:
+        await reply(update, text(chat.lang, "stopped_kept", n=waiting, cap=chats.AWAY_MAX))
+    else:
+        await reply(update, text(chat.lang, "stopped"))
 
 
 async def cmd_topics(update: Update, context: Context) -> None:
@@ -175,25 +180,6 @@ async def cmd_watches(update: Update, context: Context) -> None:
     listed = await svc.call(watches.watch_list, svc.engine, chat.id)
     body, markup = watches_view(svc.catalog.current, listed.watches, listed.topic_ids, chat.lang)
     await reply(update, body, reply_markup=markup)
-
-
-async def cmd_unwatch(update: Update, context: Context) -> None:
-    """Remove a watch by its number."""
-    svc = services(context)
-    chat = await ensure_chat(svc, update)
-    # ASCII or Arabic-Indic digits only, within the id range: «²», «①», 30 digits get the usage
-    number = parse_number(command_args(update, context).removeprefix("#"), low=0)
-    if number is None:
-        await reply(update, text(chat.lang, "unwatch_usage"))
-        return
-    if not await may_change(update, context, chat):
-        return
-    removed = await svc.call(watches.remove_watch, svc.engine, chat_id=chat.id, number=number)
-    if removed is None:
-        await reply(update, text(chat.lang, "unwatch_missing", number=number))
-        return
-    query = html.escape(removed.query)
-    await reply(update, text(chat.lang, "unwatched", number=number, query=query))
 
 
 async def cmd_feeds(update: Update, context: Context) -> None:

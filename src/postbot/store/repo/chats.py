@@ -34,6 +34,9 @@ _SETTINGS = (
     "quiet_start",
     "quiet_end",
     "breaking",
+    "watch_seq",
+    "paused_until",
+    "pause_hold",
 )
 
 

@@ -50,3 +50,30 @@ def active_chat_ids(*, session: Session, chat_ids: Collection[int]) -> set[int]:
         return set()
     stmt = select(Chat.id).where(col(Chat.id).in_(list(chat_ids)), col(Chat.active).is_(True))
     return set(session.exec(stmt).all())
+
+
+def muted_watch_ids(
+    *, session: Session, chat_ids: Collection[int], now: datetime
+) -> dict[int, tuple[datetime, bool]]:
+    """Watch id → (muted until, held) for these chats' watches muted at `now`."""
+    if not chat_ids:
+        return {}
+    stmt = select(Watch.id, Watch.muted_until, Watch.mute_hold).where(
+        col(Watch.chat_id).in_(list(chat_ids)), col(Watch.muted_until) > now
+    )
+    return {wid: (until, hold) for wid, until, hold in session.exec(stmt).all() if wid and until}
+
+
+def muted_topics(
+    *, session: Session, chat_ids: Collection[int], now: datetime
+) -> dict[tuple[int, str], tuple[datetime, bool]]:
+    """(chat, topic) → (muted until, held) for these chats' topics muted at `now`."""
+    if not chat_ids:
+        return {}
+    t = TopicSubscription
+    stmt = select(t.chat_id, t.topic_id, t.muted_until, t.mute_hold).where(
+        col(t.chat_id).in_(list(chat_ids)), col(t.muted_until) > now
+    )
+    return {
+        (c, topic): (until, hold) for c, topic, until, hold in session.exec(stmt).all() if until
+    }
