@@ -16,7 +16,6 @@ from postbot.bot.chats import ChatInfo, ensure_chat, may_change_settings
 from postbot.bot.services import Context, services
 from postbot.bot.views import topics_keyboard, watches_view
 from postbot.errors import QuerySyntaxError
-from postbot.ids import parse_number
 from postbot.service import chats, topics, watches
 from postbot.service.watches import (
     MAX_QUERY_CHARS,
