@@ -157,12 +157,12 @@ WATCHSTATE_TEXTS: dict[str, dict[str, str]] = {
         "en": "To unmute one: <code>/resume 2</code>, or all: <code>/resume all</code>",
     },
     "unmuted_watch": {
-        "ar": "🔔 أُلغي كتم كلمة المراقبة #{number} <code>{query}</code>.",
-        "en": "🔔 Watch #{number} <code>{query}</code> is unmuted.",
+        "ar": "🔊 أُلغي كتم كلمة المراقبة #{number} <code>{query}</code>.",
+        "en": "🔊 Watch #{number} <code>{query}</code> is unmuted.",
     },
     "unmuted_topic": {
-        "ar": "🔔 أُلغي كتم موضوع «{topic}».",
-        "en": "🔔 The topic “{topic}” is unmuted.",
+        "ar": "🔊 أُلغي كتم موضوع «{topic}».",
+        "en": "🔊 The topic “{topic}” is unmuted.",
     },
     "not_muted": {
         "ar": "ℹ️ «{target}» لم يكن مكتوماً.",
@@ -172,14 +172,14 @@ WATCHSTATE_TEXTS: dict[str, dict[str, str]] = {
         "ar": "ℹ️ التنبيهات متوقفة في هذه المحادثة بالأمر /stop؛ أرسل /start لاستئنافها.",
         "en": "ℹ️ Alerts to this chat are stopped with /stop; send /start to resume them.",
     },
-    "button_unmute": {"ar": "🔔 إلغاء الكتم", "en": "🔔 Unmute"},
+    "button_unmute": {"ar": "🔊 إلغاء الكتم", "en": "🔊 Unmute"},
     "button_muted_toast": {
         "ar": "🔕 كُتمت «{query}» ليوم",
         "en": "🔕 «{query}» muted for a day",
     },
     "button_unmuted_toast": {
-        "ar": "🔔 أُلغي كتم «{query}»",
-        "en": "🔔 «{query}» unmuted",
+        "ar": "🔊 أُلغي كتم «{query}»",
+        "en": "🔊 «{query}» unmuted",
     },
     "stopped_kept": {
         "ar": "⏸ أوقفت التنبيهات في هذه المحادثة. كلمات المراقبة والمواضيع محفوظة، "
