@@ -92,9 +92,7 @@ def test_numbers_survive_removal_and_unwatch_takes_numbers_text_and_all(
     u = NUMBERS
     replies = converse(double, [Say(u, f"/watch {q}") for q in ("الرطبة", "الفلوجة", "هيت")])
     assert ["#1" in replies[u][0], "#2" in replies[u][1], "#3" in replies[u][2]] == [True] * 3
-    assert one(double, Say(u, "/unwatch 2")) == says(
-        "en", "unwatch_removed_line", number=2, query="الفلوجة"
-    )
+    assert one(double, Say(u, "/unwatch 2")) == says("en", "unwatched", number=2, query="الفلوجة")
     assert "#4" in one(double, Say(u, "/watch الموصل"))  # #2 is not given again
     listing = one(double, Say(u, "/watches"))
     assert "1. الرطبة" in listing and "3. هيت" in listing and "4. الموصل" in listing
@@ -103,13 +101,11 @@ def test_numbers_survive_removal_and_unwatch_takes_numbers_text_and_all(
     # several numbers, Arabic-Indic digits, and one that does not exist: said which
     mixed = one(double, Say(u, "/unwatch ١, 9"))
     assert mixed.splitlines() == [
-        says("en", "unwatch_removed_line", number=1, query="الرطبة"),
+        says("en", "unwatched", number=1, query="الرطبة"),
         says("en", "unwatch_not_found", numbers="9"),
     ]
     # by its text, spelled differently
-    assert one(double, Say(u, "/unwatch هَيت")) == says(
-        "en", "unwatch_removed_line", number=3, query="هيت"
-    )
+    assert one(double, Say(u, "/unwatch هَيت")) == says("en", "unwatched", number=3, query="هيت")
     assert numbered(bot, u) == [(4, "الموصل")]
 
     # all: nothing goes before the confirm; "keep" keeps them

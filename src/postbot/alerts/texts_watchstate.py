@@ -20,18 +20,6 @@ WATCHSTATE_TEXTS: dict[str, dict[str, str]] = {
         "ar": "📬 ما وصل أثناء غيابك",
         "en": "📬 While you were away",
     },
-    "unwatch_help": {
-        "ar": "اكتب رقم كلمة المراقبة أو عدة أرقام أو نصها، مثل:\n<code>/unwatch 2</code>\n"
-        "<code>/unwatch 1 3</code>\n<code>/unwatch داعش</code>\n<code>/unwatch الكل</code>\n"
-        "القائمة: /watches",
-        "en": "Give the watch's number, several numbers or its text, for example:\n"
-        "<code>/unwatch 2</code>\n<code>/unwatch 1 3</code>\n<code>/unwatch ISIS</code>\n"
-        "<code>/unwatch all</code>\nThe list: /watches",
-    },
-    "unwatch_removed_line": {
-        "ar": "🗑 حُذفت كلمة المراقبة #{number}: <code>{query}</code>",
-        "en": "🗑 Removed watch #{number}: <code>{query}</code>",
-    },
     "unwatch_not_found": {
         "ar": "⚠️ لا توجد كلمة مراقبة بالرقم: {numbers}. الأرقام لا تتغير بعد الحذف؛ "
         "القائمة: /watches",

@@ -59,7 +59,7 @@ async def cmd_unwatch(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     raw = command_args(update, context)
     if not raw:
-        await reply(update, text(chat.lang, "unwatch_help"))
+        await reply(update, text(chat.lang, "unwatch_usage"))
         return
     if not await may_change(update, context, chat):
         return
@@ -79,15 +79,23 @@ async def cmd_unwatch(update: Update, context: Context) -> None:
         )
         await reply(update, text(lang, "unwatch_all_ask", count=done.count), reply_markup=markup)
         return
-    lines = [
-        text(lang, "unwatch_removed_line", number=n, query=html.escape(q)) for n, q in done.removed
-    ]
-    if done.missing:
+    lines = [text(lang, "unwatched", number=n, query=html.escape(q)) for n, q in done.removed]
+    if len(done.missing) == 1 and not done.removed:
+        lines.append(text(lang, "unwatch_missing", number=done.missing[0]))
+    elif done.missing:
         numbers = ", ".join(str(n) for n in done.missing)
         lines.append(text(lang, "unwatch_not_found", numbers=numbers))
-    if done.text:
+    if done.text and not looks_like_words(done.text):
+        # "²", "-1", "1e3", forty digits: a number was meant, and it is not one
+        lines.append(text(lang, "unwatch_usage"))
+    elif done.text:
         lines.append(text(lang, "unwatch_text_missing", query=html.escape(short_label(done.text))))
     await reply(update, "\n".join(lines))
+
+
+def looks_like_words(arg: str) -> bool:
+    """Whether /unwatch's argument reads as a query's text rather than a mistyped number."""
+    return any(c.isalpha() for c in arg) and not any(c.isnumeric() for c in arg)
 
 
 async def cmd_mute(update: Update, context: Context) -> None:

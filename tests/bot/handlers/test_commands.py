@@ -92,11 +92,11 @@ async def test_watches_lists_and_unwatch_removes_by_number(chatter: Chatter) -> 
         f"unwatch:{w.id}" for w in watches.watch_list(chatter.svc.engine, USER).watches
     ]
     assert await chatter.say(USER, "/unwatch ١") == [
-        says("en", "unwatch_removed_line", number=1, query="داعش")
+        says("en", "unwatched", number=1, query="داعش")
     ]
-    assert await chatter.say(USER, "/unwatch 5") == [says("en", "unwatch_not_found", numbers="5")]
+    assert await chatter.say(USER, "/unwatch 5") == [says("en", "unwatch_missing", number=5)]
     assert await chatter.say(USER, "/unwatch x") == [says("en", "unwatch_text_missing", query="x")]
-    assert await chatter.say(USER, "/unwatch") == [says("en", "unwatch_help")]
+    assert await chatter.say(USER, "/unwatch") == [says("en", "unwatch_usage")]
     remaining = watches.watch_list(chatter.svc.engine, USER).watches
     assert [w.query for w in remaining] == ["الأنبار"]
 
