@@ -102,17 +102,19 @@ def parse_silence(args: str) -> SilenceArgs:
         last = words[-1]
         if last.lower() in HOLD_WORDS and not hold:
             hold = True
+        elif (
+            duration is None
+            and last.lower() in _UNITS
+            and len(words) >= 2
+            and (parse_number(words[-2], low=0) is not None)
+        ):
+            duration = parse_duration(words[-2] + last)  # "2 h", typed with a space
+            words.pop()
         elif duration is None and (found := parse_duration(last)) is not None:
             duration = found
         else:
             break
         words.pop()
-    # "2 h" typed with a space
-    if duration is None and len(words) >= 2 and words[-1].lower() in _UNITS:
-        joined = parse_duration(words[-2] + words[-1])
-        if joined is not None and parse_number(words[-2], low=0) is not None:
-            duration = joined
-            del words[-2:]
     return SilenceArgs(" ".join(words), duration, hold)
 
 

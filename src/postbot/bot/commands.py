@@ -14,6 +14,7 @@ from telegram.constants import ParseMode
 from postbot.alerts.texts import LANGS, TEXTS, text
 from postbot.bot.chats import ChatInfo, ensure_chat, may_change_settings
 from postbot.bot.services import Context, services
+from postbot.bot.silence_view import silence_note
 from postbot.bot.views import topics_keyboard, watches_view
 from postbot.errors import QuerySyntaxError
 from postbot.service import chats, topics, watches
@@ -178,7 +179,7 @@ async def cmd_watches(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     listed = await svc.call(watches.watch_list, svc.engine, chat.id)
     body, markup = watches_view(svc.catalog.current, listed.watches, listed.topic_ids, chat.lang)
-    await reply(update, body, reply_markup=markup)
+    await reply(update, body + await silence_note(svc, chat.id, chat.lang), reply_markup=markup)
 
 
 async def cmd_feeds(update: Update, context: Context) -> None:

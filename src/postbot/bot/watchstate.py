@@ -23,12 +23,13 @@ from postbot.alerts.texts import text
 from postbot.bot.chats import ChatInfo, ensure_chat
 from postbot.bot.commands import command_args, may_change, reply
 from postbot.bot.services import Context, Services, services
+from postbot.bot.silence_view import chat_tz as _tz
+from postbot.bot.silence_view import still_muted
 from postbot.bot.views import local_time, short_label
 from postbot.delivery.keyboards import callback_data
 from postbot.ids import parse_number
-from postbot.service import chats, watchstate
+from postbot.service import watchstate
 from postbot.service.watchstate import ConfirmAll, Target
-from postbot.store.repo.silence import ChatSilence
 
 UNWATCH_ALL = "uwa:"  # + the watch counter when asked + ":" + the minute asked (unix / 60)
 UNWATCH_KEEP = "uwk"
@@ -39,11 +40,6 @@ CONFIRM_FOR = timedelta(minutes=10)
 
 def _minute(when: datetime) -> int:
     return int(when.timestamp()) // 60
-
-
-async def _tz(svc: Services, chat_id: int) -> str:
-    row = await svc.call(chats.chat_settings, svc.engine, chat_id)
-    return row.tz
 
 
 def _duration_problem(lang: str, exc: DurationError) -> str:
@@ -222,23 +218,6 @@ async def cmd_resume(update: Update, context: Context) -> None:
     if not chat.active:
         lines.append(text(lang, "resume_stopped"))
     await reply(update, "\n".join(lines))
-
-
-def still_muted(svc: Services, still: ChatSilence, lang: str, tz: str) -> list[str]:
-    """The lines listing what stays muted (none if nothing is)."""
-    if not still.watches and not still.topics:
-        return []
-    lines = ["", text(lang, "still_muted")]
-    for w in still.watches:
-        if w.muted_until is not None:
-            when = local_time(w.muted_until, tz)
-            query = html.escape(w.query)
-            lines.append(text(lang, "still_muted_watch", number=w.number, query=query, when=when))
-    for t in still.topics:
-        name = html.escape(svc.catalog.current.topic_name(t.topic_id, lang))
-        lines.append(text(lang, "still_muted_topic", topic=name, when=local_time(t.until, tz)))
-    lines.append(text(lang, "still_muted_hint"))
-    return lines
 
 
 async def on_button(svc: Services, query: CallbackQuery, chat: ChatInfo, data: str) -> None:
