@@ -4,6 +4,25 @@ alerts, in Arabic and English (merged into `postbot.alerts.texts.TEXTS`)."""
 from __future__ import annotations
 
 WATCHSTATE_TEXTS: dict[str, dict[str, str]] = {
+    # appended to /help
+    "help_watchstate": {
+        "ar": "\n\n<b>الكتم والإيقاف المؤقت:</b>\n"
+        "<code>/mute 2 2h</code> — كتم كلمة المراقبة رقم 2 لساعتين (يوماً إن لم تحدد)؛ "
+        "ويُكتم الموضوع باسمه\n"
+        "<code>/pause 1d احتفظ</code> — إيقاف كل التنبيهات يوماً، وما يصل خلاله يأتيك "
+        "مجتمعاً عند انتهائه (ساعتان إن لم تحدد)\n"
+        "/resume — إنهاء الإيقاف المؤقت، أو <code>/resume 2</code> لإنهاء كتم كلمة\n"
+        "<code>/unwatch 1 3</code> أو <code>/unwatch الكل</code> أو نص الكلمة — الحذف. "
+        "رقم كلمة المراقبة ثابت لا يتغير بعد حذف غيرها.",
+        "en": "\n\n<b>Mute and pause:</b>\n"
+        "<code>/mute 2 2h</code> — mute watch 2 for two hours (a day if you do not say); "
+        "a topic is muted by its name\n"
+        "<code>/pause 1d hold</code> — pause every alert for a day, and get that day's "
+        "stories together when it ends (two hours if you do not say)\n"
+        "/resume — end the pause early, or <code>/resume 2</code> to unmute a watch\n"
+        "<code>/unwatch 1 3</code>, <code>/unwatch all</code> or the watch's text — remove. "
+        "A watch keeps its number when others are removed.",
+    },
     "button_mute_numbered": {
         "ar": "🔕 كتم #{number} «{query}» ليوم",
         "en": "🔕 mute #{number} «{query}» for a day",

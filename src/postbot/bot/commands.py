@@ -196,7 +196,7 @@ async def cmd_help(update: Update, context: Context) -> None:
     """Usage with Arabic examples (and the admin commands, for admins)."""
     svc = services(context)
     chat = await ensure_chat(svc, update)
-    body = text(chat.lang, "help")
+    body = text(chat.lang, "help") + text(chat.lang, "help_watchstate")
     user = update.effective_user
     if svc.is_admin(user.id if user else None):
         body += text(chat.lang, "help_admin")

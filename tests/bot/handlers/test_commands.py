@@ -111,9 +111,11 @@ async def test_feeds_help_unknown_and_plain_text(chatter: Chatter) -> None:
     (feeds,) = await chatter.say(USER, "/feeds")
     assert feeds.splitlines() == [says("en", "feeds_header", count=1), "• وكالة الاختبار"]
     (help_text,) = await chatter.say(ARABIC, "/help", lang="ar")
-    assert help_text == says("ar", "help")
+    assert help_text == says("ar", "help") + says("ar", "help_watchstate")
     (admin_help,) = await chatter.say(ADMIN_ID, "/help")
-    assert admin_help == says("en", "help") + says("en", "help_admin")
+    assert admin_help == says("en", "help") + says("en", "help_watchstate") + says(
+        "en", "help_admin"
+    )
     assert await chatter.say(USER, "/nosuch") == [says("en", "unknown_command")]
     assert await chatter.say(USER, "عين الأسد") == [
         says("en", "plain_text_hint", query="عين الأسد")
