@@ -36,6 +36,7 @@ UNWATCH_KEEP = "uwk"
 UNMUTE = "um:"  # + watch id
 PREFIXES = (UNWATCH_ALL, UNWATCH_KEEP, UNMUTE)
 CONFIRM_FOR = timedelta(minutes=10)
+OFF_WORDS = frozenset({"off", "end", "stop", "إلغاء", "الغاء", "إنهاء", "انهاء", "إيقاف"})
 
 
 def _minute(when: datetime) -> int:
@@ -157,6 +158,10 @@ async def cmd_pause(update: Update, context: Context) -> None:
     except DurationError as exc:
         await reply(update, _duration_problem(chat.lang, exc))
         return
+    if args.target.lower() in OFF_WORDS and args.duration is None:
+        if await may_change(update, context, chat):
+            await _resume(update, svc, chat, "")  # "/pause off" means /resume
+        return
     if args.target:
         value = html.escape(short_label(args.target))
         hint = text(chat.lang, "pause_usage_hint")
@@ -187,7 +192,10 @@ async def cmd_resume(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     if not await may_change(update, context, chat):
         return
-    target = command_args(update, context)
+    await _resume(update, svc, chat, command_args(update, context))
+
+
+async def _resume(update: Update, svc: Services, chat: ChatInfo, target: str) -> None:
     done = await svc.call(
         watchstate.resume,
         svc.engine,
