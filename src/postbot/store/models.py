@@ -207,6 +207,7 @@ class Watch(SQLModel, table=True):
         sa.Index("ix_watch_chat_id", "chat_id"),
         sa.Index("ix_watch_owner_id", "owner_id"),
         sa.Index("uq_watch_chat_id_number", "chat_id", "number", unique=True),
+        sa.Index("ix_watch_muted_until", "muted_until"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -226,7 +227,10 @@ class TopicSubscription(SQLModel, table=True):
     """A chat subscribed to a built-in topic."""
 
     __tablename__ = "topic_subscription"
-    __table_args__ = (sa.PrimaryKeyConstraint("chat_id", "topic_id", name="pk_topic_subscription"),)
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("chat_id", "topic_id", name="pk_topic_subscription"),
+        sa.Index("ix_topic_subscription_muted_until", "muted_until"),
+    )
 
     chat_id: int = Field(
         primary_key=True,

@@ -82,10 +82,15 @@ def upgrade() -> None:
     op.add_column("delivery", sa.Column("hold", sa.String(16), nullable=True))
     _number_existing()
     op.create_index("uq_watch_chat_id_number", "watch", ["chat_id", "number"], unique=True)
+    # routing reads the mutes running now through these (the cost follows the mutes, not chats)
+    op.create_index("ix_watch_muted_until", "watch", ["muted_until"])
+    op.create_index("ix_topic_subscription_muted_until", "topic_subscription", ["muted_until"])
 
 
 def downgrade() -> None:
     """Drop them again (watches go back to being numbered by rank)."""
+    op.drop_index("ix_topic_subscription_muted_until", table_name="topic_subscription")
+    op.drop_index("ix_watch_muted_until", table_name="watch")
     op.drop_index("uq_watch_chat_id_number", table_name="watch")
     op.drop_column("delivery", "hold")
     for table in ("topic_subscription", "watch"):
