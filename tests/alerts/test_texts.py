@@ -82,7 +82,14 @@ def test_settings_commands_are_registered_and_in_help(command: str) -> None:
 def test_callback_answers_stay_within_telegrams_200_characters() -> None:
     # answers are plain text; the shortened query / topic name is at most 24 characters
     for lang in ("ar", "en"):
-        for key in ("watch_muted", "topic_stopped", "topic_already_stopped", "unknown_topic"):
+        for key in (
+            "button_muted_toast",
+            "button_unmuted_toast",
+            "unwatch_all_expired",
+            "topic_stopped",
+            "topic_already_stopped",
+            "unknown_topic",
+        ):
             assert len(text(lang, key, query="ع" * 24, topic="ع" * 64)) <= 200
 
 

@@ -106,10 +106,6 @@ CHAT_TEXTS: dict[str, dict[str, str]] = {
     "already_removed": {"ar": "محذوف سابقاً", "en": "Already removed"},
     "button_mute_watch": {"ar": "🔕 كتم «{query}»", "en": "🔕 mute «{query}»"},
     "button_stop_topic": {"ar": "⏹ إيقاف «{topic}»", "en": "⏹ stop «{topic}»"},
-    "watch_muted": {
-        "ar": "🔕 حُذفت كلمة المراقبة «{query}» — أضفها من جديد بـ /watch",
-        "en": "🔕 watch «{query}» removed — /watch to add it back",
-    },
     "watch_already_removed": {
         "ar": "كلمة المراقبة هذه محذوفة سابقاً",
         "en": "This watch was already removed",
