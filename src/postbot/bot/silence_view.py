@@ -8,7 +8,7 @@ from postbot.alerts.texts import text
 from postbot.bot.services import Services
 from postbot.bot.views import local_time
 from postbot.service import chats, watchstate
-from postbot.store.repo.silence import ChatSilence
+from postbot.service.watchstate import ChatSilence
 
 
 async def chat_tz(svc: Services, chat_id: int) -> str:

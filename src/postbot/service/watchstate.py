@@ -23,7 +23,8 @@ from postbot.match.normalize import normalize
 from postbot.store import repo
 from postbot.store.models import Watch
 from postbot.store.reasons import Reasons
-from postbot.store.repo.silence import MUTE, PAUSE, ChatSilence
+from postbot.store.repo.silence import MUTE, PAUSE
+from postbot.store.repo.silence import ChatSilence as ChatSilence  # for the bot's views
 
 
 def query_key(query: str) -> str:
