@@ -107,6 +107,11 @@ def test_numbers_survive_removal_and_unwatch_takes_numbers_text_and_all(
     # by its text, spelled differently
     assert one(double, Say(u, "/unwatch هَيت")) == says("en", "unwatched", number=3, query="هيت")
     assert numbered(bot, u) == [(4, "الموصل")]
+    converse(double, [Say(u, "/watch بيجي"), Say(u, "/watch كركوك")])
+    assert one(double, Say(u, "/unwatch 5 6")).splitlines() == [
+        says("en", "unwatched", number=5, query="بيجي"),
+        says("en", "unwatched", number=6, query="كركوك"),
+    ]
 
     # all: nothing goes before the confirm; "keep" keeps them
     converse(double, [Say(u, "/watch تكريت")])
@@ -116,7 +121,7 @@ def test_numbers_survive_removal_and_unwatch_takes_numbers_text_and_all(
     confirm, keep = button_data(question)
     assert keep == "uwk" and confirm.startswith("uwa:")
     assert press(double, u, question.message_id, keep).text is None
-    assert numbered(bot, u) == [(4, "الموصل"), (5, "تكريت")]
+    assert numbered(bot, u) == [(4, "الموصل"), (7, "تكريت")]
 
     converse(double, [Say(u, "/unwatch الكل", lang="ar")])
     question = double.messages(u)[-1]
@@ -125,13 +130,13 @@ def test_numbers_survive_removal_and_unwatch_takes_numbers_text_and_all(
     press(double, u, question.message_id, confirm)
     done = says("en", "unwatch_all_done", count=2)
     double.wait_for(lambda d: any(m.text == done for m in d.messages(u)), what="the confirm edited")
-    assert numbered(bot, u) == [(6, "سامراء")]
+    assert numbered(bot, u) == [(8, "سامراء")]
     # the same confirm pressed again (a stale client still shows it) removes nothing more
     stale = double.press_button(u, question.message_id, confirm, forged=True)
     double.wait_for(
         lambda d: any(a.query_id == stale for a in d.callback_answers), what="the stale answer"
     )
-    assert numbered(bot, u) == [(6, "سامراء")]
+    assert numbered(bot, u) == [(8, "سامراء")]
 
 
 def test_group_members_may_not_unwatch_mute_or_pause(bot: BotProcess, double: BotApiDouble) -> None:
