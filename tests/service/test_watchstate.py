@@ -178,6 +178,14 @@ def test_resume_releases_what_the_pause_or_the_mute_held(engine: sa.Engine) -> N
     _hold(
         engine, "m2", Reasons(watches=(WatchReason(ids["الأنبار"], "الأنبار"),)), "mute", NOW + HOUR
     )
+    # muting #2 again for longer: what its first mute held waits for the new end
+    watchstate.mute(
+        engine, chat_id=1, catalog=CATALOG, target="2", duration=3 * HOUR, hold=True, now=NOW
+    )
+    assert _held(engine)[2] == ("mute", NOW + 3 * HOUR)
+    watchstate.mute(
+        engine, chat_id=1, catalog=CATALOG, target="2", duration=HOUR, hold=True, now=NOW
+    )
     # unmuting #1 sends its held alert now, not the other watch's, nor the pause's
     soon = NOW + timedelta(minutes=5)
     done = watchstate.resume(engine, chat_id=1, catalog=CATALOG, target="1", now=soon)

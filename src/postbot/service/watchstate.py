@@ -158,6 +158,15 @@ def mute(
             session=session, chat_id=chat_id, topic_id=found.topic_id, until=until, hold=hold
         ):
             return Muted(found, followed=False)
+        # what an earlier mute of it holds now waits for this one's end
+        repo.release_held(
+            session=session,
+            chat_id=chat_id,
+            hold=MUTE,
+            at=until,
+            concerns=_concerns(found),
+            later_too=True,
+        )
         session.commit()
     return Muted(found, until, hold)
 
@@ -184,6 +193,8 @@ def pause(
     until = now + duration
     with Session(engine) as session:
         repo.pause_chat(session=session, chat_id=chat_id, until=until, hold=hold)
+        # what an earlier pause holds now waits for this one's end
+        repo.release_held(session=session, chat_id=chat_id, hold=PAUSE, at=until, later_too=True)
         session.commit()
     return until
 

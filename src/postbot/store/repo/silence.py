@@ -115,17 +115,19 @@ def release_held(
     hold: str,
     at: datetime,
     concerns: Callable[[Reasons], bool] | None = None,
+    later_too: bool = False,
 ) -> int:
     """Move the chat's alerts held by `hold` (those whose reasons `concerns` accepts, if
-    given) to go out at `at`, when the mute or pause that held them ended early."""
-    rows = session.exec(
-        select(Delivery).where(
-            col(Delivery.chat_id) == chat_id,
-            col(Delivery.status) == DeliveryStatus.HELD.value,
-            col(Delivery.hold) == hold,
-            col(Delivery.next_attempt_at) > at,
-        )
-    ).all()
+    given) to go out at `at`, when the mute or pause that held them ended early; with
+    `later_too` also those due sooner (the mute or pause was made longer)."""
+    stmt = select(Delivery).where(
+        col(Delivery.chat_id) == chat_id,
+        col(Delivery.status) == DeliveryStatus.HELD.value,
+        col(Delivery.hold) == hold,
+    )
+    if not later_too:
+        stmt = stmt.where(col(Delivery.next_attempt_at) > at)
+    rows = session.exec(stmt).all()
     moved = 0
     for row in rows:
         if concerns is None or concerns(reasons_of(row.reasons, row.watch_ids)):
