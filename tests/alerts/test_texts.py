@@ -25,6 +25,7 @@ from postbot.alerts.texts_feedops import FEEDOPS_TEXTS
 from postbot.alerts.texts_search import SEARCH_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
 from postbot.alerts.texts_trend import TREND_TEXTS
+from postbot.alerts.texts_watchstate import WATCHSTATE_TEXTS
 
 
 def _fields(template: str) -> set[str]:
@@ -85,7 +86,14 @@ def test_settings_commands_are_registered_and_in_help(command: str) -> None:
 def test_callback_answers_stay_within_telegrams_200_characters() -> None:
     # answers are plain text; the shortened query / topic name is at most 24 characters
     for lang in ("ar", "en"):
-        for key in ("watch_muted", "topic_stopped", "topic_already_stopped", "unknown_topic"):
+        for key in (
+            "button_muted_toast",
+            "button_unmuted_toast",
+            "unwatch_all_expired",
+            "topic_stopped",
+            "topic_already_stopped",
+            "unknown_topic",
+        ):
             assert len(text(lang, key, query="ع" * 24, topic="ع" * 64)) <= 200
 
 
@@ -162,5 +170,6 @@ def test_the_text_modules_do_not_share_keys() -> None:
         TREND_TEXTS,
         CHATSETTINGS_TEXTS,
         SEARCH_TEXTS,
+        WATCHSTATE_TEXTS,
     )
     assert sum(map(len, parts)) == len(TEXTS)

@@ -58,7 +58,9 @@ def test_admin_commands_and_reload(
     assert "errors in a row: 0" in status[1] and "last success: 20" in status[1]
     assert replies[ADMIN_ID][3].endswith(says("en", "help_admin").strip())
     assert replies[STRANGER][:3] == [says("en", "admins_only")] * 3
-    assert replies[STRANGER][3] == says("en", "help") + says("en", "help_chatsettings")
+    assert replies[STRANGER][3] == says("en", "help") + says("en", "help_chatsettings") + says(
+        "en", "help_watchstate"
+    )
 
     # an invalid file: the running config stays, the reply says where the problems are
     good = config.read_text(encoding="utf-8")

@@ -52,9 +52,10 @@ def test_only_group_admins_change_settings(bot: BotProcess, double: BotApiDouble
 
     # reading is open to every member
     assert replies[LISTING][0].splitlines()[:2] == [says("en", "watches_header"), "1. الرطبة"]
+    # without the bot-admin part
     assert replies[HELP] == [
-        says("en", "help") + says("en", "help_chatsettings")
-    ]  # without the bot-admin part
+        says("en", "help") + says("en", "help_chatsettings") + says("en", "help_watchstate")
+    ]
     assert replies[FEEDS][0].splitlines() == [
         says("en", "feeds_header", count=1),
         "• وكالة الاختبار",

@@ -82,7 +82,11 @@ def test_one_alert_per_story_listing_every_reason(
         s=sid,
     )
     assert len(alerts(double, MANY_REASONS)) == 1
-    assert header_reasons(alerts(double, MANY_REASONS)[0].text) == ["داعش", "«داعش»", "«الرطبة»"]
+    assert header_reasons(alerts(double, MANY_REASONS)[0].text) == [
+        "داعش",
+        "#1 «داعش»",
+        "#2 «الرطبة»",
+    ]
     rows = query_db(bot, "SELECT chat_id, reasons FROM delivery WHERE story_id = :s", s=sid)
     assert len(rows) == 1
 

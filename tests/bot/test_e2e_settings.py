@@ -453,45 +453,72 @@ def test_alert_buttons_mute_a_watch_and_stop_a_topic(bot: BotProcess, double: Bo
     ]
     original = current(double, chat, first).text
 
-    # 🔕 removes the watch, says how to add it back, and drops just that button
+    # 🔕 mutes the watch for a day (it is kept), says so in a message with an unmute button;
+    # the alert and its buttons stay
     answer = press(double, chat, first, mute)
-    assert answer.text == text("en", "watch_muted", query="داعش") and not answer.show_alert
-    assert answer.text == "🔕 watch «داعش» removed — /watch to add it back"
-    assert list(watch_ids(bot, chat)) == [LONG_QUERY]
-    (edit,) = wait_edits(double, chat, first, 1)
-    assert edit.method == "editMessageReplyMarkup"
-    assert button_data(current(double, chat, first)) == ["st:isis", "st:ain_al_asad", mute_long]
+    assert answer.text == text("en", "button_muted_toast", query="داعش") and not answer.show_alert
+    assert list(watch_ids(bot, chat)) == ["داعش", LONG_QUERY]
+    assert muted_for(bot, ids["داعش"]) == pytest.approx(86400, abs=120)
+    note = confirmation(double, chat, "🔕 Watch #1")
+    assert "until" in note.text and button_data(note) == [f"um:{ids['داعش']}"]
+    assert button_data(current(double, chat, first)) == [
+        "st:isis",
+        "st:ain_al_asad",
+        mute,
+        mute_long,
+    ]
 
-    # the same button under another alert: already gone, and its button goes too
+    # the same button under another alert: muted again (still a day), nothing removed
     answer = press(double, chat, second, mute)
-    assert answer.text == text("en", "watch_already_removed")
-    wait_edits(double, chat, second, 1)
-    assert mute not in button_data(current(double, chat, second))
-    assert list(watch_ids(bot, chat)) == [LONG_QUERY]
+    assert answer.text == text("en", "button_muted_toast", query="داعش")
+    assert list(watch_ids(bot, chat)) == ["داعش", LONG_QUERY]
 
-    # ⏹ stops the topic
+    # the confirmation's unmute button ends the mute and drops its button
+    answer = press(double, chat, note.message_id, f"um:{ids['داعش']}")
+    assert answer.text == text("en", "button_unmuted_toast", query="داعش")
+    assert muted_for(bot, ids["داعش"]) is None
+    double.wait_for(
+        lambda d: current(d, chat, note.message_id).reply_markup is None, what="unmute edit"
+    )
+
+    # ⏹ stops the topic and drops its button
     answer = press(double, chat, first, "st:isis")
     assert answer.text == text("en", "topic_stopped", topic="ISIS")
     assert topics_of(bot, chat) == ["ain_al_asad"]
-    wait_edits(double, chat, first, 2)
-    assert button_data(current(double, chat, first)) == ["st:ain_al_asad", mute_long]
+    wait_edits(double, chat, first, 1)
+    assert button_data(current(double, chat, first)) == ["st:ain_al_asad", mute, mute_long]
 
-    # two quick presses (the second carries the keyboard as it was before the first edit):
-    # a long query is named shortened; after the last button the keyboard goes, the text stays
+    # two quick presses: a long query is named shortened
     answer = press(double, chat, first, mute_long)
     quick = press(double, chat, first, "st:ain_al_asad")
-    assert answer.text == text("en", "watch_muted", query=short_label(LONG_QUERY))
+    assert answer.text == text("en", "button_muted_toast", query=short_label(LONG_QUERY))
     assert len(answer.text or "") <= 200
     assert quick.text == text("en", "topic_stopped", topic=short_label("Ain al-Asad air base"))
-    assert watch_ids(bot, chat) == {}
+    assert muted_for(bot, ids[LONG_QUERY]) is not None
     double.wait_for(
-        lambda d: current(d, chat, first).reply_markup is None, what="the keyboard removed"
+        lambda d: button_data(current(d, chat, first)) == [mute, mute_long],
+        what="the stopped topic's button removed",
     )
     final = current(double, chat, first)
-    assert final.reply_markup is None
-    assert final.text == original and final.history == ()
+    assert final.text == original
     assert topics_of(bot, chat) == []
     assert "Traceback" not in bot.logs()
+
+
+def muted_for(bot: BotProcess, watch_id: int) -> float | None:
+    """Seconds from now until the watch's mute ends (None: not muted)."""
+    (row,) = query_db(bot, "SELECT muted_until FROM watch WHERE id = :i", i=watch_id)
+    if row[0] is None:
+        return None
+    return (naive_utc(row[0]) - datetime.now(UTC)).total_seconds()
+
+
+def confirmation(double: BotApiDouble, chat: int, prefix: str) -> BotMessage:
+    """The bot's message in `chat` that starts with `prefix` (waited for)."""
+    return double.wait_for(
+        lambda d: next((m for m in d.messages(chat) if m.text.startswith(prefix)), None),
+        what=f"a message starting {prefix!r}",
+    )
 
 
 def test_alert_buttons_in_arabic_and_malformed_ones(bot: BotProcess, double: BotApiDouble) -> None:
@@ -528,13 +555,14 @@ def test_alert_buttons_in_arabic_and_malformed_ones(bot: BotProcess, double: Bot
     ]
 
     answer = press(double, chat, message, f"mw:{watch_id}", lang="ar")
-    assert answer.text == text("ar", "watch_muted", query="الرمادي")
-    wait_edits(double, chat, message, 2)
+    assert answer.text == text("ar", "button_muted_toast", query="الرمادي")
+    note = confirmation(double, chat, "🔕 كُتمت كلمة المراقبة #1")
+    assert button_data(note) == [f"um:{watch_id}"]
     answer = press(double, chat, message, "st:isis", lang="ar")
     assert answer.text == text("ar", "topic_stopped", topic="داعش")
-    assert watch_ids(bot, chat) == {} and topics_of(bot, chat) == []
-    wait_edits(double, chat, message, 3)
-    assert button_data(current(double, chat, message)) == ["mw:abc", "mw:"]
+    assert list(watch_ids(bot, chat)) == ["الرمادي"] and topics_of(bot, chat) == []
+    wait_edits(double, chat, message, 2)
+    assert button_data(current(double, chat, message)) == [f"mw:{watch_id}", "mw:abc", "mw:"]
 
 
 def test_in_a_group_only_admins_may_press_alert_buttons(
@@ -554,11 +582,15 @@ def test_in_a_group_only_admins_may_press_alert_buttons(
     assert list(watch_ids(bot, group)) == ["الأنبار"]
     assert [e for e in double.edits if e.chat_id == group] == []
 
+    assert muted_for(bot, watch_id) is None
+
     answer = press(double, group, message, f"mw:{watch_id}", user_id=ADMIN)
-    assert answer.text == text("en", "watch_muted", query="الأنبار")
-    assert watch_ids(bot, group) == {}
-    wait_edits(double, group, message, 1)
-    assert current(double, group, message).reply_markup is None
+    assert answer.text == text("en", "button_muted_toast", query="الأنبار")
+    assert list(watch_ids(bot, group)) == ["الأنبار"] and muted_for(bot, watch_id)
+    note = confirmation(double, group, "🔕 Watch #1")
+    # a member may not unmute either
+    answer = press(double, group, note.message_id, f"um:{watch_id}", user_id=MEMBER)
+    assert answer.show_alert and muted_for(bot, watch_id)
 
 
 WIRED_STORY = FeedItem(
@@ -582,6 +614,9 @@ def test_a_real_alert_carries_the_buttons(
         what="the alert",
     )
     assert button_data(alert) == ["st:isis", f"mw:{watch_id}"]
+    assert alert.text.splitlines()[0].replace("\u200f", "") == "🔔 داعش · #1 «هيت»"
+    labels = [b["text"] for row in (alert.reply_markup or {})["inline_keyboard"] for b in row]
+    assert labels[1] == text("ar", "button_mute_numbered", number=1, query="هيت")
     answer = press(double, WIRED, alert.message_id, f"mw:{watch_id}", lang="ar")
-    assert answer.text == text("ar", "watch_muted", query="هيت")
-    assert watch_ids(bot, WIRED) == {}
+    assert answer.text == text("ar", "button_muted_toast", query="هيت")
+    assert list(watch_ids(bot, WIRED)) == ["هيت"]

@@ -90,7 +90,7 @@ def test_watch_list_remove_and_bad_input(bot: BotProcess, double: BotApiDouble) 
 
     assert replies[BAD_INPUT] == [
         says("en", "unwatch_missing", number=9),
-        says("en", "unwatch_usage"),
+        says("en", "unwatch_text_missing", query="abc"),  # words: the text of a watch was meant
         says("en", "watch_usage"),
         says("en", "watch_too_long", length=201, limit=200),
     ]
@@ -118,13 +118,14 @@ def test_watch_list_remove_and_bad_input(bot: BotProcess, double: BotApiDouble) 
         what="list edited",
     )[-1]
     assert edit.method == "editMessageText"
-    assert edit.text.splitlines()[:2] == [says("en", "watches_header"), f"1. {AIN}"]
+    # the other watch keeps its number
+    assert edit.text.splitlines()[:2] == [says("en", "watches_header"), f"2. {AIN}"]
     assert "داعش\n" not in edit.text + "\n"
     assert len(buttons(edit.reply_markup)) == 1
 
-    replies = converse(double, [Say(WATCHER, "/unwatch 1"), Say(WATCHER, "/watches")])
+    replies = converse(double, [Say(WATCHER, "/unwatch 2"), Say(WATCHER, "/watches")])
     assert replies[WATCHER] == [
-        says("en", "unwatched", number=1, query=AIN),
+        says("en", "unwatched", number=2, query=AIN),
         says("en", "watches_none"),
     ]
     assert query_db(bot, "SELECT count(*) FROM watch WHERE chat_id = :c", c=WATCHER)[0][0] == 0

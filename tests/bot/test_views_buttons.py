@@ -59,8 +59,14 @@ def test_a_topic_id_too_long_for_callback_data_gets_no_button() -> None:
 
 def test_watch_list_numbers_watches_and_escapes_them() -> None:
     watches = [
-        Watch(id=7, chat_id=1, query="<داعش> & co", created_at=NOW),
-        Watch(id=9, chat_id=1, query='"عين الأسد" OR الأنبار OR الرمادي OR هيت', created_at=NOW),
+        Watch(id=7, chat_id=1, query="<داعش> & co", created_at=NOW, number=1),
+        Watch(
+            id=9,
+            chat_id=1,
+            query='"عين الأسد" OR الأنبار OR الرمادي OR هيت',
+            created_at=NOW,
+            number=2,
+        ),
     ]
     body, markup = watches_view(_catalog(), watches, ["isis"], "ar")
     assert "1. <code>&lt;داعش&gt; &amp; co</code>" in body

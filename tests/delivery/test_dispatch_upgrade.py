@@ -57,7 +57,7 @@ async def test_an_alert_queued_before_0006_is_sent_after_the_upgrade(
     dispatcher = Dispatcher(engine=old_engine, bot=bot, catalog=catalog, owner="me", now=Clock())
     assert await dispatcher.drain() == 1
     [record] = double.sent
-    assert record.html.splitlines()[0].replace(RLM, "") == "🔔 داعش · «الرطبة»"
+    assert record.html.splitlines()[0].replace(RLM, "") == "🔔 داعش · #1 «الرطبة»"
     assert "<b>داعش</b>" not in record.html  # no spans stored: nothing bold in the summary
     data = [b["callback_data"] for row in record.reply_markup["inline_keyboard"] for b in row]
     assert data == ["st:isis", "mw:5"]  # the watch's id looked up by its query

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from postbot.feeds.story import Story
-from postbot.service import chats, timing, topics, watches
+from postbot.service import chats, timing, topics, watches, watchstate
 from postbot.service.chats import ChatState, Started
 from postbot.service.timing import Held
 from postbot.store import repo
@@ -62,15 +62,17 @@ def test_first_contact_creates_the_chat_and_keeps_its_language(engine: sa.Engine
         chats.set_lang(engine, chat_id=1, lang="fr", now=NOW)
 
 
-def test_stop_drops_the_queue_and_start_resumes_with_a_topic(engine: sa.Engine) -> None:
+def test_stop_keeps_the_queue_and_start_resumes_with_a_topic(engine: sa.Engine) -> None:
     _chat(engine)
     _queue(engine, 1, ["a", "b"], release=None)
-    chats.stop_chat(engine, chat_id=1, now=NOW)
+    assert chats.stop_chat(engine, chat_id=1, now=NOW) == 2
     assert not chats.chat_settings(engine, 1).active
     assert _deliveries(engine, 1, DeliveryStatus.PENDING.value) == []
     assert chats.start_chat(engine, chat_id=1, topic_id="isis", now=NOW) == Started(
-        resumed=True, topics=frozenset({"isis"})
+        resumed=True, topics=frozenset({"isis"}), waiting=2
     )
+    away = _deliveries(engine, 1, DeliveryStatus.HELD.value)
+    assert [(d.hold, d.next_attempt_at) for d in away] == [("away", NOW)] * 2
     assert chats.start_chat(engine, chat_id=1, topic_id=None, now=NOW) == Started(
         resumed=False, topics=frozenset({"isis"})
     )
@@ -104,10 +106,16 @@ def test_topics_toggle_and_alert_buttons_report_what_is_left(engine: sa.Engine) 
     watches.add_watch(engine, chat_id=1, owner_id=None, query="داعش", now=NOW)
     (watch,) = watches.watch_list(engine, 1).watches
     assert watch.id is not None
-    muted = topics.mute_watch(engine, chat_id=1, watch_id=watch.id)
-    assert (muted.done, muted.query, muted.following.watch_ids) == (True, "داعش", frozenset())
-    again = topics.mute_watch(engine, chat_id=1, watch_id=watch.id)
-    assert (again.done, again.query) == (False, None)
+    muted = watchstate.mute_watch_by_id(
+        engine, chat_id=1, watch_id=watch.id, until=NOW + HOUR, now=NOW
+    )
+    assert muted is not None and (muted.number, muted.query) == (1, "داعش")
+    (kept,) = watches.watch_list(engine, 1).watches  # muted, not removed
+    assert kept.muted_until == NOW + HOUR
+    assert (
+        watchstate.mute_watch_by_id(engine, chat_id=2, watch_id=watch.id, until=None, now=NOW)
+        is None
+    )
     stopped = topics.stop_topic(engine, chat_id=1, topic_id="isis")
     assert stopped.done and stopped.following.topic_ids == frozenset()
     assert not topics.stop_topic(engine, chat_id=1, topic_id="isis").done

@@ -38,11 +38,13 @@ def test_numbers_follow_creation_and_a_repeated_query_keeps_its_number(
     assert _add(engine, 1, "الأنبار") == AddedWatch(2, existed=False)
     assert _add(engine, 1, "داعش") == AddedWatch(1, existed=True)
     assert watches.remove_watch(engine, chat_id=1, number=1) == RemovedWatch(1, "داعش")
-    # numbers are ranks: the next watch is #2 after the first was removed
-    assert _add(engine, 1, "الرمادي") == AddedWatch(2, existed=False)
+    # numbers are for life: #1 is not given again, and #2 stays #2
+    assert _add(engine, 1, "الرمادي") == AddedWatch(3, existed=False)
+    listed = watches.watch_list(engine, 1).watches
+    assert [(w.number, w.query) for w in listed] == [(2, "الأنبار"), (3, "الرمادي")]
 
 
-def test_the_number_is_the_listing_rank_even_when_the_clock_went_back(
+def test_the_number_follows_the_order_added_even_when_the_clock_went_back(
     engine: sa.Engine,
 ) -> None:
     _chat(engine, 1)

@@ -133,6 +133,24 @@ def test_migrate_chat_id_into_existing_chat_merges(
     assert [d.chat_id for d in session.exec(select(Delivery)).all()] == [new]
 
 
+def test_migrating_into_a_chat_with_watches_numbers_the_old_ones_after_them(
+    session: Session, make_chat: Callable[..., int]
+) -> None:
+    old = make_chat(-4003, kind="group", lang="ar", digest="hourly")
+    new = make_chat(-1004003, kind="supergroup")
+    for query in ("داعش", "الأنبار"):
+        repo.add_watch(session=session, chat_id=old, query=query, now=NOW)
+    repo.add_watch(session=session, chat_id=new, query="هيت", now=NOW)
+    session.commit()
+    assert repo.migrate_chat_id(session=session, old_id=old, new_id=new)
+    session.commit()
+    listed = repo.list_watches(session=session, chat_id=new)
+    assert [(w.number, w.query) for w in listed] == [(1, "هيت"), (2, "داعش"), (3, "الأنبار")]
+    assert repo.add_watch(session=session, chat_id=new, query="الرطبة", now=NOW).number == 4
+    moved = repo.get_chat(session=session, chat_id=new)
+    assert moved is not None and (moved.lang, moved.digest) == ("ar", "hourly")  # settings moved
+
+
 def test_migrate_unknown_chat_does_nothing(session: Session) -> None:
     assert not repo.migrate_chat_id(session=session, old_id=1, new_id=2)
     assert session.exec(select(Chat)).all() == []

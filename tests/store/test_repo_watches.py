@@ -59,27 +59,35 @@ def test_add_watch_same_query_returns_existing(
 @pytest.mark.parametrize(
     ("number", "removed", "left"),
     [
-        (1, True, ["b", "c", "d"]),
-        (2, True, ["a", "c", "d"]),
-        (4, True, ["a", "b", "c"]),
-        (0, False, ["a", "b", "c", "d"]),
-        (5, False, ["a", "b", "c", "d"]),
+        (1, True, [(2, "c"), (3, "b"), (4, "d")]),
+        (2, True, [(1, "a"), (3, "b"), (4, "d")]),
+        (4, True, [(1, "a"), (2, "c"), (3, "b")]),
+        (0, False, [(1, "a"), (2, "c"), (3, "b"), (4, "d")]),
+        (5, False, [(1, "a"), (2, "c"), (3, "b"), (4, "d")]),
     ],
     ids=["first", "middle", "last", "zero", "past-end"],
 )
-def test_remove_watch_by_number_renumbers(
-    session: Session, make_chat: Callable[..., int], number: int, removed: bool, left: list[str]
+def test_remove_watch_by_number_keeps_the_other_numbers(
+    session: Session,
+    make_chat: Callable[..., int],
+    number: int,
+    removed: bool,
+    left: list[tuple[int, str]],
 ) -> None:
     chat_id = make_chat()
     other = make_chat(2)
-    # Created out of id order: numbering follows creation time, not insertion order.
+    # numbers follow the order watches were added in, whatever their clock said
     for query, minute in [("a", 0), ("c", 2), ("b", 1), ("d", 3)]:
         repo.add_watch(session=session, chat_id=chat_id, query=query, now=_at(minute))
     repo.add_watch(session=session, chat_id=other, query="z", now=NOW)
     assert repo.remove_watch(session=session, chat_id=chat_id, number=number) is removed
     session.commit()
-    assert [w.query for w in repo.list_watches(session=session, chat_id=chat_id)] == left
-    assert len(repo.list_watches(session=session, chat_id=other)) == 1
+    listed = repo.list_watches(session=session, chat_id=chat_id)
+    assert [(w.number, w.query) for w in listed] == left
+    assert [w.number for w in repo.list_watches(session=session, chat_id=other)] == [1]
+    # a number once given is never given again in the chat
+    added = repo.add_watch(session=session, chat_id=chat_id, query="e", now=NOW)
+    assert added.number == 5
 
 
 def test_take_watch_by_id_only_for_its_chat(

@@ -30,12 +30,15 @@ MAX_LINK_CHARS = 8000  # total href length per message; ~9500 is refused as "ent
 MAX_GROUP = 200
 MAX_SOURCE = 80
 MAX_SOURCES = 5
+# digests of alerts held by a pause, by mutes, or kept while the chat was stopped
+HELD_KINDS = ("pause", "mute", "away")
 
 
 @cache
 def _labels(lang: str) -> dict[str, str]:
     """This language's digest labels, from postbot.alerts.texts."""
-    names = ("hourly_head", "daily_head", "quiet_head", "other", "untitled", "breaking")
+    names: tuple[str, ...] = ("hourly_head", "daily_head", "quiet_head", "other", "untitled")
+    names += ("breaking", *(f"{kind}_head" for kind in HELD_KINDS))
     labels = {name: text(lang, f"digest_{name}") for name in names}
     return {key.removesuffix("_head"): value for key, value in labels.items()}
 
@@ -168,7 +171,7 @@ def render_digest(
         return []
     lang = "ar" if lang == "ar" else "en"
     labels = _labels(lang)
-    if kind not in ("hourly", "daily", "quiet"):
+    if kind not in ("hourly", "daily", "quiet", *HELD_KINDS):
         raise ValueError(f"unknown digest kind: {kind!r}")
     zone = zone_of(tz)
     if period_end.tzinfo is None:  # stored instants are UTC; never read one as server-local

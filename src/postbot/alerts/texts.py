@@ -23,6 +23,7 @@ from postbot.alerts.texts_feedops import FEEDOPS_TEXTS
 from postbot.alerts.texts_search import SEARCH_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
 from postbot.alerts.texts_trend import TREND_NOUNS, TREND_TEXTS
+from postbot.alerts.texts_watchstate import WATCHSTATE_TEXTS
 
 LANGS = ("ar", "en")
 
@@ -57,6 +58,7 @@ TEXTS: dict[str, dict[str, str]] = {
     **TREND_TEXTS,
     **CHATSETTINGS_TEXTS,
     **SEARCH_TEXTS,
+    **WATCHSTATE_TEXTS,
 }
 
 # Nouns for counted placeholders: per language, per plural category, "{n}" is the number.
@@ -159,7 +161,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "topics": ("المواضيع الجاهزة", "Built-in topics"),
     "watch": ("إضافة كلمة مراقبة", "Add a keyword watch"),
     "watches": ("كلمات المراقبة والمواضيع", "Your watches and topics"),
-    "unwatch": ("حذف كلمة مراقبة برقمها", "Remove a watch by number"),
+    "unwatch": ("حذف كلمة مراقبة: رقم أو أرقام أو الكل", "Remove watches: numbers, text or all"),
+    "mute": ("كتم كلمة أو موضوع: 2h أو 1d أو 1w", "Mute a watch or topic: 2h, 1d or 1w"),
+    "pause": ("إيقاف مؤقت: 2h أو 1d", "Pause all alerts: 2h or 1d"),
+    "resume": ("إنهاء الكتم أو الإيقاف المؤقت", "End a mute or pause early"),
     "digest": ("ملخص: off أو hourly أو daily [HH:MM]", "Digest: off, hourly or daily [HH:MM]"),
     "quiet": ("ساعات الهدوء: HH:MM-HH:MM أو off", "Quiet hours: HH:MM-HH:MM or off"),
     "tz": ("المنطقة الزمنية، مثل Asia/Baghdad", "Time zone, e.g. Asia/Baghdad"),

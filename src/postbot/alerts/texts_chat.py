@@ -87,8 +87,12 @@ CHAT_TEXTS: dict[str, dict[str, str]] = {
         "en": "Tap ❌ to remove one, or send /unwatch with its number.",
     },
     "unwatch_usage": {
-        "ar": "اكتب رقم كلمة المراقبة، مثل: <code>/unwatch 2</code>. القائمة: /watches",
-        "en": "Give the watch's number, e.g. <code>/unwatch 2</code>. The list: /watches",
+        "ar": "اكتب رقم كلمة المراقبة أو عدة أرقام أو نصها، مثل:\n<code>/unwatch 2</code>\n"
+        "<code>/unwatch 1 3</code>\n<code>/unwatch داعش</code>\n<code>/unwatch الكل</code>\n"
+        "القائمة: /watches",
+        "en": "Give the watch's number, several numbers or its text, for example:\n"
+        "<code>/unwatch 2</code>\n<code>/unwatch 1 3</code>\n<code>/unwatch ISIS</code>\n"
+        "<code>/unwatch all</code>\nThe list: /watches",
     },
     "unwatch_missing": {
         "ar": "⚠️ لا توجد كلمة مراقبة برقم {number}. القائمة: /watches",
@@ -102,10 +106,6 @@ CHAT_TEXTS: dict[str, dict[str, str]] = {
     "already_removed": {"ar": "محذوف سابقاً", "en": "Already removed"},
     "button_mute_watch": {"ar": "🔕 كتم «{query}»", "en": "🔕 mute «{query}»"},
     "button_stop_topic": {"ar": "⏹ إيقاف «{topic}»", "en": "⏹ stop «{topic}»"},
-    "watch_muted": {
-        "ar": "🔕 حُذفت كلمة المراقبة «{query}» — أضفها من جديد بـ /watch",
-        "en": "🔕 watch «{query}» removed — /watch to add it back",
-    },
     "watch_already_removed": {
         "ar": "كلمة المراقبة هذه محذوفة سابقاً",
         "en": "This watch was already removed",

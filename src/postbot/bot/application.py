@@ -35,6 +35,7 @@ from postbot.bot import (
     search_cmds,
     settings_cmds,
     trend,
+    watchstate,
 )
 from postbot.bot import chatsettings_cmds as chatsettings
 from postbot.bot.chats import ensure_chat
@@ -69,7 +70,10 @@ HANDLERS = {
     "topics": commands.cmd_topics,
     "watch": commands.cmd_watch,
     "watches": commands.cmd_watches,
-    "unwatch": commands.cmd_unwatch,
+    "unwatch": watchstate.cmd_unwatch,
+    "mute": watchstate.cmd_mute,
+    "pause": watchstate.cmd_pause,
+    "resume": watchstate.cmd_resume,
     "digest": settings_cmds.cmd_digest,
     "tz": settings_cmds.cmd_tz,
     "quiet": settings_cmds.cmd_quiet,

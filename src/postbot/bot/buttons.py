@@ -1,5 +1,6 @@
 """Inline button presses: toggle a topic, remove a watch or a topic from the /watches list,
-and the buttons under an alert: mute that watch, stop that topic."""
+and the buttons under an alert: mute that watch for a day (bot/watchstate.py, with the
+/unwatch all confirmation and the unmute button), stop that topic."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from postbot.alerts.texts import text
+from postbot.bot import watchstate
 from postbot.bot.chats import ensure_chat, may_change_settings
 from postbot.bot.services import Context, Services, services
 from postbot.bot.views import (
@@ -72,7 +74,13 @@ async def on_button(update: Update, context: Context) -> None:
         topic_id = data.removeprefix(UNTOPIC)
         await _remove_from_list(svc, query, chat.id, chat.lang, topic_id=topic_id)
     elif data.startswith(MUTE_WATCH):
-        await _mute_watch(svc, query, chat.id, chat.lang, data)
+        watch_id = parse_number(data.removeprefix(MUTE_WATCH))
+        if watch_id is None:
+            await query.answer(text(chat.lang, "button_invalid"))
+        else:
+            await watchstate.mute_from_alert(svc, query, chat, watch_id)
+    elif data.startswith(watchstate.PREFIXES):
+        await watchstate.on_button(svc, query, chat, data)
     elif data.startswith(STOP_TOPIC):
         await _stop_topic(svc, query, chat.id, chat.lang, data)
     else:
@@ -112,22 +120,6 @@ async def _remove_from_list(
     )
     await query.answer(text(lang, "removed" if removed else "already_removed"))
     await _redraw_list(svc, query, listed, lang)
-
-
-async def _mute_watch(
-    svc: Services, query: CallbackQuery, chat_id: int, lang: str, data: str
-) -> None:
-    """🔕 under an alert: remove that watch of this chat, then drop its button."""
-    watch_id = parse_number(data.removeprefix(MUTE_WATCH))
-    if watch_id is None:
-        await query.answer(text(lang, "button_invalid"))
-        return
-    muted = await svc.call(topics.mute_watch, svc.engine, chat_id=chat_id, watch_id=watch_id)
-    if muted.query is None:
-        await query.answer(text(lang, "watch_already_removed"))
-    else:
-        await query.answer(text(lang, "watch_muted", query=short_label(muted.query)))
-    await _drop_spent_buttons(query, muted.following)
 
 
 async def _stop_topic(

@@ -15,10 +15,10 @@ from postbot.alerts.feedlist import feed_list_blocks
 from postbot.alerts.texts import LANGS, TEXTS, text
 from postbot.bot.chats import ChatInfo, ensure_chat, may_change_settings
 from postbot.bot.services import Context, services
+from postbot.bot.silence_view import silence_note
 from postbot.bot.views import split_message, topics_keyboard, watches_view
 from postbot.config.model import COUNTRIES
 from postbot.errors import QuerySyntaxError
-from postbot.ids import parse_number
 from postbot.service import chats, topics, watches
 from postbot.service.watches import (
     MAX_QUERY_CHARS,
@@ -81,6 +81,8 @@ async def cmd_start(update: Update, context: Context) -> None:
         now=svc.now(),
     )
     notes = [text(chat.lang, "resumed")] if started.resumed else []
+    if started.waiting:
+        notes.append(text(chat.lang, "away_note", n=started.waiting))
     if topic is not None:
         notes.append(text(chat.lang, "subscribed_topic", topic=html.escape(topic.name(chat.lang))))
     elif asked is not None:
@@ -90,13 +92,16 @@ async def cmd_start(update: Update, context: Context) -> None:
 
 
 async def cmd_stop(update: Update, context: Context) -> None:
-    """Pause alerts to this chat; what is waiting is dropped, watches and topics are kept."""
+    """Stop alerts to this chat; watches, topics and the alerts waiting are kept for /start."""
     svc = services(context)
     chat = await ensure_chat(svc, update)
     if not await may_change(update, context, chat):
         return
-    await svc.call(chats.stop_chat, svc.engine, chat_id=chat.id, now=svc.now())
-    await reply(update, text(chat.lang, "stopped"))
+    waiting = await svc.call(chats.stop_chat, svc.engine, chat_id=chat.id, now=svc.now())
+    if waiting:
+        await reply(update, text(chat.lang, "stopped_kept", n=waiting, cap=chats.AWAY_MAX))
+    else:
+        await reply(update, text(chat.lang, "stopped"))
 
 
 async def cmd_topics(update: Update, context: Context) -> None:
@@ -189,26 +194,7 @@ async def cmd_watches(update: Update, context: Context) -> None:
         hint = text(chat.lang, "watches_hint")
         body = body.replace(hint, text(chat.lang, "watches_readonly_hint"))
         markup = None
-    await reply(update, body, reply_markup=markup)
-
-
-async def cmd_unwatch(update: Update, context: Context) -> None:
-    """Remove a watch by its number."""
-    svc = services(context)
-    chat = await ensure_chat(svc, update)
-    # ASCII or Arabic-Indic digits only, within the id range: «²», «①», 30 digits get the usage
-    number = parse_number(command_args(update, context).removeprefix("#"), low=0)
-    if number is None:
-        await reply(update, text(chat.lang, "unwatch_usage"))
-        return
-    if not await may_change(update, context, chat):
-        return
-    removed = await svc.call(watches.remove_watch, svc.engine, chat_id=chat.id, number=number)
-    if removed is None:
-        await reply(update, text(chat.lang, "unwatch_missing", number=number))
-        return
-    query = html.escape(removed.query)
-    await reply(update, text(chat.lang, "unwatched", number=number, query=query))
+    await reply(update, body + await silence_note(svc, chat.id, chat.lang), reply_markup=markup)
 
 
 async def cmd_feeds(update: Update, context: Context) -> None:
@@ -224,7 +210,11 @@ async def cmd_help(update: Update, context: Context) -> None:
     """Usage with Arabic examples (and the admin commands, for admins)."""
     svc = services(context)
     chat = await ensure_chat(svc, update)
-    body = text(chat.lang, "help") + text(chat.lang, "help_chatsettings")
+    body = (
+        text(chat.lang, "help")
+        + text(chat.lang, "help_chatsettings")
+        + text(chat.lang, "help_watchstate")
+    )
     user = update.effective_user
     if svc.is_admin(user.id if user else None):
         body += text(chat.lang, "help_admin")

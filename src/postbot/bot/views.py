@@ -51,7 +51,8 @@ def watches_view(
     rows: list[list[InlineKeyboardButton]] = []
     if watches:
         lines.append(text(lang, "watches_header"))
-        for number, watch in enumerate(watches, 1):
+        for watch in watches:
+            number = watch.number
             lines.append(f"{number}. <code>{html.escape(watch.query, quote=False)}</code>")
             short = short_label(watch.query)
             data = callback_data(UNWATCH, str(watch.id))

@@ -19,7 +19,7 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup
 
 from postbot.alerts.content import alert_from_spans, story_text
-from postbot.alerts.digest import DigestItem, render_digest
+from postbot.alerts.digest import HELD_KINDS, DigestItem, render_digest
 from postbot.alerts.html import Breaking, Outlet, render_alert
 from postbot.alerts.release import check_tz
 from postbot.config.catalog import CatalogRef
@@ -80,14 +80,14 @@ def story_view(row: StoryRow, links: Links | None = None) -> StoryView:
     )
 
 
-def watch_label_ar(query: str) -> str:
-    """A watch named in an Arabic alert header."""
-    return f"«{query}»"
+def watch_label_ar(query: str, number: int | None = None) -> str:
+    """A watch named in an Arabic alert header (with its number in the chat, if known)."""
+    return f"«{query}»" if number is None else f"#{number} «{query}»"
 
 
-def watch_label_en(query: str) -> str:
-    """A watch named in an English alert header."""
-    return f"“{query}”"
+def watch_label_en(query: str, number: int | None = None) -> str:
+    """A watch named in an English alert header (with its number in the chat, if known)."""
+    return f"“{query}”" if number is None else f"#{number} “{query}”"
 
 
 class ChatButtons:
@@ -119,16 +119,19 @@ class ChatButtons:
             (t, catalog.topic_name(t, lang)) for t in reasons.topics if (chat_id, t) in self.topics
         ]
         watches = []
+        numbers: dict[int, int] = {}
         for watch in reasons.watches:
             watch_id = watch.id if watch.id in live else current.get(watch.query)
             if watch_id is not None:
                 watches.append((watch_id, watch.query))
-        return alert_keyboard(topics=topics, watches=watches, lang=lang)
+                if watch.number is not None:
+                    numbers[watch_id] = watch.number
+        return alert_keyboard(topics=topics, watches=watches, lang=lang, numbers=numbers)
 
 
 def _text_key(reasons: Reasons) -> tuple[object, ...]:
     """What of the reasons an alert's text shows (not the watch ids, which only buttons use)."""
-    queries = tuple(w.query for w in reasons.watches)
+    queries = tuple((w.query, w.number) for w in reasons.watches)
     return (reasons.topics, queries, reasons.breaking, reasons.spans, reasons.chars)
 
 
@@ -199,7 +202,7 @@ class AlertBuilder:
         catalog = self.catalog.current
         label = watch_label_ar if lang == "ar" else watch_label_en
         names = [catalog.topic_name(t, lang) for t in reasons.topics]
-        names += [label(w.query) for w in reasons.watches]
+        names += [label(w.query, w.number) for w in reasons.watches]
         if reasons.breaking:  # sent because the chat takes every breaking story
             names.append(BREAKING_NAMES.get(lang, BREAKING_NAMES["en"]))
         return tuple(dict.fromkeys(names))
@@ -209,6 +212,8 @@ class AlertBuilder:
         chat: Chat | None,
         held: Sequence[tuple[Reasons, StoryView | None]],
         now: datetime,
+        *,
+        hold: str | None = None,
     ) -> list[tuple[str, list[int]]]:
         """Held alerts as digest messages, each with the indexes (into `held`) it lists.
 
@@ -218,6 +223,7 @@ class AlertBuilder:
         catalog = self.catalog.current
         lang = chat.lang if chat else "en"
         kind = chat.digest if chat and chat.digest != Digest.OFF.value else "quiet"
+        kind = hold if hold in HELD_KINDS else kind  # held by a pause, a mute or /stop
         items: list[DigestItem] = []
         index: list[int] = []
         for i, (reasons, view) in enumerate(held):

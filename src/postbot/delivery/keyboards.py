@@ -3,7 +3,7 @@ bot/buttons.py). Here, not in bot/, so that delivery never imports the bot."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -28,13 +28,18 @@ def short_label(value: str, limit: int = BUTTON_QUERY_CHARS) -> str:
 
 
 def alert_keyboard(
-    *, topics: Sequence[tuple[str, str]], watches: Sequence[tuple[int, str]], lang: str
+    *,
+    topics: Sequence[tuple[str, str]],
+    watches: Sequence[tuple[int, str]],
+    lang: str,
+    numbers: Mapping[int, int] | None = None,
 ) -> InlineKeyboardMarkup | None:
     """The buttons under an alert: "stop «topic»" per topic, then "mute «query»" per watch.
 
     `topics` are (topic id, display name), `watches` (watch id, query text), for the reasons
     the story matched. One button a row, at most MAX_ALERT_BUTTONS; a button whose callback
-    data would not fit Telegram's 64 bytes is left out. None when no button is left.
+    data would not fit Telegram's 64 bytes is left out. None when no button is left. A watch
+    whose number in the chat is known (`numbers`: watch id → number) is named with it.
     """
     rows: list[list[InlineKeyboardButton]] = []
     for topic_id, name in topics:
@@ -45,6 +50,11 @@ def alert_keyboard(
     for watch_id, query in watches:
         data = callback_data(MUTE_WATCH, str(watch_id))
         if data:
-            label = text(lang, "button_mute_watch", query=short_label(query))
+            number = (numbers or {}).get(watch_id)
+            label = (
+                text(lang, "button_mute_watch", query=short_label(query))
+                if number is None
+                else text(lang, "button_mute_numbered", number=number, query=short_label(query))
+            )
             rows.append([InlineKeyboardButton(label, callback_data=data)])
     return InlineKeyboardMarkup(rows[:MAX_ALERT_BUTTONS]) if rows else None

@@ -87,6 +87,7 @@ class Digest:
     chat_id: int
     chat: Chat | None
     rows: list[tuple[int, int, Reasons, StoryView | None]]
+    hold: str | None = None  # why the first row was held ("pause", "mute", "away"), if so
 
 
 Work = Message | Digest
@@ -96,7 +97,9 @@ def digest_messages(builder: AlertBuilder, digest: Digest, now: datetime) -> lis
     """A digest as its messages, each settling the alerts it lists; held alerts whose story is
     gone are settled with the first message (not lost silently)."""
     rows = digest.rows
-    rendered = builder.digest_messages(digest.chat, [(r, v) for _, _, r, v in rows], now)
+    rendered = builder.digest_messages(
+        digest.chat, [(r, v) for _, _, r, v in rows], now, hold=digest.hold
+    )
     parts: list[tuple[str | None, tuple[int, ...]]] = [
         (html, tuple(rows[i][0] for i in listed)) for html, listed in rendered
     ]
@@ -123,6 +126,22 @@ def digest_messages(builder: AlertBuilder, digest: Digest, now: datetime) -> lis
     ]
 
 
+def numbered(reasons: Reasons, chat_id: int, found: SendContext) -> Reasons:
+    """The reasons with each watch's number in its chat (by its stored id; a watch removed and
+    added again by its query's current watch), for the alert's header and buttons."""
+    if not reasons.watches:
+        return reasons
+    numbers = found.watch_numbers
+    watches = []
+    for w in reasons.watches:
+        number = numbers.get(w.id) if w.id is not None else None
+        if number is None:
+            current = found.watch_ids.get((chat_id, w.query))
+            number = numbers.get(current) if current is not None else None
+        watches.append(replace(w, number=number))
+    return replace(reasons, watches=tuple(watches))
+
+
 def chat_work(
     rows: Sequence[Delivery], found: SendContext, catalog: CatalogRef
 ) -> dict[int, list[Work]]:
@@ -135,11 +154,11 @@ def chat_work(
     for r in rows:
         chat = found.chats.get(r.chat_id)
         work = claimed.setdefault(r.chat_id, [])
-        reasons = reasons_of(r.reasons, r.watch_ids, r.highlights)
+        reasons = numbered(reasons_of(r.reasons, r.watch_ids, r.highlights), r.chat_id, found)
         view = views.get(r.story_id)
         if r.status == DeliveryStatus.HELD.value:
             if r.chat_id not in held:
-                held[r.chat_id] = Digest(r.chat_id, chat, [])
+                held[r.chat_id] = Digest(r.chat_id, chat, [], r.hold)
                 work.append(held[r.chat_id])
             held[r.chat_id].rows.append((r.id or 0, r.attempts, reasons, view))
             continue

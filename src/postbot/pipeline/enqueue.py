@@ -81,12 +81,12 @@ class Enqueuer:
         match = self.router.match(row.title, row.summary)
         if not match.matched:
             return queued
-        recipients = self.router.recipients(session, match, first_seen=row.first_seen_at)
+        recipients = self.router.recipients(session, match, first_seen=row.first_seen_at, now=now)
         # /sources: chats that left this outlet out (a copy from one they hear still reaches them)
         skip |= repo.chats_excluding(session=session, chat_ids=recipients, feed_id=row.feed_id)
         for chat in skip:
             recipients.pop(chat, None)
-        return queued + self._queue(session, row.id, recipients, now)
+        return queued + self._queue(session, row.id, recipients, now, recipients.held_until)
 
     def _queue(
         self,
@@ -94,18 +94,33 @@ class Enqueuer:
         story_id: int,
         recipients: Mapping[int, Reasons | Sequence[str]],
         now: datetime,
+        muted: Mapping[int, datetime] | None = None,
     ) -> int:
-        """One outbox row per chat, held for the chats whose alerts wait for a digest."""
+        """One outbox row per chat, held for the chats whose alerts wait for a digest, a mute
+        that holds (`muted`: until when) or a pause that holds; none for a chat paused without
+        holding."""
         schedules = repo.chats_by_id(session=session, chat_ids=list(recipients))
         queued = 0
         for chat_id, reasons in recipients.items():
+            chat = schedules.get(chat_id)
+            hold: str | None = None
+            until = (muted or {}).get(chat_id)
+            if chat is not None and chat.paused_until is not None and chat.paused_until > now:
+                if not chat.pause_hold:
+                    continue
+                hold, until = repo.PAUSE, max(chat.paused_until, until or now)
+            elif until is not None:
+                hold = repo.MUTE
             queued += repo.enqueue_delivery(
                 session=session,
                 chat_id=chat_id,
                 story_id=story_id,
                 reasons=reasons,
                 now=now,
-                release_at=release_at(schedules.get(chat_id), now),
+                release_at=release_at(chat, now)
+                if until is None
+                else release_at(chat, until) or until,
+                hold=hold,
             )
         return queued
 

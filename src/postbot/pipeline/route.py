@@ -28,6 +28,15 @@ from postbot.store.reasons import Reasons, WatchReason
 log = logging.getLogger(__name__)
 
 
+class Routed(dict[int, Reasons]):
+    """Each chat's reasons; `held_until` names the chats whose every matching watch or topic
+    is muted with `hold`: their alert waits until the first of those mutes ends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held_until: dict[int, datetime] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class _WatchOwner:
     chat_id: int
@@ -71,12 +80,20 @@ class Router:
         return self._matcher.match(title, summary)
 
     def recipients(
-        self, session: Session, match: StoryMatch[str], *, first_seen: datetime
-    ) -> dict[int, Reasons]:
+        self,
+        session: Session,
+        match: StoryMatch[str],
+        *,
+        first_seen: datetime,
+        now: datetime | None = None,
+    ) -> Routed:
         """Active chats this match concerns, each with its reasons (topics first, then watches)
         and the spans of that chat's topics and watches.
 
-        A watch counts only if it existed when the story was first seen.
+        A watch counts only if it existed when the story was first seen. Watches and topics
+        muted at `now` (default: `first_seen`) are left out of the reasons; a chat whose every
+        matching one is muted gets nothing, or, when some of those mutes hold, an alert held
+        (`Routed.held_until`) naming those.
         """
         topics: dict[int, list[str]] = defaultdict(list)
         watches: dict[int, dict[str, int]] = defaultdict(dict)
@@ -91,12 +108,25 @@ class Router:
         active = repo.active_chat_ids(session=session, chat_ids=topics.keys() | watches.keys())
         # thousands of chats follow the same topics: their spans are worked out once
         spans: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[int, int], ...]] = {}
-        out: dict[int, Reasons] = {}
-        for chat_id in [*topics, *(c for c in watches if c not in topics)]:
-            if chat_id in active:
-                chat_topics = tuple(dict.fromkeys(topics.get(chat_id, ())))
-                chat_watches = [WatchReason(i, q) for q, i in watches.get(chat_id, {}).items()]
-                out[chat_id] = reasons_for(match, chat_topics, chat_watches, cache=spans)
+        chats = [c for c in [*topics, *(c for c in watches if c not in topics)] if c in active]
+        at = now or first_seen
+        muted_w = repo.muted_watch_ids(session=session, chat_ids=chats, now=at)
+        muted_t = repo.muted_topics(session=session, chat_ids=chats, now=at)
+        out = Routed()
+        for chat_id in chats:
+            chat_topics = tuple(dict.fromkeys(topics.get(chat_id, ())))
+            chat_watches = [WatchReason(i, q) for q, i in watches.get(chat_id, {}).items()]
+            live_t = tuple(t for t in chat_topics if (chat_id, t) not in muted_t)
+            live_w = [w for w in chat_watches if w.id not in muted_w]
+            if live_t or live_w:
+                out[chat_id] = reasons_for(match, live_t, live_w, cache=spans)
+                continue
+            held = {t: muted_t[chat_id, t] for t in chat_topics if muted_t[chat_id, t][1]}
+            held_w = [w for w in chat_watches if w.id is not None and muted_w[w.id][1]]
+            ends = [u for u, _ in held.values()] + [muted_w[w.id or 0][0] for w in held_w]
+            if ends:
+                out[chat_id] = reasons_for(match, tuple(held), held_w, cache=spans)
+                out.held_until[chat_id] = min(ends)
         return out
 
 

@@ -23,12 +23,18 @@ class ChatState:
     stored: bool = True  # False: a group not stored yet, looked at by someone who may not change it
 
 
+# alerts kept while a chat is stopped, sent as one "while you were away" digest on /start
+AWAY_MAX = 30
+
+
 @dataclass(frozen=True, slots=True)
 class Started:
-    """What /start did: whether the chat was resumed, and the topics it follows now."""
+    """What /start did: whether the chat was resumed, the topics it follows now, and how many
+    alerts that waited since /stop now go out as one digest."""
 
     resumed: bool
     topics: frozenset[str]
+    waiting: int = 0
 
 
 def ensure_chat(
@@ -68,28 +74,30 @@ def chat_settings(engine: sa.Engine, chat_id: int) -> Chat:
 
 
 def start_chat(engine: sa.Engine, *, chat_id: int, topic_id: str | None, now: datetime) -> Started:
-    """Resume the chat if paused (dropping what was queued meanwhile) and follow `topic_id`."""
+    """Resume the chat if stopped and follow `topic_id`. What waited since /stop goes out now
+    as one digest (the latest AWAY_MAX alerts; older ones are given up)."""
+    waiting = 0
     with Session(engine) as session:
         row = repo.get_chat(session=session, chat_id=chat_id)
         resumed = row is not None and not row.active
         if resumed:
-            # anything still queued from before (a story matched while the chat was being
-            # deactivated) is stale now: start afresh
-            repo.cancel_pending(session=session, chat_id=chat_id, reason="queued while inactive")
+            waiting = repo.recall_waiting(session=session, chat_id=chat_id, now=now, cap=AWAY_MAX)
             repo.set_chat_active(session=session, chat_id=chat_id, active=True, now=now)
         if topic_id is not None:
             repo.subscribe_topic(session=session, chat_id=chat_id, topic_id=topic_id, now=now)
         topics = frozenset(repo.chat_topics(session=session, chat_id=chat_id))
         session.commit()
-    return Started(resumed, topics)
+    return Started(resumed, topics, waiting)
 
 
-def stop_chat(engine: sa.Engine, *, chat_id: int, now: datetime) -> None:
-    """Pause alerts to the chat; what waits is dropped, watches and topics are kept."""
+def stop_chat(engine: sa.Engine, *, chat_id: int, now: datetime) -> int:
+    """Stop alerts to the chat; watches and topics are kept, and so are the alerts waiting
+    (for /start). Returns how many wait."""
     with Session(engine) as session:
         repo.set_chat_active(session=session, chat_id=chat_id, active=False, now=now)
-        repo.cancel_pending(session=session, chat_id=chat_id, reason="paused with /stop")
+        waiting = repo.keep_waiting(session=session, chat_id=chat_id)
         session.commit()
+    return waiting
 
 
 def set_lang(engine: sa.Engine, *, chat_id: int, lang: str, now: datetime) -> None:

@@ -1,4 +1,5 @@
-"""Topics a chat follows, and the buttons under an alert (stop a topic, mute a watch)."""
+"""Topics a chat follows, and the alert button that stops a topic (muting a watch for a day
+is service/watchstate.py)."""
 
 from __future__ import annotations
 
@@ -60,15 +61,6 @@ def _following(session: Session, chat_id: int) -> Following:
         frozenset(w.id for w in watches if w.id is not None),
         frozenset(repo.chat_topics(session=session, chat_id=chat_id)),
     )
-
-
-def mute_watch(engine: sa.Engine, *, chat_id: int, watch_id: int) -> AlertButton:
-    """🔕 under an alert: remove that watch of this chat."""
-    with Session(engine) as session:
-        watch = repo.take_watch_by_id(session=session, chat_id=chat_id, watch_id=watch_id)
-        query = None if watch is None else watch.query
-        session.commit()
-        return AlertButton(query is not None, _following(session, chat_id), query)
 
 
 def stop_topic(engine: sa.Engine, *, chat_id: int, topic_id: str) -> AlertButton:

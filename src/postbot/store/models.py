@@ -214,6 +214,11 @@ class Chat(SQLModel, table=True):
     excluded_feeds: list[str] | None = Field(default=None, sa_type=sa.JSON, nullable=True)
     channel_id: int | None = Field(default=None, sa_type=sa.BigInteger, nullable=True)
     channel_title: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    # watch numbers given out so far (a watch keeps its number; numbers are never reused)
+    watch_seq: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
+    # /pause: no alerts until then (held for then with pause_hold, else dropped)
+    paused_until: datetime | None = _ts(default=None)
+    pause_hold: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 def _chat_fk(name: str) -> list[Any]:
@@ -221,13 +226,15 @@ def _chat_fk(name: str) -> list[Any]:
 
 
 class Watch(SQLModel, table=True):
-    """A chat's keyword watch; its display number is its rank by creation within the chat."""
+    """A chat's keyword watch; `number` is its number in the chat for life (never reused)."""
 
     __tablename__ = "watch"
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_watch"),
         sa.Index("ix_watch_chat_id", "chat_id"),
         sa.Index("ix_watch_owner_id", "owner_id"),
+        sa.Index("uq_watch_chat_id_number", "chat_id", "number", unique=True),
+        sa.Index("ix_watch_muted_until", "muted_until"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -237,13 +244,20 @@ class Watch(SQLModel, table=True):
     # the Telegram user who added it, for the per-user cap across chats (None: unknown, e.g.
     # added before 0005 or by an anonymous group admin)
     owner_id: int | None = Field(default=None, sa_type=sa.BigInteger, nullable=True)
+    number: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
+    # /mute: silent until then (its alerts held for then with mute_hold, else dropped)
+    muted_until: datetime | None = _ts(default=None)
+    mute_hold: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class TopicSubscription(SQLModel, table=True):
     """A chat subscribed to a built-in topic."""
 
     __tablename__ = "topic_subscription"
-    __table_args__ = (sa.PrimaryKeyConstraint("chat_id", "topic_id", name="pk_topic_subscription"),)
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("chat_id", "topic_id", name="pk_topic_subscription"),
+        sa.Index("ix_topic_subscription_muted_until", "muted_until"),
+    )
 
     chat_id: int = Field(
         primary_key=True,
@@ -253,6 +267,8 @@ class TopicSubscription(SQLModel, table=True):
     )
     topic_id: str = Field(primary_key=True, sa_type=sa.String)
     created_at: datetime = _ts(nullable=False)
+    muted_until: datetime | None = _ts(default=None)
+    mute_hold: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Delivery(SQLModel, table=True):
@@ -287,6 +303,8 @@ class Delivery(SQLModel, table=True):
     # to bold; None on rows queued before 0006
     watch_ids: dict[str, int] | None = Field(default=None, sa_type=sa.JSON, nullable=True)
     highlights: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON, nullable=True)
+    # why a held row waits: "pause", "mute", "away" (queued before /stop); None: digest, quiet
+    hold: str | None = Field(default=None, sa_type=sa.String(16), nullable=True)
 
 
 class FloodBudget(SQLModel, table=True):

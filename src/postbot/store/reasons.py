@@ -29,10 +29,12 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True, slots=True)
 class WatchReason:
-    """A watch that matched: its id (None: unknown, e.g. queued before ids were stored)."""
+    """A watch that matched: its id (None: unknown, e.g. queued before ids were stored), and
+    its number in the chat, looked up when sending (never stored: it never changes)."""
 
     id: int | None
     query: str
+    number: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ async def test_remove_buttons_under_the_watch_list(chatter: Chatter) -> None:
     assert chatter.double.messages(USER)[-1].text == visible_text(text("en", "watches_none"))
 
 
-async def test_alert_buttons_mute_and_stop_then_drop_spent_ones(chatter: Chatter) -> None:
+async def test_alert_buttons_mute_for_a_day_and_stop_then_drop_spent_ones(chatter: Chatter) -> None:
     await chatter.say(USER, "/watch داعش")
     await chatter.say(USER, "/start topic_isis")
     (watch,) = watches.watch_list(chatter.svc.engine, USER).watches
@@ -52,14 +52,20 @@ async def test_alert_buttons_mute_and_stop_then_drop_spent_ones(chatter: Chatter
     alert = await chatter.app.bot.send_message(USER, "🔔 alert", reply_markup=keyboard)
     mute, stop = f"mw:{watch.id}", "st:isis"
     assert await chatter.press(USER, alert.message_id, mute) == text(
-        "en", "watch_muted", query="داعش"
+        "en", "button_muted_toast", query="داعش"
     )
-    assert chatter.buttons(USER) == [stop]
+    # muted for a day, not removed: a confirmation with an unmute button; the alert keeps both
+    assert chatter.buttons(USER) == [f"um:{watch.id}"]
+    (kept,) = watches.watch_list(chatter.svc.engine, USER).watches
+    assert kept.muted_until is not None
     assert await chatter.press(USER, alert.message_id, stop) == text(
         "en", "topic_stopped", topic="ISIS"
     )
-    assert chatter.double.messages(USER)[-1].reply_markup is None
-    assert watches.watch_list(chatter.svc.engine, USER).watches == []
+    alert_now = next(m for m in chatter.double.messages(USER) if m.message_id == alert.message_id)
+    assert alert_now.reply_markup is not None
+    assert [
+        b["callback_data"] for row in alert_now.reply_markup["inline_keyboard"] for b in row
+    ] == [mute]
 
 
 async def test_forged_and_foreign_data_are_refused_politely(chatter: Chatter) -> None:

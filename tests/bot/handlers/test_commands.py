@@ -95,7 +95,8 @@ async def test_watches_lists_and_unwatch_removes_by_number(chatter: Chatter) -> 
         says("en", "unwatched", number=1, query="داعش")
     ]
     assert await chatter.say(USER, "/unwatch 5") == [says("en", "unwatch_missing", number=5)]
-    assert await chatter.say(USER, "/unwatch x") == [says("en", "unwatch_usage")]
+    assert await chatter.say(USER, "/unwatch x") == [says("en", "unwatch_text_missing", query="x")]
+    assert await chatter.say(USER, "/unwatch") == [says("en", "unwatch_usage")]
     remaining = watches.watch_list(chatter.svc.engine, USER).watches
     assert [w.query for w in remaining] == ["الأنبار"]
 
@@ -110,11 +111,13 @@ async def test_feeds_help_unknown_and_plain_text(chatter: Chatter) -> None:
     (feeds,) = await chatter.say(USER, "/feeds")
     assert feeds.splitlines() == [says("en", "feeds_header", count=1), "• وكالة الاختبار"]
     (help_text,) = await chatter.say(ARABIC, "/help", lang="ar")
-    assert help_text == says("ar", "help") + says("ar", "help_chatsettings")
+    assert help_text == says("ar", "help") + says("ar", "help_chatsettings") + says(
+        "ar", "help_watchstate"
+    )
     (admin_help,) = await chatter.say(ADMIN_ID, "/help")
     assert admin_help == says("en", "help") + says("en", "help_chatsettings") + says(
-        "en", "help_admin"
-    )
+        "en", "help_watchstate"
+    ) + says("en", "help_admin")
     assert await chatter.say(USER, "/nosuch") == [says("en", "unknown_command")]
     assert await chatter.say(USER, "عين الأسد") == [
         says("en", "plain_text_hint", query="عين الأسد")

@@ -39,6 +39,9 @@ _SETTINGS = (
     "excluded_feeds",
     "channel_id",
     "channel_title",
+    "watch_seq",
+    "paused_until",
+    "pause_hold",
 )
 
 
@@ -227,6 +230,7 @@ def migrate_chat_id(
     new = session.get(Chat, new_id)
     if new is None:
         new = Chat(id=new_id, created_at=old.created_at)
+    own_seq = new.watch_seq or 0  # the numbers the new chat gave out itself, if any
     # The old chat's settings win: a row created for the new id only has defaults.
     for name in _SETTINGS:
         setattr(new, name, getattr(old, name))
@@ -235,6 +239,7 @@ def migrate_chat_id(
     for name in ("send_lease_owner", "send_lease_until", "last_sent_at"):
         setattr(new, name, getattr(old, name))
     new.kind, new.updated_at = ChatKind.SUPERGROUP.value, now
+    _renumber_above(session, old_id, new_id, new, own_seq)
     session.add(new)
     session.flush()
     _rechat(session, Watch, old_id, new_id, key=None)
@@ -243,6 +248,25 @@ def migrate_chat_id(
     session.delete(old)
     session.flush()
     return True
+
+
+def _renumber_above(session: Session, old_id: int, new_id: int, new: Chat, own_seq: int) -> None:
+    """Watches the new chat already has keep their numbers; the old chat's follow them (a
+    watch's number is unique in its chat), and the counter goes on from the last."""
+    taken = session.exec(select(Watch.number).where(col(Watch.chat_id) == new_id)).all()
+    if not taken:
+        return
+    top = max(own_seq, *taken)
+    moving = session.exec(
+        select(Watch.id).where(col(Watch.chat_id) == old_id).order_by(col(Watch.number))
+    ).all()
+    table = table_of(Watch)
+    # out of the way first (negative numbers are free), so no step collides within the chat
+    session.exec(sa.update(table).where(table.c.chat_id == old_id).values(number=-table.c.number))
+    for watch_id in moving:
+        top += 1
+        session.exec(sa.update(table).where(table.c.id == watch_id).values(number=top))
+    new.watch_seq = top  # loaded watches are reloaded after the move (`_rechat`)
 
 
 def _rechat(

@@ -31,12 +31,14 @@ def enqueue_delivery(
     reasons: Reasons | Sequence[str],
     now: datetime,
     release_at: datetime | None = None,
+    hold: str | None = None,
 ) -> bool:
     """Queue a story for a chat once; False (and nothing changes) if it was already queued.
 
     `reasons` as routing found them (with watch ids and spans), or bare labels ("topic:<id>",
     "watch:<query>", "breaking"). With `release_at` the alert is held for the chat's digest or
-    the end of its quiet hours, and goes out (with the others held) at that time.
+    the end of its quiet hours, and goes out (with the others held) at that time; `hold` says
+    when a mute or pause holds it instead ("mute", "pause": repo/silence.py).
     """
     why = reasons if isinstance(reasons, Reasons) else reasons_of(list(reasons))
     values = {
@@ -49,6 +51,7 @@ def enqueue_delivery(
         "attempts": 0,
         "next_attempt_at": now if release_at is None else release_at,
         "created_at": now,
+        "hold": hold if release_at is not None else None,
     }
     return insert_ignore(session, Delivery, values, ("chat_id", "story_id"))
 
@@ -228,10 +231,15 @@ def count_failing_feeds(*, session: Session) -> int:
 
 
 def reschedule_held(*, session: Session, chat_id: int, release_at: datetime) -> int:
-    """Move the release time of the chat's held alerts (its digest or quiet hours changed)."""
+    """Move the release time of the chat's held alerts (its digest or quiet hours changed);
+    those a mute, a pause or /stop holds keep theirs."""
     stmt = (
         sa.update(Delivery)
-        .where(col(Delivery.chat_id) == chat_id, col(Delivery.status) == DeliveryStatus.HELD.value)
+        .where(
+            col(Delivery.chat_id) == chat_id,
+            col(Delivery.status) == DeliveryStatus.HELD.value,
+            col(Delivery.hold).is_(None),
+        )
         .values(next_attempt_at=release_at)
         .execution_options(synchronize_session="fetch")
     )

@@ -66,3 +66,40 @@ def chats_connected_to(*, session: Session, channel_id: int) -> list[Chat]:
     """The chats whose alerts go to this channel (`/connect`)."""
     stmt = select(Chat).where(col(Chat.channel_id) == channel_id).order_by(col(Chat.id))
     return list(session.exec(stmt).all())
+
+
+def muted_watch_ids(
+    *, session: Session, chat_ids: Collection[int], now: datetime
+) -> dict[int, tuple[datetime, bool]]:
+    """Watch id → (muted until, held) for these chats' watches muted at `now`.
+
+    Read through the `muted_until` index, whatever the number of chats: the cost follows
+    the mutes running now, not the chats a story reaches."""
+    if not chat_ids:
+        return {}
+    wanted = set(chat_ids)
+    stmt = select(Watch.id, Watch.chat_id, Watch.muted_until, Watch.mute_hold).where(
+        col(Watch.muted_until) > now
+    )
+    return {
+        wid: (until, hold)
+        for wid, chat, until, hold in session.exec(stmt).all()
+        if wid is not None and until is not None and chat in wanted
+    }
+
+
+def muted_topics(
+    *, session: Session, chat_ids: Collection[int], now: datetime
+) -> dict[tuple[int, str], tuple[datetime, bool]]:
+    """(chat, topic) → (muted until, held) for these chats' topics muted at `now` (through
+    the `muted_until` index, like `muted_watch_ids`)."""
+    if not chat_ids:
+        return {}
+    wanted = set(chat_ids)
+    t = TopicSubscription
+    stmt = select(t.chat_id, t.topic_id, t.muted_until, t.mute_hold).where(col(t.muted_until) > now)
+    return {
+        (chat, topic): (until, hold)
+        for chat, topic, until, hold in session.exec(stmt).all()
+        if until is not None and chat in wanted
+    }

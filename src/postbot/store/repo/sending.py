@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -31,7 +31,7 @@ from postbot.store.models import Chat, Delivery, DeliveryStatus, FloodBudget, St
 from postbot.store.repo.chats import chats_by_id, set_chat_active
 from postbot.store.repo.clusters import cluster_links, other_outlets, with_cluster_sources
 from postbot.store.repo.outbox import MAX_ERROR_CHARS, cancel_pending, edit_if_sources_grew
-from postbot.store.repo.watches import topic_pairs, watch_ids_by_query
+from postbot.store.repo.watches import topic_pairs, watch_ids_by_query, watch_numbers
 
 GLOBAL = "global"
 DIGEST_MAX = 300  # held alerts sent as one digest (split into messages at story boundaries)
@@ -199,6 +199,7 @@ class SendContext:
     links: dict[int, list[tuple[str, str | None]]]  # other outlets with their own articles
     watch_ids: dict[tuple[int, str], int]  # the chats' watches now, by (chat, query)
     topics: set[tuple[int, str]]  # the chats' topics now, as (chat, topic id)
+    watch_numbers: dict[int, int] = field(default_factory=dict)  # watch id -> its number
 
 
 def send_context(*, session: Session, deliveries: Sequence[Delivery]) -> SendContext:
@@ -214,6 +215,7 @@ def send_context(*, session: Session, deliveries: Sequence[Delivery]) -> SendCon
         links=cluster_links(session=session, stories=rows),
         watch_ids=watch_ids_by_query(session=session, chat_ids=chat_ids),
         topics=topic_pairs(session=session, chat_ids=chat_ids),
+        watch_numbers=watch_numbers(session=session, chat_ids=chat_ids),
     )
 
 

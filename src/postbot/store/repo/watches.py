@@ -1,7 +1,8 @@
 """Keyword watches and topic subscriptions of chats.
 
-Keyword-only functions that receive the Session; they flush but never commit. A watch's display
-number is its rank by creation among the chat's watches, computed here and never stored.
+Keyword-only functions that receive the Session; they flush but never commit. A watch's number
+is given when it is added, from its chat's counter (`Chat.watch_seq`), and kept for life: a
+removed watch's number is never given again in that chat.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from postbot.errors import StoreError
 from postbot.store.db import insert_ignore
-from postbot.store.models import TopicSubscription, Watch
+from postbot.store.models import Chat, TopicSubscription, Watch
 from postbot.store.repo.chats import now_or_utcnow
 
 MAX_WATCHES = 50
@@ -49,12 +51,8 @@ def count_owned_watches(*, session: Session, owner_id: int) -> int:
 
 
 def list_watches(*, session: Session, chat_id: int) -> list[Watch]:
-    """The chat's watches in creation order (display number = index + 1)."""
-    stmt = (
-        select(Watch)
-        .where(col(Watch.chat_id) == chat_id)
-        .order_by(col(Watch.created_at), col(Watch.id))
-    )
+    """The chat's watches by number."""
+    stmt = select(Watch).where(col(Watch.chat_id) == chat_id).order_by(col(Watch.number))
     return list(session.exec(stmt).all())
 
 
@@ -109,38 +107,101 @@ def add_numbered_watch(
     if not query or len(query) > MAX_QUERY_CHARS:
         raise ValueError(f"a query must have 1 to {MAX_QUERY_CHARS} characters")
     watches = list_watches(session=session, chat_id=chat_id)
-    for number, watch in enumerate(watches, 1):
+    for watch in watches:
         if watch.query == query:
-            return NumberedWatch(watch, number, existed=True)
+            return NumberedWatch(watch, watch.number, existed=True)
     if len(watches) >= max_watches:
         raise WatchLimitError(max_watches)
     if owner_id is not None and (
         count_owned_watches(session=session, owner_id=owner_id) >= max_per_owner
     ):
         raise UserWatchLimitError(max_per_owner)
-    watch = Watch(chat_id=chat_id, query=query, created_at=now_or_utcnow(now), owner_id=owner_id)
+    number = next_watch_number(session=session, chat_id=chat_id)
+    watch = Watch(
+        chat_id=chat_id,
+        query=query,
+        created_at=now_or_utcnow(now),
+        owner_id=owner_id,
+        number=number,
+    )
     session.add(watch)
     session.flush()
-    # its rank in list_watches' order: last, unless a clock set back gave it an older time
-    key = (watch.created_at, watch.id or 0)
-    number = 1 + sum((w.created_at, w.id or 0) < key for w in watches)
     return NumberedWatch(watch, number, existed=False)
 
 
+def next_watch_number(*, session: Session, chat_id: int) -> int:
+    """Take the chat's next watch number (the UPDATE locks the chat row until commit, so two
+    watches added at once get different numbers)."""
+    session.exec(
+        sa.update(Chat)
+        .where(col(Chat.id) == chat_id)
+        .values(watch_seq=col(Chat.watch_seq) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    seq = session.exec(select(Chat.watch_seq).where(col(Chat.id) == chat_id)).one_or_none()
+    if seq is None:
+        raise StoreError(f"no chat {chat_id}: store the chat before its watches")
+    # a chat row that predates its watches' numbers (restored from elsewhere): stay above them
+    top = session.exec(
+        select(func.max(col(Watch.number))).where(col(Watch.chat_id) == chat_id)
+    ).one()
+    if top is not None and top >= seq:
+        seq = top + 1
+        session.exec(
+            sa.update(Chat)
+            .where(col(Chat.id) == chat_id)
+            .values(watch_seq=seq)
+            .execution_options(synchronize_session=False)
+        )
+    return int(seq)
+
+
 def remove_watch(*, session: Session, chat_id: int, number: int) -> bool:
-    """Remove the chat's watch with this display number; False if there is none."""
+    """Remove the chat's watch with this number; False if there is none."""
     return take_watch(session=session, chat_id=chat_id, number=number) is not None
 
 
 def take_watch(*, session: Session, chat_id: int, number: int) -> Watch | None:
-    """Remove the chat's watch with this display number and return it; None if there is none."""
-    watches = list_watches(session=session, chat_id=chat_id)
-    if not 1 <= number <= len(watches):
-        return None
-    watch = watches[number - 1]
-    session.delete(watch)
+    """Remove the chat's watch with this number and return it; None if there is none."""
+    taken = take_watches(session=session, chat_id=chat_id, numbers=[number])
+    return taken[0] if taken else None
+
+
+def take_watches(*, session: Session, chat_id: int, numbers: Collection[int]) -> list[Watch]:
+    """Remove the chat's watches with these numbers; returns those found, by number."""
+    if not numbers:
+        return []
+    stmt = (
+        select(Watch)
+        .where(col(Watch.chat_id) == chat_id, col(Watch.number).in_(list(numbers)))
+        .order_by(col(Watch.number))
+    )
+    found = list(session.exec(stmt).all())
+    for watch in found:
+        session.delete(watch)
     session.flush()
-    return watch
+    return found
+
+
+def take_all_watches(*, session: Session, chat_id: int, up_to: int) -> list[Watch]:
+    """Remove the chat's watches numbered `up_to` or less (those that existed when the user
+    was asked to confirm: a watch added since is kept); returns them, by number."""
+    stmt = (
+        select(Watch)
+        .where(col(Watch.chat_id) == chat_id, col(Watch.number) <= up_to)
+        .order_by(col(Watch.number))
+    )
+    found = list(session.exec(stmt).all())
+    for watch in found:
+        session.delete(watch)
+    session.flush()
+    return found
+
+
+def watch_seq(*, session: Session, chat_id: int) -> int:
+    """The chat's last given watch number (0: none yet)."""
+    seq = session.exec(select(Chat.watch_seq).where(col(Chat.id) == chat_id)).one_or_none()
+    return int(seq or 0)
 
 
 def take_watch_by_id(*, session: Session, chat_id: int, watch_id: int) -> Watch | None:
@@ -203,3 +264,11 @@ def topic_pairs(*, session: Session, chat_ids: Collection[int]) -> set[tuple[int
         col(TopicSubscription.chat_id).in_(list(chat_ids))
     )
     return {(chat, topic) for chat, topic in session.exec(stmt).all()}
+
+
+def watch_numbers(*, session: Session, chat_ids: Collection[int]) -> dict[int, int]:
+    """Watch id → its number, for these chats' watches."""
+    if not chat_ids:
+        return {}
+    stmt = select(Watch.id, Watch.number).where(col(Watch.chat_id).in_(list(chat_ids)))
+    return {wid: number for wid, number in session.exec(stmt).all() if wid is not None}

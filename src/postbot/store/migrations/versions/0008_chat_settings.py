@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -38,7 +38,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop them again (batch mode: SQLite drops columns by rebuilding the table)."""
-    with op.batch_alter_table("chat") as batch:
-        for name in ("channel_title", "channel_id", "excluded_feeds", "silent", "alert_format"):
-            batch.drop_column(name)
+    """Drop them again, in place (SQLite 3.35+ drops a plain column itself; rebuilding `chat`
+    in batch mode would drop the old table and, with foreign keys on, its deliveries)."""
+    for name in ("channel_title", "channel_id", "excluded_feeds", "silent", "alert_format"):
+        op.execute(f"ALTER TABLE chat DROP COLUMN {name}")
