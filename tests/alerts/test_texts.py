@@ -20,6 +20,7 @@ from postbot.alerts.texts import (
     text,
 )
 from postbot.alerts.texts_chat import CHAT_TEXTS
+from postbot.alerts.texts_queries import QUERY_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
 
 
@@ -150,5 +151,5 @@ def test_a_count_given_as_text_is_shown_as_it_is() -> None:
 
 
 def test_the_text_modules_do_not_share_keys() -> None:
-    parts = (CHAT_TEXTS, SETTINGS_TEXTS, ALERT_TEXTS)
+    parts = (CHAT_TEXTS, SETTINGS_TEXTS, ALERT_TEXTS, QUERY_TEXTS)
     assert sum(map(len, parts)) == len(TEXTS)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 
+from postbot.alerts.direction import lay_out_line
 from postbot.alerts.summarize import Sentence
 from postbot.alerts.texts import text
 
@@ -116,6 +117,12 @@ def _directional(visible: str, markup: str, lang: str) -> tuple[str, str]:
     if first is not None and not _ARABIC.match(first.group()):
         visible, markup = RLM + visible, RLM + markup
     return visible, markup
+
+
+def _laid_out(markup: str, lang: str) -> tuple[str, str]:
+    """(visible text, markup) of a line postbot writes, laid out for the reader (direction.py)."""
+    laid = lay_out_line(markup, lang)
+    return visible_text(laid), laid
 
 
 def cut_to(text: str, room: int) -> str:
@@ -252,6 +259,7 @@ def render_alert(alert: Alert, lang: str = "ar", *, compact: bool = False) -> st
     if alert.breaking is not None:  # under the bell: every alert still opens with it
         flag = breaking_line(alert.breaking, lang)
         lines.append((flag, f"<b>{html.escape(flag, quote=False)}</b>"))
+    title_at = len(lines)
     lines.append((title, f"<b>{html.escape(title, quote=False)}</b>"))
     summary_at = len(lines)
     if alert.troop_texts and not compact:
@@ -267,7 +275,11 @@ def render_alert(alert: Alert, lang: str = "ar", *, compact: bool = False) -> st
         href = html.escape(alert.link, quote=True)
         lines.append((labels["read"], f'<a href="{href}">{labels["read"]}</a>'))
 
-    lines = [_directional(v, m, lang) for v, m in lines]
+    # the feed's own words keep their direction; the lines postbot writes take the reader's
+    lines = [
+        _directional(v, m, lang) if i == title_at else _laid_out(m, lang)
+        for i, (v, m) in enumerate(lines)
+    ]
     fixed = sum(utf16_len(v) + 1 for v, _ in lines)
     if compact:
         return "\n".join(m for _, m in lines)

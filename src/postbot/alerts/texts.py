@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from postbot.alerts.texts_chat import CHAT_TEXTS
+from postbot.alerts.texts_queries import QUERY_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
 
 LANGS = ("ar", "en")
@@ -45,7 +46,7 @@ ALERT_TEXTS: dict[str, dict[str, str]] = {
     "digest_breaking": {"ar": "🔴 عاجل", "en": "🔴 Breaking"},
 }
 
-TEXTS: dict[str, dict[str, str]] = {**CHAT_TEXTS, **SETTINGS_TEXTS, **ALERT_TEXTS}
+TEXTS: dict[str, dict[str, str]] = {**CHAT_TEXTS, **SETTINGS_TEXTS, **ALERT_TEXTS, **QUERY_TEXTS}
 
 # Nouns for counted placeholders: per language, per plural category, "{n}" is the number.
 NOUNS: dict[str, dict[str, dict[str, str]]] = {

@@ -28,6 +28,7 @@ from postbot.service.watches import (
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 DEEP_LINK_TOPIC = "topic_"
+SHOWN_TOKEN_CHARS = 30  # the part of a query an error points at, shown at most this long
 
 
 async def reply(update: Update, html_text: str, **kwargs: object) -> None:
@@ -123,18 +124,37 @@ def watch_owner(update: Update) -> int | None:
 
 
 def query_problem(lang: str, exc: QuerySyntaxError, query: str) -> str:
-    """The reply to a query that does not parse: what is wrong, where, and the query."""
-    # every problem has a code and a text in both languages; the English message is the
-    # fallback for a code without one
-    key = f"query_{getattr(exc, 'code', '')}"
+    """The reply to a query that does not parse: what is wrong, where, the part at fault and
+    the query, all in the chat's language (a code without a text gets a generic one, never the
+    English message)."""
+    key = f"query_{exc.code}"
     values = {
         k: v if isinstance(v, int) else html.escape(str(v))
         for k, v in getattr(exc, "values", {}).items()
     }
-    problem = text(lang, key, **values) if key in TEXTS else html.escape(exc.message)
+    values.setdefault("token", html.escape(exc.token))
+    problem = text(lang, key, **values) if key in TEXTS else text(lang, "query_unknown")
+    token = exc.token.strip()
+    if len(token) > SHOWN_TOKEN_CHARS:
+        token = token[: SHOWN_TOKEN_CHARS - 1] + "…"
     return text(
-        lang, "watch_syntax", problem=problem, position=exc.position + 1, query=html.escape(query)
+        lang,
+        "watch_syntax_at" if token else "watch_syntax",
+        problem=problem,
+        position=exc.position + 1,
+        token=html.escape(token),
+        query=html.escape(query),
     )
+
+
+def watch_added(lang: str, added: AddedWatch, query: str) -> str:
+    """The reply to a new watch: its number, how the query was read, and the phrase hint."""
+    lines = [text(lang, "watch_added", number=added.number, query=html.escape(query))]
+    if added.read_as is not None:
+        lines.append(text(lang, "watch_read_as", expr=html.escape(added.read_as)))
+    if added.suggestion is not None:
+        lines.append(text(lang, "watch_and_hint", suggestion=html.escape(added.suggestion)))
+    return "\n".join(lines)
 
 
 async def cmd_watch(update: Update, context: Context) -> None:
@@ -155,8 +175,8 @@ async def cmd_watch(update: Update, context: Context) -> None:
     match result:
         case AddedWatch(number=number, existed=True):
             answer = text(lang, "watch_exists", number=number)
-        case AddedWatch(number=number):
-            answer = text(lang, "watch_added", number=number, query=html.escape(query))
+        case AddedWatch():
+            answer = watch_added(lang, result, query)
             if not chat.active:
                 answer += "\n\n" + text(lang, "paused_note")
         case QueryTooLong(length=length, limit=limit):
