@@ -15,6 +15,7 @@ from postbot.bot.chats import ensure_chat
 from postbot.bot.commands import reply
 from postbot.bot.services import Context, Services, services
 from postbot.bot.views import split_message
+from postbot.config.changes import ConfigChanges, config_changes
 from postbot.errors import ConfigError, PostbotError
 from postbot.ops.logs import redact_text
 from postbot.service import admin, chats
@@ -110,6 +111,7 @@ async def cmd_reload(update: Update, context: Context) -> None:
     except PostbotError as exc:
         await reply(update, text(lang, "reload_failed", problems=html.escape(_problems(exc))))
         return
+    changes = config_changes(svc.catalog.current.config, catalog.config)
     svc.catalog.replace(catalog)
     svc.on_reload()
     log.info(
@@ -118,7 +120,36 @@ async def cmd_reload(update: Update, context: Context) -> None:
         update.effective_user.id if update.effective_user else None,
     )
     config = catalog.config
-    await reply(update, text(lang, "reloaded", feeds=len(config.feeds), topics=len(config.topics)))
+    lines = [text(lang, "reloaded", feeds=len(config.feeds), topics=len(config.topics))]
+    lines += change_lines(changes, lang)
+    await reply(update, "\n".join(lines), lang=lang)
+
+
+def change_lines(changes: ConfigChanges, lang: str) -> list[str]:
+    """What a reload changed, one line per kind of change (or one line saying nothing did)."""
+    if changes.nothing:
+        return [text(lang, "reload_none")]
+    comma = text(lang, "alert_comma")
+    lines = []
+    for key, feeds in (
+        ("reload_feeds_added", changes.feeds_added),
+        ("reload_feeds_removed", changes.feeds_removed),
+        ("reload_feeds_changed", changes.feeds_changed),
+    ):
+        if feeds:
+            names = comma.join(html.escape(f"{f.name} ({f.id})") for f in feeds)
+            lines.append(text(lang, key, names=names))
+    for key, topics in (
+        ("reload_topics_added", changes.topics_added),
+        ("reload_topics_removed", changes.topics_removed),
+        ("reload_topics_changed", changes.topics_changed),
+    ):
+        if topics:
+            names = comma.join(html.escape(getattr(t.name, lang, t.name.en)) for t in topics)
+            lines.append(text(lang, key, names=names))
+    if changes.other:
+        lines.append(text(lang, "reload_other"))
+    return lines
 
 
 async def notify_admins(bot: Bot, svc: Services, key: str, values: dict[str, str]) -> None:

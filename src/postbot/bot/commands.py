@@ -11,6 +11,7 @@ import html
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 
+from postbot.alerts.direction import lay_out
 from postbot.alerts.texts import LANGS, TEXTS, text
 from postbot.bot.chats import ChatInfo, ensure_chat, may_change_settings
 from postbot.bot.services import Context, services
@@ -28,14 +29,32 @@ from postbot.service.watches import (
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 DEEP_LINK_TOPIC = "topic_"
+# what /lang accepts for each language: the code and the language's name in either language
+LANG_WORDS = {
+    **{lang: lang for lang in LANGS},
+    "arabic": "ar",
+    "عربي": "ar",
+    "العربية": "ar",
+    "عربية": "ar",
+    "english": "en",
+    "انجليزي": "en",
+    "إنجليزي": "en",
+    "الإنجليزية": "en",
+    "الانجليزية": "en",
+}
 SHOWN_TOKEN_CHARS = 30  # the part of a query an error points at, shown at most this long
 
 
-async def reply(update: Update, html_text: str, **kwargs: object) -> None:
-    """Answer in the chat the update came from, as HTML without link previews."""
+async def reply(
+    update: Update, html_text: str, *, lang: str | None = None, **kwargs: object
+) -> None:
+    """Answer in the chat the update came from, as HTML without link previews; with `lang`,
+    each line is laid out for a reader of that language (alerts/direction.py)."""
     message = update.effective_message
     if message is None:
         return
+    if lang is not None:
+        html_text = lay_out(html_text, lang)
     await message.reply_text(
         html_text,
         parse_mode=ParseMode.HTML,
@@ -48,7 +67,7 @@ async def may_change(update: Update, context: Context, chat: ChatInfo) -> bool:
     """Whether the sender may change this chat's settings; if not, they are told so."""
     if await may_change_settings(update, context):
         return True
-    await reply(update, text(chat.lang, "group_admins_only"))
+    await reply(update, lang=chat.lang, html_text=text(chat.lang, "group_admins_only"))
     return False
 
 
@@ -83,7 +102,12 @@ async def cmd_start(update: Update, context: Context) -> None:
     elif asked is not None:
         notes.append(text(chat.lang, "unknown_topic", topic=html.escape(asked)))
     body = "\n\n".join([text(chat.lang, "welcome"), *notes])
-    await reply(update, body, reply_markup=topics_keyboard(catalog, started.topics, chat.lang))
+    await reply(
+        update,
+        lang=chat.lang,
+        html_text=body,
+        reply_markup=topics_keyboard(catalog, started.topics, chat.lang),
+    )
 
 
 async def cmd_stop(update: Update, context: Context) -> None:
@@ -93,7 +117,7 @@ async def cmd_stop(update: Update, context: Context) -> None:
     if not await may_change(update, context, chat):
         return
     await svc.call(chats.stop_chat, svc.engine, chat_id=chat.id, now=svc.now())
-    await reply(update, text(chat.lang, "stopped"))
+    await reply(update, lang=chat.lang, html_text=text(chat.lang, "stopped"))
 
 
 async def cmd_topics(update: Update, context: Context) -> None:
@@ -102,11 +126,13 @@ async def cmd_topics(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     catalog = svc.catalog.current
     if not catalog.topics:
-        await reply(update, text(chat.lang, "no_topics"))
+        await reply(update, lang=chat.lang, html_text=text(chat.lang, "no_topics"))
         return
     followed = await svc.call(topics.chat_topics, svc.engine, chat.id)
     keyboard = topics_keyboard(catalog, followed, chat.lang)
-    await reply(update, text(chat.lang, "topics_header"), reply_markup=keyboard)
+    await reply(
+        update, lang=chat.lang, html_text=text(chat.lang, "topics_header"), reply_markup=keyboard
+    )
 
 
 # Telegram's stand-in for every anonymous group admin: not one person, so not capped as one
@@ -163,7 +189,7 @@ async def cmd_watch(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     query = command_args(update, context)
     if not query:
-        await reply(update, text(chat.lang, "watch_usage"))
+        await reply(update, lang=chat.lang, html_text=text(chat.lang, "watch_usage"))
         return
     if not await may_change(update, context, chat):
         return
@@ -185,7 +211,7 @@ async def cmd_watch(update: Update, context: Context) -> None:
             answer = query_problem(lang, error, query)
         case TooManyWatches(limit=limit, per_user=per_user):
             answer = text(lang, "watch_user_limit" if per_user else "watch_limit", limit=limit)
-    await reply(update, answer)
+    await reply(update, answer, lang=lang)
 
 
 async def cmd_watches(update: Update, context: Context) -> None:
@@ -194,7 +220,7 @@ async def cmd_watches(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     listed = await svc.call(watches.watch_list, svc.engine, chat.id)
     body, markup = watches_view(svc.catalog.current, listed.watches, listed.topic_ids, chat.lang)
-    await reply(update, body, reply_markup=markup)
+    await reply(update, lang=chat.lang, html_text=body, reply_markup=markup)
 
 
 async def cmd_unwatch(update: Update, context: Context) -> None:
@@ -223,7 +249,7 @@ async def cmd_feeds(update: Update, context: Context) -> None:
     feeds = [f for f in svc.catalog.current.config.feeds if f.enabled]
     lines = [text(chat.lang, "feeds_header", count=len(feeds))]
     lines += [f"• {html.escape(f.name, quote=False)}" for f in feeds]
-    await reply(update, "\n".join(lines))
+    await reply(update, lang=chat.lang, html_text="\n".join(lines))
 
 
 async def cmd_help(update: Update, context: Context) -> None:
@@ -234,21 +260,28 @@ async def cmd_help(update: Update, context: Context) -> None:
     user = update.effective_user
     if svc.is_admin(user.id if user else None):
         body += text(chat.lang, "help_admin")
-    await reply(update, body)
+    await reply(update, lang=chat.lang, html_text=body)
 
 
 async def cmd_lang(update: Update, context: Context) -> None:
-    """Set the chat's reply language."""
+    """Show the chat's reply language (`/lang`) or set it (`/lang ar|en`, or the language's
+    name); anything else is refused with the current setting and the choices."""
     svc = services(context)
     chat = await ensure_chat(svc, update)
-    choice = (context.args[0].lower() if context.args else "").strip()
-    if choice not in LANGS:
-        await reply(update, text(chat.lang, "lang_usage"))
+    arg = command_args(update, context)
+    choice = LANG_WORDS.get(arg.lower().strip(" .")) if arg else None
+    if choice is None:
+        current = text(chat.lang, "lang_current", name=text(chat.lang, f"lang_name_{chat.lang}"))
+        lines = [current, text(chat.lang, "lang_usage")]
+        if arg:
+            shown = arg if len(arg) <= SHOWN_TOKEN_CHARS else arg[: SHOWN_TOKEN_CHARS - 1] + "…"
+            lines.insert(0, text(chat.lang, "lang_unsupported", value=html.escape(shown)))
+        await reply(update, "\n".join(lines), lang=chat.lang)
         return
     if not await may_change(update, context, chat):
         return
     await svc.call(chats.set_lang, svc.engine, chat_id=chat.id, lang=choice, now=svc.now())
-    await reply(update, text(choice, "lang_set"))
+    await reply(update, text(choice, "lang_set"), lang=choice)
 
 
 async def cmd_unknown(update: Update, context: Context) -> None:
@@ -257,7 +290,7 @@ async def cmd_unknown(update: Update, context: Context) -> None:
     if chat is None or chat.type != "private":
         return
     info = await ensure_chat(services(context), update)
-    await reply(update, text(info.lang, "unknown_command"))
+    await reply(update, lang=info.lang, html_text=text(info.lang, "unknown_command"))
 
 
 async def on_private_text(update: Update, context: Context) -> None:
@@ -267,4 +300,8 @@ async def on_private_text(update: Update, context: Context) -> None:
         return
     info = await ensure_chat(services(context), update)
     query = message.text.strip()[:MAX_QUERY_CHARS]
-    await reply(update, text(info.lang, "plain_text_hint", query=html.escape(query)))
+    await reply(
+        update,
+        lang=info.lang,
+        html_text=text(info.lang, "plain_text_hint", query=html.escape(query)),
+    )

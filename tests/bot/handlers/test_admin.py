@@ -46,7 +46,10 @@ async def test_reload_keeps_the_running_config_when_the_new_one_is_bad(
     write_config(path, [*FEEDS, ("second", "Second", "http://127.0.0.1:9/2.xml")])
     (done,) = await chatter.say(ADMIN_ID, "/reload")
     topics = len(chatter.svc.catalog.current.config.topics)
-    assert done == says("en", "reloaded", feeds=2, topics=topics)
+    assert done.splitlines() == [
+        says("en", "reloaded", feeds=2, topics=topics),
+        says("en", "reload_feeds_added", names="Second (second)"),
+    ]
     assert reloads == [1]
     path.write_text("feeds: 3\n", encoding="utf-8")
     (failed,) = await chatter.say(ADMIN_ID, "/reload")
