@@ -221,7 +221,10 @@ class _Parser:
                 )
             if lx is None:
                 raise QueryError(
-                    "end_early", "expected a word or phrase, found the end", len(self.text)
+                    "end_early",
+                    "expected a word or phrase, found the end",
+                    len(self.text),
+                    self.lex[-1].text if self.lex else "",
                 )
             raise QueryError(
                 "close_paren_empty",
