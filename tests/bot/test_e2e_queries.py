@@ -6,6 +6,7 @@ direction."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -49,8 +50,6 @@ def plain(replies: list[str]) -> list[str]:
 
 def english_words(text: str) -> list[str]:
     """Latin words of an Arabic reply outside commands, quotes and the operators."""
-    import re
-
     text = re.sub(r"/[A-Za-z_]+|«[^»]*»|\"[^\"]*\"", " ", text)
     return [w for w in re.findall(r"[A-Za-z]+", text) if w not in {"AND", "OR", "NOT"}]
 
@@ -101,7 +100,8 @@ def test_analyst_and_journalist_type_queries(
     source = next(line for line in alert.text.splitlines() if "Source" in line)
     assert not source.startswith("\u200f")
     assert strip_marks(get_display(source)).startswith("Source: ")  # label at the left edge
-    assert [a.text for a in alerts(double, ANALYST)][0].startswith("🔔")
+    first = alerts(double, ANALYST)[0].text.splitlines()[0]
+    assert "داعش أو الأنبار" in strip_marks(first)  # the watch, as typed, names the reason
 
 
 def test_admin_reload_says_what_changed(
