@@ -87,7 +87,10 @@ def test_admin_commands_and_reload(
         ],
     )
     reloaded = converse(double, [Say(ADMIN_ID, "/reload")])[ADMIN_ID][0]
-    assert reloaded == says("en", "reloaded", feeds=2, topics=3)
+    assert reloaded.splitlines() == [
+        says("en", "reloaded", feeds=2, topics=3),
+        says("en", "reload_feeds_added", names="المصدر الثاني (second)"),
+    ]
     feeds.wait_for_hits("/second.xml", 1, timeout=15)
     wait_db(
         bot,

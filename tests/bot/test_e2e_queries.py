@@ -65,7 +65,7 @@ def test_analyst_and_journalist_type_queries(
             Say(ANALYST, "/watch داعش (سوريا", lang="ar"),
             Say(ANALYST, "/lang fr", lang="ar"),
             Say(ANALYST, "/quiet 22:00-22:00", lang="ar"),
-            Say(JOURNALIST, "/watch Harir OR حرير"),
+            Say(JOURNALIST, "/watch Harir or حرير"),
             Say(JOURNALIST, '/watch ISIS "Anbar'),
             Say(JOURNALIST, "/lang"),
             Say(JOURNALIST, "/help"),

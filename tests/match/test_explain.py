@@ -43,6 +43,7 @@ READ_BACK = [
     ("Harir OR حرير", "Harir OR حرير", None),
     ("(عين الأسد) OR x", "(عين AND الأسد) OR x", '("عين الأسد") OR x'),
     ("مستشار* قوات", "مستشار* AND قوات", None),
+    (" ".join(["بغداد"] * 9), " AND ".join(["بغداد"] * 9), None),  # too long for a phrase
 ]
 
 
@@ -60,7 +61,7 @@ def test_read_back_and_phrase_hint(query: str, shown: str | None, suggestion: st
 
 # (query, code, 0-based position, token)
 ERRORS = [
-    ('داعش "عين', "unclosed_quote", 5, '"عين'),
+    ('داعش "عين', "unclosed_quote", 5, '"'),
     ("داعش (سوريا", "unclosed_paren", 5, "("),
     ("داعش)", "close_paren_unopened", 4, ")"),
     ("()", "close_paren_empty", 1, ")"),

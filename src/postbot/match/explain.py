@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from postbot.match.query import And, Node, Not, Or, Term
+from postbot.match.query import MAX_PHRASE_WORDS, And, Node, Not, Or, Term
 
 
 def explain(node: Node) -> str:
@@ -36,8 +36,8 @@ def _bare_word(node: Node) -> bool:
 
 
 def phrase_hint(node: Node) -> str | None:
-    """The phrase the user may have meant: the first run of two or more unquoted words taken as
-    AND, quoted (`"عين الأسد"`); None when the query has no such run.
+    """The phrase the user may have meant: the first run of two to MAX_PHRASE_WORDS unquoted
+    words taken as AND, quoted (`"عين الأسد"`); None when the query has no such run.
     """
     if isinstance(node, Not):
         return phrase_hint(node.child)
@@ -53,7 +53,7 @@ def phrase_hint(node: Node) -> str | None:
             if len(run) >= 2:
                 break
             run = []
-        if len(run) >= 2:
+        if 2 <= len(run) <= MAX_PHRASE_WORDS:  # longer is a list of words, not a phrase
             return '"' + " ".join(run) + '"'
     for child in node.children:
         if (found := phrase_hint(child)) is not None:

@@ -124,7 +124,7 @@ def _lex(text: str) -> list[_Lexeme]:
                 raise QueryError("closing_quote", f"unexpected closing quote {ch}", i, ch, quote=ch)
             end = text.find(close, i + 1)
             if end < 0:
-                raise QueryError("unclosed_quote", "unclosed quotation mark", i, text[i:])
+                raise QueryError("unclosed_quote", "unclosed quotation mark", i, ch)
             body = text[i + 1 : end]
             star = body.rstrip().endswith("*")
             out.append(_Lexeme("phrase", body.rstrip().rstrip("*"), i, star))

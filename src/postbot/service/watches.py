@@ -112,7 +112,10 @@ def add_watch(
         except repo.WatchLimitError as exc:
             return TooManyWatches(exc.limit, per_user=False)
         session.commit()
-    return AddedWatch(added.number, added.existed, read_back(node), with_phrase(query, node))
+    read_as = read_back(node)
+    if read_as == " ".join(query.split()):  # written out already: nothing to add
+        read_as = None
+    return AddedWatch(added.number, added.existed, read_as, with_phrase(query, node))
 
 
 def read_list(session: Session, chat_id: int) -> WatchList:
