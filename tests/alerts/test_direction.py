@@ -169,3 +169,15 @@ def test_read_back_reads_in_typed_order(lang: str, shown: str) -> None:
     assert shown in seen(line)
     if lang == "en":
         assert seen(line).startswith("🔎 Read as:")
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_laying_out_twice_changes_nothing(lang: str) -> None:
+    once = lay_out(text(lang, "help"), lang)
+    assert lay_out(once, lang) == once
+
+
+def test_watch_list_entries_read_as_typed() -> None:
+    line = lay_out_line("2. <code>ISIS OR داعش</code>", "ar")
+    assert line == f"2. {RLM}{LRI}<code>ISIS OR داعش</code>{PDI}"
+    assert seen(line).endswith(f"ISIS OR {rev('داعش')} .2")

@@ -167,6 +167,8 @@ def _wrap_runs(cells: list[_Cell], base: str) -> list[_Cell]:
 
 def lay_out_line(line: str, lang: str) -> str:
     """One line of HTML laid out for a reader of `lang` ("ar" right to left, else left to right)."""
+    if any(ch in line for ch in (LRI, RLI, FSI)):
+        return line  # laid out already (or isolated by its writer): left as it is
     base = "R" if lang == "ar" else "L"
     cells = _cells(line)
     other = "L" if base == "R" else "R"
