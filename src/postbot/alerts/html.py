@@ -6,10 +6,11 @@ counts it (UTF-16 code units after entity parsing), stays within 4096 whatever t
 however many reasons: every line but the summary has a budget of its own (a list that runs
 over is cut with "…+N", N the items left out), and the summary takes what remains. The link is
 never cut. `compact=True` is the shorter rendering the dispatcher falls back to when Telegram
-refuses the full one: tighter budgets, no summary, no troop line. Arabic lines that begin
-with a Latin word get a right-to-left mark so the line keeps its direction, and the " · "
-separators in Arabic lines are wrapped in right-to-left marks so that a Latin source name and a
-date do not swap places with their Arabic neighbours.
+refuses the full one: tighter budgets, no summary, no troop line. The lines postbot writes
+(reasons, troops, source, "also in", read) are laid out for the reader by alerts/direction.py
+(isolates around the other script: "Source: الجزيرة" stays left to right in English); the
+feed's title and summary keep their own direction, with a right-to-left mark before an Arabic
+line that begins with a Latin word.
 
 A story several outlets carried names them on an "also in" line, each linked to that outlet's
 own article (at most five, then "+N"), so a reader can compare versions; under a breaking
