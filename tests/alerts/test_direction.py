@@ -10,10 +10,20 @@ import pytest
 from bidi import get_display
 
 from postbot.alerts.digest import DigestItem, render_digest
-from postbot.alerts.direction import LRI, LRM, PDI, RLI, RLM, lay_out, lay_out_line, strip_marks
+from postbot.alerts.direction import (
+    LRI,
+    LRM,
+    PDI,
+    RLI,
+    RLM,
+    guess_lang,
+    lay_out,
+    lay_out_line,
+    strip_marks,
+)
 from postbot.alerts.html import Alert, Outlet, render_alert, visible_text
 from postbot.alerts.summarize import Sentence
-from postbot.alerts.texts import text
+from postbot.alerts.texts import TEXTS, text
 from postbot.bot.commands import query_problem
 from postbot.errors import QuerySyntaxError
 from postbot.match.query import parse_query
@@ -181,3 +191,16 @@ def test_watch_list_entries_read_as_typed() -> None:
     line = lay_out_line("2. <code>ISIS OR داعش</code>", "ar")
     assert line == f"2. {RLM}{LRI}<code>ISIS OR داعش</code>{PDI}"
     assert seen(line).endswith(f"ISIS OR {rev('داعش')} .2")
+
+
+@pytest.mark.parametrize("key", ["help", "quiet_bad", "tz_unknown", "digest_usage", "stopped"])
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_reply_tells_its_own_language(key: str, lang: str) -> None:
+    values = {"value": "Asia/Bagdad"} if "{value}" in TEXTS[key][lang] else {}
+    assert guess_lang(text(lang, key, **values)) == lang
+
+
+def test_settings_hint_keeps_the_command_whole() -> None:
+    hint = text("ar", "quiet_hint_off")
+    assert "quiet off/" in seen(hint) or "off/quiet" in seen(hint)  # unmarked: broken
+    assert seen(lay_out(hint, guess_lang(hint))).startswith("/quiet off")

@@ -19,6 +19,7 @@ line that begins with, or mostly names, Arabic outlets and watches is laid out r
   direction from what the isolates hide (the line still starts with its emoji).
 
 Lines are handled one by one; `<pre>` blocks and elements spanning lines are left as they are.
+`guess_lang` tells a reply's language from its own words when the sender did not say it.
 """
 
 from __future__ import annotations
@@ -203,3 +204,13 @@ def lay_out(markup: str, lang: str) -> str:
 def strip_marks(text: str) -> str:
     """`text` without the isolates and marks `lay_out` adds (to compare with the plain text)."""
     return re.sub(f"[{LRI}{RLI}{FSI}{PDI}{LRM}{RLM}]", "", text)
+
+
+def guess_lang(markup: str) -> str:
+    """ "ar" when a reply's own words (outside `<code>`, `<pre>`, links and quoted names) are
+    mostly Arabic letters, else "en": for a reply whose sender did not say its language."""
+    plain = re.sub(r"<(code|pre|a)\b[^>]*>.*?</\1>|«[^»]*»|“[^”]*”", " ", markup, flags=re.DOTALL)
+    plain = _TAG.sub("", plain)
+    arabic = len(re.findall(r"[\u0600-\u06ff]", plain))
+    latin = len(re.findall(r"[A-Za-z]", plain))
+    return "ar" if arabic > latin else "en"

@@ -11,7 +11,7 @@ import html
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 
-from postbot.alerts.direction import lay_out
+from postbot.alerts.direction import guess_lang, lay_out
 from postbot.alerts.texts import LANGS, TEXTS, text
 from postbot.bot.chats import ChatInfo, ensure_chat, may_change_settings
 from postbot.bot.services import Context, services
@@ -48,13 +48,13 @@ SHOWN_TOKEN_CHARS = 30  # the part of a query an error points at, shown at most 
 async def reply(
     update: Update, html_text: str, *, lang: str | None = None, **kwargs: object
 ) -> None:
-    """Answer in the chat the update came from, as HTML without link previews; with `lang`,
-    each line is laid out for a reader of that language (alerts/direction.py)."""
+    """Answer in the chat the update came from, as HTML without link previews, each line laid
+    out for a reader of `lang` (alerts/direction.py); without `lang`, the language the text is
+    written in."""
     message = update.effective_message
     if message is None:
         return
-    if lang is not None:
-        html_text = lay_out(html_text, lang)
+    html_text = lay_out(html_text, lang or guess_lang(html_text))
     await message.reply_text(
         html_text,
         parse_mode=ParseMode.HTML,
