@@ -67,7 +67,7 @@ async def may_change(update: Update, context: Context, chat: ChatInfo) -> bool:
     """Whether the sender may change this chat's settings; if not, they are told so."""
     if await may_change_settings(update, context):
         return True
-    await reply(update, lang=chat.lang, html_text=text(chat.lang, "group_admins_only"))
+    await reply(update, text(chat.lang, "group_admins_only"))
     return False
 
 
@@ -102,12 +102,7 @@ async def cmd_start(update: Update, context: Context) -> None:
     elif asked is not None:
         notes.append(text(chat.lang, "unknown_topic", topic=html.escape(asked)))
     body = "\n\n".join([text(chat.lang, "welcome"), *notes])
-    await reply(
-        update,
-        lang=chat.lang,
-        html_text=body,
-        reply_markup=topics_keyboard(catalog, started.topics, chat.lang),
-    )
+    await reply(update, body, reply_markup=topics_keyboard(catalog, started.topics, chat.lang))
 
 
 async def cmd_stop(update: Update, context: Context) -> None:
@@ -117,7 +112,7 @@ async def cmd_stop(update: Update, context: Context) -> None:
     if not await may_change(update, context, chat):
         return
     await svc.call(chats.stop_chat, svc.engine, chat_id=chat.id, now=svc.now())
-    await reply(update, lang=chat.lang, html_text=text(chat.lang, "stopped"))
+    await reply(update, text(chat.lang, "stopped"))
 
 
 async def cmd_topics(update: Update, context: Context) -> None:
@@ -126,13 +121,11 @@ async def cmd_topics(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     catalog = svc.catalog.current
     if not catalog.topics:
-        await reply(update, lang=chat.lang, html_text=text(chat.lang, "no_topics"))
+        await reply(update, text(chat.lang, "no_topics"))
         return
     followed = await svc.call(topics.chat_topics, svc.engine, chat.id)
     keyboard = topics_keyboard(catalog, followed, chat.lang)
-    await reply(
-        update, lang=chat.lang, html_text=text(chat.lang, "topics_header"), reply_markup=keyboard
-    )
+    await reply(update, text(chat.lang, "topics_header"), reply_markup=keyboard)
 
 
 # Telegram's stand-in for every anonymous group admin: not one person, so not capped as one
@@ -189,7 +182,7 @@ async def cmd_watch(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     query = command_args(update, context)
     if not query:
-        await reply(update, lang=chat.lang, html_text=text(chat.lang, "watch_usage"))
+        await reply(update, text(chat.lang, "watch_usage"))
         return
     if not await may_change(update, context, chat):
         return
@@ -220,7 +213,7 @@ async def cmd_watches(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     listed = await svc.call(watches.watch_list, svc.engine, chat.id)
     body, markup = watches_view(svc.catalog.current, listed.watches, listed.topic_ids, chat.lang)
-    await reply(update, lang=chat.lang, html_text=body, reply_markup=markup)
+    await reply(update, body, reply_markup=markup)
 
 
 async def cmd_unwatch(update: Update, context: Context) -> None:
@@ -249,7 +242,7 @@ async def cmd_feeds(update: Update, context: Context) -> None:
     feeds = [f for f in svc.catalog.current.config.feeds if f.enabled]
     lines = [text(chat.lang, "feeds_header", count=len(feeds))]
     lines += [f"• {html.escape(f.name, quote=False)}" for f in feeds]
-    await reply(update, lang=chat.lang, html_text="\n".join(lines))
+    await reply(update, "\n".join(lines))
 
 
 async def cmd_help(update: Update, context: Context) -> None:
@@ -260,7 +253,7 @@ async def cmd_help(update: Update, context: Context) -> None:
     user = update.effective_user
     if svc.is_admin(user.id if user else None):
         body += text(chat.lang, "help_admin")
-    await reply(update, lang=chat.lang, html_text=body)
+    await reply(update, body)
 
 
 async def cmd_lang(update: Update, context: Context) -> None:
@@ -290,7 +283,7 @@ async def cmd_unknown(update: Update, context: Context) -> None:
     if chat is None or chat.type != "private":
         return
     info = await ensure_chat(services(context), update)
-    await reply(update, lang=info.lang, html_text=text(info.lang, "unknown_command"))
+    await reply(update, text(info.lang, "unknown_command"))
 
 
 async def on_private_text(update: Update, context: Context) -> None:
@@ -302,6 +295,5 @@ async def on_private_text(update: Update, context: Context) -> None:
     query = message.text.strip()[:MAX_QUERY_CHARS]
     await reply(
         update,
-        lang=info.lang,
-        html_text=text(info.lang, "plain_text_hint", query=html.escape(query)),
+        text(info.lang, "plain_text_hint", query=html.escape(query)),
     )
