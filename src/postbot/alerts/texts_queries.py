@@ -11,7 +11,7 @@ QUERY_TEXTS: dict[str, dict[str, str]] = {
         "en": "🔎 Read as: <code>{expr}</code>",
     },
     "watch_and_hint": {
-        "ar": "ℹ️ تكفي أن ترد هذه الكلمات كلها في الخبر، كلٌّ منها في أي موضع. "
+        "ar": "ℹ️ يجب أن ترد هذه الكلمات كلها في الخبر، لكن كلٌّ منها في أي موضع منه. "
         "لمتابعتها عبارةً متصلة ضعها بين علامتي تنصيص:\n<code>/watch {suggestion}</code>",
         "en": "ℹ️ These words must all appear in the story, but each may be anywhere in it. "
         "To follow them as one phrase, put them in quotes:\n<code>/watch {suggestion}</code>",
