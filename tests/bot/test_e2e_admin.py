@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from postbot.alerts.direction import strip_marks
 from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import (
@@ -108,7 +109,7 @@ def test_admins_hear_once_when_a_feed_fails_and_once_when_it_recovers(
     converse(double, [Say(ADMIN_ID, "/start")])
 
     def notices(kind: str) -> list[str]:
-        return [m.text for m in double.messages(ADMIN_ID) if kind in m.text]
+        return [strip_marks(m.text) for m in double.messages(ADMIN_ID) if kind in m.text]
 
     def poll_and_wait(errors: int) -> None:
         bot.poll_now()

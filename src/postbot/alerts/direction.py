@@ -121,12 +121,13 @@ def _run_starts(cells: list[_Cell], i: int, other: str, chars: str) -> bool:
     return other == "L" and _DATE.match(chars, i) is not None
 
 
-_SEPARATORS = "·|،;—"
+_SEPARATORS = "·|،;—«»“”()[]"
 
 
 def _separator(cells: list[_Cell], j: int) -> bool:
     """A list separator ends a run, so each item of a list keeps its place: «·», «،», «|», «;»,
-    and a comma followed by a space (not the one inside 2,500)."""
+    «—», and a comma followed by a space (not the one inside 2,500); so do quotes and brackets,
+    which must stay paired with their partner outside the run."""
     ch = cells[j].visible
     if ch and ch in _SEPARATORS:
         return True

@@ -10,6 +10,7 @@ from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from postbot.alerts.direction import lay_out
 from postbot.alerts.texts import text
 from postbot.bot.chats import ensure_chat
 from postbot.bot.commands import reply
@@ -161,9 +162,9 @@ async def notify_admins(bot: Bot, svc: Services, key: str, values: dict[str, str
     safe = {k: html.escape(redact_text(v)) for k, v in values.items()}  # errors quote URLs
     for admin_id in admins:
         try:
-            await bot.send_message(
-                admin_id, text(langs.get(admin_id, "en"), key, **safe), parse_mode=ParseMode.HTML
-            )
+            lang = langs.get(admin_id, "en")
+            body = lay_out(text(lang, key, **safe), lang)  # feed ids and errors are Latin
+            await bot.send_message(admin_id, body, parse_mode=ParseMode.HTML)
         except TelegramError as exc:  # an admin who never opened the bot cannot be messaged
             log.warning(
                 "could not tell admin %s about feed %s: %s", admin_id, values.get("feed_id"), exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from postbot.alerts.direction import strip_marks
 from postbot.alerts.html import visible_text
 from postbot.alerts.texts import text
 from postbot.bot.admin import notify_admins
@@ -93,5 +94,6 @@ async def test_admins_are_told_in_their_language(chatter: Chatter) -> None:
     values = {"feed": "Wire", "feed_id": "wire", "error": "http://u:secret@w.example 500"}
     await notify_admins(chatter.app.bot, chatter.svc, "feed_failing", values)
     notice = chatter.last(ADMIN_ID)
-    assert notice.text.startswith("⚠️ المصدر «Wire» (wire) يفشل")
+    assert strip_marks(notice.text).startswith("⚠️ المصدر «Wire» (wire) يفشل")
+    assert "\u2066Wire\u2069" in notice.text  # the Latin name isolated in the Arabic line
     assert "secret" not in notice.text
