@@ -52,7 +52,7 @@ class _Cell:
 
 
 def _strong(ch: str) -> str | None:
-    """ "R", "L" or None (neutral, weak, mark-free) for one visible character."""
+    """The direction of one visible character: "R", "L" or None (neutral or weak)."""
     if _ARABIC.match(ch):
         return "R"
     if _LATIN.match(ch):
@@ -61,6 +61,7 @@ def _strong(ch: str) -> str | None:
 
 
 def _first_strong(text: str) -> str | None:
+    """The direction of the first character of `text` that has one."""
     for ch in text:
         if (d := _strong(ch)) is not None:
             return d
@@ -68,6 +69,7 @@ def _first_strong(text: str) -> str | None:
 
 
 def _cells(line: str) -> list[_Cell]:
+    """The line as cells: whole <code>/<a>/<pre> elements, other tags, one character each."""
     out: list[_Cell] = []
     for m in _TOKEN.finditer(line):
         token = m.group()
