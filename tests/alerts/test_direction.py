@@ -204,3 +204,11 @@ def test_settings_hint_keeps_the_command_whole() -> None:
     hint = text("ar", "quiet_hint_off")
     assert "quiet off/" in seen(hint) or "off/quiet" in seen(hint)  # unmarked: broken
     assert seen(lay_out(hint, guess_lang(hint))).startswith("/quiet off")
+
+
+def test_an_english_list_of_arabic_names_is_still_english() -> None:
+    listing = "📰 Monitored feeds (3):\n• وكالة الاختبار\n• الجزيرة نت\n• العربية الحدث"
+    assert guess_lang(listing) == "en"
+    laid = lay_out(listing, guess_lang(listing))
+    assert laid.split("\n")[0] == "📰 Monitored feeds (3):"
+    assert seen(laid.split("\n")[1]) == "• " + rev("وكالة الاختبار")

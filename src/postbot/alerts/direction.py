@@ -211,9 +211,14 @@ def strip_marks(text: str) -> str:
 
 def guess_lang(markup: str) -> str:
     """ "ar" when a reply's own words (outside `<code>`, `<pre>`, links and quoted names) are
-    mostly Arabic letters, else "en": for a reply whose sender did not say its language."""
+    mostly Arabic letters, else "en": for a reply whose sender did not say its language. The
+    first line that has such words decides (a reply opens in its own language, while a list
+    below it may be of Arabic names in an English reply); none: the whole text."""
     plain = re.sub(r"<(code|pre|a)\b[^>]*>.*?</\1>|«[^»]*»|“[^”]*”", " ", markup, flags=re.DOTALL)
     plain = _TAG.sub("", plain)
-    arabic = len(re.findall(r"[\u0600-\u06ff]", plain))
-    latin = len(re.findall(r"[A-Za-z]", plain))
-    return "ar" if arabic > latin else "en"
+    for part in [*plain.split("\n"), plain]:
+        arabic = len(re.findall(r"[\u0600-\u06ff]", part))
+        latin = len(re.findall(r"[A-Za-z]", part))
+        if arabic != latin:
+            return "ar" if arabic > latin else "en"
+    return "en"

@@ -213,7 +213,7 @@ async def cmd_watches(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     listed = await svc.call(watches.watch_list, svc.engine, chat.id)
     body, markup = watches_view(svc.catalog.current, listed.watches, listed.topic_ids, chat.lang)
-    await reply(update, body, reply_markup=markup)
+    await reply(update, body, lang=chat.lang, reply_markup=markup)
 
 
 async def cmd_unwatch(update: Update, context: Context) -> None:
@@ -242,7 +242,7 @@ async def cmd_feeds(update: Update, context: Context) -> None:
     feeds = [f for f in svc.catalog.current.config.feeds if f.enabled]
     lines = [text(chat.lang, "feeds_header", count=len(feeds))]
     lines += [f"• {html.escape(f.name, quote=False)}" for f in feeds]
-    await reply(update, "\n".join(lines))
+    await reply(update, "\n".join(lines), lang=chat.lang)
 
 
 async def cmd_help(update: Update, context: Context) -> None:
