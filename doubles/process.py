@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from doubles.botapi import BotApiDouble, CallbackAnswer, SentRecord
 from doubles.feedserver import FeedItem, FeedServer
+from postbot.alerts.direction import strip_marks
 from postbot.alerts.html import visible_text
 from postbot.alerts.texts import text
 from postbot.store import repo
@@ -322,7 +323,9 @@ def converse(
     """Queue every line at once, wait for one reply per line, return the new replies per chat.
 
     The bot handles updates in order, so lines that alternate between chats are answered
-    without each chat's one-message-a-second pacing adding up.
+    without each chat's one-message-a-second pacing adding up. The replies are given without
+    the invisible direction marks and isolates (alerts/direction.py), so they compare with
+    `says`; `double.messages` keeps them as sent.
     """
     expected = Counter(line.chat_id for line in lines)
     before = {chat: len(double.messages(chat)) for chat in expected}
@@ -342,7 +345,7 @@ def converse(
         timeout=timeout,
         what=f"{sum(expected.values())} replies",
     )
-    return {c: [m.text for m in double.messages(c)[before[c] :]] for c in expected}
+    return {c: [strip_marks(m.text) for m in double.messages(c)[before[c] :]] for c in expected}
 
 
 def interleave(*scripts: Sequence[Say]) -> list[Say]:

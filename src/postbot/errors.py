@@ -47,11 +47,17 @@ class ConfigError(PostbotError):
 
 
 class QuerySyntaxError(PostbotError):
-    """A query could not be parsed; `position` is the 0-based character offset."""
+    """A query could not be parsed; `position` is the 0-based character offset.
 
-    def __init__(self, message: str, position: int) -> None:
+    `code` names the problem (one text per code in each language, see alerts/texts_chat.py) and
+    `token` is the part of the query at fault ("" when there is none, as for an empty query).
+    """
+
+    def __init__(self, message: str, position: int, *, code: str = "", token: str = "") -> None:
         self.message = message
         self.position = position
+        self.code = code
+        self.token = token
         super().__init__(f"{message} (at character {position + 1})")
 
 

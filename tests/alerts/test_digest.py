@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 import pytest
 
 from postbot.alerts.digest import MAX_ENTITIES, MAX_LINK_CHARS, DigestItem, render_digest
-from postbot.alerts.html import MAX_VISIBLE, RLM, utf16_len, visible_text
+from postbot.alerts.direction import strip_marks
+from postbot.alerts.html import MAX_VISIBLE, utf16_len, visible_text
 
 END = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)  # 14:00 in Baghdad
 AT = datetime(2026, 11, 28, 10, 5, tzinfo=UTC)  # 13:05 in Baghdad
@@ -66,7 +67,9 @@ def visible_len(markup: str) -> int:
 def render(items: list[DigestItem], **kw: object) -> list[tuple[str, list[int]]]:
     args: dict[str, object] = {"lang": "en", "kind": "hourly", "tz": "Asia/Baghdad"}
     args.update(kw)
-    return render_digest(items, period_end=END, **args)  # type: ignore[arg-type]
+    out = render_digest(items, period_end=END, **args)  # type: ignore[arg-type]
+    # the layout marks and isolates are checked in tests/alerts/test_direction.py
+    return [(strip_marks(markup), indexes) for markup, indexes in out]
 
 
 def test_no_items_no_messages() -> None:
@@ -90,11 +93,10 @@ def test_layout_in_arabic_keeps_right_to_left() -> None:
         [item("Reuters: قصف القاعدة", sources=("Reuters", "الجزيرة"))], lang="ar"
     )
     lines = markup.split("\n")
-    assert lines[0] == f"📰 ملخص الساعة {RLM}·{RLM} 2026-11-28 14:00 UTC+03 {RLM}·{RLM} الأخبار: 1"
-    assert lines[2] == f"{RLM}<b>قاعدة عين الأسد</b>"
+    assert lines[0] == "📰 ملخص الساعة · 2026-11-28 14:00 UTC+03 · الأخبار: 1"
+    assert lines[2] == "<b>قاعدة عين الأسد</b>"
     assert lines[3] == (
-        f'{RLM}• <a href="https://example.com/a">Reuters: قصف القاعدة</a> '
-        f"{RLM}—{RLM} Reuters،{RLM} الجزيرة {RLM}·{RLM} 13:05"
+        '• <a href="https://example.com/a">Reuters: قصف القاعدة</a> — Reuters، الجزيرة · 13:05'
     )
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from postbot.alerts.direction import strip_marks
 from postbot.alerts.html import MAX_VISIBLE, RLM, Alert, render_alert, utf16_len, visible_text
 from postbot.alerts.summarize import Sentence
 
@@ -32,12 +33,12 @@ def _alert(title: str, body: str, *, terms: tuple[str, ...] = (), **kw: object) 
 
 def test_layout_matches_spec() -> None:
     alert = _alert("عنوان الخبر", "هاجم داعش قاعدة عين الأسد.", terms=("داعش", "عين الأسد"))
-    lines = render_alert(alert, "ar").split("\n")
-    assert lines[0] == f"🔔 قاعدة عين الأسد {RLM}·{RLM} داعش"
+    lines = strip_marks(render_alert(alert, "ar")).split("\n")
+    assert lines[0] == "🔔 قاعدة عين الأسد · داعش"
     assert lines[1] == "<b>عنوان الخبر</b>"
     assert lines[2] == "هاجم <b>داعش</b> قاعدة <b>عين الأسد</b>."
-    assert lines[3] == f"👥 نحو 250–300 مستشار {RLM}·{RLM} أقل من 2000 عنصر"
-    assert lines[4] == f"المصدر: gulfnews24 {RLM}·{RLM} 2026-11-28 14:05 UTC"
+    assert lines[3] == "👥 نحو 250–300 مستشار · أقل من 2000 عنصر"
+    assert lines[4] == "المصدر: gulfnews24 · 2026-11-28 14:05 UTC"
     assert lines[5] == '<a href="https://gulfnews24.net/?p=72966&amp;a=1">اقرأ الخبر</a>'
     assert "<u>" not in render_alert(alert, "ar")
 
@@ -62,12 +63,12 @@ def test_no_date_no_link_no_troops() -> None:
     out = render_alert(alert, "ar")
     assert "👥" not in out
     assert "<a " not in out
-    assert out.split("\n")[-1] == "المصدر: gulfnews24"
+    assert strip_marks(out.split("\n")[-1]) == "المصدر: gulfnews24"
 
 
 def test_also_in_line() -> None:
     out = render_alert(_alert("عنوان", "نص", also_in=("BBC عربي", "الجزيرة")), "ar")
-    assert "ورد أيضاً في: BBC عربي، الجزيرة" in out
+    assert "ورد أيضاً في: BBC عربي، الجزيرة" in strip_marks(out)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from postbot.alerts.texts import (
 from postbot.alerts.texts_chat import CHAT_TEXTS
 from postbot.alerts.texts_chatsettings import CHATSETTINGS_TEXTS
 from postbot.alerts.texts_feedops import FEEDOPS_TEXTS
+from postbot.alerts.texts_queries import QUERY_TEXTS
 from postbot.alerts.texts_search import SEARCH_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
 from postbot.alerts.texts_trend import TREND_TEXTS
@@ -171,5 +172,6 @@ def test_the_text_modules_do_not_share_keys() -> None:
         CHATSETTINGS_TEXTS,
         SEARCH_TEXTS,
         WATCHSTATE_TEXTS,
+        QUERY_TEXTS,
     )
     assert sum(map(len, parts)) == len(TEXTS)

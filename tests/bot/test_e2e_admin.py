@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from postbot.alerts.direction import strip_marks
 from support.botapi import BotApiDouble
 from support.feedserver import FeedItem, FeedServer
 from support.process import (
@@ -89,7 +90,10 @@ def test_admin_commands_and_reload(
         ],
     )
     reloaded = converse(double, [Say(ADMIN_ID, "/reload")])[ADMIN_ID][0]
-    assert reloaded == says("en", "reloaded", feeds=2, topics=3)
+    assert reloaded.splitlines() == [
+        says("en", "reloaded", feeds=2, topics=3),
+        says("en", "reload_feeds_added", names="المصدر الثاني (second)"),
+    ]
     feeds.wait_for_hits("/second.xml", 1, timeout=15)
     wait_db(
         bot,
@@ -107,7 +111,7 @@ def test_admins_hear_once_when_a_feed_fails_and_once_when_it_recovers(
     converse(double, [Say(ADMIN_ID, "/start")])
 
     def notices(kind: str) -> list[str]:
-        return [m.text for m in double.messages(ADMIN_ID) if kind in m.text]
+        return [strip_marks(m.text) for m in double.messages(ADMIN_ID) if kind in m.text]
 
     def poll_and_wait(errors: int) -> None:
         bot.poll_now()

@@ -222,7 +222,7 @@ def test_digest_tz_and_quiet_commands_store_and_explain(
     if len(quiet[2].splitlines()) > 1:  # the test runs in the night, Baghdad time
         assert quiet[2].splitlines()[1] == says("en", "quiet_now", when=stamp(quiet[2]))
         assert stamp(quiet[2]).endswith(" 06:00")
-    assert quiet[3] == says("en", "quiet_bad", value="23:00-23:00")
+    assert quiet[3] == says("en", "quiet_same", value="23:00-23:00")
     assert quiet[4] == says("en", "quiet_bad", value="25:00-07:00")
     assert quiet[5].splitlines()[-1] == says("en", "quiet_hint_off")
     assert quiet[6] == says("en", "quiet_off")

@@ -10,6 +10,11 @@ from typing import Any
 
 import pytest
 
+from postbot.alerts.direction import strip_marks
+from postbot.alerts.html import visible_text
+from postbot.bot.commands import query_problem
+from postbot.errors import QuerySyntaxError
+from postbot.match.query import parse_query
 from support.botapi import BotApiDouble
 from support.process import (
     BotProcess,
@@ -83,7 +88,8 @@ def test_watch_list_remove_and_bad_input(bot: BotProcess, double: BotApiDouble) 
     ]
     assert "#2" in replies[WATCHER][1]
     listing = double.messages(WATCHER)[-1]
-    assert listing.text.splitlines()[:3] == [says("en", "watches_header"), "1. داعش", f"2. {AIN}"]
+    shown = strip_marks(listing.text).splitlines()[:3]
+    assert shown == [says("en", "watches_header"), "1. داعش", f"2. {AIN}"]
     labels = buttons(listing.reply_markup)
     assert [label for label, _ in labels] == ["❌ 1. داعش", f"❌ 2. {AIN}"]
     assert all(data.startswith("unwatch:") for _, data in labels)
@@ -98,10 +104,10 @@ def test_watch_list_remove_and_bad_input(bot: BotProcess, double: BotApiDouble) 
 
     quote, quote_late, paren, accepted = replies[BAD_QUERY]
     assert quote.startswith("⚠️ I could not read that query: unclosed quotation mark")
-    assert "(at character 1)" in quote
-    assert "(at character 9)" in quote_late
-    assert "closing parenthesis" in paren and "(at character 5)" in paren
-    assert accepted == says("en", "watch_added", number=1, query=at_limit)
+    assert '(at character 1: “"”)' in quote
+    assert '(at character 9: “"”)' in quote_late
+    assert "closing parenthesis" in paren and "(at character 5: “)”)" in paren
+    assert accepted.startswith(says("en", "watch_added", number=1, query=at_limit))
 
     assert replies[AT_LIMIT] == [says("en", "watch_limit", limit=50)]
     rows = query_db(bot, "SELECT count(*) FROM watch WHERE chat_id = :c", c=AT_LIMIT)
@@ -119,8 +125,9 @@ def test_watch_list_remove_and_bad_input(bot: BotProcess, double: BotApiDouble) 
     )[-1]
     assert edit.method == "editMessageText"
     # the other watch keeps its number
-    assert edit.text.splitlines()[:2] == [says("en", "watches_header"), f"2. {AIN}"]
-    assert "داعش\n" not in edit.text + "\n"
+    edited = strip_marks(edit.text)
+    assert edited.splitlines()[:2] == [says("en", "watches_header"), f"2. {AIN}"]
+    assert "داعش\n" not in edited + "\n"
     assert len(buttons(edit.reply_markup)) == 1
 
     replies = converse(double, [Say(WATCHER, "/unwatch 2"), Say(WATCHER, "/watches")])
@@ -156,7 +163,7 @@ def test_replies_follow_the_language_and_lang_switches(
     assert added == says("ar", "watch_added", number=1, query="داعش")
     assert added.startswith("👁 أُضيفت كلمة المراقبة رقم 1")
     assert missing == says("ar", "unwatch_missing", number=9)
-    assert syntax.startswith("⚠️ لم أفهم الاستعلام") and "(عند الحرف 1)" in syntax
+    assert syntax.startswith("⚠️ لم أفهم الاستعلام") and "(عند الحرف 1: «(»)" in syntax
     assert switched == says("en", "lang_set")
     assert english == says("en", "unwatch_missing", number=9)
 
@@ -164,7 +171,13 @@ def test_replies_follow_the_language_and_lang_switches(
         says("en", "unwatch_missing", number=9),
         says("ar", "lang_set"),
         says("ar", "unwatch_missing", number=9),
-        says("ar", "lang_usage"),
+        "\n".join(
+            [
+                says("ar", "lang_unsupported", value="xx"),
+                says("ar", "lang_current", name=says("ar", "lang_name_ar")),
+                says("ar", "lang_usage"),
+            ]
+        ),
     ]
 
 
@@ -192,14 +205,11 @@ def test_hostile_queries_get_a_polite_error_in_the_chat_language(
         for reply, (query, key, values, position) in zip(
             replies[chat], HOSTILE_QUERIES, strict=True
         ):
-            expected = says(
-                lang,
-                "watch_syntax",
-                problem=says(lang, key, **values),
-                position=position,
-                query=query,
-            )
-            assert reply == expected
+            with pytest.raises(QuerySyntaxError) as info:
+                parse_query(query)
+            assert info.value.position + 1 == position
+            assert reply == visible_text(query_problem(lang, info.value, query))
+            assert says(lang, key, **values) in reply
     stored = query_db(
         bot, "SELECT count(*) FROM watch WHERE chat_id IN (:a, :b)", a=HOSTILE_AR, b=HOSTILE_EN
     )

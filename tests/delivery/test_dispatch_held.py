@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from postbot.alerts.direction import strip_marks
 from postbot.alerts.html import MAX_VISIBLE, utf16_len
 from postbot.delivery.dispatch import Dispatcher
 from postbot.feeds.story import Story
@@ -205,7 +206,7 @@ async def test_another_outlet_edits_the_sent_alert_and_keeps_its_buttons(
     await dispatcher.drain()
     (edit,) = double.edits
     assert edit.message_id == sent.message_id
-    assert "ورد أيضاً في: sky" in edit.text
+    assert "ورد أيضاً في: sky" in strip_marks(edit.text)
     assert edit.reply_markup == sent.reply_markup
     assert len(double.sent) == 1  # an edit, not a second alert
     assert statuses(engine, 506) == [(DeliveryStatus.SENT.value, sent.message_id, False)]

@@ -107,10 +107,25 @@ def _alert(
         title_end=title_end,
         spans=spans,
         summary=tuple(_summary(text, title_end, spans)),
-        troop_texts=tuple(dict.fromkeys(c.text for c in troop_counts)),
+        troop_texts=troop_texts(troop_counts),
         source=source,
         published=story.published,
         link=story.link,
         also_in=tuple(also_in),
         breaking=breaking,
     )
+
+
+def troop_texts(counts: Sequence[TroopCount]) -> tuple[str, ...]:
+    """The troop line's figures, each once: counts of the same number or range («2,500 جندي»
+    and «نحو 2,500 جندي») show one text, the most informative (the longest, which keeps the
+    qualifier), in the place of the first; vague counts (no figure) are told apart by text.
+    """
+    chosen: dict[object, str] = {}
+    for count in counts:
+        key: object = (count.low, count.high) if count.low is not None else count.text
+        text = " ".join(count.text.split())
+        kept = chosen.get(key)
+        if kept is None or len(text) > len(kept):
+            chosen[key] = text
+    return tuple(dict.fromkeys(chosen.values()))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import cache
 
+from postbot.alerts.direction import lay_out_line
 from postbot.alerts.html import MAX_TITLE, MAX_VISIBLE, RLM, utf16_len, visible_text
 from postbot.alerts.texts import text
 from postbot.alerts.zones import zone_label, zone_of
@@ -94,12 +95,12 @@ def _header(labels: dict[str, str], kind: str, lang: str, end: datetime, count: 
         stamp,
         text(lang, "digest_count", n=count),
     ]
-    return html.escape(_sep("·", lang).join(parts), quote=False)
+    return lay_out_line(html.escape(_sep("·", lang).join(parts), quote=False), lang)
 
 
 def _group_line(name: str, lang: str) -> _Line:
     text = html.escape(_clip(name, MAX_GROUP), quote=False)
-    return _line(f"{RLM if lang == 'ar' else ''}<b>{text}</b>", entities=1)
+    return _line(lay_out_line(f"{RLM if lang == 'ar' else ''}<b>{text}</b>", lang), entities=1)
 
 
 def _story_line(
@@ -127,7 +128,8 @@ def _story_line(
         local = published.astimezone(zone)
         stamp = local.strftime("%H:%M" if local.date() == end.date() else "%m-%d %H:%M")
         parts.append(_sep("·", lang) + stamp)
-    return _line("".join(parts), entities=entities, link_chars=link_chars)
+    laid = lay_out_line("".join(parts), lang)  # names and titles of the other script isolated
+    return _line(laid, entities=entities, link_chars=link_chars)
 
 
 def _paginate(

@@ -6,10 +6,11 @@ counts it (UTF-16 code units after entity parsing), stays within 4096 whatever t
 however many reasons: every line but the summary has a budget of its own (a list that runs
 over is cut with "…+N", N the items left out), and the summary takes what remains. The link is
 never cut. `compact=True` is the shorter rendering the dispatcher falls back to when Telegram
-refuses the full one: tighter budgets, no summary, no troop line. Arabic lines that begin
-with a Latin word get a right-to-left mark so the line keeps its direction, and the " · "
-separators in Arabic lines are wrapped in right-to-left marks so that a Latin source name and a
-date do not swap places with their Arabic neighbours.
+refuses the full one: tighter budgets, no summary, no troop line. The lines postbot writes
+(reasons, troops, source, "also in", read) are laid out for the reader by alerts/direction.py
+(isolates around the other script: "Source: الجزيرة" stays left to right in English); the
+feed's title and summary keep their own direction, with a right-to-left mark before an Arabic
+line that begins with a Latin word.
 
 A story several outlets carried names them on an "also in" line, each linked to that outlet's
 own article (at most five, then "+N"), so a reader can compare versions; under a breaking
@@ -25,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 
+from postbot.alerts.direction import lay_out_line
 from postbot.alerts.summarize import Sentence
 from postbot.alerts.texts import text
 from postbot.alerts.zones import local_stamp
@@ -117,6 +119,12 @@ def _directional(visible: str, markup: str, lang: str) -> tuple[str, str]:
     if first is not None and not _ARABIC.match(first.group()):
         visible, markup = RLM + visible, RLM + markup
     return visible, markup
+
+
+def _laid_out(markup: str, lang: str) -> tuple[str, str]:
+    """(visible text, markup) of a line postbot writes, laid out for the reader (direction.py)."""
+    laid = lay_out_line(markup, lang)
+    return visible_text(laid), laid
 
 
 def cut_to(text: str, room: int) -> str:
@@ -253,6 +261,7 @@ def render_alert(alert: Alert, lang: str = "ar", *, compact: bool = False, tz: s
     if alert.breaking is not None:  # under the bell: every alert still opens with it
         flag = breaking_line(alert.breaking, lang)
         lines.append((flag, f"<b>{html.escape(flag, quote=False)}</b>"))
+    title_at = len(lines)
     lines.append((title, f"<b>{html.escape(title, quote=False)}</b>"))
     summary_at = len(lines)
     if alert.troop_texts and not compact:
@@ -268,7 +277,11 @@ def render_alert(alert: Alert, lang: str = "ar", *, compact: bool = False, tz: s
         href = html.escape(alert.link, quote=True)
         lines.append((labels["read"], f'<a href="{href}">{labels["read"]}</a>'))
 
-    lines = [_directional(v, m, lang) for v, m in lines]
+    # the feed's own words keep their direction; the lines postbot writes take the reader's
+    lines = [
+        _directional(v, m, lang) if i == title_at else _laid_out(m, lang)
+        for i, (v, m) in enumerate(lines)
+    ]
     fixed = sum(utf16_len(v) + 1 for v, _ in lines)
     if compact:
         return "\n".join(m for _, m in lines)

@@ -43,6 +43,14 @@ def parse_hhmm(text: str) -> str:
     return f"{hour:02d}:{minute:02d}"
 
 
+class EmptyQuietWindow(ValueError):
+    """A quiet window that ends when it starts (`22:00-22:00`); `at` is that time."""
+
+    def __init__(self, at: str) -> None:
+        super().__init__("a quiet window must end at a different time than it starts")
+        self.at = at
+
+
 def parse_quiet(text: str) -> tuple[str, str]:
     """A quiet window "HH:MM-HH:MM" (any dash, spaces allowed) as (start, end); ValueError else."""
     parts = _DASH.split(_clean(text))
@@ -50,7 +58,7 @@ def parse_quiet(text: str) -> tuple[str, str]:
         raise ValueError(f"not a time window: {text.strip()!r} (use HH:MM-HH:MM, e.g. 23:00-07:00)")
     start, end = parse_hhmm(parts[0]), parse_hhmm(parts[1])
     if start == end:
-        raise ValueError("a quiet window must end at a different time than it starts")
+        raise EmptyQuietWindow(start)
     return start, end
 
 

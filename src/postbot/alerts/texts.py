@@ -20,6 +20,7 @@ from typing import Any
 from postbot.alerts.texts_chat import CHAT_TEXTS
 from postbot.alerts.texts_chatsettings import CHATSETTINGS_TEXTS, COMMANDS_CHATSETTINGS
 from postbot.alerts.texts_feedops import FEEDOPS_TEXTS
+from postbot.alerts.texts_queries import QUERY_TEXTS
 from postbot.alerts.texts_search import SEARCH_TEXTS
 from postbot.alerts.texts_settings import SETTINGS_TEXTS
 from postbot.alerts.texts_trend import TREND_NOUNS, TREND_TEXTS
@@ -59,6 +60,7 @@ TEXTS: dict[str, dict[str, str]] = {
     **CHATSETTINGS_TEXTS,
     **SEARCH_TEXTS,
     **WATCHSTATE_TEXTS,
+    **QUERY_TEXTS,
 }
 
 # Nouns for counted placeholders: per language, per plural category, "{n}" is the number.

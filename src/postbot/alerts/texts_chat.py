@@ -48,7 +48,7 @@ CHAT_TEXTS: dict[str, dict[str, str]] = {
     "topic_off": {"ar": "أُلغيت متابعة «{topic}»", "en": "Stopped following “{topic}”"},
     "watch_usage": {
         "ar": "اكتب الكلمات بعد الأمر، مثل:\n<code>/watch داعش</code>\n"
-        '<code>/watch "عين الأسد" OR الأنبار</code>\n<code>/watch القوات الأمريكية -سوريا</code>',
+        '<code>/watch "عين الأسد" أو الأنبار</code>\n<code>/watch القوات الأمريكية -سوريا</code>',
         "en": "Put the words after the command, for example:\n<code>/watch داعش</code>\n"
         '<code>/watch "عين الأسد" OR الأنبار</code>\n<code>/watch ISIS -Nigeria</code>',
     },
@@ -173,12 +173,12 @@ CHAT_TEXTS: dict[str, dict[str, str]] = {
         "en": "parentheses and exclusions are nested more than {limit} deep",
     },
     "query_or_first": {
-        "ar": "يجب أن تسبق OR كلمةٌ أو عبارة",
-        "en": "OR needs a word or phrase before it",
+        "ar": "يجب أن تسبق «{token}» كلمةٌ أو عبارة",
+        "en": "“{token}” needs a word or phrase before it",
     },
     "query_or_last": {
-        "ar": "يجب أن تتبع OR كلمةٌ أو عبارة",
-        "en": "OR must be followed by a word or phrase",
+        "ar": "يجب أن تتبع «{token}» كلمةٌ أو عبارة",
+        "en": "“{token}” must be followed by a word or phrase",
     },
     "query_end_early": {
         "ar": "انتهى الاستعلام قبل كلمة أو عبارة متوقعة",
@@ -193,13 +193,13 @@ CHAT_TEXTS: dict[str, dict[str, str]] = {
         "en": "this part only excludes words: add at least one word to look for",
     },
     "query_only_stop_words": {
-        "ar": "هذا الجزء يبحث عن كلمات شائعة فقط (مثل في، من، على، the): أضف كلمة أكثر تحديداً",
+        "ar": "هذا الجزء يبحث عن كلمات شائعة فقط (مثل في، من، على): أضف كلمة أكثر تحديداً",
         "en": "this part only looks for common words (such as في, من, the, of): "
         "add a more specific word",
     },
     "query_not_alone": {
-        "ar": "يجب أن تتبع {op} كلمةٌ أو عبارة",
-        "en": "{op} must be followed by a word or phrase",
+        "ar": "يجب أن تتبع «{op}» كلمةٌ أو عبارة",
+        "en": "“{op}” must be followed by a word or phrase",
     },
     "query_unclosed_paren": {"ar": "قوس لم يُغلق", "en": "unclosed parenthesis"},
     "query_unexpected": {"ar": "«{token}» في غير موضعه", "en": "unexpected “{token}”"},

@@ -141,7 +141,7 @@ SETTINGS_TEXTS: dict[str, dict[str, str]] = {
         "<b>أمثلة:</b>\n"
         "<code>/watch داعش</code> — تطابق أيضاً «لداعش» و«وداعش»\n"
         '<code>/watch "عين الأسد"</code> — عبارة كاملة\n'
-        "<code>/watch الأنبار OR الرمادي</code> — إحداهما\n"
+        "<code>/watch الأنبار أو الرمادي</code> — إحداهما (أو OR)\n"
         "<code>/watch القوات الأمريكية -سوريا</code> — دون «سوريا»\n"
         "<code>/watch مستشار*</code> — كل كلمة تبدأ بـ«مستشار»\n"
         "<code>/digest daily 21:30</code> — ملخص يومي الساعة 21:30 بدل التنبيهات الفورية\n"
@@ -164,13 +164,16 @@ SETTINGS_TEXTS: dict[str, dict[str, str]] = {
         "<b>Examples:</b>\n"
         "<code>/watch داعش</code> — also matches «لداعش», «وداعش»\n"
         '<code>/watch "عين الأسد"</code> — an exact phrase\n'
-        "<code>/watch الأنبار OR الرمادي</code> — either word\n"
+        "<code>/watch الأنبار OR الرمادي</code> — either word (OR, or, أو)\n"
         "<code>/watch US troops -Syria</code> — but not Syria\n"
         "<code>/watch advis*</code> — words starting with “advis”\n"
         "<code>/digest daily 21:30</code> — one digest a day at 21:30 instead of instant alerts\n"
         "<code>/quiet 23:00-07:00</code> — no alerts at night, one digest of them in the morning\n"
         "<code>/tz Asia/Damascus</code> — Damascus time (the default is Baghdad time)\n"
-        "Hamza forms, ة/ه and ى/ي are treated alike; diacritics are ignored.",
+        "Hamza forms, ة/ه and ى/ي are treated alike; diacritics are ignored.\n"
+        "A watch matches the words as written: an English word does not find the Arabic "
+        "story. Join both spellings with OR:\n"
+        "<code>/watch Harir OR حرير</code> — the Harir base, in English or Arabic stories",
     },
     "breaking_on": {
         "ar": "🔴 الأخبار العاجلة مفعّلة: يصلك كل خبر تنقله {outlets:outlet} أو أكثر خلال "

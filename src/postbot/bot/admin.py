@@ -10,6 +10,7 @@ from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from postbot.alerts.direction import lay_out
 from postbot.alerts.texts import text
 from postbot.alerts.zones import local_stamp
 from postbot.bot.chats import ensure_chat
@@ -17,6 +18,7 @@ from postbot.bot.commands import reply
 from postbot.bot.services import Context, Services, services
 from postbot.bot.stats_latency import latency_block
 from postbot.bot.views import split_message
+from postbot.config.changes import ConfigChanges, config_changes
 from postbot.errors import ConfigError, PostbotError
 from postbot.ops.logs import redact_text
 from postbot.service import admin, chats, latency
@@ -117,6 +119,7 @@ async def cmd_reload(update: Update, context: Context) -> None:
     except PostbotError as exc:
         await reply(update, text(lang, "reload_failed", problems=html.escape(_problems(exc))))
         return
+    changes = config_changes(svc.catalog.current.config, catalog.config)
     svc.catalog.replace(catalog)
     svc.on_reload()
     log.info(
@@ -125,7 +128,36 @@ async def cmd_reload(update: Update, context: Context) -> None:
         update.effective_user.id if update.effective_user else None,
     )
     config = catalog.config
-    await reply(update, text(lang, "reloaded", feeds=len(config.feeds), topics=len(config.topics)))
+    lines = [text(lang, "reloaded", feeds=len(config.feeds), topics=len(config.topics))]
+    lines += change_lines(changes, lang)
+    await reply(update, "\n".join(lines), lang=lang)
+
+
+def change_lines(changes: ConfigChanges, lang: str) -> list[str]:
+    """What a reload changed, one line per kind of change (or one line saying nothing did)."""
+    if changes.nothing:
+        return [text(lang, "reload_none")]
+    comma = text(lang, "alert_comma")
+    lines = []
+    for key, feeds in (
+        ("reload_feeds_added", changes.feeds_added),
+        ("reload_feeds_removed", changes.feeds_removed),
+        ("reload_feeds_changed", changes.feeds_changed),
+    ):
+        if feeds:
+            names = comma.join(html.escape(f"{f.name} ({f.id})") for f in feeds)
+            lines.append(text(lang, key, names=names))
+    for key, topics in (
+        ("reload_topics_added", changes.topics_added),
+        ("reload_topics_removed", changes.topics_removed),
+        ("reload_topics_changed", changes.topics_changed),
+    ):
+        if topics:
+            names = comma.join(html.escape(getattr(t.name, lang, t.name.en)) for t in topics)
+            lines.append(text(lang, key, names=names))
+    if changes.other:
+        lines.append(text(lang, "reload_other"))
+    return lines
 
 
 async def notify_admins(bot: Bot, svc: Services, key: str, values: dict[str, str]) -> None:
@@ -137,9 +169,9 @@ async def notify_admins(bot: Bot, svc: Services, key: str, values: dict[str, str
     safe = {k: html.escape(redact_text(v)) for k, v in values.items()}  # errors quote URLs
     for admin_id in admins:
         try:
-            await bot.send_message(
-                admin_id, text(langs.get(admin_id, "en"), key, **safe), parse_mode=ParseMode.HTML
-            )
+            lang = langs.get(admin_id, "en")
+            body = lay_out(text(lang, key, **safe), lang)  # feed ids and errors are Latin
+            await bot.send_message(admin_id, body, parse_mode=ParseMode.HTML)
         except TelegramError as exc:  # an admin who never opened the bot cannot be messaged
             log.warning(
                 "could not tell admin %s about feed %s: %s", admin_id, values.get("feed_id"), exc

@@ -11,6 +11,7 @@ import html
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 
+from postbot.alerts.direction import guess_lang, lay_out
 from postbot.alerts.feedlist import feed_list_blocks
 from postbot.alerts.texts import LANGS, TEXTS, text
 from postbot.bot.chats import ChatInfo, ensure_chat, may_change_settings
@@ -30,13 +31,32 @@ from postbot.service.watches import (
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 DEEP_LINK_TOPIC = "topic_"
+# what /lang accepts for each language: the code and the language's name in either language
+LANG_WORDS = {
+    **{lang: lang for lang in LANGS},
+    "arabic": "ar",
+    "عربي": "ar",
+    "العربية": "ar",
+    "عربية": "ar",
+    "english": "en",
+    "انجليزي": "en",
+    "إنجليزي": "en",
+    "الإنجليزية": "en",
+    "الانجليزية": "en",
+}
+SHOWN_TOKEN_CHARS = 30  # the part of a query an error points at, shown at most this long
 
 
-async def reply(update: Update, html_text: str, **kwargs: object) -> None:
-    """Answer in the chat the update came from, as HTML without link previews."""
+async def reply(
+    update: Update, html_text: str, *, lang: str | None = None, **kwargs: object
+) -> None:
+    """Answer in the chat the update came from, as HTML without link previews, each line laid
+    out for a reader of `lang` (alerts/direction.py); without `lang`, the language the text is
+    written in."""
     message = update.effective_message
     if message is None:
         return
+    html_text = lay_out(html_text, lang or guess_lang(html_text))
     await message.reply_text(
         html_text,
         parse_mode=ParseMode.HTML,
@@ -138,18 +158,37 @@ def watch_owner(update: Update) -> int | None:
 
 
 def query_problem(lang: str, exc: QuerySyntaxError, query: str) -> str:
-    """The reply to a query that does not parse: what is wrong, where, and the query."""
-    # every problem has a code and a text in both languages; the English message is the
-    # fallback for a code without one
-    key = f"query_{getattr(exc, 'code', '')}"
+    """The reply to a query that does not parse: what is wrong, where, the part at fault and
+    the query, all in the chat's language (a code without a text gets a generic one, never the
+    English message)."""
+    key = f"query_{exc.code}"
     values = {
         k: v if isinstance(v, int) else html.escape(str(v))
         for k, v in getattr(exc, "values", {}).items()
     }
-    problem = text(lang, key, **values) if key in TEXTS else html.escape(exc.message)
+    values.setdefault("token", html.escape(exc.token))
+    problem = text(lang, key, **values) if key in TEXTS else text(lang, "query_unknown")
+    token = exc.token.strip()
+    if len(token) > SHOWN_TOKEN_CHARS:
+        token = token[: SHOWN_TOKEN_CHARS - 1] + "…"
     return text(
-        lang, "watch_syntax", problem=problem, position=exc.position + 1, query=html.escape(query)
+        lang,
+        "watch_syntax_at" if token else "watch_syntax",
+        problem=problem,
+        position=exc.position + 1,
+        token=html.escape(token),
+        query=html.escape(query),
     )
+
+
+def watch_added(lang: str, added: AddedWatch, query: str) -> str:
+    """The reply to a new watch: its number, how the query was read, and the phrase hint."""
+    lines = [text(lang, "watch_added", number=added.number, query=html.escape(query))]
+    if added.read_as is not None:
+        lines.append(text(lang, "watch_read_as", expr=html.escape(added.read_as)))
+    if added.suggestion is not None:
+        lines.append(text(lang, "watch_and_hint", suggestion=html.escape(added.suggestion)))
+    return "\n".join(lines)
 
 
 async def cmd_watch(update: Update, context: Context) -> None:
@@ -170,8 +209,8 @@ async def cmd_watch(update: Update, context: Context) -> None:
     match result:
         case AddedWatch(number=number, existed=True):
             answer = text(lang, "watch_exists", number=number)
-        case AddedWatch(number=number):
-            answer = text(lang, "watch_added", number=number, query=html.escape(query))
+        case AddedWatch():
+            answer = watch_added(lang, result, query)
             if not chat.active:
                 answer += "\n\n" + text(lang, "paused_note")
         case QueryTooLong(length=length, limit=limit):
@@ -180,7 +219,7 @@ async def cmd_watch(update: Update, context: Context) -> None:
             answer = query_problem(lang, error, query)
         case TooManyWatches(limit=limit, per_user=per_user):
             answer = text(lang, "watch_user_limit" if per_user else "watch_limit", limit=limit)
-    await reply(update, answer)
+    await reply(update, answer, lang=lang)
 
 
 async def cmd_watches(update: Update, context: Context) -> None:
@@ -194,7 +233,8 @@ async def cmd_watches(update: Update, context: Context) -> None:
         hint = text(chat.lang, "watches_hint")
         body = body.replace(hint, text(chat.lang, "watches_readonly_hint"))
         markup = None
-    await reply(update, body + await silence_note(svc, chat.id, chat.lang), reply_markup=markup)
+    body += await silence_note(svc, chat.id, chat.lang)
+    await reply(update, body, lang=chat.lang, reply_markup=markup)
 
 
 async def cmd_feeds(update: Update, context: Context) -> None:
@@ -203,7 +243,7 @@ async def cmd_feeds(update: Update, context: Context) -> None:
     chat = await ensure_chat(svc, update)
     feeds = [(f.name, f.country) for f in svc.catalog.current.config.feeds if f.enabled]
     for part in split_message(feed_list_blocks(feeds, chat.lang, COUNTRIES)):
-        await reply(update, part)
+        await reply(update, part, lang=chat.lang)
 
 
 async def cmd_help(update: Update, context: Context) -> None:
@@ -222,17 +262,24 @@ async def cmd_help(update: Update, context: Context) -> None:
 
 
 async def cmd_lang(update: Update, context: Context) -> None:
-    """Set the chat's reply language."""
+    """Show the chat's reply language (`/lang`) or set it (`/lang ar|en`, or the language's
+    name); anything else is refused with the current setting and the choices."""
     svc = services(context)
     chat = await ensure_chat(svc, update)
-    choice = (context.args[0].lower() if context.args else "").strip()
-    if choice not in LANGS:
-        await reply(update, text(chat.lang, "lang_usage"))
+    arg = command_args(update, context)
+    choice = LANG_WORDS.get(arg.lower().strip(" .")) if arg else None
+    if choice is None:
+        current = text(chat.lang, "lang_current", name=text(chat.lang, f"lang_name_{chat.lang}"))
+        lines = [current, text(chat.lang, "lang_usage")]
+        if arg:
+            shown = arg if len(arg) <= SHOWN_TOKEN_CHARS else arg[: SHOWN_TOKEN_CHARS - 1] + "…"
+            lines.insert(0, text(chat.lang, "lang_unsupported", value=html.escape(shown)))
+        await reply(update, "\n".join(lines), lang=chat.lang)
         return
     if not await may_change(update, context, chat):
         return
     await svc.call(chats.set_lang, svc.engine, chat_id=chat.id, lang=choice, now=svc.now())
-    await reply(update, text(choice, "lang_set"))
+    await reply(update, text(choice, "lang_set"), lang=choice)
 
 
 async def cmd_unknown(update: Update, context: Context) -> None:
@@ -251,4 +298,7 @@ async def on_private_text(update: Update, context: Context) -> None:
         return
     info = await ensure_chat(services(context), update)
     query = message.text.strip()[:MAX_QUERY_CHARS]
-    await reply(update, text(info.lang, "plain_text_hint", query=html.escape(query)))
+    await reply(
+        update,
+        text(info.lang, "plain_text_hint", query=html.escape(query)),
+    )

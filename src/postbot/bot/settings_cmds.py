@@ -11,7 +11,12 @@ import html
 
 from telegram import Update
 
-from postbot.alerts.release import DEFAULT_DIGEST_AT, parse_hhmm, parse_quiet
+from postbot.alerts.release import (
+    DEFAULT_DIGEST_AT,
+    EmptyQuietWindow,
+    parse_hhmm,
+    parse_quiet,
+)
 from postbot.alerts.texts import text
 from postbot.alerts.zones import parse_zone, zone_name
 from postbot.bot.chats import ensure_chat
@@ -144,6 +149,10 @@ async def cmd_quiet(update: Update, context: Context) -> None:
     if arg.lower() not in OFF_WORDS:
         try:
             window = parse_quiet(arg)
+        except EmptyQuietWindow as exc:
+            value = f"{exc.at}-{exc.at}"
+            await reply(update, text(chat.lang, "quiet_same", value=value), lang=chat.lang)
+            return
         except ValueError:
             await reply(update, text(chat.lang, "quiet_bad", value=_shown(arg)))
             return

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from postbot.alerts.direction import lay_out
 from postbot.alerts.html import MAX_VISIBLE, utf16_len, visible_text
 from postbot.alerts.release import DEFAULT_DIGEST_AT, in_quiet, next_digest, release_for
 from postbot.alerts.texts import text
@@ -69,7 +70,7 @@ def watches_view(
             if data:
                 rows.append([InlineKeyboardButton(f"❌ {name}", callback_data=data)])
     lines += ["", text(lang, "watches_hint")]
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return lay_out("\n".join(lines), lang), InlineKeyboardMarkup(rows)
 
 
 def local_time(when: datetime, tz: str) -> str:

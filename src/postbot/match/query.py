@@ -1,7 +1,7 @@
 """The query language shared by topics and `/watch` (SPEC §4), parsed into a small AST (pure).
 
     query    := or_expr
-    or_expr  := and_expr ("OR" and_expr)*
+    or_expr  := and_expr (OR and_expr)*     OR is "OR", "or" or «أو» (also «او»); quoted, a word
     and_expr := unary+                      juxtaposition means AND ("AND" is accepted and ignored)
     unary    := "-" atom | "NOT" atom | atom
     atom     := WORD | WORD"*" | '"' words '"' | "(" or_expr ")"
@@ -43,9 +43,10 @@ class QueryError(QuerySyntaxError):
     `message` stays the English text used in logs and `check-config`.
     """
 
-    def __init__(self, code: str, message: str, position: int, **values: Any) -> None:
-        super().__init__(message, position)
-        self.code = code
+    def __init__(
+        self, code: str, message: str, position: int, token: str = "", **values: Any
+    ) -> None:
+        super().__init__(message, position, code=code, token=token)
         self.values = values
 
 
@@ -91,6 +92,16 @@ class _Lexeme:
 
 
 _OPERATOR_WORDS = {"OR", "AND", "NOT"}
+# Other spellings of OR (SPEC §5): lower-case "or" and Arabic «أو», also written «او» or «أو»
+# with a madda or hamza below, since people type it without the hamza. Quoted, each is a word.
+_OR_WORDS = {"or", "أو", "او", "إو", "آو"}
+
+
+def _operator(word: str) -> str | None:
+    """The operator `word` spells, or None for a plain word."""
+    if word in _OPERATOR_WORDS:
+        return word
+    return "OR" if word in _OR_WORDS or word.lower() == "or" else None
 
 
 def _lex(text: str) -> list[_Lexeme]:
@@ -110,10 +121,10 @@ def _lex(text: str) -> list[_Lexeme]:
         elif ch in '"«»“”':
             close = {"«": "»", "“": "”"}.get(ch, ch if ch == '"' else "")
             if not close:
-                raise QueryError("closing_quote", f"unexpected closing quote {ch}", i, quote=ch)
+                raise QueryError("closing_quote", f"unexpected closing quote {ch}", i, ch, quote=ch)
             end = text.find(close, i + 1)
             if end < 0:
-                raise QueryError("unclosed_quote", "unclosed quotation mark", i)
+                raise QueryError("unclosed_quote", "unclosed quotation mark", i, ch)
             body = text[i + 1 : end]
             star = body.rstrip().endswith("*")
             out.append(_Lexeme("phrase", body.rstrip().rstrip("*"), i, star))
@@ -123,14 +134,17 @@ def _lex(text: str) -> list[_Lexeme]:
             while j < n and not text[j].isspace() and text[j] not in '()"«»“”':
                 j += 1
             word = text[i:j]
-            if word in _OPERATOR_WORDS:
-                out.append(_Lexeme(word, word, i))
+            if (op := _operator(word)) is not None:
+                out.append(_Lexeme(op, word, i))
             else:
                 star = word.endswith("*")
                 bare = word.rstrip("*")
                 if "*" in bare:
                     raise QueryError(
-                        "star_inside", "* is only allowed at the end of a word", i + bare.index("*")
+                        "star_inside",
+                        "* is only allowed at the end of a word",
+                        i + bare.index("*"),
+                        word,
                     )
                 out.append(_Lexeme("word", bare, i, star))
             i = j
@@ -146,6 +160,13 @@ class _Parser:
         self.max_terms = max_terms
         self.seen: set[tuple[tuple[str, ...], bool]] = set()  # distinct terms so far
 
+    def source_of(self, first: _Lexeme | None) -> str:
+        """The query text from `first` to the current lexeme (the part an error is about)."""
+        if first is None:
+            return ""
+        end = self.lex[self.i].pos if self.i < len(self.lex) else len(self.text)
+        return self.text[first.pos : end].strip()
+
     def peek(self) -> _Lexeme | None:
         return self.lex[self.i] if self.i < len(self.lex) else None
 
@@ -154,7 +175,10 @@ class _Parser:
         extra = self.peek()
         if extra is not None:  # or_expr only stops early at a ")"
             raise QueryError(
-                "close_paren_unopened", "closing parenthesis without an opening one", extra.pos
+                "close_paren_unopened",
+                "closing parenthesis without an opening one",
+                extra.pos,
+                extra.text,
             )
         return node
 
@@ -166,6 +190,7 @@ class _Parser:
                 "too_deep",
                 f"parentheses and exclusions are nested more than {MAX_DEPTH} deep",
                 lx.pos,
+                lx.text,
                 limit=MAX_DEPTH,
             )
 
@@ -189,17 +214,23 @@ class _Parser:
         if not parts:
             lx = self.peek()
             if lx is not None and lx.kind == "OR":
-                raise QueryError("or_first", "OR needs a word or phrase before it", lx.pos)
+                raise QueryError("or_first", "OR needs a word or phrase before it", lx.pos, lx.text)
             if after is not None and after.kind == "OR":
-                raise QueryError("or_last", "OR must be followed by a word or phrase", after.pos)
+                raise QueryError(
+                    "or_last", "OR must be followed by a word or phrase", after.pos, after.text
+                )
             if lx is None:
                 raise QueryError(
-                    "end_early", "expected a word or phrase, found the end", len(self.text)
+                    "end_early",
+                    "expected a word or phrase, found the end",
+                    len(self.text),
+                    self.lex[-1].text if self.lex else "",
                 )
             raise QueryError(
                 "close_paren_empty",
                 "closing parenthesis without a word or phrase before it",
                 lx.pos,
+                lx.text,
             )
         node = parts[0] if len(parts) == 1 else And(tuple(parts))
         where = first.pos if first is not None else 0
@@ -208,6 +239,7 @@ class _Parser:
                 "only_excludes",
                 "this part only excludes words: add at least one word to look for",
                 where,
+                self.source_of(first),
             )
         if not _anchored(node, stop_ok=False):
             # «في» or "the" alone would match nearly every story and make every story a
@@ -217,6 +249,7 @@ class _Parser:
                 "this part only looks for common words (such as في, من, the, of): "
                 "add a more specific word",
                 where,
+                self.source_of(first),
             )
         return node
 
@@ -230,6 +263,7 @@ class _Parser:
                     "not_alone",
                     f"{lx.text} must be followed by a word or phrase",
                     lx.pos,
+                    lx.text,
                     op=lx.text,
                 )
             self.enter(lx)
@@ -246,7 +280,7 @@ class _Parser:
             inner = self.or_expr()
             close = self.peek()
             if close is None or close.kind != ")":
-                raise QueryError("unclosed_paren", "unclosed parenthesis", lx.pos)
+                raise QueryError("unclosed_paren", "unclosed parenthesis", lx.pos, lx.text)
             self.i += 1
             self.depth -= 1
             return inner
@@ -258,10 +292,11 @@ class _Parser:
                     "too_many_terms",
                     f"more than {self.max_terms} different words and phrases",
                     lx.pos,
+                    term.source,
                     limit=self.max_terms,
                 )
             return term
-        raise QueryError("unexpected", f"unexpected {lx.text!r}", lx.pos, token=lx.text)
+        raise QueryError("unexpected", f"unexpected {lx.text!r}", lx.pos, lx.text)
 
 
 def _term(lx: _Lexeme) -> Term:
@@ -270,13 +305,17 @@ def _term(lx: _Lexeme) -> Term:
     if not words:
         what = "phrase" if lx.kind == "phrase" else "word"
         raise QueryError(
-            f"no_letters_{what}", f"this {what} has no letters or digits to look for", lx.pos
+            f"no_letters_{what}",
+            f"this {what} has no letters or digits to look for",
+            lx.pos,
+            _shown(lx),
         )
     if lx.star and len(words) == 1 and len(words[0]) < MIN_PREFIX_LENGTH:
         raise QueryError(
             "prefix_short",
             f"a prefix needs at least {MIN_PREFIX_LENGTH} letters before *",
             lx.pos,
+            _shown(lx),
             limit=MIN_PREFIX_LENGTH,
         )
     if len(words) > MAX_PHRASE_WORDS:
@@ -284,10 +323,16 @@ def _term(lx: _Lexeme) -> Term:
             "phrase_long",
             f"a phrase may have at most {MAX_PHRASE_WORDS} words",
             lx.pos,
+            _shown(lx),
             limit=MAX_PHRASE_WORDS,
         )
+    return Term(words, lx.star, _shown(lx))
+
+
+def _shown(lx: _Lexeme) -> str:
+    """A word or phrase as the user wrote it (phrases in straight quotes)."""
     source = f'"{lx.text}"' if lx.kind == "phrase" else lx.text
-    return Term(words, lx.star, source + ("*" if lx.star else ""))
+    return source + ("*" if lx.star else "")
 
 
 def _anchored(node: Node, *, stop_ok: bool) -> bool:
@@ -314,7 +359,11 @@ def parse_query(text: str, *, max_length: int | None = MAX_QUERY_LENGTH) -> Node
     max_terms = MAX_TOPIC_TERMS if max_length is None else MAX_TERMS
     if len(text) > length:
         raise QueryError(
-            "too_long", f"the query is longer than {length} characters", length, limit=length
+            "too_long",
+            f"the query is longer than {length} characters",
+            length,
+            text[length:],
+            limit=length,
         )
     if not text.strip():
         raise QueryError("empty", "the query is empty", 0)

@@ -60,7 +60,9 @@ def build_matcher(topics: Sequence[Topic], watches: Sequence[str]) -> StoryMatch
         try:
             parsed[text] = parse_query(text)
         except QuerySyntaxError as exc:
-            raise QuerySyntaxError(f"watch {text!r}: {exc.message}", exc.position) from exc
+            raise QuerySyntaxError(
+                f"watch {text!r}: {exc.message}", exc.position, code=exc.code, token=exc.token
+            ) from exc
     return StoryMatcher(topics, parsed)
 
 

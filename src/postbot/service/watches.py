@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from postbot.errors import QuerySyntaxError
+from postbot.match.explain import read_back, with_phrase
 from postbot.match.query import parse_query
 from postbot.store import repo
 from postbot.store.models import Watch
@@ -33,10 +34,15 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class AddedWatch:
-    """The watch's display number, and whether the chat already had that query."""
+    """The watch's display number, and whether the chat already had that query; `read_as` is
+    the query written with explicit AND/OR (None for one word or phrase) and `suggestion` the
+    query with its unquoted AND-ed words quoted as a phrase (None when there are none).
+    """
 
     number: int
     existed: bool
+    read_as: str | None = None
+    suggestion: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +94,7 @@ def add_watch(
     if len(query) > MAX_QUERY_CHARS:
         return QueryTooLong(len(query), MAX_QUERY_CHARS)
     try:
-        parse_query(query)
+        node = parse_query(query)
     except QuerySyntaxError as exc:
         return QueryInvalid(exc)
     with Session(engine) as session:
@@ -106,7 +112,10 @@ def add_watch(
         except repo.WatchLimitError as exc:
             return TooManyWatches(exc.limit, per_user=False)
         session.commit()
-    return AddedWatch(added.number, added.existed)
+    read_as = read_back(node)
+    if read_as == " ".join(query.split()):  # written out already: nothing to add
+        read_as = None
+    return AddedWatch(added.number, added.existed, read_as, with_phrase(query, node))
 
 
 def read_list(session: Session, chat_id: int) -> WatchList:

@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from telegram.ext import Application
 
+from postbot.alerts.direction import strip_marks
 from postbot.bot.application import build_application
 from postbot.bot.services import Services
 from postbot.config.catalog import Catalog, CatalogRef
@@ -79,7 +80,9 @@ class Chatter:
         user_id: int | None = None,
         chat_type: str = "private",
     ) -> list[str]:
-        """Send `text` as a user; the visible texts the bot sent to the chat in answer."""
+        """Send `text` as a user; the visible texts the bot sent to the chat in answer, without
+        the invisible direction marks and isolates (tests/alerts/test_direction.py checks those).
+        """
         before = len(self.double.sent)
         self.double.user_message(
             chat_id,
@@ -89,7 +92,7 @@ class Chatter:
             language_code=lang,  # type: ignore[arg-type]
         )
         await self.handle_pending()
-        return [r.text for r in self.double.sent[before:] if r.chat_id == chat_id]
+        return [strip_marks(r.text) for r in self.double.sent[before:] if r.chat_id == chat_id]
 
     async def press(
         self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from postbot.alerts.direction import strip_marks
 from postbot.alerts.html import visible_text
 from postbot.alerts.texts import text
 from postbot.bot.admin import notify_admins
@@ -46,7 +47,10 @@ async def test_reload_keeps_the_running_config_when_the_new_one_is_bad(
     write_config(path, [*FEEDS, ("second", "Second", "http://127.0.0.1:9/2.xml")])
     (done,) = await chatter.say(ADMIN_ID, "/reload")
     topics = len(chatter.svc.catalog.current.config.topics)
-    assert done == says("en", "reloaded", feeds=2, topics=topics)
+    assert done.splitlines() == [
+        says("en", "reloaded", feeds=2, topics=topics),
+        says("en", "reload_feeds_added", names="Second (second)"),
+    ]
     assert reloads == [1]
     path.write_text("feeds: 3\n", encoding="utf-8")
     (failed,) = await chatter.say(ADMIN_ID, "/reload")
@@ -90,5 +94,6 @@ async def test_admins_are_told_in_their_language(chatter: Chatter) -> None:
     values = {"feed": "Wire", "feed_id": "wire", "error": "http://u:secret@w.example 500"}
     await notify_admins(chatter.app.bot, chatter.svc, "feed_failing", values)
     notice = chatter.last(ADMIN_ID)
-    assert notice.text.startswith("⚠️ المصدر «Wire» (wire) يفشل")
+    assert strip_marks(notice.text).startswith("⚠️ المصدر «Wire» (wire) يفشل")
+    assert "\u2066Wire\u2069" in notice.text  # the Latin name isolated in the Arabic line
     assert "secret" not in notice.text

@@ -73,9 +73,10 @@ async def test_watch_refusals_say_why_and_store_nothing(chatter: Chatter) -> Non
     (syntax,) = await chatter.say(ARABIC, "/watch داعش OR")
     assert syntax == says(
         "ar",
-        "watch_syntax",
-        problem=says("ar", "query_or_last"),
+        "watch_syntax_at",
+        problem=says("ar", "query_or_last", token="OR"),
         position=6,
+        token="OR",
         query="داعش OR",
     )
     assert watches.watch_list(chatter.svc.engine, USER).watches == []
@@ -103,7 +104,11 @@ async def test_watches_lists_and_unwatch_removes_by_number(chatter: Chatter) -> 
 
 async def test_lang_switches_the_reply_language(chatter: Chatter) -> None:
     assert await chatter.say(USER, "/lang ar") == [says("ar", "lang_set")]
-    assert await chatter.say(USER, "/lang fr") == [says("ar", "lang_usage")]
+    current = says("ar", "lang_current", name=says("ar", "lang_name_ar"))
+    assert await chatter.say(USER, "/lang fr") == [
+        "\n".join([says("ar", "lang_unsupported", value="fr"), current, says("ar", "lang_usage")])
+    ]
+    assert await chatter.say(USER, "/lang") == [current + "\n" + says("ar", "lang_usage")]
     assert await chatter.say(USER, "/stop", lang="en") == [says("ar", "stopped")]
 
 
