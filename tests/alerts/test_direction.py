@@ -193,7 +193,7 @@ def test_watch_list_entries_read_as_typed() -> None:
     assert seen(line).endswith(f"ISIS OR {rev('داعش')} .2")
 
 
-@pytest.mark.parametrize("key", ["help", "quiet_bad", "tz_unknown", "digest_usage", "stopped"])
+@pytest.mark.parametrize("key", ["help", "quiet_bad", "tz_unknown_any", "digest_usage", "stopped"])
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_a_reply_tells_its_own_language(key: str, lang: str) -> None:
     values = {"value": "Asia/Bagdad"} if "{value}" in TEXTS[key][lang] else {}

@@ -19,13 +19,14 @@ from postbot.match.query import parse_query
 ALLOWED_LATIN = {
     "postbot", "telegram", "iana", "utc",
     "or", "and", "not",
-    "on", "off", "hourly", "daily", "ar", "en", "hold",
+    "on", "off", "hourly", "daily", "ar", "en", "hold", "full", "compact", "all",
     "hh", "mm", "asia", "baghdad", "damascus", "europe", "london",
 }  # fmt: skip
 
 _CODE = re.compile(r"<(code|pre)\b[^>]*>.*?</\1>", re.DOTALL)
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z_]+")
+_DURATION = re.compile(r"(?<![\w])\d+[hdwm]\b")  # a command's argument: 2h, 30d, 1w
 _TAG = re.compile(r"<[^>]+>")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff]+")
@@ -45,7 +46,7 @@ def sample(key: str, lang: str) -> str:
 
 def prose(markup: str) -> str:
     """What the text says in its own words: no code, quotes, commands or tags."""
-    for pattern in (_CODE, _QUOTED, _COMMAND, _TAG):
+    for pattern in (_CODE, _QUOTED, _COMMAND, _DURATION, _TAG):
         markup = pattern.sub(" ", markup)
     return markup
 

@@ -158,9 +158,9 @@ CHATSETTINGS_TEXTS: dict[str, dict[str, str]] = {
     },
     "whoami": {
         "ar": "🪪 رقم حسابك: <code>{user_id}</code>\nرقم هذه المحادثة: <code>{chat_id}</code> "
-        "(النوع: {kind})\nلتصبح مشرفاً على البوت ضع رقم حسابك في POSTBOT_ADMINS.",
+        "(النوع: {kind})\nلتصبح مشرفاً على البوت ضع رقم حسابك في <code>POSTBOT_ADMINS</code>.",
         "en": "🪪 Your user id: <code>{user_id}</code>\nThis chat's id: <code>{chat_id}</code> "
-        "(type: {kind})\nTo be the bot's admin, put your user id in POSTBOT_ADMINS.",
+        "(type: {kind})\nTo be the bot's admin, put your user id in <code>POSTBOT_ADMINS</code>.",
     },
     "whoami_anonymous": {
         "ar": "🪪 أرسلت الأمر باسم المجموعة، فلا أعرف رقم حسابك. أرسله من حسابك أو في محادثة "

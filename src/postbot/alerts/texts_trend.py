@@ -14,7 +14,8 @@ TREND_TEXTS: dict[str, dict[str, str]] = {
         "The period is 7d to 90d; 30d if you give none.",
     },
     "trend_bad_days": {
-        "ar": "⚠️ المدة «{value}» غير مقبولة: اكتب عدد أيام من 7 إلى 90 متبوعاً بـ d، مثل 30d.",
+        "ar": "⚠️ المدة «{value}» غير مقبولة: اكتب عدد أيام من 7 إلى 90 متبوعاً بـ <code>d</code>، "
+        "مثل <code>30d</code>.",
         "en": "⚠️ “{value}” is not a period I can chart: give 7 to 90 days followed by d, e.g. 30d.",
     },
     "trend_nothing": {
