@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from postbot.alerts.html import RLM
+from postbot.alerts.direction import strip_marks
 from postbot.alerts.texts import text
 from support.botapi import BotApiDouble, BotMessage
 from support.feedserver import FeedItem, FeedServer
@@ -182,7 +182,7 @@ def test_a_muted_watch_is_skipped_until_resume_and_other_reasons_still_alert(
 
     # a story matching the muted watch and another one: alerted, naming only the other
     publish(bot, feeds, BOTH)
-    first_line = wait_alert(double, m, 1).splitlines()[0].replace(RLM, "")
+    first_line = strip_marks(wait_alert(double, m, 1).splitlines()[0])
     assert first_line == "🔔 #1 “الرطبة”"
 
     # /resume alone: not paused, and it lists what stays muted
@@ -190,7 +190,7 @@ def test_a_muted_watch_is_skipped_until_resume_and_other_reasons_still_alert(
     assert says("en", "resume_not_paused") in still and "#2 داعش until" in still
     assert one(double, Say(m, "/resume 2")) == says("en", "unmuted_watch", number=2, query="داعش")
     publish(bot, feeds, ISIS_AGAIN)
-    assert wait_alert(double, m, 2).splitlines()[0].replace(RLM, "") == "🔔 #2 “داعش”"
+    assert strip_marks(wait_alert(double, m, 2).splitlines()[0]) == "🔔 #2 “داعش”"
 
 
 def test_bad_durations_and_unknown_targets_are_explained(
