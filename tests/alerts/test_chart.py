@@ -10,6 +10,8 @@ right to left; isolated base letters would mean an unshaped title.
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -149,3 +151,10 @@ def test_dates_on_the_axis_end_with_today_and_more_outlets_share_one_colour() ->
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend[-1] == "Other outlets" and len(legend) == 1 + 5  # average, 4 outlets, other
     assert render_png(fig).startswith(PNG_SIGNATURE)
+
+
+def test_the_bot_loads_matplotlib_only_when_it_draws_a_chart() -> None:
+    """matplotlib and numpy cost each process some 45 MB: building the bot must not import them."""
+    code = "import sys, postbot.app; print('matplotlib' in sys.modules, 'numpy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"], done.stderr

@@ -7,6 +7,10 @@ libraqm (HarfBuzz shaping, FriBiDi ordering), so labels are given in logical ord
 Running arabic-reshaper and python-bidi first would be wrong here: raqm would reorder the
 already reversed text a second time. The font is the DejaVu Sans that ships inside matplotlib
 (it has the Arabic letters and their joining forms), so no system font is needed.
+
+matplotlib (and numpy under it) costs a process some 45 MB: only this module imports it, and
+only when a chart is drawn (service/trend.py imports it then), so a bot nobody asks for a chart
+never loads it. The chart's words and day labels live in alerts/trend.py.
 """
 
 from __future__ import annotations
@@ -14,8 +18,6 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import matplotlib
@@ -24,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import MaxNLocator
 
-from postbot.alerts.trend import Trend
+from postbot.alerts.trend import ChartText, Trend, day_label
 
 MAX_OUTLETS = 5  # outlets with a colour of their own; the rest share one
 # Okabe-Ito: told apart with the common colour-vision deficiencies
@@ -35,25 +37,6 @@ WIDTH_IN, HEIGHT_IN, DPI = 10.0, 5.6, 120  # 1200 x 672 pixels
 FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 # matplotlib's font caches are shared between threads: one chart at a time
 _RENDER_LOCK = threading.Lock()
-
-
-@dataclass(frozen=True, slots=True)
-class ChartText:
-    """The chart's words in the reader's language (from alerts/texts_trend.py)."""
-
-    title: str
-    range: str
-    axis: str
-    average: str
-    legend: str
-    other: str
-    months: tuple[str, ...]  # January first
-    lang: str  # "ar" or "en"
-
-
-def day_label(day: date, months: tuple[str, ...]) -> str:
-    """A day as the axis and the caption show it: «3 كانون الأول», "3 Dec"."""
-    return f"{day.day} {months[day.month - 1]}"
 
 
 def _tick_positions(count: int) -> list[int]:

@@ -105,3 +105,22 @@ def count_trend(sightings: Iterable[Sighting], *, tz: tzinfo, days: tuple[date, 
         dict(sorted(carried.items(), key=lambda item: (-item[1], item[0]))),
         copies,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ChartText:
+    """The chart's words in the reader's language (from alerts/texts_trend.py)."""
+
+    title: str
+    range: str
+    axis: str
+    average: str
+    legend: str
+    other: str
+    months: tuple[str, ...]  # January first
+    lang: str  # "ar" or "en"
+
+
+def day_label(day: date, months: tuple[str, ...]) -> str:
+    """A day as the axis and the caption show it: «3 كانون الأول», "3 Dec"."""
+    return f"{day.day} {months[day.month - 1]}"

@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from postbot.alerts.chart import ChartText, day_label, render_trend
 from postbot.alerts.texts import text
 from postbot.alerts.trend import (
     AVERAGE_DAYS,
+    ChartText,
     Sighting,
     Trend,
     count_trend,
+    day_label,
     sighting_time,
     window_days,
 )
@@ -225,6 +226,8 @@ def make_chart(
         label = html.escape(subject.label(lang))
         return Chart(None, text(lang, "trend_nothing", subject=label, days=days), trend)
     names = outlet_names(engine, catalog, trend.carried)
+    from postbot.alerts.chart import render_trend  # matplotlib: loaded at the first chart
+
     png = render_trend(trend, chart_text(trend, subject, lang=lang, tz=tz), names)
     return Chart(png, caption(trend, subject, lang=lang, tz=tz, names=names.__getitem__), trend)
 
