@@ -135,7 +135,7 @@ from postbot.store.repo.watches import (
     watch_ids_by_query,
     watch_seq,
 )
-from postbot.store.repo.window import WindowStory, stories_seen_between
+from postbot.store.repo.window import WindowStory, candidates_seen_between, stories_seen_between
 
 __all__ = [
     "AWAY",
@@ -164,6 +164,7 @@ __all__ = [
     "book_send_slots",
     "breaking_chats",
     "cancel_pending",
+    "candidates_seen_between",
     "chat_silence",
     "chat_topics",
     "chats_by_id",
