@@ -83,7 +83,8 @@ class GapFiller:
         ids = _ids(parsed.stories)
         if not ids:
             return parsed
-        newest = await asyncio.to_thread(self._newest_stored, feed_id)
+        keys = [s.key for s in parsed.stories]
+        newest = await asyncio.to_thread(self._newest_stored, feed_id, keys)
         if newest is None or min(ids) <= newest + 1:
             return parsed
         done = await self._read_older(feed_id, channel, min(ids), newest)
@@ -120,8 +121,12 @@ class GapFiller:
             return Backfill(stories, pages, error=f"page before {before}: {error}")
         return Backfill(stories, pages)
 
-    def _newest_stored(self, feed_id: str) -> int | None:
+    def _newest_stored(self, feed_id: str, page: list[str]) -> int | None:
+        """The newest post id stored for the channel; None when the page holds a stored post
+        (no gap: the cheap answer of most polls) or nothing is stored."""
         with Session(self.engine) as session:
+            if repo.known_story_keys(session=session, feed_id=feed_id, keys=page):
+                return None
             keys = repo.recent_story_keys(session=session, feed_id=feed_id, limit=RECENT_KEYS)
         ids = [i for i in (post_id_of(k) for k in keys) if i is not None]
         return max(ids) if ids else None

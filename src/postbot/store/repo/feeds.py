@@ -241,7 +241,9 @@ def recent_story_keys(*, session: Session, feed_id: str, limit: int) -> list[str
     stmt = (
         select(StoryRow.key)
         .where(col(StoryRow.feed_id) == feed_id)
-        .order_by(col(StoryRow.id).desc())
+        # `id + 0`: read through the (feed_id, key) index, never by walking the primary key
+        # back from the newest story of any feed until `limit` of this one are found
+        .order_by((col(StoryRow.id) + 0).desc())
         .limit(limit)
     )
     return list(session.exec(stmt).all())
