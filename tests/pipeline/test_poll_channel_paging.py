@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from doubles.channelpage import Post, render_channel_page
 from postbot.config.catalog import Catalog, CatalogRef
@@ -139,6 +139,14 @@ class Harness:
             rows = session.exec(select(Delivery, StoryRow).join(StoryRow)).all()
         return sorted(int(s.key.rsplit("/", 1)[1]) for _, s in rows)
 
+    def delivery_order(self) -> list[int]:
+        """Post ids in the order their alerts were queued."""
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(Delivery, StoryRow).join(StoryRow).order_by(col(Delivery.id))
+            ).all()
+        return [int(s.key.rsplit("/", 1)[1]) for _, s in rows]
+
     def older_requests(self) -> list[tuple[str, dict[str, str]]]:
         return [(p, h) for p, h in self.server.requests if "?before=" in p]
 
@@ -196,6 +204,7 @@ async def test_thirty_new_posts_between_two_polls_all_alert(h: Harness, poller: 
     h.publish(40)  # 30 new posts: the first page shows 21..40 only
     await h.poll(poller)
     assert h.delivered() == list(range(11, 41))
+    assert h.delivery_order() == list(range(11, 41))  # older first, as they were posted
     assert h.stored() == list(range(1, 41))
     older = h.older_requests()
     assert [p for p, _ in older] == [f"{PAGE}?before=21"]  # 1..20 closes the gap: no more
