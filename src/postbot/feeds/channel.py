@@ -88,6 +88,18 @@ def preview_url(username: str, base: str = CHANNEL_PREVIEW) -> str:
     return f"{base.rstrip('/')}/{username}"
 
 
+def older_page_url(username: str, before: int, base: str = CHANNEL_PREVIEW) -> str:
+    """The preview page of the posts just before post `before` (`?before=<id>`, as the page's
+    own "load more" link and the scrapers of these pages ask for it; about 20 posts)."""
+    return f"{preview_url(username, base)}?before={before}"
+
+
+def post_id_of(key: str) -> int | None:
+    """The post id in a channel story's key ("<username>/<id>"); None for another key."""
+    _, _, tail = key.rpartition("/")
+    return int(tail) if tail.isdigit() and len(tail) <= 15 else None
+
+
 def parse_channel(body: bytes | str, *, feed_id: str, username: str) -> ParsedFeed:
     """A channel's preview page as a parsed feed, newest post first (for polls and checks).
 

@@ -15,7 +15,9 @@ Admins hear once when a feed starts failing (after FAILING_AFTER errors in a row
 when it recovers.
 Parsing and the database work run in a worker thread, never on the event loop. A public
 Telegram channel is polled the same way, from its preview page (`feeds/channel.py`) under the
-`channel_preview` base URL (POSTBOT_TELEGRAM_PREVIEW_URL, https://t.me/s by default).
+`channel_preview` base URL (POSTBOT_TELEGRAM_PREVIEW_URL, https://t.me/s by default); when a
+busy channel posted more than its page shows since the last poll, its older pages are read to
+close the gap (`backfill.py`, a few pages per poll at most).
 """
 
 from __future__ import annotations
@@ -38,8 +40,10 @@ from postbot.config.model import CHANNEL_PREVIEW
 from postbot.errors import FeedHTTPError, FeedUnreadable, FetchError
 from postbot.feeds.channel import preview_url
 from postbot.feeds.fetch import FetchResult, fetch_feed
+from postbot.feeds.parse import ParsedFeed
 from postbot.ops.logs import ctx
 from postbot.ops.metrics import Metrics
+from postbot.pipeline.backfill import GapFiller
 from postbot.pipeline.cadence import adaptive_interval
 from postbot.pipeline.enqueue import Enqueuer
 from postbot.pipeline.ingest import Clusterer, Ingested, Ingester, parse
@@ -205,6 +209,7 @@ class Refresher:
         self.now = now
         self.rng = rng
         self.metrics = metrics
+        self.gaps = GapFiller(engine=engine, client=client, channel_preview=self.channel_preview)
         # one poll's store at a time: the ingester's caches are shared, SQLite has one writer
         self._store_lock = threading.Lock()
 
@@ -218,16 +223,25 @@ class Refresher:
             retry_after = exc.retry_after if isinstance(exc, FeedHTTPError) else None
             return await self._failed(feed.id, str(exc) or type(exc).__name__, retry_after)
         try:
-            return await self._store(feed, fetched)
+            # parsing is pure and may take a second for a body of megabytes: in a thread, and
+            # before the store lock, so that other feeds' stores do not wait for it
+            channel = self._channel(feed.id)
+            parsed = await asyncio.to_thread(parse, feed.id, fetched, channel=channel)
+            if channel is not None and parsed is not None and feed.first_polled:
+                # a busy channel's posts since the last poll, from its older pages (backfill.py)
+                parsed = await self.gaps.fill(feed.id, channel, parsed)
+            return await self._store(feed, fetched, parsed)
         except FeedUnreadable as exc:
             return await self._failed(feed.id, f"not a feed: {exc}", None)
         except Exception as exc:  # one bad feed never stops the others
             log.exception("feed %s: poll failed while storing", feed.id, extra=ctx(feed_id=feed.id))
             return await self._failed(feed.id, f"{type(exc).__name__}: {exc}", None)
 
-    async def _store(self, feed: ClaimedFeed, fetched: FetchResult) -> PollOutcome:
+    async def _store(
+        self, feed: ClaimedFeed, fetched: FetchResult, parsed: ParsedFeed | None
+    ) -> PollOutcome:
         # in a thread, so that the event loop stays punctual for the paced sends
-        done, recovered = await asyncio.to_thread(self._save, feed, fetched)
+        done, recovered = await asyncio.to_thread(self._save, feed, fetched, parsed)
         self.metrics.record_poll(
             feed.id, "not_modified" if fetched.not_modified else "ok", done.new
         )
@@ -245,11 +259,10 @@ class Refresher:
             await self._notify("feed_recovered", feed.id, "")
         return PollOutcome(feed.id, new_stories=done.new, queued=done.queued)
 
-    def _save(self, feed: ClaimedFeed, fetched: FetchResult) -> tuple[Ingested, bool]:
+    def _save(
+        self, feed: ClaimedFeed, fetched: FetchResult, parsed: ParsedFeed | None
+    ) -> tuple[Ingested, bool]:
         """Ingest the stories and record the poll, in one transaction; (ingested, recovered)."""
-        # parsing is pure and may take a second for a body of megabytes: done before taking the
-        # store lock, so that other feeds' stores do not wait for it
-        parsed = parse(feed.id, fetched, channel=self._channel(feed.id))
         with self._store_lock:
             interval = self._interval(feed.id)
             now = self.now()

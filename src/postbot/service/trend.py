@@ -1,9 +1,13 @@
 """/trend and `postbot trend`: which stored stories match, counted per local day, as a chart.
 
-The stories of the window are read from the store (`stories_seen_between`) and every one is
-confirmed with the real matcher (the `Matcher` routing's `StoryMatcher` is built on), so a chart
-counts exactly what a watch or topic would have matched. A finished chart is kept for ten
-minutes per (subject, days, language, time zone): asking again within that time costs nothing.
+The stories of the window are read from the store and every one is confirmed with the real
+matcher (the `Matcher` routing's `StoryMatcher` is built on), so a chart counts exactly what a
+watch or topic would have matched. Where the subject gives the text index something to look up
+(match/prefilter.py `need_of`: a superset of its matches), only the index's candidates are read
+(`candidates_seen_between`); a troop-count topic, or a query the index cannot narrow, reads the
+whole window (`stories_seen_between`). Both count the same stories: the matcher decides.
+A finished chart is kept for ten minutes per (subject, days, language, time zone): asking again
+within that time costs nothing.
 """
 
 from __future__ import annotations
@@ -31,9 +35,11 @@ from postbot.alerts.trend import (
 from postbot.config.catalog import Catalog
 from postbot.match.matcher import Matcher, make_document
 from postbot.match.normalize import normalize
+from postbot.match.prefilter import AllOf, Need, need_of
 from postbot.match.query import Node, parse_query
 from postbot.match.topics import StoryMatcher, Topic
 from postbot.service.chart_cache import Chart, ChartCache
+from postbot.service.search import catch_up_index
 from postbot.store import repo
 
 MAX_OUTLETS_IN_CAPTION = 5
@@ -86,6 +92,21 @@ class Subject:
 
         return test
 
+    def need(self) -> Need | None:
+        """What the text index must find in every story `test` accepts; None: it cannot say
+        (a troop-count topic, whose figures are no words to look up, or a query of exclusions
+        and alternatives the index cannot narrow)."""
+        topic = self.topic
+        if topic is None:
+            return need_of(parse_query(self.query or ""))
+        if topic.troop_counts:
+            return None
+        parts = [need_of(q) for q in (topic.query, topic.context) if q is not None]
+        needs = [p for p in parts if p is not None]  # the query AND the context must hold
+        if not needs:
+            return None
+        return needs[0] if len(needs) == 1 else AllOf(tuple(needs))
+
     @property
     def key(self) -> str:
         """The cache key part naming it."""
@@ -121,8 +142,16 @@ def matching_sightings(
 ) -> list[Sighting]:
     """The stories first seen in [since, until) that the subject matches."""
     counts = subject.test()
+    need = subject.need()
+    if need is not None:
+        catch_up_index(engine)  # stories saved by a path that did not index them (none, normally)
     with Session(engine) as session:
-        stories = repo.stories_seen_between(session=session, since=since, until=until)
+        if need is None:
+            stories = repo.stories_seen_between(session=session, since=since, until=until)
+        else:
+            stories = repo.candidates_seen_between(
+                session=session, need=need, since=since, until=until
+            )
         return [
             Sighting(s.root_id, s.feed_id, sighting_time(s.published, s.first_seen_at))
             for s in stories

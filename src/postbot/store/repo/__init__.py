@@ -54,6 +54,7 @@ from postbot.store.repo.feeds import (
     list_feeds,
     make_feeds_due,
     mark_failing_notified,
+    recent_story_keys,
     record_poll_failure,
     record_poll_success,
     save_story,
@@ -134,7 +135,7 @@ from postbot.store.repo.watches import (
     watch_ids_by_query,
     watch_seq,
 )
-from postbot.store.repo.window import WindowStory, stories_seen_between
+from postbot.store.repo.window import WindowStory, candidates_seen_between, stories_seen_between
 
 __all__ = [
     "AWAY",
@@ -163,6 +164,7 @@ __all__ = [
     "book_send_slots",
     "breaking_chats",
     "cancel_pending",
+    "candidates_seen_between",
     "chat_silence",
     "chat_topics",
     "chats_by_id",
@@ -210,6 +212,7 @@ __all__ = [
     "prune_bands",
     "publish_delays",
     "recall_waiting",
+    "recent_story_keys",
     "record_poll_failure",
     "record_poll_success",
     "release_all_leases",

@@ -236,6 +236,19 @@ def known_story_keys(*, session: Session, feed_id: str, keys: Sequence[str]) -> 
     return set(session.exec(stmt).all())
 
 
+def recent_story_keys(*, session: Session, feed_id: str, limit: int) -> list[str]:
+    """The keys of the feed's `limit` stories stored last (a channel's newest post is there)."""
+    stmt = (
+        select(StoryRow.key)
+        .where(col(StoryRow.feed_id) == feed_id)
+        # `id + 0`: read through the (feed_id, key) index, never by walking the primary key
+        # back from the newest story of any feed until `limit` of this one are found
+        .order_by((col(StoryRow.id) + 0).desc())
+        .limit(limit)
+    )
+    return list(session.exec(stmt).all())
+
+
 def get_story(*, session: Session, story_id: int) -> StoryRow | None:
     """The story row with this id, if any."""
     return session.get(StoryRow, story_id)
