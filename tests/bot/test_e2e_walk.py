@@ -216,6 +216,7 @@ def test_the_analyst_the_journalist_and_the_group_admin_walk_issue_16(
     )
     scanned += scan(double, CHANNEL, "en")
     print(f"language scan: {scanned} texts")
+
     assert double.stats()["rejected_429"] == 0
 
 
@@ -303,6 +304,8 @@ def analyst(bot: BotProcess, double: BotApiDouble, feeds: FeedServer) -> None:
         what="the mute's note",
     )
     assert [d[:3] for d in buttons(note)] == ["um:"]  # with a button to undo it
+    seen_note = [strip_marks(get_display(line)) for line in note.text.splitlines()]
+    assert any(" /resume " in line for line in seen_note), seen_note  # not "resume/"
     until = query_db(bot, "SELECT muted_until FROM watch WHERE chat_id = :c AND number = 3", c=a)
     muted_until = datetime.fromisoformat(str(until[0][0])).replace(tzinfo=UTC)
     assert abs(muted_until - pressed_at - timedelta(days=1)) < timedelta(minutes=2)
@@ -396,6 +399,9 @@ def journalist(bot: BotProcess, double: BotApiDouble, feeds: FeedServer) -> None
     photo = double.messages(j)[-1]
     assert photo.photo, "the trend is a photo"
     assert caption.startswith("📈"), caption
+    assert caption.splitlines()[-1] == says("en", "trend_caption_tz", tz="UTC+03")
+    by_outlet = next(line for line in photo.text.splitlines() if "By outlet" in line)
+    assert strip_marks(get_display(by_outlet)).startswith("By outlet: "), get_display(by_outlet)
     assert scan(double, j, "en") > 8
 
 

@@ -15,7 +15,13 @@ from postbot.feeds.story import Story
 from postbot.match.query import parse_query
 from postbot.match.topics import StoryMatcher
 from postbot.service.chart_cache import ChartCache
-from postbot.service.trend import Subject, cached_chart, find_subject, make_chart
+from postbot.service.trend import (
+    Subject,
+    cached_chart,
+    chart_text,
+    find_subject,
+    make_chart,
+)
 from postbot.store import repo
 from support.catalogs import catalog
 
@@ -159,3 +165,18 @@ def test_a_subject_counts_exactly_what_routings_story_matcher_matches(words: str
     expected = [reference.match(t, s).matched for t, s in stories]
     assert [counts(t, s) for t, s in stories] == expected
     assert any(expected)  # the fixtures have some of each
+
+
+def test_the_caption_names_a_fixed_offset_as_people_wrote_it(engine: sa.Engine) -> None:
+    """`/tz UTC+3` is stored as Etc/GMT-3 (POSIX sign): the caption says "UTC+03" (the walk
+    of issue 16 found "Days in Etc/GMT-3 time."), and a zone with minutes is drawn, not a
+    crash (ZoneInfo does not know "UTC+05:30"); a named zone keeps its name."""
+    store(engine, "shafaq", "a", "هجوم لداعش", NOW - timedelta(days=1))
+    for tz, shown in [("Etc/GMT-3", "UTC+03"), ("UTC+05:30", "UTC+05:30"), ("Asia/Baghdad", None)]:
+        chart = make_chart(engine, CATALOG, isis(), days=30, lang="en", tz=tz, now=NOW)
+        last = chart.caption.splitlines()[-1]
+        assert last == text("en", "trend_caption_tz", tz=shown or tz)
+        assert "Etc/" not in chart.caption and chart.png is not None
+        assert chart_text(chart.trend, isis(), lang="en", tz=tz).range.endswith(
+            f"({shown or tz} time)"
+        )
