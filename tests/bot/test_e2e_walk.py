@@ -34,6 +34,7 @@ from support.process import (
     press,
     publish,
     query_db,
+    run_cli,
     says,
     wait_db,
     write_config,
@@ -72,8 +73,13 @@ FLOOD = [
     story(f"flood-{n}", f"«داعش» يتبنى هجوماً في كركوك رقم {n}", f"تبنى «داعش» هجوماً ({n}).")
     for n in range(1, 6)
 ]
+TROOPS = story(
+    "troops",
+    "وصول 2,500 جندي أمريكي إلى قاعدة حرير",
+    "قال مسؤول إن نحو 2,500 جندي أمريكي وصلوا إلى قاعدة حرير خلال الأسبوع.",
+)
 CONNECTED = story("conn", "«داعش» يفجر عبوة في ديالى", "انفجرت عبوة زرعها «داعش» في ديالى.")
-STORIES = [ANBAR, AIN, HELD, QAIM_OFF, QAIM_ON, HARIR, CONNECTED, *FLOOD]
+STORIES = [ANBAR, AIN, HELD, QAIM_OFF, QAIM_ON, HARIR, TROOPS, CONNECTED, *FLOOD]
 
 
 @pytest.fixture
@@ -224,10 +230,11 @@ def analyst(bot: BotProcess, double: BotApiDouble, feeds: FeedServer) -> None:
     """Private chat, Arabic: queries, numbers, time zone, mute, pause, 🔕, the look of alerts,
     sources, removing everything, language and quiet hours."""
     a = ANALYST
-    welcome, whoami, either, spaced, broken, listing = converse(
+    welcome, help_text, whoami, either, spaced, broken, listing = converse(
         double,
         [
             ar(a, "/start"),
+            ar(a, "/help"),
             ar(a, "/whoami"),
             ar(a, "/watch داعش أو الأنبار"),
             ar(a, "/watch عين الأسد"),
@@ -237,6 +244,15 @@ def analyst(bot: BotProcess, double: BotApiDouble, feeds: FeedServer) -> None:
     )[a]
     assert welcome.startswith(says("ar", "welcome"))
     assert str(a) in whoami
+    # /help's examples: each command next to its Arabic argument, never "watch/"
+    raw_help = [m for m in double.messages(a) if m.text.startswith("🤖")][-1].text
+    seen_help = [strip_marks(get_display(line)) for line in raw_help.splitlines()]
+    assert "watch/" not in "\n".join(seen_help)
+    assert any("/watch " + "داعش"[::-1] in line for line in seen_help), seen_help
+    assert help_text.count("/watch") >= 3
+    start_menu = next(m for m in double.messages(a) if m.text.startswith("👋"))
+    toast = press(double, a, start_menu.message_id, "topic:troop_numbers", lang="ar")
+    assert toast.text == says("ar", "topic_on", topic="أعداد القوات")
     assert says("ar", "watch_read_as", expr="داعش OR الأنبار") in either and has_number(either, 1)
     assert says("ar", "watch_and_hint", suggestion='"عين الأسد"') in spaced and has_number(
         spaced, 2
@@ -263,13 +279,19 @@ def analyst(bot: BotProcess, double: BotApiDouble, feeds: FeedServer) -> None:
     source = next(strip_marks(line) for line in alert.splitlines() if "المصدر" in line)
     assert source.endswith(stamp), source
 
+    # the troop topic's alert says each figure once
+    publish(bot, feeds, TROOPS)
+    troops = wait_alerts(double, a, 2)[1]
+    (figures,) = [line for line in troops.splitlines() if line.startswith("👥")]
+    assert figures.count("2,500") == 1 or figures.count("2500") == 1, figures
+
     # /mute 2 for two hours: a story only #2 matches does not alert (the witness shows it came)
     converse(double, [Say(WITNESS, "/watch عين الأسد")])
     muted = one(double, ar(a, "/mute 2 2h"))
     assert muted.startswith("🔕 كُتمت كلمة المراقبة #2")
     publish(bot, feeds, AIN)
     wait_alerts(double, WITNESS, 1)
-    assert deliveries(bot, a, AIN) == [] and len(alerts(double, a)) == 1
+    assert deliveries(bot, a, AIN) == [] and len(alerts(double, a)) == 2
     resumed = one(double, ar(a, "/resume"))
     assert says("ar", "resume_not_paused") in resumed and "#2" in resumed
 
@@ -334,7 +356,7 @@ def analyst(bot: BotProcess, double: BotApiDouble, feeds: FeedServer) -> None:
     wait_alerts(double, WITNESS, 2)
     assert deliveries(bot, a, QAIM_OFF) == []
     publish(bot, feeds, QAIM_ON)
-    wait_alerts(double, a, 2)
+    wait_alerts(double, a, 3)
     last = alerts(double, a)[-1]
     assert QAIM_ON.title in last.text and QAIM_ON.description not in last.text
     assert last.disable_notification is True
@@ -450,3 +472,20 @@ def group(bot: BotProcess, double: BotApiDouble, feeds: FeedServer) -> None:
     assert waited < 3.0, f"the admin's /start answered after {waited:.1f}s"
     assert len(alerts(double, GROUP)) < len(FLOOD)  # alerts were still queued behind it
     print(f"group: the admin's /start answered in {waited:.2f}s")
+    # the alerts keep their order among themselves: the order they were queued in
+    wait_alerts(double, GROUP, 3)
+    queued = query_db(
+        bot,
+        "SELECT s.title FROM delivery d JOIN story s ON s.id = d.story_id"
+        " WHERE d.chat_id = :c ORDER BY d.id",
+        c=GROUP,
+    )
+    titles = [str(r[0]) for r in queued if str(r[0]).startswith("«داعش» يتبنى")]
+    sent = [a.text.splitlines()[1] for a in alerts(double, GROUP)]
+    assert sent == titles[: len(sent)]
+
+    # the admin starts a second `postbot run` on the same database by mistake: one line, refused
+    second = run_cli(bot.args, env=bot.env, cwd=bot.cwd, timeout=60)
+    assert second.returncode == 1 and "Traceback" not in second.stderr
+    assert "another postbot run is already serving" in second.stderr
+    assert bot.alive()
