@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from bidi import get_display
 from sqlmodel import Session
 
+from postbot.alerts.direction import lay_out, strip_marks
 from postbot.alerts.texts import text
 from postbot.errors import QuerySyntaxError
 from postbot.feeds.story import Story
@@ -103,7 +105,7 @@ def test_counts_what_the_topic_matches_once_per_story_on_local_days(engine: sa.E
     }
     assert trend.carried == {"ina": 2, "shafaq": 2}
     assert chart.png is not None and chart.png.startswith(PNG)
-    assert "3 أخبار" in chart.caption and "شفق نيوز 2" in chart.caption
+    assert "3 أخبار" in chart.caption and "شفق نيوز (2)" in chart.caption
     assert text("ar", "trend_caption_once", copies=1) in chart.caption
     in_utc = make_chart(engine, CATALOG, isis(), days=30, lang="en", tz="UTC", now=NOW).trend
     assert in_utc.counts[-4] == 1 and in_utc.counts[-3] == 0  # in UTC, the 3rd late evening
@@ -180,3 +182,20 @@ def test_the_caption_names_a_fixed_offset_as_people_wrote_it(engine: sa.Engine) 
         assert chart_text(chart.trend, isis(), lang="en", tz=tz).range.endswith(
             f"({shown or tz} time)"
         )
+
+
+def test_each_outlets_count_reads_after_its_name_in_both_languages(engine: sa.Engine) -> None:
+    """The walk of issue 16 saw an English caption read "By outlet: 2 شفق نيوز, 1 واع": a
+    bare count after a name of the other script joins that name's run. In brackets it stays
+    after the name, seen in the reader's visual order (python-bidi) once laid out."""
+    store(engine, "shafaq", "a", "هجوم لداعش", NOW - timedelta(days=1))
+    store(engine, "shafaq", "b", "كمين لداعش", NOW - timedelta(days=2))
+    store(engine, "ina", "c", "خلية لداعش", NOW - timedelta(days=2))
+    for lang, head in [("en", "By outlet: "), ("ar", "حسب المصدر: ")]:
+        chart = make_chart(engine, CATALOG, isis(), days=30, lang=lang, tz="Asia/Baghdad", now=NOW)
+        (line,) = [x for x in chart.caption.splitlines() if x.startswith(head)]
+        seen = strip_marks(get_display(lay_out(line, lang)))
+        if lang == "en":
+            assert seen == "By outlet: " + "شفق نيوز"[::-1] + " (2), " + "واع"[::-1] + " (1)"
+        else:  # right to left: each bracket follows its name (mirrored on screen)
+            assert seen.endswith(")2( " + "شفق نيوز"[::-1] + " :ردصملا بسح"), seen

@@ -173,7 +173,8 @@ def caption(
     if trend.carried:
         comma = text(lang, "alert_comma")
         outlets = list(trend.carried.items())[:MAX_OUTLETS_IN_CAPTION]
-        listed = comma.join(f"{html.escape(names(feed))} {n}" for feed, n in outlets)
+        # "name (n)": a bare "name n" reads "n name" when the name is in the other script
+        listed = comma.join(f"{html.escape(names(feed))} ({n})" for feed, n in outlets)
         if len(trend.carried) > MAX_OUTLETS_IN_CAPTION:
             listed += comma + "…"
         lines.append(text(lang, "trend_caption_outlets", outlets=listed))
