@@ -138,7 +138,29 @@ def scan(double: BotApiDouble, chat_id: int, lang: str) -> int:
     ]
     problems = [(t, wrong_language(t, lang)) for t in texts if wrong_language(t, lang)]
     assert problems == [], problems
+    lines = [line for r in double.sent if r.chat_id == chat_id for line in r.text.splitlines()]
+    misread = [line for line in lines if misread_line(line, lang)]
+    assert misread == [], [get_display(line) for line in misread]
     return len(texts)
+
+
+_FLIPPED_COMMAND = re.compile(r"(?<![\w/])[a-z_]+/(?=\s|$)")  # "/watch" seen as "watch/"
+
+
+def misread_line(line: str, lang: str) -> bool:
+    """Whether a line, in the visual order a reader sees (python-bidi, the paragraph direction
+    from its first strong character as Telegram takes it), reads wrongly: in an Arabic chat a
+    command shown as "watch/"; in an English chat a line written in English (its first letter
+    Latin) that is laid out right to left (a leading RLM or Arabic mark)."""
+    seen = strip_marks(get_display(line))
+    if lang == "ar":
+        return _FLIPPED_COMMAND.search(seen) is not None
+    first = re.search(r"[A-Za-z\u0600-\u06ff]+", strip_marks(line))
+    if first is None or not first[0].isascii():
+        return False  # no words, or a line of the story itself (its title, its summary)
+    strong = next((c for c in line if c.isalpha() or c in "\u200e\u200f\u061c"), "")
+    seen_first = re.search(r"[A-Za-z\u0600-\u06ff]+", seen)
+    return strong in "\u200f\u061c" or seen_first is None or seen_first[0] != first[0]
 
 
 # ---------------------------------------------------------------------------------- helpers
