@@ -4,7 +4,6 @@ descriptions, and the replies composed from several texts (query errors, the rea
 
 from __future__ import annotations
 
-import re
 import string
 
 import pytest
@@ -13,23 +12,7 @@ from postbot.alerts.texts import ADMIN_COMMANDS, COMMANDS, NOUNS, TEXTS, plural,
 from postbot.bot.commands import query_problem
 from postbot.errors import QuerySyntaxError
 from postbot.match.query import parse_query
-
-# Latin words an Arabic text may show: the product and service names, operators of the query
-# language, the arguments commands take, time notation and language codes.
-ALLOWED_LATIN = {
-    "postbot", "telegram", "iana", "utc",
-    "or", "and", "not",
-    "on", "off", "hourly", "daily", "ar", "en", "hold", "full", "compact", "all",
-    "hh", "mm", "asia", "baghdad", "damascus", "europe", "london",
-}  # fmt: skip
-
-_CODE = re.compile(r"<(code|pre)\b[^>]*>.*?</\1>", re.DOTALL)
-_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
-_COMMAND = re.compile(r"(?<![\w/])/[A-Za-z_]+")
-_DURATION = re.compile(r"(?<![\w])\d+[hdwm]\b")  # a command's argument: 2h, 30d, 1w
-_TAG = re.compile(r"<[^>]+>")
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
-_ARABIC_WORD = re.compile(r"[\u0600-\u06ff]+")
+from support.language import ARABIC_WORD, arabic_runs, latin_outside_allowed, prose
 
 
 def sample(key: str, lang: str) -> str:
@@ -42,24 +25,6 @@ def sample(key: str, lang: str) -> str:
         if name is not None and name != ""
     }
     return text(lang, key, **values)
-
-
-def prose(markup: str) -> str:
-    """What the text says in its own words: no code, quotes, commands or tags."""
-    for pattern in (_CODE, _QUOTED, _COMMAND, _DURATION, _TAG):
-        markup = pattern.sub(" ", markup)
-    return markup
-
-
-def latin_outside_allowed(arabic_text: str) -> list[str]:
-    return [w for w in _LATIN_WORD.findall(prose(arabic_text)) if w.lower() not in ALLOWED_LATIN]
-
-
-def arabic_runs(english_text: str) -> list[str]:
-    """Runs of two or more Arabic words in an English text's own words (examples of single
-    letters or spellings such as «ة/ه» are one word each)."""
-    plain = prose(english_text)
-    return [m.group() for m in re.finditer(r"[\u0600-\u06ff]+(?:\s+[\u0600-\u06ff]+)+", plain)]
 
 
 ALL = sorted(TEXTS)
@@ -75,7 +40,7 @@ def test_arabic_texts_have_no_english(key: str) -> None:
 def test_english_texts_have_no_arabic_outside_examples(key: str) -> None:
     rendered = sample(key, "en")
     assert arabic_runs(rendered) == [], rendered
-    assert _ARABIC_WORD.search(prose(rendered)) is None or key in ENGLISH_WITH_ARABIC_EXAMPLES
+    assert ARABIC_WORD.search(prose(rendered)) is None or key in ENGLISH_WITH_ARABIC_EXAMPLES
 
 
 # English texts that name Arabic spellings as examples (and say so)
@@ -87,10 +52,10 @@ def test_nouns_and_command_descriptions() -> None:
         for n in (1, 2, 3, 11, 100):
             arabic = plural("ar", n, forms["ar"])
             assert latin_outside_allowed(arabic) == [], arabic
-            assert _ARABIC_WORD.search(plural("en", n, forms["en"])) is None
+            assert ARABIC_WORD.search(plural("en", n, forms["en"])) is None
     for arabic, english in [*COMMANDS.values(), *ADMIN_COMMANDS.values()]:
         assert latin_outside_allowed(arabic) == [], arabic
-        assert _ARABIC_WORD.search(english) is None, english
+        assert ARABIC_WORD.search(english) is None, english
 
 
 ERRORS = ['داعش "عين', "داعش (", "داعش)", "داعش أو", "or داعش", "-داعش", "في", "دا*عش", "ب" * 201]

@@ -131,6 +131,8 @@ def test_search_pages_through_exactly_what_the_watch_matched(
     assert "آخر 30 يوماً" in first.text and "صفحة 1 من" in first.text
     shown = _titles(first.html)
     assert len(shown) == 5
+    isolates = first.html.count("\u2066")  # dates and times kept left to right in Arabic lines
+    assert isolates >= 5
     pages = 1
     while "التالي ◀" in _buttons(first.reply_markup):
         data = _buttons(first.reply_markup)["التالي ◀"]
@@ -148,6 +150,7 @@ def test_search_pages_through_exactly_what_the_watch_matched(
             what=f"page {pages}",
         )
         shown += _titles(first.html)
+        assert first.html.count("\u2066") >= min(isolates, first.text.count("المصادر:"))
         assert "▶ السابق" in _buttons(first.reply_markup)
     assert shown == expected
     assert pages == -(-len(expected) // 5)

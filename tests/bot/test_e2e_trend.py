@@ -56,7 +56,7 @@ def test_trend_sends_a_chart_of_the_feeds_isis_stories(
     assert image.shape[:2] == (672, 1200)
     # the backlog's ISIS story and the four new ones; the book fair is not counted
     assert caption.startswith("📈 موضوع «داعش»: 5 أخبار خلال آخر 30 يوماً")
-    assert "أكثر الأيام:" in caption and "وكالة الاختبار 5" in caption
+    assert "أكثر الأيام:" in caption and "وكالة الاختبار (5)" in caption
     assert "الخبر الذي نشرته عدة مصادر يُحسب مرة واحدة" in caption
 
     # asked again within ten minutes, in English: another language, another chart

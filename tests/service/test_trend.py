@@ -7,15 +7,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from bidi import get_display
 from sqlmodel import Session
 
+from postbot.alerts.direction import lay_out, strip_marks
 from postbot.alerts.texts import text
 from postbot.errors import QuerySyntaxError
 from postbot.feeds.story import Story
 from postbot.match.query import parse_query
 from postbot.match.topics import StoryMatcher
 from postbot.service.chart_cache import ChartCache
-from postbot.service.trend import Subject, cached_chart, find_subject, make_chart
+from postbot.service.trend import (
+    Subject,
+    cached_chart,
+    chart_text,
+    find_subject,
+    make_chart,
+)
 from postbot.store import repo
 from support.catalogs import catalog
 
@@ -97,7 +105,7 @@ def test_counts_what_the_topic_matches_once_per_story_on_local_days(engine: sa.E
     }
     assert trend.carried == {"ina": 2, "shafaq": 2}
     assert chart.png is not None and chart.png.startswith(PNG)
-    assert "3 أخبار" in chart.caption and "شفق نيوز 2" in chart.caption
+    assert "3 أخبار" in chart.caption and "شفق نيوز (2)" in chart.caption
     assert text("ar", "trend_caption_once", copies=1) in chart.caption
     in_utc = make_chart(engine, CATALOG, isis(), days=30, lang="en", tz="UTC", now=NOW).trend
     assert in_utc.counts[-4] == 1 and in_utc.counts[-3] == 0  # in UTC, the 3rd late evening
@@ -159,3 +167,35 @@ def test_a_subject_counts_exactly_what_routings_story_matcher_matches(words: str
     expected = [reference.match(t, s).matched for t, s in stories]
     assert [counts(t, s) for t, s in stories] == expected
     assert any(expected)  # the fixtures have some of each
+
+
+def test_the_caption_names_a_fixed_offset_as_people_wrote_it(engine: sa.Engine) -> None:
+    """`/tz UTC+3` is stored as Etc/GMT-3 (POSIX sign): the caption says "UTC+03" (the walk
+    of issue 16 found "Days in Etc/GMT-3 time."), and a zone with minutes is drawn, not a
+    crash (ZoneInfo does not know "UTC+05:30"); a named zone keeps its name."""
+    store(engine, "shafaq", "a", "هجوم لداعش", NOW - timedelta(days=1))
+    for tz, shown in [("Etc/GMT-3", "UTC+03"), ("UTC+05:30", "UTC+05:30"), ("Asia/Baghdad", None)]:
+        chart = make_chart(engine, CATALOG, isis(), days=30, lang="en", tz=tz, now=NOW)
+        last = chart.caption.splitlines()[-1]
+        assert last == text("en", "trend_caption_tz", tz=shown or tz)
+        assert "Etc/" not in chart.caption and chart.png is not None
+        assert chart_text(chart.trend, isis(), lang="en", tz=tz).range.endswith(
+            f"({shown or tz} time)"
+        )
+
+
+def test_each_outlets_count_reads_after_its_name_in_both_languages(engine: sa.Engine) -> None:
+    """The walk of issue 16 saw an English caption read "By outlet: 2 شفق نيوز, 1 واع": a
+    bare count after a name of the other script joins that name's run. In brackets it stays
+    after the name, seen in the reader's visual order (python-bidi) once laid out."""
+    store(engine, "shafaq", "a", "هجوم لداعش", NOW - timedelta(days=1))
+    store(engine, "shafaq", "b", "كمين لداعش", NOW - timedelta(days=2))
+    store(engine, "ina", "c", "خلية لداعش", NOW - timedelta(days=2))
+    for lang, head in [("en", "By outlet: "), ("ar", "حسب المصدر: ")]:
+        chart = make_chart(engine, CATALOG, isis(), days=30, lang=lang, tz="Asia/Baghdad", now=NOW)
+        (line,) = [x for x in chart.caption.splitlines() if x.startswith(head)]
+        seen = strip_marks(get_display(lay_out(line, lang)))
+        if lang == "en":
+            assert seen == "By outlet: " + "شفق نيوز"[::-1] + " (2), " + "واع"[::-1] + " (1)"
+        else:  # right to left: each bracket follows its name (mirrored on screen)
+            assert seen.endswith(")2( " + "شفق نيوز"[::-1] + " :ردصملا بسح"), seen

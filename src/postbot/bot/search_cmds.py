@@ -18,6 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from postbot.alerts.direction import lay_out
 from postbot.alerts.texts import text
 from postbot.bot.buttons import plausible
 from postbot.bot.chats import ensure_chat
@@ -183,7 +184,10 @@ async def on_page(update: Update, context: Context) -> None:
         return
     try:
         await query.edit_message_text(
-            body, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
+            lay_out(body, chat.lang),  # as the first page was, through `reply`
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            link_preview_options=NO_PREVIEW,
         )
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():

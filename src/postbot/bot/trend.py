@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 
+from postbot.alerts.direction import lay_out
 from postbot.alerts.texts import text
 from postbot.bot.chats import ensure_chat
 from postbot.bot.commands import command_args, query_problem, reply
@@ -83,5 +84,8 @@ async def cmd_trend(update: Update, context: Context) -> None:
         await reply(update, chart.caption)
         return
     await message.reply_photo(
-        chart.png, caption=chart.caption, parse_mode=ParseMode.HTML, filename="trend.png"
+        chart.png,
+        caption=lay_out(chart.caption, lang),  # laid out as every reply is (alerts/direction.py)
+        parse_mode=ParseMode.HTML,
+        filename="trend.png",
     )

@@ -11,6 +11,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from postbot.alerts.direction import lay_out
 from postbot.alerts.silence import (
     MAX_SILENCE,
     MUTE_DEFAULT,
@@ -233,7 +234,7 @@ async def on_button(svc: Services, query: CallbackQuery, chat: ChatInfo, data: s
     lang = chat.lang
     if data == UNWATCH_KEEP:
         await query.answer()
-        await _edit(query, text(lang, "unwatch_all_kept"))
+        await _edit(query, text(lang, "unwatch_all_kept"), lang)
     elif data.startswith(UNWATCH_ALL):
         await _confirm_all(svc, query, chat, data.removeprefix(UNWATCH_ALL))
     elif data.startswith(UNMUTE):
@@ -251,11 +252,11 @@ async def on_button(svc: Services, query: CallbackQuery, chat: ChatInfo, data: s
         )
         if found is None:
             await query.answer(text(lang, "watch_already_removed"))
-            await _edit(query, None)
+            await _edit(query, None, lang)
             return
         await query.answer(text(lang, "button_unmuted_toast", query=short_label(found.query)))
         name = html.escape(found.query)
-        await _edit(query, text(lang, "unmuted_watch", number=found.number, query=name))
+        await _edit(query, text(lang, "unmuted_watch", number=found.number, query=name), lang)
     else:
         await query.answer(text(lang, "button_invalid"))
 
@@ -270,7 +271,7 @@ async def _confirm_all(svc: Services, query: CallbackQuery, chat: ChatInfo, rest
     age = timedelta(minutes=_minute(svc.now()) - asked)
     if not timedelta(0) <= age <= CONFIRM_FOR:
         await query.answer(text(lang, "unwatch_all_expired"), show_alert=True)
-        await _edit(query, text(lang, "unwatch_all_stale"))
+        await _edit(query, text(lang, "unwatch_all_stale"), lang)
         return
     removed = await svc.call(
         watchstate.confirm_unwatch_all, svc.engine, chat_id=chat.id, up_to=up_to
@@ -279,7 +280,7 @@ async def _confirm_all(svc: Services, query: CallbackQuery, chat: ChatInfo, rest
     body = text(lang, "unwatch_all_done", count=len(removed))
     if not removed:
         body = text(lang, "unwatch_none")
-    await _edit(query, body)
+    await _edit(query, body, lang)
 
 
 async def mute_from_alert(
@@ -314,17 +315,18 @@ async def mute_from_alert(
     )
     # a message of its own (a callback answer cannot carry a button); the alert stays as it is
     await query.get_bot().send_message(
-        chat.id, body, parse_mode=ParseMode.HTML, reply_markup=markup
+        chat.id, lay_out(body, lang), parse_mode=ParseMode.HTML, reply_markup=markup
     )
 
 
-async def _edit(query: CallbackQuery, body: str | None) -> None:
-    """Replace the confirm message's text (and drop its buttons); None: drop the buttons."""
+async def _edit(query: CallbackQuery, body: str | None, lang: str) -> None:
+    """Replace the confirm message's text (and drop its buttons), each line laid out for a
+    reader of `lang` as replies are (alerts/direction.py); None: drop the buttons."""
     try:
         if body is None:
             await query.edit_message_reply_markup(None)
         else:
-            await query.edit_message_text(body, parse_mode=ParseMode.HTML)
+            await query.edit_message_text(lay_out(body, lang), parse_mode=ParseMode.HTML)
     except BadRequest as exc:  # a quick second press, or the message was deleted meanwhile
         message = exc.message.lower()
         if not any(r in message for r in ("not modified", "not found", "can't be edited")):

@@ -16,7 +16,6 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -32,6 +31,7 @@ from postbot.alerts.trend import (
     sighting_time,
     window_days,
 )
+from postbot.alerts.zones import zone_name, zone_of
 from postbot.config.catalog import Catalog
 from postbot.match.matcher import Matcher, make_document
 from postbot.match.normalize import normalize
@@ -161,7 +161,7 @@ def matching_sightings(
 
 def build_trend(engine: sa.Engine, subject: Subject, *, days: int, tz: str, now: datetime) -> Trend:
     """Stories per local day over the `days` days ending today (in `tz`)."""
-    zone = ZoneInfo(tz)
+    zone = zone_of(tz)  # an IANA name or a fixed "UTC+05:30" (ZoneInfo knows only the former)
     span = window_days(now.astimezone(zone).date(), days)
     # from the local midnight starting the average's first day, to the end of today
     start = span[0] - timedelta(days=AVERAGE_DAYS - 1)
@@ -203,13 +203,20 @@ def caption(
     if trend.carried:
         comma = text(lang, "alert_comma")
         outlets = list(trend.carried.items())[:MAX_OUTLETS_IN_CAPTION]
-        listed = comma.join(f"{html.escape(names(feed))} {n}" for feed, n in outlets)
+        # "name (n)": a bare "name n" reads "n name" when the name is in the other script
+        listed = comma.join(f"{html.escape(names(feed))} ({n})" for feed, n in outlets)
         if len(trend.carried) > MAX_OUTLETS_IN_CAPTION:
             listed += comma + "…"
         lines.append(text(lang, "trend_caption_outlets", outlets=listed))
     lines.append(text(lang, "trend_caption_once", copies=trend.copies))
-    lines.append(text(lang, "trend_caption_tz", tz=html.escape(tz)))
+    lines.append(text(lang, "trend_caption_tz", tz=html.escape(_zone_shown(tz, trend))))
     return "\n".join(lines)
+
+
+def _zone_shown(tz: str, trend: Trend) -> str:
+    """The chat's zone as replies name it: a fixed offset by its label ("UTC+03"), never
+    "Etc/GMT-3", whose sign reads backwards."""
+    return zone_name(tz, datetime.combine(trend.days[-1], time(12), tzinfo=UTC))
 
 
 def chart_text(trend: Trend, subject: Subject, *, lang: str, tz: str) -> ChartText:
@@ -224,7 +231,7 @@ def chart_text(trend: Trend, subject: Subject, *, lang: str, tz: str) -> ChartTe
             days=days,
             start=day_label(trend.days[0], months),
             end=day_label(trend.days[-1], months),
-            tz=tz,
+            tz=_zone_shown(tz, trend),
         ),
         axis=text(lang, "trend_axis"),
         average=text(lang, "trend_average"),

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bidi import get_display
+
+from postbot.alerts.direction import lay_out, strip_marks
+from postbot.alerts.html import visible_text
 from postbot.alerts.texts import text
+from postbot.delivery.keyboards import alert_keyboard
 from postbot.service import watches
 from support.process import says
 
@@ -66,3 +71,32 @@ async def test_mute_pause_resume_and_the_watch_list_note(chatter: Chatter) -> No
     assert everything.startswith(says("en", "resumed_chat")) and "until" not in everything
     (listing,) = await chatter.say(USER, "/watches")
     assert "🔕" not in listing
+
+
+def _seen_lines(markup: str) -> list[str]:
+    """Each line of a message as a reader sees it (bidi visual order, marks removed)."""
+    return [strip_marks(get_display(visible_text(line))) for line in markup.splitlines()]
+
+
+async def test_what_the_mute_and_confirm_buttons_write_is_laid_out_like_a_reply(
+    chatter: Chatter,
+) -> None:
+    """The 🔕 note, the unmute edit and the "remove all" edit are sent outside `reply`: their
+    commands and Latin names are isolated too (the walk of issue 16 saw "resume/" in the
+    note of an Arabic chat)."""
+    await chatter.say(USER, "/watch داعش", lang="ar")
+    (watch,) = watches.watch_list(chatter.svc.engine, USER).watches
+    keyboard = alert_keyboard(topics=[], watches=[(watch.id or 0, "داعش")], lang="ar")
+    alert = await chatter.app.bot.send_message(USER, "🔔 تنبيه", reply_markup=keyboard)
+    await chatter.press(USER, alert.message_id, f"mw:{watch.id}")
+    note = chatter.last(USER)
+    assert "\u2066/resume\u2069" in note.html and "\u2066Asia/Baghdad\u2069" in note.html
+    assert any(
+        line.startswith("/resume ") or " /resume " in line for line in _seen_lines(note.html)
+    )
+    assert not any("resume/" in line for line in _seen_lines(note.html))
+
+    await chatter.press(USER, note.message_id, f"um:{watch.id}")
+    edited = chatter.double.messages(USER)[-1]
+    assert edited.edit_date is not None
+    assert edited.html == lay_out(text("ar", "unmuted_watch", number=1, query="داعش"), "ar")
