@@ -12,6 +12,7 @@ import pytest
 
 from bench.trend_sample import seed
 from postbot.cli import main
+from postbot.store.db import make_engine, upgrade_engine
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "postbot.yaml"
 
@@ -66,4 +67,23 @@ def test_trend_refuses_clearly_and_writes_nothing(
     assert main(argv) == code
     captured = capsys.readouterr()
     assert message in captured.err + captured.out
+    assert not out.exists()
+
+
+def test_trend_brings_an_older_database_up_to_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database an older postbot left (before the search index, 0009) is upgraded, as `run`
+    does, instead of failing with a traceback."""
+    db = tmp_path / "old.db"
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        upgrade_engine(engine, "0008")
+    finally:
+        engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    out = tmp_path / "chart.png"
+    argv = ["trend", "--config", str(CONFIG), "--topic", "isis", "--out", str(out)]
+    assert main(argv) == 1  # nothing stored yet: said so (Arabic by default), no file
+    assert capsys.readouterr().out.startswith("📭 لا أخبار تطابق موضوع «داعش»")
     assert not out.exists()

@@ -63,7 +63,7 @@ def cmd_trend(args: argparse.Namespace, settings: Settings, config: Config, out:
     """Write the chart to --out and print its caption; 1 when nothing matched."""
     from postbot.alerts.release import check_tz
     from postbot.service.trend import make_chart  # matplotlib: only for this command
-    from postbot.store.db import make_engine
+    from postbot.store.db import make_engine, upgrade_engine
 
     catalog = Catalog.build(config)
     subject = _subject(args, catalog)
@@ -77,6 +77,7 @@ def cmd_trend(args: argparse.Namespace, settings: Settings, config: Config, out:
         return 2
     engine = make_engine(settings.database_url)
     try:
+        upgrade_engine(engine)  # as `run` does: a database of an older postbot gets the index
         chart = make_chart(
             engine, catalog, subject, days=args.days, lang=args.lang, tz=tz, now=clock.utcnow()
         )

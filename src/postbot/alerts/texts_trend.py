@@ -24,7 +24,7 @@ TREND_TEXTS: dict[str, dict[str, str]] = {
     },
     "trend_title": {"ar": "{subject}: الأخبار يومياً", "en": "{subject}: stories per day"},
     "trend_range": {
-        "ar": "آخر {days:day}، من {start} إلى {end} (بتوقيت {tz})",
+        "ar": "آخر {days:day}، من {start} إلى {end} (بتوقيت {tz}\u200f)",  # RLM: ")" stays RTL
         "en": "Last {days:day}, {start} to {end} ({tz} time)",
     },
     "trend_axis": {"ar": "عدد الأخبار", "en": "Stories"},
