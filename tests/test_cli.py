@@ -315,3 +315,11 @@ def test_a_bad_secret_flag_is_refused(
     assert code == 1
     err = capsys.readouterr().err
     assert "--secret: the webhook secret must be" in err and flag not in err
+
+
+def test_scan_text_output_has_no_direction_marks(capsys: pytest.CaptureFixture[str]) -> None:
+    """The terminal lays the text out itself: the isolates a Telegram alert carries stay out."""
+    assert main(["scan", "--config", str(CONFIG), "--feed", str(FEEDS / "sample-ar.xml")]) == 0
+    out = capsys.readouterr().out
+    assert "المصدر: sample-ar · 2026-11-27 17:20 UTC" in out
+    assert not set(out) & set("\u200e\u200f\u2066\u2067\u2068\u2069")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from postbot.alerts.content import compose_alert, summary_sentences, summary_text
+from postbot.alerts.direction import strip_marks
 from postbot.alerts.html import render_alert, visible_text
 from postbot.pipeline.scan import FeedScan, ScannedStory
 
@@ -46,7 +47,8 @@ def story_text(scan: FeedScan, scanned: ScannedStory, topic_names: Mapping[str, 
         watch_labels={w: f"«{w}»" for w in scanned.match.watches},
         source=scan.feed.name or scan.feed.id,
     )
-    body = visible_text(render_alert(alert, "ar"))
+    # a terminal lays text out by itself (or not at all): no direction marks, which some show
+    body = strip_marks(visible_text(render_alert(alert, "ar")))
     if scanned.story.link:
         body += f"\n{scanned.story.link}"
     return body
