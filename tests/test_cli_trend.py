@@ -87,3 +87,22 @@ def test_trend_brings_an_older_database_up_to_date(
     assert main(argv) == 1  # nothing stored yet: said so (Arabic by default), no file
     assert capsys.readouterr().out.startswith("📭 لا أخبار تطابق موضوع «داعش»")
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("tz", "label"),
+    [
+        ("بغداد", "Asia/Baghdad"),
+        ("London", "Europe/London"),
+        ("UTC+3", "UTC+03"),
+        ("asia/damascus", "Asia/Damascus"),
+    ],
+)
+def test_trend_reads_the_zone_as_tz_does(
+    sample_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], tz: str, label: str
+) -> None:
+    """--tz takes what /tz takes: IANA names in any case, city names, UTC offsets."""
+    out = tmp_path / "chart.png"
+    argv = ["trend", "--config", str(CONFIG), "--topic", "isis", "--tz", tz, "--out", str(out)]
+    assert main(argv) == 0
+    assert label in capsys.readouterr().out

@@ -61,7 +61,7 @@ def _subject(args: argparse.Namespace, catalog: Catalog) -> Subject | str:
 
 def cmd_trend(args: argparse.Namespace, settings: Settings, config: Config, out: TextIO) -> int:
     """Write the chart to --out and print its caption; 1 when nothing matched."""
-    from postbot.alerts.release import check_tz
+    from postbot.alerts.zones import parse_zone
     from postbot.service.trend import make_chart  # matplotlib: only for this command
     from postbot.store.db import make_engine, upgrade_engine
 
@@ -71,7 +71,7 @@ def cmd_trend(args: argparse.Namespace, settings: Settings, config: Config, out:
         print(f"postbot: {subject}", file=sys.stderr)
         return 2
     try:
-        tz = check_tz(args.tz)
+        tz = parse_zone(args.tz)  # what /tz reads: IANA names, cities, UTC offsets
     except ValueError as exc:
         print(f"postbot: {exc}", file=sys.stderr)
         return 2

@@ -9,13 +9,13 @@ import pytest
 
 from postbot.alerts.release import (
     DEFAULT_DIGEST_AT,
-    check_tz,
     in_quiet,
     next_digest,
     parse_hhmm,
     parse_quiet,
     release_at,
 )
+from postbot.alerts.zones import check_zone
 
 
 def u(y: int, mo: int, d: int, h: int, mi: int = 0, s: int = 0, us: int = 0) -> datetime:
@@ -108,7 +108,7 @@ def test_parse_quiet_rejects(text: str) -> None:
     ],
 )
 def test_check_tz_canonical_spelling(name: str, expected: str) -> None:
-    assert check_tz(name) == expected
+    assert check_zone(name) == expected
 
 
 @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ def test_check_tz_canonical_spelling(name: str, expected: str) -> None:
 )  # fmt: skip
 def test_check_tz_rejects(name: str) -> None:
     with pytest.raises(ValueError, match="time zone"):
-        check_tz(name)
+        check_zone(name)
 
 
 # --- next_digest -----------------------------------------------------------------------------

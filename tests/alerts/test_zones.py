@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from postbot.alerts.release import check_tz, next_digest
+from postbot.alerts.release import next_digest
 from postbot.alerts.zones import (
     CITIES,
+    check_zone,
     local_stamp,
     offset_zone,
     parse_zone,
@@ -73,7 +74,7 @@ SUMMER = datetime(2026, 7, 1, 11, 5, tzinfo=UTC)
 )
 def test_parse_zone(typed: str, zone: str) -> None:
     assert parse_zone(typed) == zone
-    assert check_tz(zone) == zone  # what is stored is read back
+    assert check_zone(zone) == zone  # what is stored is read back
 
 
 @pytest.mark.parametrize(
@@ -99,7 +100,7 @@ def test_parse_zone_refuses(typed: str) -> None:
 
 def test_every_city_names_a_real_zone() -> None:
     for zone in CITIES.values():
-        assert check_tz(zone) == zone
+        assert check_zone(zone) == zone
 
 
 def test_offsets_round_trip() -> None:

@@ -13,7 +13,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
-from postbot.alerts.zones import check_zone, zone_of
+from postbot.alerts.zones import zone_of
 from postbot.ids import to_ascii_digits
 
 DEFAULT_DIGEST_AT = "08:00"
@@ -60,16 +60,6 @@ def parse_quiet(text: str) -> tuple[str, str]:
     if start == end:
         raise EmptyQuietWindow(start)
     return start, end
-
-
-def check_tz(name: str) -> str:
-    """The canonical spelling of a stored zone: an IANA name (any case) or a fixed "UTC+05:30"
-    (alerts/zones.py); ValueError if unknown. `/tz` reads what people type with `parse_zone`."""
-    return check_zone(name)
-
-
-def _zone(tz: str) -> tzinfo:
-    return zone_of(tz)
 
 
 def _utc(now: datetime) -> datetime:
@@ -136,7 +126,7 @@ def _next_hour(now: datetime, zone: tzinfo) -> datetime:
 def next_digest(now: datetime, *, mode: str, at: str | None, tz: str) -> datetime | None:
     """The next digest instant (aware UTC) strictly after `now`, or None when digests are off."""
     now = _utc(now)
-    zone = _zone(tz)
+    zone = zone_of(tz)
     if mode == "off":
         return None
     if mode == "hourly":
@@ -151,7 +141,7 @@ def in_quiet(now: datetime, *, start: str | None, end: str | None, tz: str) -> d
     if start is None or end is None:
         return None
     now = _utc(now)
-    zone = _zone(tz)
+    zone = zone_of(tz)
     begin, finish = _time(start), _time(end)
     wall = now.astimezone(zone).time()
     # A window with begin > finish crosses midnight; begin == finish never gets stored.

@@ -21,7 +21,7 @@ from telegram import InlineKeyboardMarkup
 from postbot.alerts.content import alert_from_spans, story_text
 from postbot.alerts.digest import HELD_KINDS, DigestItem, render_digest
 from postbot.alerts.html import Breaking, Outlet, render_alert
-from postbot.alerts.release import check_tz
+from postbot.alerts.zones import check_zone
 from postbot.config.catalog import CatalogRef
 from postbot.delivery.keyboards import alert_keyboard
 from postbot.feeds.story import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, Story, cap_text, clean_text
@@ -244,7 +244,7 @@ class AlertBuilder:
             index.append(i)
         tz = chat.tz if chat else DEFAULT_TZ
         try:
-            check_tz(tz)
+            check_zone(tz)
         except ValueError:  # a zone the commands would have refused: Baghdad, not a crash
             tz = DEFAULT_TZ
         messages = render_digest(items, lang=lang, kind=kind, tz=tz, period_end=now)
