@@ -17,6 +17,7 @@ from postbot.alerts.silence import (
     MUTE_DEFAULT,
     PAUSE_DEFAULT,
     DurationError,
+    SilenceArgs,
     parse_silence,
     parse_unwatch,
 )
@@ -96,14 +97,21 @@ def looks_like_words(arg: str) -> bool:
     return any(c.isalpha() for c in arg) and not any(c.isnumeric() for c in arg)
 
 
+async def _silence_args(update: Update, context: Context, chat: ChatInfo) -> SilenceArgs | None:
+    """/mute's and /pause's arguments; None (the problem answered) when the duration is bad."""
+    try:
+        return parse_silence(command_args(update, context))
+    except DurationError as exc:
+        await reply(update, _duration_problem(chat.lang, exc))
+        return None
+
+
 async def cmd_mute(update: Update, context: Context) -> None:
     """`/mute <watch number, query or topic> [2h|1d|1w] [hold]` (a day if no duration)."""
     svc = services(context)
     chat = await ensure_chat(svc, update)
-    try:
-        args = parse_silence(command_args(update, context))
-    except DurationError as exc:
-        await reply(update, _duration_problem(chat.lang, exc))
+    args = await _silence_args(update, context, chat)
+    if args is None:
         return
     if not args.target:
         await reply(update, text(chat.lang, "mute_usage"))
@@ -154,10 +162,8 @@ async def cmd_pause(update: Update, context: Context) -> None:
     """`/pause [2h|1d] [hold]`: no alerts to this chat for a while (two hours if no duration)."""
     svc = services(context)
     chat = await ensure_chat(svc, update)
-    try:
-        args = parse_silence(command_args(update, context))
-    except DurationError as exc:
-        await reply(update, _duration_problem(chat.lang, exc))
+    args = await _silence_args(update, context, chat)
+    if args is None:
         return
     if args.target.lower() in OFF_WORDS and args.duration is None:
         if await may_change(update, context, chat):
