@@ -6,12 +6,11 @@ from __future__ import annotations
 import hashlib
 import socket
 import struct
-import time
 from typing import Any
 
 from doubles.botapi.entities import utf16_len
-from doubles.botapi.params import bool_param, chat_id_param, str_param, validate_markup
-from doubles.botapi.records import JSON, ApiError, BotMessage, SentRecord, bad_request
+from doubles.botapi.params import chat_id_param, str_param, validate_markup
+from doubles.botapi.records import JSON, ApiError, bad_request
 from doubles.botapi.state import ApiState
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Telegram: photos up to 10 MB
@@ -148,40 +147,16 @@ class MediaMethods(ApiState):
         sizes, photo = self._photo_param(params)
         with self._cond:
             self._check_chat_access(chat_id)
-            now = self.clock()
-            self._check_flood(chat_id, now, per_chat=True)
-            self._global_window.append(now)
-            if chat_id > 0:
-                self._private_last[chat_id] = now
-            else:
-                self._group_windows[chat_id].append(now)
-            inline = markup if markup is not None and "inline_keyboard" in markup else None
-            stored = BotMessage(
+            now = self._book_send(chat_id)
+            stored = self._store_sent(
+                "sendPhoto",
+                params,
                 chat_id=chat_id,
-                message_id=self._new_message_id(chat_id),
-                text=visible,
-                html=raw,
-                parse_mode=str_param(params, "parse_mode") or None,
-                entities=tuple(entities),
-                reply_markup=inline,
-                date=int(time.time()),
-                photo=tuple(sizes),
-            )
-            self._messages[chat_id][stored.message_id] = stored
-            self._sent.append(
-                SentRecord(
-                    method="sendPhoto",
-                    chat_id=chat_id,
-                    message_id=stored.message_id,
-                    text=visible,
-                    html=raw,
-                    parse_mode=stored.parse_mode,
-                    reply_markup=markup,
-                    time=now,
-                    entities=tuple(entities),
-                    disable_notification=bool_param(params, "disable_notification"),
-                    photo=photo,
-                )
+                text=(raw, visible, entities),
+                markup=markup,
+                now=now,
+                message_extra={"photo": tuple(sizes)},
+                record_extra={"photo": photo},
             )
             self._cond.notify_all()
             return self._message_json(stored)

@@ -271,44 +271,20 @@ class TelegramMethods(ApiState):
             self._check_chat_access(chat_id)
             if reply_to is not None and reply_to not in self._known_message_ids[chat_id]:
                 raise bad_request("message to be replied not found")
-            now = self.clock()
-            self._check_flood(chat_id, now, per_chat=True)
-            self._global_window.append(now)
-            if chat_id > 0:
-                self._private_last[chat_id] = now
-            else:
-                self._group_windows[chat_id].append(now)
+            now = self._book_send(chat_id)
             if bare_gt:
                 self._counters["bare_gt"] += 1
             if (chat_id, raw) in self._sent_keys:
                 self._counters["duplicates"] += 1
             self._sent_keys.add((chat_id, raw))
-            inline = markup if markup is not None and "inline_keyboard" in markup else None
-            stored = BotMessage(
+            stored = self._store_sent(
+                "sendMessage",
+                params,
                 chat_id=chat_id,
-                message_id=self._new_message_id(chat_id),
-                text=visible,
-                html=raw,
-                parse_mode=str_param(params, "parse_mode") or None,
-                entities=tuple(entities),
-                reply_markup=inline,
-                date=int(time.time()),
-            )
-            self._messages[chat_id][stored.message_id] = stored
-            self._sent.append(
-                SentRecord(
-                    method="sendMessage",
-                    chat_id=chat_id,
-                    message_id=stored.message_id,
-                    text=visible,
-                    html=raw,
-                    parse_mode=stored.parse_mode,
-                    reply_markup=markup,
-                    time=now,
-                    entities=tuple(entities),
-                    disable_notification=bool_param(params, "disable_notification"),
-                    link_preview_options=preview,
-                )
+                text=(raw, visible, entities),
+                markup=markup,
+                now=now,
+                record_extra={"link_preview_options": preview},
             )
             self._cond.notify_all()
             message = self._message_json(stored)

@@ -25,6 +25,7 @@ from doubles.botapi.entities import (
     utf16_len,
 )
 from doubles.botapi.params import (
+    bool_param,
     loggable,
     parse_request_params,
     read_body,
@@ -165,6 +166,63 @@ class ApiState:
         self._next_message_id[chat_id] = message_id + 1
         self._known_message_ids[chat_id].add(message_id)
         return message_id
+
+    def _book_send(self, chat_id: int) -> float:
+        """Count one message to `chat_id` against the flood limits (429 when over); its time.
+        The caller holds `_cond`."""
+        now = self.clock()
+        self._check_flood(chat_id, now, per_chat=True)
+        self._global_window.append(now)
+        if chat_id > 0:
+            self._private_last[chat_id] = now
+        else:
+            self._group_windows[chat_id].append(now)
+        return now
+
+    def _store_sent(
+        self,
+        method: str,
+        params: JSON,
+        *,
+        chat_id: int,
+        text: tuple[str, str, list[JSON]],  # (html, visible, entities)
+        markup: JSON | None,
+        now: float,
+        message_extra: dict[str, Any] | None = None,
+        record_extra: dict[str, Any] | None = None,
+    ) -> BotMessage:
+        """Keep an accepted message in its chat and record the send; the caller holds `_cond`
+        and notifies."""
+        raw, visible, entities = text
+        inline = markup if markup is not None and "inline_keyboard" in markup else None
+        stored = BotMessage(
+            chat_id=chat_id,
+            message_id=self._new_message_id(chat_id),
+            text=visible,
+            html=raw,
+            parse_mode=str_param(params, "parse_mode") or None,
+            entities=tuple(entities),
+            reply_markup=inline,
+            date=int(time.time()),
+            **(message_extra or {}),
+        )
+        self._messages[chat_id][stored.message_id] = stored
+        self._sent.append(
+            SentRecord(
+                method=method,
+                chat_id=chat_id,
+                message_id=stored.message_id,
+                text=visible,
+                html=raw,
+                parse_mode=stored.parse_mode,
+                reply_markup=markup,
+                time=now,
+                entities=tuple(entities),
+                disable_notification=bool_param(params, "disable_notification"),
+                **(record_extra or {}),
+            )
+        )
+        return stored
 
     def _new_user_message(self, chat: JSON, text: str | None, *, sender: JSON) -> JSON:
         message: JSON = {
