@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from support.botapi import BotApiDouble
 from support.databases import (
     SqliteTemplate,
     migrated_engine,
@@ -16,6 +17,7 @@ from support.databases import (
     pg_template,
     temporary_pg_database,
 )
+from support.process import TOKEN
 from support.turns import turn
 
 # PTB 22 warns on every RetryAfter unless durations are timedelta (`postbot` sets the same).
@@ -50,6 +52,15 @@ def _alone_when_asked(request: pytest.FixtureRequest, _turns_dir: Path | None) -
         return
     with turn(_turns_dir, alone=request.node.get_closest_marker("alone") is not None):
         yield
+
+
+@pytest.fixture
+def double() -> Iterator[BotApiDouble]:
+    """The Bot API double on 127.0.0.1 with the e2e token; it must end without internal errors
+    (directories whose tests need another double define their own)."""
+    with BotApiDouble(token=TOKEN) as api:
+        yield api
+        assert api.internal_errors == []
 
 
 @pytest.fixture(scope="session")

@@ -70,13 +70,6 @@ def clone(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def double() -> Iterator[BotApiDouble]:
-    with BotApiDouble(token=TOKEN) as api:
-        yield api
-        assert api.internal_errors == []
-
-
-@pytest.fixture
 def feeds() -> Iterator[FeedServer]:
     with FeedServer() as server:
         server.set_feed("/news.xml", [OLD], title="وكالة الاختبار")

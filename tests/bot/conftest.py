@@ -22,13 +22,6 @@ BACKLOG = FeedItem(
 
 
 @pytest.fixture
-def double() -> Iterator[BotApiDouble]:
-    with BotApiDouble(token=TOKEN) as api:
-        yield api
-        assert api.internal_errors == []
-
-
-@pytest.fixture
 def feeds() -> Iterator[FeedServer]:
     with FeedServer() as server:
         server.set_feed("/news.xml", [BACKLOG], title="وكالة الاختبار")
