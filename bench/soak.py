@@ -81,6 +81,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the shared doubles/ package
@@ -749,29 +750,44 @@ def lost_reasons(
     return reasons, feeds
 
 
-def join_figures(engine: sa.Engine, published: list[Published]) -> dict[str, int]:
+def join_figures(
+    engine: sa.Engine, published: list[Published], wrong: list[str] | None = None
+) -> dict[str, int]:
     """Copies published (expected joins), stories the bot joined to another item of their own
     event (joined) or of another event (wrong: that event was hidden), and items of one event
-    left apart (missed: one more alert)."""
+    left apart (missed: one more alert). Each wrong join is described in `wrong`."""
     event_of = {p.item.link: p.event for p in published}
     with engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT id, link, cluster_id FROM story")).all()
-    link_of = {r[0]: r[1] for r in rows}
+        rows = conn.execute(
+            sa.text("SELECT id, link, cluster_id, feed_id, first_seen_at, title FROM story")
+        ).all()
+    by_id = {r[0]: r for r in rows}
     figures = {"expected": sum(1 for p in published if p.copy), "joined": 0, "missed": 0}
     figures["wrong"] = 0
     roots: Counter[int] = Counter()  # event -> its items stored as a first story
-    for _, link, cluster_id in rows:
+    for row in rows:
+        story_id, link, cluster_id = row[0], row[1], row[2]
         event = event_of.get(link)
         if event is None:
             continue  # a backlog item
+        root = by_id.get(cluster_id) if cluster_id is not None else None
         if cluster_id is None:
             roots[event] += 1
-        elif event_of.get(link_of.get(cluster_id, "")) == event:
+        elif root is not None and event_of.get(root[1]) == event:
             figures["joined"] += 1
         else:
             figures["wrong"] += 1
+            if wrong is not None:
+                wrong.append(f"story={story_id}:{describe(row)} root={cluster_id}:{describe(root)}")
     figures["missed"] = sum(n - 1 for n in roots.values())
     return figures
+
+
+def describe(row: Any) -> str:
+    """A story row (id, link, cluster, feed, first seen, title) for one line of the report."""
+    if row is None:
+        return "gone"
+    return f"{row[3]},{row[1]},seen={row[4]},title={row[5][:60]!r}"
 
 
 # ----------------------------------------------------------------------------- the soak
@@ -1035,7 +1051,8 @@ def report(
     duplicated = sum(n - 1 for n in per_pair.values())
     # a missed join: a chat alerted to two outlets' copies of one event (one message too many)
     missed_join_alerts = sum(n - 1 for n in per_event.values())
-    joins = join_figures(engine, ledger.published)
+    wrong_joins: list[str] = []
+    joins = join_figures(engine, ledger.published, wrong_joins)
 
     calls = double.calls
     faults = classify_calls(calls, ledger.injections)
@@ -1102,6 +1119,13 @@ def report(
         f"exit_codes={','.join(f'{k}:{v}' for k, v in figures.codes.items())}",
         flush=True,
     )
+    for line in wrong_joins:
+        print(f"wrong_join: {line}", flush=True)
+    if wrong_joins:  # the processes' own account of each join (pipeline/ingest.py logs them)
+        for name, process in processes.items():
+            for logged_line in process.logs().splitlines():
+                if " joins story " in logged_line:
+                    print(f"join_log: {name}: {logged_line[:400]}", flush=True)
     if lost:
         reasons, feeds = lost_reasons(engine, lost, links)
         print(

@@ -34,6 +34,7 @@ from postbot.cluster.fingerprint import (
     canonical_link,
     content_key,
     fingerprint,
+    similarity,
 )
 from postbot.cluster.idf import IdfTable
 from postbot.errors import FeedUnreadable
@@ -285,6 +286,7 @@ class Clusterer:
         near-identical words in another feed, within the last 48 hours."""
         since = now - SAME_STORY_WINDOW
         first = None
+        how = "the same link"
         if canon:
             first = repo.find_story_by_canon_link(session=session, canon_link=canon, since=since)
         if first is None and not fp.empty:
@@ -294,9 +296,22 @@ class Clusterer:
                 session=session, bands=keys, since=since, exclude_id=0, other_than_feed=feed_id
             )
             first = best_match(fp, ((c, self._fingerprint_of(c)) for c in candidates))
+            if first is not None:
+                how = f"similar text, score {similarity(fp, self._fingerprint_of(first)):.3f}"
         if first is None:
             return None
+        root = first
         if first.cluster_id is not None:  # a copy itself: the cluster is its first story's
-            root = repo.get_story(session=session, story_id=first.cluster_id)
-            return root if root is not None else first
-        return first
+            root = repo.get_story(session=session, story_id=first.cluster_id) or first
+        # one line per join, so that a wrong one can be traced to the two stories
+        log.info(
+            "feed %s: story %s joins story %d of feed %s (%s) by %s",
+            feed_id,
+            _shown(canon),
+            root.id or 0,
+            root.feed_id,
+            _shown(root.link),
+            how,
+            extra=ctx(feed_id=feed_id),
+        )
+        return root
