@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,8 @@ from postbot.cluster.fingerprint import (
     stems,
 )
 from postbot.cluster.similarity import COMPONENTS, Figure, Text, digits_joined
-from postbot.cluster.vetoes import dates_in
-from postbot.match.normalize import normalize
+from postbot.cluster.vetoes import actions_apart, actions_in, dates_in
+from postbot.match.normalize import normalize, tokenize
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cluster"
 IDF = idf_table()
@@ -564,3 +565,74 @@ def test_a_headline_inside_the_other_item_is_covered() -> None:
     other = ("ظريف يلتقي نظيره العماني في طهران", "قال وزير الخارجية في حوار مع صحيفة")
     apart = explain(fingerprint(*other), fingerprint(*b))[1]
     assert apart is None or apart.title_cover < 0.5
+
+
+# -- two incidents in one town -----------------------------------------------------------------
+
+# (kind, headline, what happened) in one town: each kind worded as outlets word it; the leads
+# share the frame one security office's statements give them all
+_INCIDENTS = [
+    ("arrest", "القبض على 7 إرهابيين من داعش في {town}", "ألقت القبض على 7 من عناصر داعش"),
+    ("foiled", "القوات الأمنية تحبط هجوما لداعش في {town}", "أحبطت هجوما لعناصر داعش"),
+    ("foiled", "صد تسلل لمسلحي داعش باتجاه {town}", "تصدت لمحاولة تسلل مسلحين من داعش"),
+    ("cache", "العثور على مخزن عتاد لداعش في {town}", "عثرت على مخزن يضم عبوات ناسفة لداعش"),
+    ("blast", "انفجار عبوة ناسفة بدورية للجيش في {town}", "تعرضت لانفجار عبوة ناسفة زرعها داعش"),
+    ("airstrike", "غارة جوية على وكر لداعش قرب {town}", "دمرت بإسناد جوي وكرا لداعش"),
+    ("kidnap", "مسلحون من داعش يختطفون 4 رعاة قرب {town}", "تلاحق مسلحين من داعش خطفوا 4 رعاة"),
+    ("escape", "هروب 3 من عناصر داعش من سجن في {town}", "تلاحق 3 من عناصر داعش هربوا من سجن"),
+    ("execution", "داعش يعدم 3 مدنيين في {town}", "عثرت على جثث 3 مدنيين أعدمهم داعش"),
+]
+_FRAME = (
+    "قالت خلية الإعلام الأمني في بيان إن قوة من الجيش {what} في {town} فجر اليوم، "
+    "بعد ورود معلومات استخبارية دقيقة."
+)
+
+
+@pytest.mark.parametrize("town", ["الحويجة", "بيجي", "القائم", "المقدادية", "الطارمية"])
+def test_two_kinds_of_incident_in_one_town_stay_apart(town: str) -> None:
+    """An arrest, a foiled attack, a cache found, a blast, an airstrike, ... in one town on one
+    day, told in one office's words, are different events: none is folded into another (each
+    would hide the other)."""
+    items = [
+        (kind, headline.format(town=town), _FRAME.format(what=what, town=town))
+        for kind, headline, what in _INCIDENTS
+    ]
+    at = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
+    for (kind_a, *a), (kind_b, *b) in combinations(items, 2):
+        if kind_a == kind_b:
+            continue
+        first, second = fingerprint(*a, at), fingerprint(*b, at + timedelta(minutes=20))
+        assert not same_story(first, second), (a[0], b[0], explain(first, second))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # the device and its blast, a foiled infiltration, a clash in an ambush: one incident
+        ("عبوة ناسفة تستهدف عجلة للشرطة في الحويجة", "انفجار عبوة بعجلة للشرطة في الحويجة"),
+        ("إحباط محاولة تسلل لداعش قرب بيجي", "تسلل لعناصر داعش قرب بيجي والقوات تتصدى"),
+        ("القوات تصد هجوما لداعش في القائم", "اشتباكات مع داعش في القائم"),
+        ("كمين لداعش يستهدف رتلا قرب المقدادية", "اشتباكات بعد كمين قرب المقدادية"),
+        # a cache whose devices are named is still a cache found
+        ("ضبط عبوات ناسفة في مخزن لداعش", "العثور على مخزن لداعش"),
+    ],
+)
+def test_one_incident_named_two_ways_is_no_conflict(a: str, b: str) -> None:
+    found_a = actions_in([t.norm for t in tokenize(normalize(a))])
+    found_b = actions_in([t.norm for t in tokenize(normalize(b))])
+    assert found_a and found_b
+    assert actions_apart(found_a, found_b) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("headline", "kinds"),
+    [
+        ("العثور على مخبأ يضم عبوات ناسفة", {"cache"}),  # the devices of a cache
+        ("ضبط عبوات معدة للتفجير", {"cache"}),  # meant to explode: not a blast
+        ("قصف جوي على مخبأ لداعش", {"airstrike"}),  # the hideout hit is no cache found
+        ("عبوة ناسفة تستهدف عجلة عسكرية", {"device"}),
+        ("وأحبطت القوات هجوما", {"foiled"}),
+    ],
+)
+def test_the_incident_a_headline_names(headline: str, kinds: set[str]) -> None:
+    assert actions_in([t.norm for t in tokenize(normalize(headline))]) == kinds

@@ -84,6 +84,7 @@ from postbot.cluster.vectors import (
 from postbot.cluster.vetoes import (
     UPDATE,
     WEEKDAYS,
+    actions_apart,
     actions_in,
     apart,
     dates_in,
@@ -317,7 +318,7 @@ def evidence(a: Text, b: Text, words: float = 0.0) -> Evidence:
             a.title_figures, b.title_figures, (a.at, b.at), (a.update, b.update)
         )[1],
         places_conflict=apart(a.places, b.places),
-        actions_conflict=apart(a.actions, b.actions),
+        actions_conflict=actions_apart(a.actions, b.actions),
         dates_conflict=apart(a.dates, b.dates),
         steps_conflict=apart(a.steps, b.steps),
         hours_apart=max(0.0, hours - SAME_DAY_HOURS) / 24,

@@ -32,22 +32,68 @@ _ACTIONS = {
     "arrest": "اعتقال اعتقل يعتقل تعتقل القبض",
     "kidnap": "اختطاف خطف يختطف يختطفون اختطفوا يخطف مختطف",
     "ambush": "كمين",
-    "bomb": "عبوة ناسفة تفجير انفجار مفخخة",
+    # a blast that went off, and the device (which a cache found may hold as well: it counts
+    # only when the headline names nothing else, see `actions_in`)
+    "blast": "تفجير انفجار تفجيرات انفجارات انفجرت",
+    "device": "عبوة ناسفة مفخخة لاصقة",
     "rockets": "صاروخ صواريخ صاروخي صاروخية كاتيوشا قذائف هاون",
-    "cache": "مخبأ مخزن ضبط",
+    # a cache found, not the hideout an airstrike hit («قصف جوي على مخبأ»)
+    "cache": "مخزن ضبط العثور عثر عثرت يعثر تعثر",
+    # an attack that did not happen is not the attack that did, nor an arrest in that town
+    "foiled": "إحباط أحبط أحبطت يحبط تحبط إفشال أفشل أفشلت يفشل تفشل صد صدت يصد تصد التصدي "
+    "تصدت يتصدى تتصدى دحر دحرت يدحر تدحر",
+    "infiltration": "تسلل تسللا تسللوا يتسلل يتسللون",
+    "clash": "اشتباك اشتباكات اشتبك اشتبكت مواجهات",
+    "assassination": "اغتيال اغتال اغتالت يغتال",
+    "execution": "إعدام أعدم أعدمت يعدم",
+    "escape": "هروب فرار هرب هربوا",
+    "surrender": "استسلام استسلم استسلموا",
+    "withdrawal": "انسحاب انسحبت ينسحب تنسحب سحب",
+    "grave": "مقبرة رفات",
+    "fire": "حريق حرائق",
 }
+_PURPOSE = "لل"  # «للتفجير», «للاعتقال»: for doing it
 _ACTION_WORDS = {normalize(w): name for name, words in _ACTIONS.items() for w in words.split()}
 
 
+# Kinds one outlet may name where another names the other, for one incident: the device and
+# its blast («عبوة ناسفة تستهدف عجلة», «انفجار عبوة»), a foiled infiltration, a clash in an
+# ambush or while repelling an attack. Any other two kinds are two incidents.
+_COMPATIBLE = frozenset(
+    frozenset(pair)
+    for pair in (
+        ("device", "blast"),
+        ("foiled", "infiltration"),
+        ("foiled", "clash"),
+        ("infiltration", "clash"),
+        ("ambush", "clash"),
+    )
+)
+
+
 def actions_in(words: list[str]) -> frozenset[str]:
-    """The kinds of incident named in a headline's normalized words."""
+    """The kinds of incident named in a headline's normalized words (the device alone only
+    when nothing else is named: «العثور على مخبأ يضم عبوات ناسفة» is a cache found)."""
     found = set()
     for word in words:
+        if word.startswith(_PURPOSE):
+            continue  # «عبوات معدة للتفجير»: what was meant to happen, not what did
         for candidate in (word, CLITIC.sub("", word)):
             action = _ACTION_WORDS.get(candidate)
             if action is not None:
                 found.add(action)
+    if len(found) > 1:
+        found.discard("device")
     return frozenset(found)
+
+
+def actions_apart(a: frozenset[str], b: frozenset[str]) -> float:
+    """1 when both headlines name incidents and none of one is, or may be told as, one of the
+    other's (`_COMPATIBLE`), else 0."""
+    if not a or not b or a & b:
+        return 0.0
+    together = any(frozenset((x, y)) in _COMPATIBLE for x in a for y in b)
+    return 0.0 if together else 1.0
 
 
 # Towns, districts, bases and crossings of the beat (Iraq, eastern Syria, the borders), not
