@@ -110,8 +110,10 @@ def test_a_killed_worker_loses_nothing_and_the_budget_is_shared(
     stats = double.stats()
     assert stats["max_per_second"] <= 30, stats
     # three processes' requests can reach the double in the same millisecond at the edge of a
-    # second; the few it refuses are re-sent after retry_after (none is lost, see above)
-    assert stats["rejected_429"] <= 5, stats
+    # second; the few it refuses are re-sent after retry_after (none is lost, see above). On a
+    # loaded machine a few more land at the edge (10 seen once); three budgets not shared
+    # would offer 90 a second to a limit of 30 and be refused hundreds of times
+    assert stats["rejected_429"] <= len(chats) * 3 // 100, stats
     # the work was shared: each of the three processes sent some of it
     assert all(sends_in(p) > 0 for p in processes), [sends_in(p) for p in processes]
     check_logs(run, workers[1])

@@ -6,7 +6,9 @@ ISIS attack near Akashat reported by three outlets, and another attack in Anbar 
 
 from __future__ import annotations
 
+import logging
 import random
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -120,8 +122,13 @@ def send_all(engine: sa.Engine) -> None:
 
 
 async def test_three_outlets_make_one_alert_and_the_later_ones_edit_it(
-    poller: Poller, server: FeedServer, engine: sa.Engine, clock: Clock
+    poller: Poller,
+    server: FeedServer,
+    engine: sa.Engine,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="postbot.pipeline.ingest")
     subscribe(engine, 1)
     first, second, third = TRIPLE["event"]
     server.set_feed("/aljazeera.xml", [FILLER, item(first, "aj-1")])
@@ -141,6 +148,13 @@ async def test_three_outlets_make_one_alert_and_the_later_ones_edit_it(
     assert sorted(story(engine, "aljazeera").also_in) == ["shafaq", "skynewsarabia"]
     assert story(engine, "skynewsarabia").cluster_id == root.id
     assert story(engine, "shafaq").cluster_id == root.id
+    # each join is logged with both stories and why, so that a wrong one can be traced
+    joins = [r.getMessage() for r in caplog.records if " joins story " in r.getMessage()]
+    assert len(joins) == 2, joins
+    for feed in ("skynewsarabia", "shafaq"):
+        (line,) = [j for j in joins if j.startswith(f"feed {feed}: ")]
+        assert f"joins story {root.id} of feed aljazeera ({root.link[:120]!r}"[:-1] in line, line
+        assert re.search(r"by similar text, score 0\.\d{3}$", line), line
 
 
 async def test_another_attack_the_same_day_is_its_own_alert(
