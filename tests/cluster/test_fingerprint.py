@@ -33,6 +33,7 @@ from postbot.cluster.fingerprint import (
     stem,
     stems,
 )
+from postbot.cluster.provinces import provinces_in
 from postbot.cluster.similarity import COMPONENTS, Figure, Text, digits_joined
 from postbot.cluster.vetoes import actions_apart, actions_in, dates_in
 from postbot.match.normalize import normalize, tokenize
@@ -636,3 +637,52 @@ def test_one_incident_named_two_ways_is_no_conflict(a: str, b: str) -> None:
 )
 def test_the_incident_a_headline_names(headline: str, kinds: set[str]) -> None:
     assert actions_in([t.norm for t in tokenize(normalize(headline))]) == kinds
+
+
+# -- two provinces -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("ديالى", "كركوك"),
+        ("صلاح الدين", "نينوى"),
+        ("الأنبار", "بغداد"),
+        ("دير الزور", "الحسكة"),
+        ("الرقة", "حمص"),
+    ],
+)
+def test_one_attack_in_two_provinces_is_two_events(one: str, other: str) -> None:
+    """The same wire wording about two provinces (no town named) is two attacks."""
+    title = "مقتل 4 جنود بهجوم لداعش على نقطة عسكرية في {p}"
+    lead = (
+        "قتل 4 جنود وأصيب 3 آخرون بهجوم شنه مسلحون من تنظيم داعش على نقطة عسكرية في {p} "
+        "فجر اليوم، بحسب مصدر أمني."
+    )
+    at = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
+    a = fingerprint(title.format(p=one), lead.format(p=one), at)
+    b = fingerprint(title.format(p=other), lead.format(p=other), at + timedelta(minutes=10))
+    score, found = explain(a, b)
+    assert not same_story(a, b)
+    assert found is not None and found.places_conflict == 1.0, (score, found)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("هجوم لداعش قرب حديثة", "هجوم لداعش في محافظة الأنبار"),  # a town and its province
+        ("انفجار عبوة في الحويجة", "انفجار عبوة غربي كركوك"),
+        ("اشتباكات في البوكمال", "اشتباكات بريف دير الزور الشرقي"),  # a clitic, two words
+        ("قصف على مواقع في الموصل", "قصف على مواقع في نينوى"),  # a capital for its province
+        ("هجوم في بغداد وديالى", "هجوم في ديالى"),  # one province in common
+    ],
+)
+def test_a_town_and_its_province_are_one_place(a: str, b: str) -> None:
+    found = explain(fingerprint(a, ""), fingerprint(b, ""))[1]
+    assert found is None or found.places_conflict == 0.0, found
+    assert provinces_in(words(a)) and provinces_in(words(b))
+    assert provinces_in(words(a)) & provinces_in(words(b))
+
+
+def words(text: str) -> list[str]:
+    return [t.norm for t in tokenize(normalize(text))]

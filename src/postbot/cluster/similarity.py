@@ -17,7 +17,9 @@ that survive rewording:
   Digits are compared after normalization, so «2,500», «2500», «٢٥٠٠», «2.500» and «٢٬٥٠٠» are
   one figure (see `postbot.match.numbers`).
 - **Places**: two items that each name a town or district of the beat and none in common are
-  two events («هجوم في حديثة», «هجوم في هيت»), however alike the wording.
+  two events («هجوم في حديثة», «هجوم في هيت»), however alike the wording; so are two that each
+  name a province of Iraq or Syria, or a town of one, and none in common («… في ديالى», «… في
+  كركوك»; `provinces`).
 - **Incidents**: headlines that each name what happened and name nothing in common («ضربة
   جوية», «اعتقال») are two incidents.
 - **Weekdays**: two items that each name the day of the event («الأحد», «الاثنين») and name
@@ -65,6 +67,7 @@ from postbot.cluster.figures import (
     figures,
 )
 from postbot.cluster.idf import IdfTable
+from postbot.cluster.provinces import provinces_in
 from postbot.cluster.vectors import (
     STOP,
     Vector,
@@ -148,6 +151,7 @@ class Text:
     today: frozenset[str] = frozenset()  # the weekday the item says is today («اليوم الأحد»)
     dates: frozenset[tuple[int, int]] = frozenset()  # calendar dates named (day, month)
     steps: frozenset[tuple[str, int]] = frozenset()  # numbered steps («الحلقة 23»)
+    provinces: frozenset[str] = frozenset()  # provinces named, or implied by a town
     title: array[int] = field(default_factory=lambda: array("B"))  # its n-grams' places in item
     title_only: Vector | None = None  # the headline's n-grams alone
     lead: Vector | None = None  # the summary's first sentence alone
@@ -197,6 +201,7 @@ def prepare(title: str, summary: str, at: datetime | None = None, *, idf: IdfTab
         today_in([t.norm for t in tokens]),
         dates_in(text),
         steps_in(text),
+        provinces_in([t.norm for t in tokens]),
         title_places(item, grams(title_words)),
         part(grams(title_words), item, idf) if item else None,
         part(grams(lead_words), item, idf) if item and lead_words else None,
@@ -232,7 +237,8 @@ class Evidence:
     days_conflict: float  # 1 when both name weekdays and none is the same, or both say which
     # weekday is today and say different ones, else 0
     headline_conflict: float  # 1 when the headlines' own figures conflict, else 0
-    places_conflict: float  # 1 when both name towns and none is the same, else 0
+    places_conflict: float  # 1 when both name towns and none is the same, or provinces
+    # (named, or implied by a town) and none is the same, else 0
     actions_conflict: float  # 1 when both headlines name incidents and none is the same
     dates_conflict: float  # 1 when both name calendar dates and none is the same, else 0
     steps_conflict: float  # 1 when both number a step of a story («الحلقة 23») and none agree
@@ -317,7 +323,7 @@ def evidence(a: Text, b: Text, words: float = 0.0) -> Evidence:
         headline_conflict=compare(
             a.title_figures, b.title_figures, (a.at, b.at), (a.update, b.update)
         )[1],
-        places_conflict=apart(a.places, b.places),
+        places_conflict=max(apart(a.places, b.places), apart(a.provinces, b.provinces)),
         actions_conflict=actions_apart(a.actions, b.actions),
         dates_conflict=apart(a.dates, b.dates),
         steps_conflict=apart(a.steps, b.steps),
