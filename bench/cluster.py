@@ -19,8 +19,9 @@ out). In each of `--folds` folds (stratified, `--seeds` shuffles), a logistic re
 evidence components (cluster/similarity.py) is fitted on the other folds and the threshold set to
 the lowest that keeps false joins within FALSE_JOIN_RATE of the training negatives; the held-out
 fold is decided with them. Prints the pooled held-out precision/recall per set and seed
-(`cv …`), their medians (`cv_summary …`), and the weights fitted on all pairs (`fit …`), which
-are the shipped cluster.WEIGHTS / BIAS / THRESHOLD.
+(`cv …`), their medians (`cv_summary …`), and the weights fitted on all pairs (`fit …`), from
+which the shipped cluster.WEIGHTS / BIAS / THRESHOLD are taken (fingerprint.py says when a
+refit was not taken, and why).
 
 Ceiling. `--ceiling` says how far the evidence can go on one pair set (SemEval by default):
 how many of its same-event pairs the stem gate and each rule refuse whatever the weights

@@ -35,7 +35,7 @@ from postbot.cluster.fingerprint import (
 )
 from postbot.cluster.provinces import provinces_in
 from postbot.cluster.similarity import COMPONENTS, Figure, Text, digits_joined
-from postbot.cluster.vetoes import actions_apart, actions_in, dates_in
+from postbot.cluster.vetoes import actions_apart, actions_in, dates_in, places_apart, places_in
 from postbot.match.normalize import normalize, tokenize
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cluster"
@@ -686,3 +686,20 @@ def test_a_town_and_its_province_are_one_place(a: str, b: str) -> None:
 
 def words(text: str) -> list[str]:
     return [t.norm for t in tokenize(normalize(text))]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "conflict"),
+    [
+        # two sub-districts of one district: two events, though both name the district
+        ("هجوم قرب الزاب التابعة للحويجة", "هجوم قرب العباسي التابعة للحويجة", 1.0),
+        ("اشتباك في الباغوز بريف البوكمال", "اشتباك في هجين بريف البوكمال", 1.0),
+        # a sub-district in its district, and the district alone: one place
+        ("هجوم قرب الزاب التابعة للحويجة", "هجوم في الحويجة", 0.0),
+        ("عبوة في ربيعة غربي تلعفر", "عبوة قرب تلعفر", 0.0),
+        # a sub-district alone and its district alone: two towns, as before
+        ("هجوم في جلولاء", "هجوم في خانقين", 1.0),
+    ],
+)
+def test_districts_are_read_at_their_most_precise(a: str, b: str, conflict: float) -> None:
+    assert places_apart(places_in(words(a)), places_in(words(b))) == conflict

@@ -92,7 +92,7 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
 
 
 _ONE, _TWO = _table()
-_CLITICS = ("وب", "وال", "بال", "وفي", "و", "ب", "ل", "ف")
+_CLITICS = ("وب", "وال", "بال", "لل", "وفي", "و", "ب", "ل", "ف")
 
 
 def _bare(word: str) -> list[str]:

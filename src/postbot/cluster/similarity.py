@@ -91,6 +91,7 @@ from postbot.cluster.vetoes import (
     actions_in,
     apart,
     dates_in,
+    places_apart,
     places_in,
     steps_in,
     today_in,
@@ -323,7 +324,7 @@ def evidence(a: Text, b: Text, words: float = 0.0) -> Evidence:
         headline_conflict=compare(
             a.title_figures, b.title_figures, (a.at, b.at), (a.update, b.update)
         )[1],
-        places_conflict=max(apart(a.places, b.places), apart(a.provinces, b.provinces)),
+        places_conflict=max(places_apart(a.places, b.places), apart(a.provinces, b.provinces)),
         actions_conflict=actions_apart(a.actions, b.actions),
         dates_conflict=apart(a.dates, b.dates),
         steps_conflict=apart(a.steps, b.steps),

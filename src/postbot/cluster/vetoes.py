@@ -117,9 +117,30 @@ _TOWN_PAIRS = """
     عين_الأسد جرف_النصر جرف_الصخر أبو_غريب قرة_قوش حمام_العليل قلعة_دزة سيد_صادق أم_قصر
     سوق_الشيوخ تل_أبيض رأس_العين عين_العرب وادي_حوران قاعدة_فكتوريا
 """
-_TOWN_SET = frozenset(normalize(w) for w in _TOWNS.split())
+# Sub-districts and villages of a district: two items that each name one of a district and
+# none in common are two events, even when both name the district too («قرب الزاب في الحويجة»,
+# «قرب العباسي في الحويجة»); naming the district alone is no conflict with naming one of them.
+_DISTRICTS = {
+    "الحويجة": "الزاب العباسي الرشاد",
+    "القائم": "العبيدي الكرابلة حصيبة الرمانة",
+    "حديثة": "حقلانية بروانة",
+    "هيت": "البغدادي كبيسة",
+    "الفلوجة": "الكرمة الصقلاوية",
+    "خانقين": "جلولاء السعدية",
+    "تلعفر": "ربيعة زمار العياضية",
+    "سنجار": "سنوني",
+    "طوزخورماتو": "آمرلي",
+    "البوكمال": "الباغوز هجين السوسة الشعفة",
+    "الميادين": "العشارة ذيبان البصيرة الشحيل القورية",
+}
+_PARENT = {
+    normalize(sub): normalize(district)
+    for district, subs in _DISTRICTS.items()
+    for sub in subs.split()
+}
+_TOWN_SET = frozenset(normalize(w) for w in _TOWNS.split()) | frozenset(_PARENT)
 _TOWN_PAIR_SET = frozenset(normalize(w.replace("_", " ")) for w in _TOWN_PAIRS.split())
-_PLACECLITICS = ("وب", "وال", "بال", "وفي", "و", "ب", "ل", "ف")
+_PLACECLITICS = ("وب", "وال", "بال", "لل", "وفي", "و", "ب", "ل", "ف")
 
 
 def _place(word: str) -> str | None:
@@ -235,6 +256,28 @@ _STEP = re.compile(
 def steps_in(text: str) -> frozenset[tuple[str, int]]:
     """The numbered steps («الحلقة 23», «الجولة الـ24») a normalized text names."""
     return frozenset((m.group(1), int(m.group(2))) for m in _STEP.finditer(text))
+
+
+def places_apart(a: frozenset[str], b: frozenset[str]) -> float:
+    """1 when both items name towns and none is the same, each item read at its most precise
+    (a district named beside one of its sub-districts stands for that sub-district), else 0.
+
+    An item that names a sub-district in its district («الزاب في الحويجة») and one that names
+    the district alone agree; a sub-district alone and its district alone are two towns
+    («جلولاء», «خانقين»), as they were before districts were known.
+    """
+    if not a or not b:
+        return 0.0
+    for x in _most_precise(a):
+        for y in _most_precise(b):
+            if x == y or (_PARENT.get(x) == y and y in a) or (_PARENT.get(y) == x and x in b):
+                return 0.0
+    return 1.0
+
+
+def _most_precise(places: frozenset[str]) -> set[str]:
+    parents = {_PARENT[p] for p in places if p in _PARENT}
+    return {p for p in places if p not in parents}
 
 
 def apart(a: frozenset[T], b: frozenset[T]) -> float:
