@@ -51,7 +51,10 @@ no stories without an HTTP error (garbage, malformed) are `feed_warnings_by_feed
 A line `joins: expected_joins=J joined=K missed_joins=M wrong_joins=W missed_join_alerts=A`
 counts the rewrites published (J), stories joined to an item of their own event (K), items of
 one event left apart (M: each an extra alert, A of them sent) and stories joined to another
-event's (W: that event hidden, which also shows as lost). The last line is `result=ok`, or
+event's (W: that event hidden, which also shows as lost); each wrong join is then named on a
+`wrong_join: story=ID:FEED,LINK,seen=…,title=… root=ID:…` line, followed by every
+`join_log: PROCESS: …` line in which a process logged a join (pipeline/ingest.py logs each with
+both stories and its reason: the same link, or the score). The last line is `result=ok`, or
 `result=FAIL` with the reasons; the exit code is 0 when lost = 0, wrong_joins = 0,
 duplicated <= 1, sends_after_block = 0, no traceback, and also no token in the logs, no
 process died or exited non-zero on SIGTERM, the outbox drained with nothing stuck, and the
