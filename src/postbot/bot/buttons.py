@@ -8,12 +8,12 @@ import html
 import logging
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from postbot.alerts.texts import text
 from postbot.bot import watchstate
 from postbot.bot.chats import ensure_chat, may_change_settings
+from postbot.bot.commands import edit, nothing_to_edit
 from postbot.bot.services import Context, Services, services
 from postbot.bot.views import (
     MUTE_WATCH,
@@ -169,10 +169,7 @@ async def _drop_spent_buttons(query: CallbackQuery, following: Following) -> Non
 
 async def _redraw_list(svc: Services, query: CallbackQuery, listed: WatchList, lang: str) -> None:
     body, markup = watches_view(svc.catalog.current, listed.watches, listed.topic_ids, lang)
-    try:
-        await query.edit_message_text(body, parse_mode=ParseMode.HTML, reply_markup=markup)
-    except BadRequest as exc:
-        _ignore_not_modified(exc)
+    await edit(query, body, lang=lang, reply_markup=markup)
 
 
 async def _edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
@@ -182,13 +179,10 @@ async def _edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup) -> No
         _ignore_not_modified(exc)
 
 
-# Edits Telegram refuses for harmless reasons: two quick presses ask for the same edit twice,
-# or the user deleted the message in the meantime.
-STALE_EDITS = ("not modified", "message to edit not found", "message can't be edited")
-
-
 def _ignore_not_modified(exc: BadRequest) -> None:
-    """Swallow an edit refused for a harmless reason (STALE_EDITS); raise anything else."""
-    if not any(reason in exc.message.lower() for reason in STALE_EDITS):
+    """Swallow an edit refused for a harmless reason (`commands.nothing_to_edit`: two quick
+    presses ask for one edit twice, or the message was deleted meanwhile); raise anything
+    else."""
+    if not nothing_to_edit(exc):
         raise exc
     log.debug("edit skipped: %s", html.escape(exc.message))

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import html
 
-from telegram import LinkPreviewOptions, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from postbot.alerts.direction import guess_lang, lay_out
 from postbot.alerts.feedlist import feed_list_blocks
@@ -63,6 +64,38 @@ async def reply(
         link_preview_options=NO_PREVIEW,
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+# what Telegram answers when an edit has nothing to do: a quick second press, or the message
+# deleted (or too old to edit) meanwhile
+_EDIT_NOTHING_TO_DO = ("not modified", "not found", "can't be edited")
+
+
+async def edit(
+    query: CallbackQuery,
+    html_text: str,
+    *,
+    lang: str | None = None,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Replace the text of the message a button was pressed on, as `reply` writes one (HTML, no
+    link preview, each line laid out for a reader of `lang`); an edit that has nothing to do is
+    no error."""
+    try:
+        await query.edit_message_text(
+            lay_out(html_text, lang or guess_lang(html_text)),
+            parse_mode=ParseMode.HTML,
+            link_preview_options=NO_PREVIEW,
+            reply_markup=reply_markup,
+        )
+    except BadRequest as exc:
+        if not nothing_to_edit(exc):
+            raise
+
+
+def nothing_to_edit(exc: BadRequest) -> bool:
+    """Whether Telegram refused an edit because it had nothing to do (not a failure)."""
+    return any(reason in exc.message.lower() for reason in _EDIT_NOTHING_TO_DO)
 
 
 async def may_change(update: Update, context: Context, chat: ChatInfo) -> bool:

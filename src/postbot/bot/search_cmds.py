@@ -15,14 +15,11 @@ from collections import OrderedDict
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
-from postbot.alerts.direction import lay_out
 from postbot.alerts.texts import text
 from postbot.bot.buttons import plausible
 from postbot.bot.chats import ensure_chat
-from postbot.bot.commands import NO_PREVIEW, command_args, query_problem, reply
+from postbot.bot.commands import command_args, edit, query_problem, reply
 from postbot.bot.services import Context, services
 from postbot.bot.views import local_time
 from postbot.service import chats
@@ -182,16 +179,7 @@ async def on_page(update: Update, context: Context) -> None:
     body, markup = render_page(state, int(match.group(2)), chat.lang)
     if not isinstance(query.message, Message):
         return
-    try:
-        await query.edit_message_text(
-            lay_out(body, chat.lang),  # as the first page was, through `reply`
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            link_preview_options=NO_PREVIEW,
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit(query, body, lang=chat.lang, reply_markup=markup)  # as the first page was
 
 
 async def cmd_latest(update: Update, context: Context) -> None:

@@ -23,7 +23,7 @@ from postbot.alerts.silence import (
 )
 from postbot.alerts.texts import text
 from postbot.bot.chats import ChatInfo, ensure_chat
-from postbot.bot.commands import command_args, may_change, reply
+from postbot.bot.commands import command_args, edit, may_change, nothing_to_edit, reply
 from postbot.bot.services import Context, Services, services
 from postbot.bot.silence_view import chat_tz as _tz
 from postbot.bot.silence_view import still_muted
@@ -326,14 +326,13 @@ async def mute_from_alert(
 
 
 async def _edit(query: CallbackQuery, body: str | None, lang: str) -> None:
-    """Replace the confirm message's text (and drop its buttons), each line laid out for a
-    reader of `lang` as replies are (alerts/direction.py); None: drop the buttons."""
+    """Replace the confirm message's text and drop its buttons (`commands.edit`); None: only
+    drop the buttons."""
+    if body is not None:
+        await edit(query, body, lang=lang)
+        return
     try:
-        if body is None:
-            await query.edit_message_reply_markup(None)
-        else:
-            await query.edit_message_text(lay_out(body, lang), parse_mode=ParseMode.HTML)
-    except BadRequest as exc:  # a quick second press, or the message was deleted meanwhile
-        message = exc.message.lower()
-        if not any(r in message for r in ("not modified", "not found", "can't be edited")):
+        await query.edit_message_reply_markup(None)
+    except BadRequest as exc:
+        if not nothing_to_edit(exc):
             raise

@@ -3,6 +3,7 @@ forged data; in groups only admins may press."""
 
 from __future__ import annotations
 
+from postbot.alerts.direction import lay_out
 from postbot.alerts.html import visible_text
 from postbot.alerts.texts import text
 from postbot.delivery.keyboards import alert_keyboard
@@ -39,7 +40,10 @@ async def test_remove_buttons_under_the_watch_list(chatter: Chatter) -> None:
     assert await chatter.press(USER, message_id, data) == text("en", "removed")
     assert chatter.buttons(USER) == ["untopic:isis"]  # the list was redrawn
     assert await chatter.press(USER, message_id, "untopic:isis") == text("en", "removed")
-    assert chatter.double.messages(USER)[-1].text == visible_text(text("en", "watches_none"))
+    # redrawn as replies are written: each line laid out for its reader (alerts/direction.py)
+    redrawn = visible_text(lay_out(text("en", "watches_none"), "en"))
+    assert chatter.double.messages(USER)[-1].text == redrawn
+    assert redrawn != visible_text(text("en", "watches_none"))  # the Arabic word is isolated
 
 
 async def test_alert_buttons_mute_for_a_day_and_stop_then_drop_spent_ones(chatter: Chatter) -> None:
