@@ -308,9 +308,18 @@ def best_match(
     fp: Fingerprint, candidates: Iterable[tuple[T, Fingerprint]], *, threshold: float = THRESHOLD
 ) -> T | None:
     """The candidate most similar to `fp` among those that are the same story, or None."""
-    best, best_score = None, threshold
+    found = best_scored(fp, candidates, threshold=threshold)
+    return found[0] if found is not None else None
+
+
+def best_scored(
+    fp: Fingerprint, candidates: Iterable[tuple[T, Fingerprint]], *, threshold: float = THRESHOLD
+) -> tuple[T, float] | None:
+    """`best_match` with its score (for a log line that says why two stories joined)."""
+    best: tuple[T, float] | None = None
+    best_score = threshold
     for key, other in candidates:
         score = similarity(fp, other)
         if score >= best_score:
-            best, best_score = key, score
+            best, best_score = (key, score), score
     return best

@@ -10,7 +10,7 @@ the caller's transaction: the caller records the poll on the feed row and commit
 
 Clustering: a new story joins the cluster of an earlier one (within 48 hours) with the same
 canonical link, or, failing that, of another outlet's story with near-identical words (MinHash
-band keys find the candidates, `best_match` compares them). A cluster is its first story, which
+band keys find the candidates, `best_scored` compares them). A cluster is its first story, which
 later copies point at. Stored stories' fingerprints are cached: recent ones are compared again
 and again.
 """
@@ -30,11 +30,10 @@ from postbot.cluster.data import idf_table
 from postbot.cluster.fingerprint import (
     Fingerprint,
     band_keys,
-    best_match,
+    best_scored,
     canonical_link,
     content_key,
     fingerprint,
-    similarity,
 )
 from postbot.cluster.idf import IdfTable
 from postbot.errors import FeedUnreadable
@@ -295,9 +294,10 @@ class Clusterer:
             candidates = repo.band_candidates(
                 session=session, bands=keys, since=since, exclude_id=0, other_than_feed=feed_id
             )
-            first = best_match(fp, ((c, self._fingerprint_of(c)) for c in candidates))
-            if first is not None:
-                how = f"similar text, score {similarity(fp, self._fingerprint_of(first)):.3f}"
+            found = best_scored(fp, ((c, self._fingerprint_of(c)) for c in candidates))
+            if found is not None:
+                first, score = found
+                how = f"similar text, score {score:.3f}"
         if first is None:
             return None
         root = first
