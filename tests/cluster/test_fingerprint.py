@@ -570,6 +570,12 @@ def test_a_headline_inside_the_other_item_is_covered() -> None:
 
 # -- two incidents in one town -----------------------------------------------------------------
 
+
+def words(text: str) -> list[str]:
+    """A text's normalized words, as the comparison reads them."""
+    return [t.norm for t in tokenize(normalize(text))]
+
+
 # (kind, headline, what happened) in one town: each kind worded as outlets word it; the leads
 # share the frame one security office's statements give them all
 _INCIDENTS = [
@@ -619,8 +625,7 @@ def test_two_kinds_of_incident_in_one_town_stay_apart(town: str) -> None:
     ],
 )
 def test_one_incident_named_two_ways_is_no_conflict(a: str, b: str) -> None:
-    found_a = actions_in([t.norm for t in tokenize(normalize(a))])
-    found_b = actions_in([t.norm for t in tokenize(normalize(b))])
+    found_a, found_b = actions_in(words(a)), actions_in(words(b))
     assert found_a and found_b
     assert actions_apart(found_a, found_b) == 0.0
 
@@ -636,7 +641,7 @@ def test_one_incident_named_two_ways_is_no_conflict(a: str, b: str) -> None:
     ],
 )
 def test_the_incident_a_headline_names(headline: str, kinds: set[str]) -> None:
-    assert actions_in([t.norm for t in tokenize(normalize(headline))]) == kinds
+    assert actions_in(words(headline)) == kinds
 
 
 # -- two provinces -----------------------------------------------------------------------------
@@ -682,10 +687,6 @@ def test_a_town_and_its_province_are_one_place(a: str, b: str) -> None:
     assert found is None or found.places_conflict == 0.0, found
     assert provinces_in(words(a)) and provinces_in(words(b))
     assert provinces_in(words(a)) & provinces_in(words(b))
-
-
-def words(text: str) -> list[str]:
-    return [t.norm for t in tokenize(normalize(text))]
 
 
 @pytest.mark.parametrize(

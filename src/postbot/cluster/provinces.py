@@ -11,6 +11,7 @@ Sheikhan, the Hamrin hills) are left out: a wrong province would hide an event.
 
 from __future__ import annotations
 
+from postbot.cluster.vetoes import PLACE_CLITICS
 from postbot.match.normalize import normalize
 
 # province: the names it goes by (its own, its capital's), "_" joining two-word names
@@ -92,13 +93,12 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
 
 
 _ONE, _TWO = _table()
-_CLITICS = ("وب", "وال", "بال", "لل", "وفي", "و", "ب", "ل", "ف")
 
 
 def _bare(word: str) -> list[str]:
     """The word and what it may be without a leading clitic («وبالأنبار», «لديالى»)."""
     found = [word]
-    for clitic in _CLITICS:
+    for clitic in PLACE_CLITICS:
         if word.startswith(clitic) and len(word) > len(clitic) + 2:
             rest = word[len(clitic) :]
             found += [rest, "ال" + rest]

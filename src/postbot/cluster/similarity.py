@@ -185,7 +185,8 @@ def prepare(title: str, summary: str, at: datetime | None = None, *, idf: IdfTab
             names[word] = weight
     text = f"{title_n} . {summary_n}"
     tokens = tokenize(text)
-    days = frozenset(d for t in tokens for d in (t.norm, t.norm[1:]) if d in WEEKDAYS)
+    norms = [t.norm for t in tokens]
+    days = frozenset(d for n in norms for d in (n, n[1:]) if d in WEEKDAYS)
     title_tokens = tokenize(title_n)
     update = bool(UPDATE.search(text))
     return Text(
@@ -196,13 +197,13 @@ def prepare(title: str, summary: str, at: datetime | None = None, *, idf: IdfTab
         figures(title_tokens, title_n),
         update,
         days,
-        places_in([t.norm for t in tokens]),
+        places_in(norms),
         actions_in([t.norm for t in title_tokens]),
         at,
-        today_in([t.norm for t in tokens]),
+        today_in(norms),
         dates_in(text),
         steps_in(text),
-        provinces_in([t.norm for t in tokens]),
+        provinces_in(norms),
         title_places(item, grams(title_words)),
         part(grams(title_words), item, idf) if item else None,
         part(grams(lead_words), item, idf) if item and lead_words else None,

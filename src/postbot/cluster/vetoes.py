@@ -140,13 +140,14 @@ _PARENT = {
 }
 _TOWN_SET = frozenset(normalize(w) for w in _TOWNS.split()) | frozenset(_PARENT)
 _TOWN_PAIR_SET = frozenset(normalize(w.replace("_", " ")) for w in _TOWN_PAIRS.split())
-_PLACECLITICS = ("وب", "وال", "بال", "لل", "وفي", "و", "ب", "ل", "ف")
+# what may stand before a place name («وبالأنبار», «للحويجة»)
+PLACE_CLITICS = ("وب", "وال", "بال", "لل", "وفي", "و", "ب", "ل", "ف")
 
 
 def _place(word: str) -> str | None:
     if word in _TOWN_SET:
         return word
-    for clitic in _PLACECLITICS:
+    for clitic in PLACE_CLITICS:
         if word.startswith(clitic):
             rest = word[len(clitic) :]
             for candidate in (rest, "ال" + rest):
@@ -164,7 +165,7 @@ def places_in(words: list[str]) -> frozenset[str]:
             found.add(place)
         if i + 1 < len(words):
             first = _place(word) or word
-            for clitic in ("", *_PLACECLITICS):
+            for clitic in ("", *PLACE_CLITICS):
                 if first.startswith(clitic):
                     pair = f"{first[len(clitic) :]} {words[i + 1]}"
                     if pair in _TOWN_PAIR_SET:
