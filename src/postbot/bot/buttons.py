@@ -4,16 +4,12 @@ and the buttons under an alert: mute that watch for a day (bot/watchstate.py, wi
 
 from __future__ import annotations
 
-import html
-import logging
-
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 
 from postbot.alerts.texts import text
 from postbot.bot import watchstate
 from postbot.bot.chats import ensure_chat, may_change_settings
-from postbot.bot.commands import edit, nothing_to_edit
+from postbot.bot.commands import edit, edit_markup
 from postbot.bot.services import Context, Services, services
 from postbot.bot.views import (
     MUTE_WATCH,
@@ -29,9 +25,6 @@ from postbot.ids import parse_number
 from postbot.service import topics, watches
 from postbot.service.topics import Following
 from postbot.service.watches import WatchList
-
-log = logging.getLogger(__name__)
-
 
 # Telegram caps callback data at 64 bytes; ours are ASCII prefixes and ids
 CALLBACK_DATA_MAX = 64
@@ -102,7 +95,7 @@ async def _toggle_topic(
     )
     key = "topic_on" if toggled.added else "topic_off"
     await query.answer(text(lang, key, topic=topic.name(lang)))
-    await _edit_markup(query, topics_keyboard(catalog, toggled.topics, lang))
+    await edit_markup(query, topics_keyboard(catalog, toggled.topics, lang))
 
 
 async def _remove_from_list(
@@ -161,28 +154,9 @@ async def _drop_spent_buttons(query: CallbackQuery, following: Following) -> Non
     kept = [row for row in ([b for b in row if live(b.callback_data)] for row in old) if row]
     if sum(map(len, kept)) == sum(map(len, old)):
         return
-    try:
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
-    except BadRequest as exc:
-        _ignore_not_modified(exc)
+    await edit_markup(query, InlineKeyboardMarkup(kept) if kept else None)
 
 
 async def _redraw_list(svc: Services, query: CallbackQuery, listed: WatchList, lang: str) -> None:
     body, markup = watches_view(svc.catalog.current, listed.watches, listed.topic_ids, lang)
     await edit(query, body, lang=lang, reply_markup=markup)
-
-
-async def _edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
-    try:
-        await query.edit_message_reply_markup(markup)
-    except BadRequest as exc:
-        _ignore_not_modified(exc)
-
-
-def _ignore_not_modified(exc: BadRequest) -> None:
-    """Swallow an edit refused for a harmless reason (`commands.nothing_to_edit`: two quick
-    presses ask for one edit twice, or the message was deleted meanwhile); raise anything
-    else."""
-    if not nothing_to_edit(exc):
-        raise exc
-    log.debug("edit skipped: %s", html.escape(exc.message))

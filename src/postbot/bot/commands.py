@@ -7,6 +7,7 @@ Bad input never raises: it gets a short reply saying what is wrong and how to do
 from __future__ import annotations
 
 import html
+import logging
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -45,6 +46,7 @@ LANG_WORDS = {
     "الإنجليزية": "en",
     "الانجليزية": "en",
 }
+log = logging.getLogger(__name__)
 SHOWN_TOKEN_CHARS = 30  # the part of a query an error points at, shown at most this long
 
 
@@ -89,13 +91,23 @@ async def edit(
             reply_markup=reply_markup,
         )
     except BadRequest as exc:
-        if not nothing_to_edit(exc):
-            raise
+        _unless_nothing_to_do(exc)
 
 
-def nothing_to_edit(exc: BadRequest) -> bool:
-    """Whether Telegram refused an edit because it had nothing to do (not a failure)."""
-    return any(reason in exc.message.lower() for reason in _EDIT_NOTHING_TO_DO)
+async def edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace the buttons under the message a button was pressed on (None: drop them); an
+    edit that has nothing to do is no error."""
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as exc:
+        _unless_nothing_to_do(exc)
+
+
+def _unless_nothing_to_do(exc: BadRequest) -> None:
+    """Raise `exc` unless Telegram refused the edit because it had nothing to do."""
+    if not any(reason in exc.message.lower() for reason in _EDIT_NOTHING_TO_DO):
+        raise exc
+    log.debug("edit skipped: %s", html.escape(exc.message))
 
 
 async def may_change(update: Update, context: Context, chat: ChatInfo) -> bool:

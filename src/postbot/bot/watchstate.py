@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
 from postbot.alerts.direction import lay_out
 from postbot.alerts.silence import (
@@ -23,7 +22,7 @@ from postbot.alerts.silence import (
 )
 from postbot.alerts.texts import text
 from postbot.bot.chats import ChatInfo, ensure_chat
-from postbot.bot.commands import command_args, edit, may_change, nothing_to_edit, reply
+from postbot.bot.commands import command_args, edit, edit_markup, may_change, reply
 from postbot.bot.services import Context, Services, services
 from postbot.bot.silence_view import chat_tz as _tz
 from postbot.bot.silence_view import still_muted
@@ -240,7 +239,7 @@ async def on_button(svc: Services, query: CallbackQuery, chat: ChatInfo, data: s
     lang = chat.lang
     if data == UNWATCH_KEEP:
         await query.answer()
-        await _edit(query, text(lang, "unwatch_all_kept"), lang)
+        await edit(query, text(lang, "unwatch_all_kept"), lang=lang)
     elif data.startswith(UNWATCH_ALL):
         await _confirm_all(svc, query, chat, data.removeprefix(UNWATCH_ALL))
     elif data.startswith(UNMUTE):
@@ -258,11 +257,11 @@ async def on_button(svc: Services, query: CallbackQuery, chat: ChatInfo, data: s
         )
         if found is None:
             await query.answer(text(lang, "watch_already_removed"))
-            await _edit(query, None, lang)
+            await edit_markup(query, None)
             return
         await query.answer(text(lang, "button_unmuted_toast", query=short_label(found.query)))
         name = html.escape(found.query)
-        await _edit(query, text(lang, "unmuted_watch", number=found.number, query=name), lang)
+        await edit(query, text(lang, "unmuted_watch", number=found.number, query=name), lang=lang)
     else:
         await query.answer(text(lang, "button_invalid"))
 
@@ -277,7 +276,7 @@ async def _confirm_all(svc: Services, query: CallbackQuery, chat: ChatInfo, rest
     age = timedelta(minutes=_minute(svc.now()) - asked)
     if not timedelta(0) <= age <= CONFIRM_FOR:
         await query.answer(text(lang, "unwatch_all_expired"), show_alert=True)
-        await _edit(query, text(lang, "unwatch_all_stale"), lang)
+        await edit(query, text(lang, "unwatch_all_stale"), lang=lang)
         return
     removed = await svc.call(
         watchstate.confirm_unwatch_all, svc.engine, chat_id=chat.id, up_to=up_to
@@ -286,7 +285,7 @@ async def _confirm_all(svc: Services, query: CallbackQuery, chat: ChatInfo, rest
     body = text(lang, "unwatch_all_done", count=len(removed))
     if not removed:
         body = text(lang, "unwatch_none")
-    await _edit(query, body, lang)
+    await edit(query, body, lang=lang)
 
 
 async def mute_from_alert(
@@ -323,16 +322,3 @@ async def mute_from_alert(
     await query.get_bot().send_message(
         chat.id, lay_out(body, lang), parse_mode=ParseMode.HTML, reply_markup=markup
     )
-
-
-async def _edit(query: CallbackQuery, body: str | None, lang: str) -> None:
-    """Replace the confirm message's text and drop its buttons (`commands.edit`); None: only
-    drop the buttons."""
-    if body is not None:
-        await edit(query, body, lang=lang)
-        return
-    try:
-        await query.edit_message_reply_markup(None)
-    except BadRequest as exc:
-        if not nothing_to_edit(exc):
-            raise
