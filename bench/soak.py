@@ -614,14 +614,16 @@ def sample(processes: dict[str, BotProcess], t: float) -> Sample:
 
 def traced(args: argparse.Namespace, name: str) -> dict[str, str]:
     """Environment that makes one process write its heap growth to `<dir>/<name>.txt`."""
-    if not args.tracemalloc:
-        return {}
-    directory = Path(args.tracemalloc)
-    directory.mkdir(parents=True, exist_ok=True)
-    return {
-        "POSTBOT_TRACEMALLOC": str(directory.resolve() / f"{name}.txt"),
-        "POSTBOT_TRACEMALLOC_EVERY": f"{args.tracemalloc_every:g}",
-    }
+    env = {"POSTBOT_TRACEMALLOC_EVERY": f"{args.tracemalloc_every:g}"}
+    if frames := os.environ.get("POSTBOT_TRACEMALLOC_FRAMES"):  # bot_process drops POSTBOT_*
+        env["POSTBOT_TRACEMALLOC_FRAMES"] = frames
+    wanted = ((args.tracemalloc, "POSTBOT_TRACEMALLOC"), (args.census, "POSTBOT_MEMCENSUS"))
+    for flag, variable in wanted:
+        if flag:
+            directory = Path(flag)
+            directory.mkdir(parents=True, exist_ok=True)
+            env[variable] = str(directory.resolve() / f"{name}.txt")
+    return env if len(env) > 1 else {}
 
 
 def shown(mb: dict[str, float]) -> str:
@@ -1187,6 +1189,13 @@ def main() -> None:
         metavar="DIR",
         default=None,
         help="each process writes its heap growth (tracemalloc) to DIR/<name>.txt (default off)",
+    )
+    parser.add_argument(
+        "--census",
+        metavar="DIR",
+        default=None,
+        help="each process writes a cheap census (object counts by type, postbot's large "
+        "containers, native memory; no tracemalloc) to DIR/<name>.txt (default off)",
     )
     parser.add_argument(
         "--tracemalloc-every", type=float, default=120.0, help="seconds between heap reports"

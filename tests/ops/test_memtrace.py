@@ -55,3 +55,38 @@ def test_start_from_env_writes_reports(tracing: None, tmp_path: Path) -> None:
         _grow(kept, 50)
         time.sleep(0.05)
     assert out.read_text().startswith("== ")
+
+
+class _Holder:  # a postbot-looking object: the census reads attributes of postbot.* classes
+    pass
+
+
+_Holder.__module__ = "postbot.fake"
+
+
+@pytest.mark.parametrize("entries", [150, 2000])
+def test_census_counts_objects_and_large_postbot_containers(entries: int) -> None:
+    holder = _Holder()
+    holder.seen = {str(i): i for i in range(entries)}  # type: ignore[attr-defined]
+    holder.few = [1, 2, 3]  # type: ignore[attr-defined]
+    types, sizes = memtrace.census()
+    assert types["_Holder"] >= 1
+    found = dict(sizes)
+    assert found["_Holder.seen"] >= entries
+    assert "_Holder.few" not in found  # small containers are left out
+
+
+def test_census_from_env_writes_lines_without_tracing(tmp_path: Path) -> None:
+    out = tmp_path / "census.txt"
+    env = {"POSTBOT_MEMCENSUS": str(out), "POSTBOT_TRACEMALLOC_EVERY": "0.05"}
+    try:
+        assert memtrace.start_from_env(env) is False  # tracemalloc itself stays off
+        assert not tracemalloc.is_tracing()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (out.exists() and "sizes:" in out.read_text()):
+            time.sleep(0.05)
+    finally:
+        memtrace.CENSUS_STOP.set()
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("== t=") and " blocks=" in lines[0] and " objects=" in lines[0]
+    assert lines[1].startswith("grown: ") and lines[2].startswith("sizes: ")

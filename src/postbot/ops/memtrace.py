@@ -11,6 +11,7 @@ Tracing costs CPU and memory of its own: it is a diagnostic, not for production.
 from __future__ import annotations
 
 import ctypes
+import functools
 import ctypes.util
 import logging
 import os
@@ -18,6 +19,7 @@ import re
 import threading
 import time
 import tracemalloc
+from collections import Counter, deque
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 ENV = "POSTBOT_TRACEMALLOC"
 ENV_EVERY = "POSTBOT_TRACEMALLOC_EVERY"
 ENV_FRAMES = "POSTBOT_TRACEMALLOC_FRAMES"
+ENV_CENSUS = "POSTBOT_MEMCENSUS"
 FRAMES = 1  # per line is cheap; 8-12 frames show who called a library, at a high CPU cost
 TOP = 25
 
@@ -129,13 +132,76 @@ def _loop(path: Path, every: float) -> None:
             log.exception("tracemalloc report failed")
 
 
+def census() -> tuple[Counter[str], list[tuple[str, int]]]:
+    """Live gc-tracked objects by type, and the sizes of postbot's own large containers: every
+    attribute of a postbot object, and every module global of a postbot module, holding 100 or
+    more entries, as ("Class.attr" or "module.NAME", len)."""
+    import gc
+    import sys
+
+    types: Counter[str] = Counter()
+    sizes: dict[str, int] = {}
+    for obj in gc.get_objects():
+        kind = type(obj)
+        types[kind.__name__] += 1
+        module = kind.__dict__.get("__module__")  # a descriptor on some C types
+        if isinstance(module, str) and module.startswith("postbot.") and hasattr(obj, "__dict__"):
+            for name, value in vars(obj).items():
+                _note(sizes, f"{kind.__name__}.{name}", value)
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith("postbot.") and module is not None:
+            for name, value in list(vars(module).items()):
+                if isinstance(value, functools._lru_cache_wrapper):
+                    sizes[f"{module_name}.{name}"] = value.cache_info().currsize
+                else:
+                    _note(sizes, f"{module_name}.{name}", value)
+    return types, sorted(sizes.items(), key=lambda item: -item[1])
+
+
+def _note(sizes: dict[str, int], key: str, value: object) -> None:
+    if isinstance(value, dict | list | set | deque) and len(value) >= 100 and key[-2:] != "__":
+        sizes[key] = sizes.get(key, 0) + len(value)
+
+
+CENSUS_STOP = threading.Event()  # set: the census thread ends (tests)
+
+
+def _census_loop(path: Path, every: float) -> None:
+    import sys
+
+    began = time.monotonic()
+    first: Counter[str] | None = None
+    while not CENSUS_STOP.wait(every):
+        try:
+            types, sizes = census()
+            first = types if first is None else first
+            grown = (types - first).most_common(12)
+            native = " ".join(f"{k}_mb={v:.1f}" for k, v in native_mb().items())
+            lines = [
+                f"== t={time.monotonic() - began:.0f}s {native} "
+                f"blocks={sys.getallocatedblocks()} objects={sum(types.values())}",
+                "grown: " + " ".join(f"{name}+{n}" for name, n in grown),
+                "sizes: " + " ".join(f"{name}={n}" for name, n in sizes[:20]),
+            ]
+            with path.open("a", encoding="utf-8") as out:
+                out.write("\n".join(lines) + "\n")
+        except Exception:  # a diagnostic must never take the bot down
+            log.exception("memory census failed")
+
+
 def start_from_env(environ: dict[str, str] | None = None) -> bool:
-    """Start tracing if `POSTBOT_TRACEMALLOC` is set; True when it started."""
+    """Start tracing if `POSTBOT_TRACEMALLOC` is set; True when it started. `POSTBOT_MEMCENSUS`
+    (a path) starts the cheap census instead or as well: no tracemalloc, a few lines a period."""
     env = os.environ if environ is None else environ
+    every = float(env.get(ENV_EVERY) or 300)
+    if counted := env.get(ENV_CENSUS):
+        CENSUS_STOP.clear()
+        threading.Thread(
+            target=_census_loop, args=(Path(counted), every), name="memcensus", daemon=True
+        ).start()
     target = env.get(ENV)
     if not target:
         return False
-    every = float(env.get(ENV_EVERY) or 300)
     tracemalloc.start(int(env.get(ENV_FRAMES) or FRAMES))
     thread = threading.Thread(
         target=_loop, args=(Path(target), every), name="tracemalloc", daemon=True
