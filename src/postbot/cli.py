@@ -246,6 +246,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings, secret: str = "") -> i
     from postbot.ops.memtrace import start_from_env
 
     malloc.tune()  # before any thread: freed memory goes back to the OS (see postbot.ops.malloc)
+    malloc.start_trimming()  # and the free pages inside the heaps, every minute
     start_from_env()  # POSTBOT_TRACEMALLOC: off unless set
     config_path = _config_path(args, settings)
     metrics_listen: tuple[str, int] | None = args.metrics_listen

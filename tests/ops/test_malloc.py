@@ -90,3 +90,86 @@ def test_freed_buffers_go_back(size_mb: int, rounds: int, in_thread: bool) -> No
 def test_tune_is_idempotent() -> None:
     assert malloc.tune() is True
     assert malloc.tune() is True
+
+
+# Free chunks *between* chunks in use: many mid-sized buffers (over obmalloc's 512 bytes, under
+# the mmap threshold) from a thread, every k-th kept. glibc cannot trim them from the heap's top;
+# malloc_trim(0) gives their whole pages back.
+FRAGMENTS = textwrap.dedent(
+    """
+    import re, sys, threading
+    from pathlib import Path
+    from postbot.ops import malloc
+
+    size, count, keep_every, trimmed = (int(a) for a in sys.argv[1:5])
+    assert malloc.tune()
+
+    def anon_kb():
+        status = Path("/proc/self/status").read_text()
+        return int(re.search(r"^RssAnon:\\s+(\\d+) kB", status, re.MULTILINE).group(1))
+
+    kept = []
+
+    def churn():
+        chunks = [bytearray(b"x" * size) for _ in range(count)]  # written: resident
+        kept.extend(chunks[::keep_every])
+        chunks.clear()
+
+    before = anon_kb()
+    t = threading.Thread(target=churn)
+    t.start()
+    t.join()
+    if trimmed:
+        assert malloc.trim()
+    print((anon_kb() - before) / 1024, len(kept))
+    """
+)
+
+
+def resident_after_fragments(size: int, count: int, keep_every: int, *, trimmed: bool) -> float:
+    args = [str(size), str(count), str(keep_every), str(int(trimmed))]
+    out = subprocess.run(
+        [sys.executable, "-c", FRAGMENTS, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return float(out.stdout.split()[0])
+
+
+@pytest.mark.parametrize(
+    ("size", "count", "keep_every"),
+    [(8 * 1024, 4000, 10), (20 * 1024, 1500, 7), (64 * 1024, 500, 16), (3000, 12000, 25)],
+)
+def test_trim_gives_back_free_pages_between_chunks_in_use(
+    size: int, count: int, keep_every: int
+) -> None:
+    churned_mb = size * count / 1024 / 1024
+    kept_mb = churned_mb / keep_every
+    untrimmed = resident_after_fragments(size, count, keep_every, trimmed=False)
+    trimmed = resident_after_fragments(size, count, keep_every, trimmed=True)
+    # untrimmed, the freed chunks stay resident, pinned by the survivors between them
+    assert untrimmed >= churned_mb * 0.6
+    # trimmed, what stays is what was kept (a page per survivor at most) plus small change
+    assert trimmed <= kept_mb + count / keep_every * 4 / 1024 + 2.0
+    assert trimmed < untrimmed / 2
+
+
+def test_start_trimming_runs_one_thread() -> None:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import threading\n"
+            "from postbot.ops import malloc\n"
+            "first, again = malloc.start_trimming(0.01), malloc.start_trimming(0.01)\n"
+            "names = [t.name for t in threading.enumerate()]\n"
+            "print(first, again, names.count('malloc-trim'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert out.stdout.split() == ["True", "False", "1"]

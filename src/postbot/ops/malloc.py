@@ -12,6 +12,13 @@ rose. Two glibc behaviours hold on to freed memory:
 
 Fixing the mmap threshold (which also freezes the trim threshold at its 128 KiB default) and
 capping arenas at 2 keeps RSS near what is in use. Call `tune()` first thing, before threads.
+
+That is not all: glibc only trims free memory at the *top* of a heap. Free chunks between chunks
+in use stay resident, and threads' arena creeps up that way. Measured in a SQLite soak
+(`bench/soak.py --census`, /proc/PID/smaps between two moments): Python's blocks and malloc's
+in-use bytes flat, RSS +0.7 MB in 4 minutes, all of it in the threads' arena. `start_trimming()`
+calls `malloc_trim(0)` every minute from a thread of its own, which hands back every whole free
+page inside every arena (madvise), a few milliseconds' work.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+import threading
+import time
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +61,35 @@ def tune() -> bool:
     if not done:
         log.warning("malloc settings were not all accepted: memory may not be given back")
     return done
+
+
+TRIM_EVERY = 60.0  # seconds
+_trimming = threading.Event()  # set while a trimming thread runs (one per process)
+
+
+def trim() -> bool:
+    """Give the free pages inside every malloc arena back to the OS; False where not glibc."""
+    try:
+        malloc_trim = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return False
+    malloc_trim.argtypes = [ctypes.c_size_t]
+    malloc_trim.restype = ctypes.c_int
+    malloc_trim(0)
+    return True
+
+
+def start_trimming(every: float = TRIM_EVERY) -> bool:
+    """Trim every `every` seconds from a daemon thread, for the life of the process. False (and
+    no thread) where malloc cannot be trimmed, or when a thread already trims."""
+    if _trimming.is_set() or not trim():
+        return False
+    _trimming.set()
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            trim()
+
+    threading.Thread(target=loop, name="malloc-trim", daemon=True).start()
+    return True

@@ -11,8 +11,8 @@ Tracing costs CPU and memory of its own: it is a diagnostic, not for production.
 from __future__ import annotations
 
 import ctypes
-import functools
 import ctypes.util
+import functools
 import logging
 import os
 import re
