@@ -90,3 +90,15 @@ def test_census_from_env_writes_lines_without_tracing(tmp_path: Path) -> None:
     lines = out.read_text().splitlines()
     assert lines[0].startswith("== t=") and " blocks=" in lines[0] and " objects=" in lines[0]
     assert lines[1].startswith("grown: ") and lines[2].startswith("sizes: ")
+
+
+def test_pymalloc_stats_follow_small_objects() -> None:
+    before = memtrace.pymalloc_stats()
+    if not before:
+        pytest.skip("this Python has no sys._debugmallocstats")
+    kept = [(i, str(i)) for i in range(300_000)]  # small objects: pymalloc's own
+    after = memtrace.pymalloc_stats()
+    assert float(after["allocated"]) - float(before["allocated"]) >= 300_000 * 56 / 1024 / 1024
+    assert int(after["arenas"]) > int(before["arenas"])
+    assert float(after["total"]) >= float(after["allocated"])  # arenas hold the blocks
+    assert len(kept) == 300_000

@@ -163,6 +163,48 @@ def _note(sizes: dict[str, int], key: str, value: object) -> None:
         sizes[key] = sizes.get(key, 0) + len(value)
 
 
+_PYMALLOC_LINES = {
+    "# arenas allocated current": "arenas",
+    "# arenas highwater mark": "arenas_max",
+    "# bytes in allocated blocks": "allocated",
+    "# bytes in available blocks": "available",
+    "# bytes in unused pools": "unused_pools",
+    "# bytes lost to pool headers": "pool_headers",
+    "# bytes lost to quantization": "quantization",
+    "Total": "total",
+}
+
+
+def pymalloc_stats() -> dict[str, str]:
+    """pymalloc's own figures (sys._debugmallocstats, which writes to the C stderr): arenas held
+    and bytes in blocks in use, free in used pools, and in pools unused. MiB, or the count."""
+    import sys
+    import tempfile
+
+    debug = getattr(sys, "_debugmallocstats", None)
+    if debug is None:
+        return {}
+    with tempfile.TemporaryFile(mode="w+") as out:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            os.dup2(out.fileno(), 2)
+            debug()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        text = out.read()
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        name, _, value = line.rpartition("=")
+        key = _PYMALLOC_LINES.get(name.strip())
+        if key and key not in found and value.strip().replace(",", "").isdigit():
+            number = int(value.strip().replace(",", ""))
+            found[key] = str(number) if key.startswith("arenas") else f"{number / 1024 / 1024:.2f}"
+    return found
+
+
 CENSUS_STOP = threading.Event()  # set: the census thread ends (tests)
 
 
@@ -179,7 +221,8 @@ def _census_loop(path: Path, every: float) -> None:
             native = " ".join(f"{k}_mb={v:.1f}" for k, v in native_mb().items())
             lines = [
                 f"== t={time.monotonic() - began:.0f}s {native} "
-                f"blocks={sys.getallocatedblocks()} objects={sum(types.values())}",
+                f"blocks={sys.getallocatedblocks()} objects={sum(types.values())} "
+                + " ".join(f"{k}={v}" for k, v in pymalloc_stats().items()),
                 "grown: " + " ".join(f"{name}+{n}" for name, n in grown),
                 "sizes: " + " ".join(f"{name}={n}" for name, n in sizes[:20]),
             ]
