@@ -105,7 +105,7 @@ BYTES_PER_STORY = 20 * 1024
 
 def test_retained_memory_per_cached_story_is_bounded() -> None:
     stories = [(f"{t} {i}", s) for i, (t, s) in enumerate(_stories())]
-    cluster._prepared.cache_clear()
+    cluster.PREPARED.clear()
     for title, summary in stories:  # warm the word → n-gram cache: not per story
         similarity.prepare(title, summary, idf=IDF)
     gc.collect()
@@ -120,23 +120,22 @@ def test_retained_memory_per_cached_story_is_bounded() -> None:
         after = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-        cluster._prepared.cache_clear()
+        cluster.PREPARED.clear()
     assert fingerprints > before  # the measure sees allocations at all
     per_story = (after - fingerprints) / len(stories)
     assert 0 < per_story < BYTES_PER_STORY, per_story
 
 
 def test_prepared_cache_is_bounded() -> None:
-    cluster._prepared.cache_clear()
+    cluster.PREPARED.clear()
     title, summary = _stories()[0]
     try:
         for i in range(cluster.PREPARED_CACHE + 50):
             assert not cluster.fingerprint(f"{title} {i}", summary, idf=IDF).text.empty
-        info = cluster._prepared.cache_info()
-        assert info.currsize == cluster.PREPARED_CACHE == info.maxsize
+        assert len(cluster.PREPARED) == cluster.PREPARED_CACHE == cluster.PREPARED.size
         assert cluster.PREPARED_CACHE * BYTES_PER_STORY <= 64 * 1024 * 1024  # tens of MB
     finally:
-        cluster._prepared.cache_clear()
+        cluster.PREPARED.clear()
 
 
 def test_word_gram_cache_is_bounded() -> None:

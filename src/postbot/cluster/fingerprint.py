@@ -17,7 +17,6 @@ pairs in tests/fixtures/cluster/pairs.yaml; holdout.yaml, not used for tuning, m
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
 import re
@@ -40,6 +39,7 @@ from postbot.cluster.similarity import (
 )
 from postbot.cluster.stems import stem as stem
 from postbot.cluster.stems import stems
+from postbot.recent import RecentCache
 
 T = TypeVar("T")
 
@@ -155,18 +155,19 @@ class Fingerprint:
         """The item prepared for the full comparison (memoized by its text)."""
         if self.idf is None:
             raise ValueError("a fingerprint compared in full needs its IDF table")
-        return _prepared(self.title_text, self.summary_text, self.idf)
+        key = (self.title_text, self.summary_text, self.idf)
+        found = PREPARED.get(key)
+        if found is None:
+            found = prepare(self.title_text, self.summary_text, idf=self.idf)
+            PREPARED.put(key, found)
+        return found
 
 
 # stories kept prepared: ~12 KB each (similarity.Vector), so at most ~25 MB; the poller compares
-# a new story with the recent ones that share a band, which a few thousand cover
+# a new story with the recent ones that share a band, which a few thousand cover. One that no
+# new story has resembled for ten minutes is dropped (postbot.recent: memory levels off).
 PREPARED_CACHE = 2048
-
-
-@functools.lru_cache(maxsize=PREPARED_CACHE)
-def _prepared(title: str, summary: str, idf: IdfTable) -> Text:
-    # memoized: the poller compares a recent story with every new one that shares a band
-    return prepare(title, summary, idf=idf)
+PREPARED: RecentCache[tuple[str, str, IdfTable], Text] = RecentCache(PREPARED_CACHE)
 
 
 def fingerprint(

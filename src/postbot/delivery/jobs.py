@@ -10,8 +10,6 @@ are cached by story, language and what the reasons show.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +23,7 @@ from postbot.alerts.zones import check_zone
 from postbot.config.catalog import CatalogRef
 from postbot.delivery.keyboards import alert_keyboard
 from postbot.feeds.story import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, Story, cap_text, clean_text
+from postbot.recent import RecentCache
 from postbot.store.models import DEFAULT_TZ, Chat, Digest, StoryRow
 from postbot.store.reasons import Reasons
 
@@ -140,9 +139,8 @@ class AlertBuilder:
 
     def __init__(self, catalog: CatalogRef, *, cache_size: int = CACHE_SIZE) -> None:
         self.catalog = catalog
-        self._cache: OrderedDict[tuple[object, ...], str] = OrderedDict()
-        self._size = cache_size
-        self._lock = threading.Lock()  # the dispatcher renders in worker threads
+        # the dispatcher renders in worker threads; a story's alerts are sent within minutes
+        self._cache: RecentCache[tuple[object, ...], str] = RecentCache(cache_size)
 
     def html(
         self,
@@ -166,16 +164,11 @@ class AlertBuilder:
             story.breaking,
             compact,
         )
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         text = self._render(story, lang, reasons, compact=compact, tz=tz)
-        with self._lock:
-            self._cache[key] = text
-            if len(self._cache) > self._size:
-                self._cache.popitem(last=False)
+        self._cache.put(key, text)
         return text
 
     def _render(

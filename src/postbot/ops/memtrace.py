@@ -225,6 +225,7 @@ def _census_loop(path: Path, every: float) -> None:
                 + " ".join(f"{k}={v}" for k, v in pymalloc_stats().items()),
                 "grown: " + " ".join(f"{name}+{n}" for name, n in grown),
                 "sizes: " + " ".join(f"{name}={n}" for name, n in sizes[:20]),
+                *sqlalchemy_caches(),
             ]
             with path.open("a", encoding="utf-8") as out:
                 out.write("\n".join(lines) + "\n")

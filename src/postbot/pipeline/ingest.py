@@ -43,6 +43,7 @@ from postbot.feeds.parse import ParsedFeed, parse_feed
 from postbot.feeds.story import Story
 from postbot.ops.logs import ctx
 from postbot.pipeline.enqueue import Enqueuer
+from postbot.recent import RecentCache
 from postbot.store import repo
 from postbot.store.models import StoryRow
 
@@ -205,7 +206,8 @@ class Clusterer:
     """Finds a new story's cluster and files the story for later ones (one per process)."""
 
     def __init__(self, idf: IdfTable | None = None) -> None:
-        self._prints: OrderedDict[int, Fingerprint] = OrderedDict()
+        # stored stories compared lately (postbot.recent: a count and ten idle minutes)
+        self._prints: RecentCache[int, Fingerprint] = RecentCache(FINGERPRINT_CACHE)
         self._pruned_at: datetime | None = None
         self._idf = idf or idf_table()  # the n-gram weights of story comparison (package data)
 
@@ -265,11 +267,7 @@ class Clusterer:
         found = self._prints.get(key)
         if found is None:
             found = fingerprint(row.title, row.summary, row.first_seen_at, idf=self._idf)
-            if len(self._prints) >= FINGERPRINT_CACHE:
-                self._prints.popitem(last=False)
-            self._prints[key] = found
-        else:
-            self._prints.move_to_end(key)
+            self._prints.put(key, found)
         return found
 
     def _cluster_root(
