@@ -2,6 +2,7 @@
 
     python bench/soak.py [--minutes 2] [--workers 0] [--chats 200] [--seed S] [--story-every 20]
                          [--slope-after 1] [--tracemalloc DIR] [--tracemalloc-every 120]
+                         [--census DIR]
 
 With `--workers 0` one `postbot run` works on a SQLite file; with `--workers K` a `postbot run`
 and K `postbot worker`s share a temporary PostgreSQL database made on the server of
@@ -64,7 +65,12 @@ Memory: `--slope-after MIN` starts the RSS slope MIN minutes in rather than afte
 warm-up (a 60-minute soak is judged with `--slope-after 10`). `--tracemalloc DIR` sets
 POSTBOT_TRACEMALLOC for every process (src/postbot/memtrace.py): each appends to DIR/<name>.txt,
 every `--tracemalloc-every` seconds, the source lines whose live memory grew most since its
-first report.
+first report. `--census DIR` sets POSTBOT_MEMCENSUS instead or as well: no tracemalloc (so the
+RSS slope still means something), each process appends to DIR/<name>.txt at the same period a line
+of RSS, malloc's bytes in use and free, SQLite's heap, pymalloc's arenas and bytes in blocks (in
+use / free), then the object types that grew most since the first census, postbot's large
+containers and caches with their sizes, and SQLAlchemy's compiled-statement caches.
+POSTBOT_TRACEMALLOC_FRAMES in the soak's environment is passed on (tracebacks that deep).
 """
 
 from __future__ import annotations
