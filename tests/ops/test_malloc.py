@@ -173,3 +173,21 @@ def test_start_trimming_runs_one_thread() -> None:
         timeout=60,
     )
     assert out.stdout.split() == ["True", "False", "1"]
+
+
+def test_the_c_library_is_looked_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # find_library runs ldconfig in a child process: never once a minute from a 100 MB bot
+    import ctypes.util
+
+    from postbot.ops.memtrace import native_mb
+
+    assert malloc.trim()  # loaded by now, whoever came first
+    looked: list[str | None] = []
+    real = ctypes.util.find_library
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: looked.append(name) or real(name))
+    for _ in range(3):
+        assert malloc.trim()
+        assert malloc.tune()
+        assert "malloc_used" in native_mb()
+    assert looked.count("c") == 0
+    assert looked.count("sqlite3") <= 1  # memtrace's first read of SQLite's heap, if not before

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 import threading
 import time
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +43,25 @@ TRIM_THRESHOLD = 1024 * 1024  # free memory at a heap's top beyond this goes bac
 ARENA_MAX = 2
 
 
+@functools.cache
+def load(name: str) -> ctypes.CDLL | None:
+    """A shared library by its short name ("c", "sqlite3"), loaded once: `find_library` runs
+    ldconfig in a child process, too slow for a call every minute. None if it cannot load."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library(name))
+    except (OSError, TypeError):
+        return None
+
+
+def libc_function(name: str) -> Any:
+    """A function of the C library (None where it has no such function: not glibc)."""
+    return getattr(load("c"), name, None)
+
+
 def tune() -> bool:
     """Apply the settings; False (and nothing changes) where the C library is not glibc."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"))
-        mallopt = libc.mallopt
-    except (OSError, AttributeError, TypeError):
+    mallopt = libc_function("mallopt")
+    if mallopt is None:
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
@@ -69,9 +84,8 @@ _trimming = threading.Event()  # set while a trimming thread runs (one per proce
 
 def trim() -> bool:
     """Give the free pages inside every malloc arena back to the OS; False where not glibc."""
-    try:
-        malloc_trim = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
-    except (OSError, AttributeError, TypeError):
+    malloc_trim = libc_function("malloc_trim")
+    if malloc_trim is None:
         return False
     malloc_trim.argtypes = [ctypes.c_size_t]
     malloc_trim.restype = ctypes.c_int

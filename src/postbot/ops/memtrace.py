@@ -11,7 +11,6 @@ Tracing costs CPU and memory of its own: it is a diagnostic, not for production.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import logging
 import os
@@ -22,6 +21,8 @@ import tracemalloc
 from collections import Counter, deque
 from datetime import UTC, datetime
 from pathlib import Path
+
+from postbot.ops import malloc
 
 log = logging.getLogger(__name__)
 
@@ -53,20 +54,14 @@ def native_mb() -> dict[str, float]:
             figures["rss"] = int(found.group(1)) / 1024
     except OSError:
         pass
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"))
-        libc.mallinfo2.restype = _MallInfo2
-        info = libc.mallinfo2()
+    if (mallinfo2 := malloc.libc_function("mallinfo2")) is not None:
+        mallinfo2.restype = _MallInfo2
+        info = mallinfo2()
         figures["malloc_used"] = (info.uordblks + info.hblkhd) / 1024 / 1024
         figures["malloc_free"] = info.fordblks / 1024 / 1024
-    except (OSError, AttributeError, TypeError):
-        pass
-    try:
-        lib = ctypes.CDLL(ctypes.util.find_library("sqlite3"))
-        lib.sqlite3_memory_used.restype = ctypes.c_int64
-        figures["sqlite"] = lib.sqlite3_memory_used() / 1024 / 1024
-    except (OSError, AttributeError, TypeError):
-        pass
+    if (used := getattr(malloc.load("sqlite3"), "sqlite3_memory_used", None)) is not None:
+        used.restype = ctypes.c_int64
+        figures["sqlite"] = used() / 1024 / 1024
     return figures
 
 
