@@ -65,6 +65,23 @@ def test_a_quiet_cache_empties_on_read() -> None:
     assert len(cache) == 0
 
 
+@pytest.mark.parametrize("keys", [[1, 1, 1], [1, 2, 1, 2, 3], list(range(5)) * 3])
+def test_recall_makes_each_value_once_while_it_is_kept(keys: list[int]) -> None:
+    clock = Clock()
+    cache: RecentCache[int, str] = RecentCache(10, 60, clock=clock)
+    made: list[int] = []
+
+    def make(key: int) -> str:
+        made.append(key)
+        return f"v{key}"
+
+    assert [cache.recall(k, lambda k=k: make(k)) for k in keys] == [f"v{k}" for k in keys]
+    assert sorted(made) == sorted(set(keys))
+    clock.now += 61  # all gone idle: made again
+    assert cache.recall(keys[0], lambda: make(keys[0])) == f"v{keys[0]}"
+    assert made[-1] == keys[0] and len(made) == len(set(keys)) + 1
+
+
 def test_overwrite_and_clear() -> None:
     cache: RecentCache[str, int] = RecentCache(2, 10, clock=Clock())
     cache.put("a", 1)

@@ -65,6 +65,15 @@ class RecentCache(Generic[K, V]):
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
+    def recall(self, key: K, make: Callable[[], V]) -> V:
+        """The value kept for `key`, or `make()`, kept and returned (made outside the lock: two
+        threads missing one key at once both make it, the later one is kept)."""
+        found = self.get(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

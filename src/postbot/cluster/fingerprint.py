@@ -155,12 +155,11 @@ class Fingerprint:
         """The item prepared for the full comparison (memoized by its text)."""
         if self.idf is None:
             raise ValueError("a fingerprint compared in full needs its IDF table")
-        key = (self.title_text, self.summary_text, self.idf)
-        found = PREPARED.get(key)
-        if found is None:
-            found = prepare(self.title_text, self.summary_text, idf=self.idf)
-            PREPARED.put(key, found)
-        return found
+        idf = self.idf
+        return PREPARED.recall(
+            (self.title_text, self.summary_text, idf),
+            lambda: prepare(self.title_text, self.summary_text, idf=idf),
+        )
 
 
 # stories kept prepared: ~12 KB each (similarity.Vector), so at most ~25 MB; the poller compares

@@ -164,12 +164,9 @@ class AlertBuilder:
             story.breaking,
             compact,
         )
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        text = self._render(story, lang, reasons, compact=compact, tz=tz)
-        self._cache.put(key, text)
-        return text
+        return self._cache.recall(
+            key, lambda: self._render(story, lang, reasons, compact=compact, tz=tz)
+        )
 
     def _render(
         self, view: StoryView, lang: str, reasons: Reasons, *, compact: bool, tz: str

@@ -263,12 +263,10 @@ class Clusterer:
 
     def _fingerprint_of(self, row: StoryRow) -> Fingerprint:
         """A stored story's fingerprint; recent ones are compared again and again, so cached."""
-        key = row.id or 0
-        found = self._prints.get(key)
-        if found is None:
-            found = fingerprint(row.title, row.summary, row.first_seen_at, idf=self._idf)
-            self._prints.put(key, found)
-        return found
+        return self._prints.recall(
+            row.id or 0,
+            lambda: fingerprint(row.title, row.summary, row.first_seen_at, idf=self._idf),
+        )
 
     def _cluster_root(
         self,
