@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import gc
 import logging
 import os
 import re
+import sys
+import tempfile
 import threading
 import time
 import tracemalloc
 from collections import Counter, deque
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -65,18 +69,17 @@ def native_mb() -> dict[str, float]:
     return figures
 
 
-def sqlalchemy_caches() -> list[str]:
+def sqlalchemy_caches(objects: Iterable[object] | None = None) -> list[str]:
     """One line per SQLAlchemy compiled-statement cache: its size and the SQL texts it holds
-    most often (many entries of one text mean statements that defeat the cache)."""
-    import gc
-    from collections import Counter
-
+    most often (many entries of one text mean statements that defeat the cache). `objects`: the
+    live objects if the caller has them already (one walk of the heap), else gc's."""
     try:
         from sqlalchemy.util import LRUCache
     except ImportError:
         return []
     lines = []
-    for cache in (o for o in gc.get_objects() if isinstance(o, LRUCache)):
+    live = gc.get_objects() if objects is None else objects
+    for cache in (o for o in live if isinstance(o, LRUCache)):
         texts: Counter[str] = Counter()
         for value in list(cache.values()):
             text = getattr(value, "string", None)
@@ -127,16 +130,15 @@ def _loop(path: Path, every: float) -> None:
             log.exception("tracemalloc report failed")
 
 
-def census() -> tuple[Counter[str], list[tuple[str, int]]]:
-    """Live gc-tracked objects by type, and the sizes of postbot's own large containers: every
-    attribute of a postbot object, and every module global of a postbot module, holding 100 or
-    more entries, as ("Class.attr" or "module.NAME", len)."""
-    import gc
-    import sys
-
+def census(
+    objects: Iterable[object] | None = None,
+) -> tuple[Counter[str], list[tuple[str, int]]]:
+    """Live gc-tracked objects (`objects`, else gc's) by type, and the sizes of postbot's own
+    large containers: every attribute of a postbot object, and every module global of a postbot
+    module, holding 100 or more entries, as ("Class.attr" or "module.NAME", len)."""
     types: Counter[str] = Counter()
     sizes: dict[str, int] = {}
-    for obj in gc.get_objects():
+    for obj in gc.get_objects() if objects is None else objects:
         kind = type(obj)
         types[kind.__name__] += 1
         module = kind.__dict__.get("__module__")  # a descriptor on some C types
@@ -173,9 +175,6 @@ _PYMALLOC_LINES = {
 def pymalloc_stats() -> dict[str, str]:
     """pymalloc's own figures (sys._debugmallocstats, which writes to the C stderr): arenas held
     and bytes in blocks in use, free in used pools, and in pools unused. MiB, or the count."""
-    import sys
-    import tempfile
-
     debug = getattr(sys, "_debugmallocstats", None)
     if debug is None:
         return {}
@@ -204,13 +203,12 @@ CENSUS_STOP = threading.Event()  # set: the census thread ends (tests)
 
 
 def _census_loop(path: Path, every: float) -> None:
-    import sys
-
     began = time.monotonic()
     first: Counter[str] | None = None
     while not CENSUS_STOP.wait(every):
         try:
-            types, sizes = census()
+            objects = gc.get_objects()  # one walk of the heap for both
+            types, sizes = census(objects)
             first = types if first is None else first
             grown = (types - first).most_common(12)
             native = " ".join(f"{k}_mb={v:.1f}" for k, v in native_mb().items())
@@ -220,8 +218,9 @@ def _census_loop(path: Path, every: float) -> None:
                 + " ".join(f"{k}={v}" for k, v in pymalloc_stats().items()),
                 "grown: " + " ".join(f"{name}+{n}" for name, n in grown),
                 "sizes: " + " ".join(f"{name}={n}" for name, n in sizes[:20]),
-                *sqlalchemy_caches(),
+                *sqlalchemy_caches(objects),
             ]
+            del objects
             with path.open("a", encoding="utf-8") as out:
                 out.write("\n".join(lines) + "\n")
         except Exception:  # a diagnostic must never take the bot down
