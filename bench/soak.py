@@ -619,17 +619,18 @@ def sample(processes: dict[str, BotProcess], t: float) -> Sample:
 
 
 def traced(args: argparse.Namespace, name: str) -> dict[str, str]:
-    """Environment that makes one process write its heap growth to `<dir>/<name>.txt`."""
+    """Environment that makes one process write its heap growth (`--tracemalloc`) and its census
+    (`--census`) to `<dir>/<name>.txt`; empty when neither is asked for."""
+    wanted = {"POSTBOT_TRACEMALLOC": args.tracemalloc, "POSTBOT_MEMCENSUS": args.census}
     env = {"POSTBOT_TRACEMALLOC_EVERY": f"{args.tracemalloc_every:g}"}
     if frames := os.environ.get("POSTBOT_TRACEMALLOC_FRAMES"):  # bot_process drops POSTBOT_*
         env["POSTBOT_TRACEMALLOC_FRAMES"] = frames
-    wanted = ((args.tracemalloc, "POSTBOT_TRACEMALLOC"), (args.census, "POSTBOT_MEMCENSUS"))
-    for flag, variable in wanted:
-        if flag:
-            directory = Path(flag)
+    for variable, folder in wanted.items():
+        if folder:
+            directory = Path(folder)
             directory.mkdir(parents=True, exist_ok=True)
             env[variable] = str(directory.resolve() / f"{name}.txt")
-    return env if len(env) > 1 else {}
+    return env if any(wanted.values()) else {}
 
 
 def shown(mb: dict[str, float]) -> str:
